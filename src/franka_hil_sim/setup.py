@@ -1,0 +1,29 @@
+# Copyright 2026 franka-hil developers
+# SPDX-License-Identifier: Apache-2.0
+"""Build script of the franka_hil_sim ament_python package."""
+
+from setuptools import find_packages, setup
+
+PACKAGE = 'franka_hil_sim'
+
+setup(
+    name=PACKAGE,
+    version='0.1.0',
+    packages=find_packages(exclude=['test']),
+    data_files=[
+        ('share/ament_index/resource_index/packages', ['resource/' + PACKAGE]),
+        ('share/' + PACKAGE, ['package.xml']),
+    ],
+    package_data={PACKAGE: ['models/*.xml', 'models/*.urdf']},
+    include_package_data=True,
+    install_requires=['setuptools'],
+    zip_safe=True,
+    maintainer='franka-hil developers',
+    maintainer_email='dev@franka-hil.invalid',
+    description='MuJoCo Franka Panda pick-cube simulation: core, Gymnasium envs and ROS 2 node.',
+    license='Apache-2.0',
+    entry_points={
+        'console_scripts': [
+        ],
+    },
+)
