@@ -1,11 +1,118 @@
 # Copyright 2026 franka-hil developers
 # SPDX-License-Identifier: Apache-2.0
-"""Settings for every test in the workspace, set before any node or DDS participant starts."""
+"""
+Settings and fixtures for every test in the workspace.
+
+The environment is set at import, before any node or DDS participant starts: discovery never
+leaves loopback, each pytest run gets its own DDS domain (parallel runs on one machine do not
+see each other), and MuJoCo renders headless.
+"""
 
 import os
+import signal
+import subprocess
+import sys
+import time
 
-# DDS discovery must never leave loopback on our machines.
+import pytest
+
 os.environ['ROS_AUTOMATIC_DISCOVERY_RANGE'] = 'LOCALHOST'
-# Headless: MuJoCo renders through EGL unless a display (or an explicit choice) is present.
+os.environ.setdefault('ROS_DOMAIN_ID', str(1 + os.getpid() % 100))
 if not os.environ.get('DISPLAY'):
     os.environ.setdefault('MUJOCO_GL', 'egl')
+os.environ.setdefault('PYTHONUNBUFFERED', '1')
+
+
+class NodeProcess:
+    """A node started as a separate process, its output kept in a file for failure reports."""
+
+    def __init__(self, args, log_path, env=None):
+        self.log_path = log_path
+        self._log = open(log_path, 'w+b')
+        self.proc = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL, env=env, start_new_session=True)
+
+    def output(self):
+        """Everything the process printed so far."""
+        if not self._log.closed:
+            self._log.flush()
+        with open(self.log_path, 'rb') as log:
+            return log.read().decode(errors='replace')
+
+    def wait_for_output(self, text, timeout=20.0):
+        """Wait until the process prints `text`; fail early if it dies."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if text in self.output():
+                return
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        raise AssertionError(f'{text!r} not printed within {timeout} s '
+                             f'(exit code {self.proc.poll()}):\n{self.output()}')
+
+    def stop(self, sig=signal.SIGINT, timeout=10.0):
+        """Signal the process and wait for it; kill it if it does not exit in time."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._log.close()
+        return self.proc.returncode
+
+
+@pytest.fixture
+def start_process(tmp_path, request):
+    """
+    Start node processes for a test, given their command lines.
+
+    They are stopped after the test and their output is printed when the test fails.
+    """
+    started = []
+
+    def start(args, name=None, env=None):
+        name = name or os.path.basename(str(args[1] if args[0] == sys.executable else args[0]))
+        proc = NodeProcess(args, tmp_path / f'{name}.{len(started)}.log', env=env)
+        started.append(proc)
+        return proc
+
+    yield start
+    for proc in started:
+        proc.stop()
+        print(f'----- output of {proc.log_path.name} -----\n{proc.output()}')
+
+
+@pytest.fixture
+def ros_node():
+    """Give the test an rclpy node in a context of its own, to talk to the processes it starts."""
+    import rclpy
+
+    context = rclpy.Context()
+    rclpy.init(context=context)
+    node = rclpy.create_node(f'test_client_{os.getpid()}', context=context)
+    executor = rclpy.executors.SingleThreadedExecutor(context=context)
+    executor.add_node(node)
+    node.executor_for_test = executor
+    yield node
+    executor.shutdown()
+    node.destroy_node()
+    rclpy.shutdown(context=context)
+
+
+def spin_until(node, predicate, timeout=10.0, what='condition'):
+    """Spin the test node until `predicate()` is true; fail with `what` after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        node.executor_for_test.spin_once(timeout_sec=0.05)
+    raise AssertionError(f'timed out after {timeout} s waiting for {what}')
+
+
+@pytest.fixture
+def spin():
+    """Give the helper that spins a test node until a predicate holds, or fails after a timeout."""
+    return spin_until

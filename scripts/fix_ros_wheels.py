@@ -1,21 +1,23 @@
 # Copyright 2026 franka-hil developers
 # SPDX-License-Identifier: Apache-2.0
-"""Point the ROS wheels' CMake exports at this interpreter's Python and numpy include dirs.
+"""
+Point the ROS wheels' CMake exports at this interpreter's Python and numpy include dirs.
 
 The ros-*-msgs wheels are built in a manylinux container and their CMake export files name
 that container's paths (/opt/python/cpXY-cpXY/...). Building our own interfaces against
 them needs this interpreter's paths instead. Idempotent.
 """
 
+from pathlib import Path
 import re
 import sys
 import sysconfig
-from pathlib import Path
 
 import numpy
 
 BUILDER_PYTHON = re.compile(r'/opt/python/cp\d+-cp\d+/include/python[\d.]+')
-BUILDER_NUMPY = re.compile(r'/opt/python/cp\d+-cp\d+/lib/python[\d.]+/site-packages/numpy/_core/include')
+BUILDER_NUMPY = re.compile(
+    r'/opt/python/cp\d+-cp\d+/lib/python[\d.]+/site-packages/numpy/_core/include')
 
 
 def main(venv):
