@@ -41,7 +41,7 @@ fi
 export AMENT_PREFIX_PATH="$venv" CMAKE_PREFIX_PATH="$venv" VIRTUAL_ENV="$venv" PATH="$venv/bin:$PATH"
 base_paths=(src)
 [ -d "$venv/share/tf2_msgs" ] || base_paths+=(compat)
-src_hash=$( { find "${base_paths[@]}" colcon.meta -type f -not -name '*.pyc' -printf '%P %s %T@\n' | sort; } \
+src_hash=$( { find "${base_paths[@]}" config launch colcon.meta -type f -not -name '*.pyc' -printf '%P %s %T@\n' | sort; } \
             | sha256sum | cut -c1-16)
 if [ "$(cat "$stamps/build" 2>/dev/null)" != "$src_hash" ] || [ ! -f install/setup.bash ]; then
   say "colcon build (${base_paths[*]})"

@@ -2,9 +2,13 @@
 # SPDX-License-Identifier: Apache-2.0
 """Build script of the franka_hil_sim ament_python package."""
 
+from glob import glob
+
 from setuptools import find_packages, setup
 
 PACKAGE = 'franka_hil_sim'
+# The workspace's launch/ and config/ folders belong to the bring-up, which this package installs.
+WORKSPACE = '../..'
 
 setup(
     name=PACKAGE,
@@ -13,6 +17,9 @@ setup(
     data_files=[
         ('share/ament_index/resource_index/packages', ['resource/' + PACKAGE]),
         ('share/' + PACKAGE, ['package.xml']),
+        ('share/' + PACKAGE + '/launch', glob(WORKSPACE + '/launch/*.launch.py')),
+        ('share/' + PACKAGE + '/config', glob(WORKSPACE + '/config/*.yaml')
+         + glob(WORKSPACE + '/config/*.rviz')),
     ],
     package_data={PACKAGE: ['models/*.xml', 'models/*.urdf']},
     include_package_data=True,
@@ -24,6 +31,7 @@ setup(
     license='Apache-2.0',
     entry_points={
         'console_scripts': [
+            'bringup = franka_hil_sim.bringup:main',
         ],
     },
 )
