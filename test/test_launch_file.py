@@ -14,6 +14,7 @@ import types
 
 from franka_hil_sim.graph import arguments_of, load_description, resolve_nodes
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -78,3 +79,13 @@ def test_installed_description_is_the_workspace_one(launch_file):
     assert (share / 'config' / 'pick_cube.yaml').read_text() == \
         (ROOT / 'config' / 'pick_cube.yaml').read_text()
     assert (share / 'launch' / 'pick_cube.launch.py').exists()
+
+
+def test_rviz_config_shows_the_graph():
+    config = yaml.safe_load((ROOT / 'config' / 'pick_cube.rviz').read_text())
+    manager = config['Visualization Manager']
+    assert manager['Global Options']['Fixed Frame'] == 'world'
+    displays = {d['Class'].split('/')[-1] + ':' + d.get('Topic', d.get('Description Topic', {}))
+                .get('Value', '') for d in manager['Displays']}
+    assert {'RobotModel:robot_description', 'TF:', 'MarkerArray:markers',
+            'Image:front/image_raw', 'Image:wrist/image_raw'} <= displays
