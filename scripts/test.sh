@@ -5,7 +5,9 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bash "$root/scripts/setup.sh"
 cd "$root"
+set +u  # colcon's setup scripts read unset variables
 # shellcheck disable=SC1091
 source scripts/env.sh
+set -u
 export ROS_AUTOMATIC_DISCOVERY_RANGE=LOCALHOST
 exec python -m pytest "$@"
