@@ -32,6 +32,9 @@ setup(
     entry_points={
         'console_scripts': [
             'bringup = franka_hil_sim.bringup:main',
+            'recorder = franka_hil_sim.recorder_node:main',
+            'bag_to_video = franka_hil_sim.bag_to_video:main',
+            'bag_to_lerobot = franka_hil_sim.bag_to_lerobot:main',
         ],
     },
 )
