@@ -55,7 +55,7 @@ def export_video(bag_path, output, namespace=None, fps=None, tolerance_s=DEFAULT
                 if i is None or i < done or slots[i][k] is not None:
                     continue
                 slots[i][k] = image_to_rgb(image)
-                while done < len(pairs) and None not in slots[done]:
+                while done < len(pairs) and all(x is not None for x in slots[done]):
                     front, wrist = slots[done]
                     if front.shape[0] != wrist.shape[0]:
                         raise ExportError(f'front ({front.shape[0]} rows) and wrist '
