@@ -14,15 +14,22 @@ Episode boundaries: every control step is recorded on `step_info` (franka_hil_ms
 fields `episode`, `step`, `terminated`, `truncated`); an episode is the run of StepInfo messages
 with one `episode` value, and it ended when its last message has terminated or truncated set.
 Human decisions are on `episode_event`. `episode_boundaries()` lists them from a bag.
+After a SIGKILL, `flushed_messages()` reads what reached the .mcap file.
 """
 
 from dataclasses import dataclass, field, replace
 import importlib
 from pathlib import Path
+import struct
 import time
 
 from ament_index_python.packages import get_package_share_directory
 from ament_index_python.packages import PackageNotFoundError
+from mcap.exceptions import McapError
+from mcap.records import Channel
+from mcap.records import Message
+from mcap.records import Schema
+from mcap.stream_reader import StreamReader
 from rosbags.interfaces import Nodetype
 from rosbags.interfaces import Qos
 from rosbags.interfaces import QosDurability
@@ -331,3 +338,30 @@ def episode_boundaries(bag, namespace=None):
             ep.success = ep.success or bool(info.success)
             ep.rerecord = ep.rerecord or bool(info.rerecord_episode)
     return list(episodes.values())
+
+
+def flushed_messages(mcap_path):
+    """
+    Yield (schema, channel, message) mcap records from every complete chunk of an MCAP file.
+
+    Works on the file of a recorder that was killed (no summary, no metadata.yaml): reading
+    stops quietly at the first incomplete record, so everything flushed before the kill comes
+    back, in file order. Decode with mcap_ros2's DecoderFactory (definitions are embedded).
+    """
+    schemas, channels = {}, {}
+    with open(mcap_path, 'rb') as stream:
+        records = StreamReader(stream).records
+        while True:
+            try:
+                record = next(records)
+            except StopIteration:
+                return
+            except (McapError, struct.error, ValueError):
+                return  # the unfinished tail
+            if isinstance(record, Schema):
+                schemas[record.id] = record
+            elif isinstance(record, Channel):
+                channels[record.id] = record
+            elif isinstance(record, Message):
+                channel = channels[record.channel_id]
+                yield schemas.get(channel.schema_id), channel, record
