@@ -1,0 +1,104 @@
+# Copyright 2026 franka-hil developers
+# SPDX-License-Identifier: Apache-2.0
+"""
+A scripted person on a gamepad: an expert policy played through Joy messages.
+
+It holds the deadman, steers the sticks and squeezes the triggers so that the teleop node,
+reading those Joy messages like any pad's, commands exactly the expert's EE action; it presses
+the success button once the cube is lifted. That makes it the test double for a human and the
+demo driver. It imports no ROS.
+"""
+
+import importlib
+import math
+
+from franka_hil_teleop import action_mapping
+from franka_hil_teleop.teleop_core import InputState
+import numpy as np
+
+# agent_pos layout of the contract: gripper command (0..255) at 14, TCP xyz at 15:18.
+GRIPPER_INDEX = 14
+TCP_SLICE = slice(15, 18)
+AGENT_POS_SIZE = 18
+GRIPPER_SCALE = 255.0
+# The TCP target moves at most one action step per control step; a larger jump is a reset.
+TCP_RESET_JUMP_M = 2 * action_mapping.DEFAULT_STEP_SIZE_M
+
+
+def load_expert(spec):
+    """Instantiate an expert from 'package.module:Class' (it needs reset() and act())."""
+    module_name, _, class_name = spec.partition(':')
+    if not module_name or not class_name:
+        raise ValueError(f"expert must be 'package.module:Class', got {spec!r}")
+    try:
+        expert = getattr(importlib.import_module(module_name), class_name)()
+    except (ImportError, AttributeError) as err:
+        raise RuntimeError(f'cannot load expert {spec!r}: {err}') from err
+    if not (callable(getattr(expert, 'reset', None)) and callable(getattr(expert, 'act', None))):
+        raise RuntimeError(f'expert {spec!r} must have reset() and act(tcp, cube, gripper)')
+    return expert
+
+
+def input_from_action(action, linear_speed=None):
+    """
+    Return the InputState (deadman held) whose teleop command is the EE action `action`.
+
+    The inverse of TeleopCore + action_mapping.twist_to_action for a teleop running with
+    `linear_speed` m/s at full stick (default: the contract's full-scale speed, where stick
+    deflection equals the action). Raises ValueError on a wrong shape or non-finite action.
+    """
+    linear, gripper = action_mapping.action_to_twist(action)
+    speed = linear_speed or action_mapping.full_scale_speed()
+    stick = tuple(float(min(1.0, max(-1.0, v / speed))) for v in linear)
+    return InputState(enable=True, linear=stick, gripper=gripper)
+
+
+class SyntheticHuman:
+    """Plays an expert: observation in, Joy (axes, buttons) for a pad map out."""
+
+    def __init__(self, pad, expert, success_lift=0.05, linear_speed=None):
+        """pad: a PadMap; expert: reset() / act(tcp, cube, gripper); success_lift in metres."""
+        if not (math.isfinite(success_lift) and success_lift > 0.0):
+            raise ValueError(f'success_lift must be > 0 m, got {success_lift!r}')
+        self.pad = pad
+        self.expert = expert
+        self.success_lift = success_lift
+        self.linear_speed = linear_speed
+        self.episodes = 0
+        self._episode = None
+        self._reset_pending = True
+        self._last_tcp = None
+        self._cube_start_z = None
+        self._success_pressed = False
+
+    def on_step_info(self, episode, done):
+        """Note a StepInfo: the episode after a terminal step, or a new episode number, is new."""
+        if done or (self._episode is not None and episode != self._episode):
+            self._reset_pending = True
+        self._episode = episode
+
+    def on_observation(self, agent_pos, cube):
+        """Return the Joy (axes, buttons) to publish for one state observation."""
+        agent_pos = np.asarray(agent_pos, dtype=np.float64)
+        cube = np.asarray(cube, dtype=np.float64)
+        if agent_pos.shape != (AGENT_POS_SIZE,) or cube.shape != (3,):
+            raise ValueError(f'need agent_pos of {AGENT_POS_SIZE} values and a cube xyz '
+                             f'(state observations), got {agent_pos.shape} and {cube.shape}')
+        tcp = agent_pos[TCP_SLICE]
+        if self._last_tcp is not None and np.linalg.norm(tcp - self._last_tcp) > TCP_RESET_JUMP_M:
+            self._reset_pending = True
+        self._last_tcp = tcp
+        if self._reset_pending:
+            self.expert.reset()
+            self.episodes += 1
+            self._reset_pending = False
+            self._cube_start_z = cube[2]
+            self._success_pressed = False
+        action = self.expert.act(tcp.astype(np.float32), cube.astype(np.float32),
+                                 float(agent_pos[GRIPPER_INDEX]) / GRIPPER_SCALE)
+        state = input_from_action(action, self.linear_speed)
+        if not self._success_pressed and cube[2] - self._cube_start_z >= self.success_lift:
+            self._success_pressed = True
+            state = InputState(enable=True, linear=state.linear, gripper=state.gripper,
+                               success=True)
+        return self.pad.to_joy(state)

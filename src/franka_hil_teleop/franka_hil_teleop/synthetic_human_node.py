@@ -1,0 +1,87 @@
+# Copyright 2026 franka-hil developers
+# SPDX-License-Identifier: Apache-2.0
+"""
+Synthetic human: plays the scripted expert on `joy`, from the simulator's `observation`.
+
+Runs the same path as a person with a pad (joy -> teleop_node -> intervention), so demos and
+integration tests exercise the real override chain. New episodes are seen from `step_info`
+(a terminal step, a new episode number) and from the TCP jumping home on reset.
+"""
+
+from franka_hil_msgs.msg import Observation, StepInfo
+from franka_hil_teleop import action_mapping, pad_map
+from franka_hil_teleop.ros_io import (COMMAND_QOS, config_file, declare, main_for, positive,
+                                      reject_unknown_parameters)
+from franka_hil_teleop.synthetic_human import load_expert, SyntheticHuman
+from franka_hil_teleop.teleop_core import InputState
+from franka_hil_teleop.teleop_node import PAD_FAMILIES
+from rclpy.node import Node
+from sensor_msgs.msg import Joy
+
+
+class SyntheticHumanNode(Node):
+    """Subscribes to `observation` and `step_info`; publishes `joy`."""
+
+    def __init__(self):
+        """Declare parameters, load the pad map and the expert, wire topics."""
+        super().__init__('synthetic_human')
+        pad = declare(self, 'pad', 'game_controller',
+                      f'pad family whose Joy layout to produce (must match teleop_node): one of '
+                      f'{PAD_FAMILIES}',
+                      lambda v: None if v in PAD_FAMILIES else f'must be one of {PAD_FAMILIES}')
+        pad_file = declare(self, 'pad_map_file', '',
+                           'path of a pad map YAML file; overrides `pad` when not empty')
+        expert = declare(self, 'expert', 'franka_hil_sim.expert:PickCubeExpert',
+                         "expert policy as 'package.module:Class' with reset() and "
+                         'act(tcp_xyz, cube_xyz, gripper_0_1) -> 4-D EE action')
+        lift = declare(self, 'success_lift', 0.05,
+                       'press the success button once the cube is this many metres above its '
+                       'start height', positive)
+        speed = declare(self, 'linear_speed', action_mapping.full_scale_speed(),
+                        "teleop_node's linear_speed (m/s at full stick), to deflect the sticks "
+                        "so that the executed action equals the expert's", positive)
+        self.frame_id = declare(self, 'frame_id', 'joy', 'frame_id of the Joy messages')
+        reject_unknown_parameters(self)
+        self.pad = pad_map.load_pad_map(pad_file or config_file(f'teleop_pad_{pad}.yaml'))
+        self.human = SyntheticHuman(self.pad, load_expert(expert), lift, speed)
+        self._bad_obs_logged = False
+        self.pub = self.create_publisher(Joy, 'joy', COMMAND_QOS)
+        self.create_subscription(StepInfo, 'step_info', self._on_step_info, COMMAND_QOS)
+        self.create_subscription(Observation, 'observation', self._on_observation, COMMAND_QOS)
+        self.get_logger().info(f'playing {expert} on {self.pub.topic_name} as '
+                               f'{pad_map.describe(self.pad)}')
+
+    def _on_step_info(self, msg):
+        self.human.on_step_info(msg.episode, msg.terminated or msg.truncated)
+
+    def _on_observation(self, msg):
+        episodes = self.human.episodes
+        try:
+            axes, buttons = self.human.on_observation(msg.agent_pos, msg.environment_state)
+        except ValueError as err:
+            if not self._bad_obs_logged:
+                self.get_logger().error(f'cannot play from this observation: {err}')
+                self._bad_obs_logged = True
+            return
+        if self.human.episodes != episodes:
+            self.get_logger().info(f'episode {self.human.episodes}: expert reset')
+        self._publish(axes, buttons)
+
+    def close(self):
+        """Let go of the pad: one Joy with nothing pressed, so the teleop releases at once."""
+        self._publish(*self.pad.to_joy(InputState()))
+
+    def _publish(self, axes, buttons):
+        joy = Joy(axes=[float(v) for v in axes], buttons=buttons)
+        joy.header.stamp = self.get_clock().now().to_msg()
+        joy.header.frame_id = self.frame_id
+        self.pub.publish(joy)
+
+
+def main(args=None):
+    """Console entry point."""
+    return main_for(SyntheticHumanNode, args)
+
+
+if __name__ == '__main__':
+    raise SystemExit(main())

@@ -1,0 +1,91 @@
+# Copyright 2026 franka-hil developers
+# SPDX-License-Identifier: Apache-2.0
+"""
+Gamepad teleop: sensor_msgs/Joy on `joy` -> Intervention, TwistStamped and EpisodeEvent.
+
+A thin shell over PadMap (which Joy index means what) and TeleopCore (deadman, timeout, events):
+every Joy message is handled as it arrives, so events go out on the press itself, and a timer
+releases the override when the Joy stream stops.
+"""
+
+import time
+
+from franka_hil_teleop import action_mapping, pad_map
+from franka_hil_teleop.ros_io import (COMMAND_QOS, config_file, declare, main_for, positive,
+                                      reject_unknown_parameters, TeleopPublisher)
+from franka_hil_teleop.teleop_core import TeleopCore
+from rclpy.node import Node
+from sensor_msgs.msg import Joy
+
+PAD_FAMILIES = ('game_controller', 'xbox', 'playstation', 'logitech')
+
+
+class TeleopNode(Node):
+    """Subscribes to `joy`; publishes `intervention`, `cmd_vel` and `episode_event`."""
+
+    def __init__(self):
+        """Declare and validate parameters, load the pad map, wire topics."""
+        super().__init__('teleop')
+        pad = declare(self, 'pad', 'game_controller',
+                      f'pad family whose Joy layout to read: one of {PAD_FAMILIES} '
+                      '(config/teleop_pad_<pad>.yaml)',
+                      lambda v: None if v in PAD_FAMILIES else f'must be one of {PAD_FAMILIES}')
+        pad_file = declare(self, 'pad_map_file', '',
+                           'path of a pad map YAML file; overrides `pad` when not empty')
+        speed = declare(self, 'linear_speed', action_mapping.full_scale_speed(),
+                        'TCP speed in m/s at full stick deflection (default: action 1 of the '
+                        'contract, 0.025 m per 0.1 s step)', positive)
+        timeout = declare(self, 'joy_timeout', 0.5,
+                          'seconds without a Joy message after which the override is released',
+                          positive)
+        frame_id = declare(self, 'frame_id', 'panda_link0', 'frame of the commanded twist')
+        source = declare(self, 'source', 'gamepad', 'device name put in every message')
+        reject_unknown_parameters(self)
+        self.pad = pad_map.load_pad_map(pad_file or config_file(f'teleop_pad_{pad}.yaml'))
+        self.core = TeleopCore(speed, timeout)
+        self.out = TeleopPublisher(self, source, frame_id)
+        self._bad_shape = None
+        self._bad_value_logged = False
+        self.create_subscription(Joy, 'joy', self._on_joy, COMMAND_QOS)
+        self.create_timer(min(0.05, timeout / 5.0), self._check_timeout)
+        self.get_logger().info(f'{pad_map.describe(self.pad)} ({self.pad.source}); '
+                               f'full stick = {speed:g} m/s; Joy timeout {timeout:g} s')
+
+    def _on_joy(self, msg):
+        shape = (len(msg.axes), len(msg.buttons))
+        error = self.pad.check_sizes(*shape)
+        if error:
+            if shape != self._bad_shape:
+                self.get_logger().error(error)
+                self._bad_shape = shape
+            return
+        try:
+            state = self.pad.to_input(msg.axes, msg.buttons)
+        except ValueError as err:
+            if not self._bad_value_logged:
+                self.get_logger().error(f'ignoring Joy messages with bad values: {err}')
+                self._bad_value_logged = True
+            return
+        stamp = msg.header.stamp
+        if stamp.sec == 0 and stamp.nanosec == 0:
+            stamp = None
+        self.out.publish(self.core.update(state, time.monotonic()), stamp)
+
+    def _check_timeout(self):
+        output = self.core.check_timeout(time.monotonic())
+        if output.command is not None:
+            self.get_logger().warn(f'no Joy for {self.core.timeout:g} s: override released')
+        self.out.publish(output)
+
+    def close(self):
+        """Release the override if it is held while the node stops."""
+        self.out.publish(self.core.release())
+
+
+def main(args=None):
+    """Console entry point."""
+    return main_for(TeleopNode, args)
+
+
+if __name__ == '__main__':
+    raise SystemExit(main())
