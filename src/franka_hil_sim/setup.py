@@ -35,6 +35,7 @@ setup(
             'recorder = franka_hil_sim.recorder_node:main',
             'bag_to_video = franka_hil_sim.bag_to_video:main',
             'bag_to_lerobot = franka_hil_sim.bag_to_lerobot:main',
+            'bag_recover = franka_hil_sim.bag_recorder:recover_main',
         ],
     },
 )

@@ -14,13 +14,16 @@ Episode boundaries: every control step is recorded on `step_info` (franka_hil_ms
 fields `episode`, `step`, `terminated`, `truncated`); an episode is the run of StepInfo messages
 with one `episode` value, and it ended when its last message has terminated or truncated set.
 Human decisions are on `episode_event`. `episode_boundaries()` lists them from a bag.
-After a SIGKILL, `flushed_messages()` reads what reached the .mcap file.
+After a SIGKILL, `flushed_messages()` reads what reached the .mcap file, and `bag_recover`
+(recover_bag) writes a finished bag from it.
 """
 
+import argparse
 from dataclasses import dataclass, field, replace
 import importlib
 from pathlib import Path
 import struct
+import sys
 import time
 
 from ament_index_python.packages import get_package_share_directory
@@ -42,6 +45,7 @@ from rosbags.rosbag2 import Writer
 from rosbags.typesys import get_types_from_msg
 from rosbags.typesys import get_typestore
 from rosbags.typesys import Stores
+import yaml
 
 # Topics recorded by default; relative names resolve in the recorder's namespace.
 DEFAULT_TOPICS = (
@@ -117,6 +121,11 @@ class MessageTypes:
         for dependency in _referenced_types(fields):
             self.ensure(dependency)
         self.store.register(parsed)
+
+    def learn(self, msgtype, definition):
+        """Make `msgtype` known from a definition embedded in a bag (ros2msg, dependencies too)."""
+        if msgtype not in self.store.fielddefs:
+            self.store.register(get_types_from_msg(definition, msgtype))
 
     def type_hash(self, msgtype):
         """Return the RIHS01 hash of `msgtype` as ROS 2 reports it in the graph."""
@@ -365,3 +374,48 @@ def flushed_messages(mcap_path):
             elif isinstance(record, Message):
                 channel = channels[record.channel_id]
                 yield schemas.get(channel.schema_id), channel, record
+
+
+def _offered_qos(channel_metadata):
+    profiles = yaml.safe_load(channel_metadata.get('offered_qos_profiles') or '[]') or []
+    return [EndpointQos(reliable=p.get('reliability') == 'reliable',
+                        transient_local=p.get('durability') == 'transient_local')
+            for p in profiles]
+
+
+def recover_bag(killed, output):
+    """Write a finished bag at `output` from what a killed recording flushed; return Progress."""
+    files = sorted(Path(killed).glob('*.mcap'))
+    if len(files) != 1:
+        raise RecorderError(f'{killed}: expected one .mcap file, found {len(files)}')
+    types = MessageTypes()
+    recorder = BagRecorder(output, types)
+    try:
+        for schema, channel, message in flushed_messages(files[0]):
+            if channel.topic not in recorder.stats:
+                if schema is None or schema.encoding != 'ros2msg':
+                    raise RecorderError(f'{channel.topic}: no ros2msg definition in the file')
+                types.learn(schema.name, schema.data.decode())
+                recorder.add_topic(channel.topic, schema.name, _offered_qos(channel.metadata))
+            recorder.write(channel.topic, message.data, message.log_time)
+    finally:
+        recorder.close()
+    return recorder.progress()
+
+
+def recover_main(argv=None):
+    """Command line entry point of bag_recover."""
+    parser = argparse.ArgumentParser(
+        prog='bag_recover',
+        description='Write a finished bag from the .mcap of a recording that was killed.')
+    parser.add_argument('killed', help='bag directory without metadata.yaml')
+    parser.add_argument('output', help='new bag directory')
+    args = parser.parse_args(argv)
+    try:
+        progress = recover_bag(args.killed, args.output)
+    except RecorderError as error:
+        print(f'bag_recover: {error}', file=sys.stderr)
+        return 1
+    print(f'{args.output}: {progress.messages} messages recovered: '
+          + ', '.join(f'{t} {s.messages}' for t, s in progress.topics.items()))
+    return 0

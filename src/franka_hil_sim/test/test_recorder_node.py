@@ -274,6 +274,16 @@ def test_sigkill_keeps_every_flushed_message(ros_node, spin, start_process, tmp_
     expected = [field_values(TOPICS['step_info'][1](i)) for i in range(len(decoded))]
     assert decoded == approx(expected)
 
+    # bag_recover turns it into a finished bag that rosbags (and so the converters) can read.
+    recovered = tmp_path / 'recovered'
+    result = subprocess.run([script('bag_recover'), str(recording.bag), str(recovered)],
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    with AnyReader([recovered]) as reader:
+        values = [decoded_values(reader.deserialize(raw, c.msgtype))
+                  for c, _, raw in reader.messages() if c.topic == topic]
+    assert values == approx(expected)
+
 
 def test_refuses_to_overwrite_and_rejects_bad_parameters(tmp_path):
     existing = tmp_path / 'old'
