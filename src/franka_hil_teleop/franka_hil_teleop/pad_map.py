@@ -80,6 +80,15 @@ class PadMap:
                 f'{need_buttons} buttons: choose the pad map of your driver with the `pad` '
                 f'parameter (game_controller, xbox, playstation, logitech) or `pad_map_file`')
 
+    def size_warning(self, n_axes, n_buttons):
+        """Return None if a Joy message has this map's usual shape, else a warning to log once."""
+        if (n_axes, n_buttons) == (self.joy_axes, self.joy_buttons):
+            return None
+        return (f'Joy message has {n_axes} axes and {n_buttons} buttons, but pad map '
+                f"'{self.family}' ({self.description}) expects {self.joy_axes} and "
+                f'{self.joy_buttons}: another driver or pad may number them differently; '
+                f'if the controls feel wrong, choose the `pad` parameter that matches')
+
     def _trigger_pressed(self, trig, axes, buttons):
         if trig.button is not None:
             return buttons[trig.button] != 0

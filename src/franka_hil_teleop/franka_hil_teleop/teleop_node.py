@@ -44,7 +44,7 @@ class TeleopNode(Node):
         self.pad = pad_map.load_pad_map(pad_file or config_file(f'teleop_pad_{pad}.yaml'))
         self.core = TeleopCore(speed, timeout)
         self.out = TeleopPublisher(self, source, frame_id)
-        self._bad_shape = None
+        self._last_shape = (self.pad.joy_axes, self.pad.joy_buttons)
         self._bad_value_logged = False
         self.create_subscription(Joy, 'joy', self._on_joy, COMMAND_QOS)
         self.create_timer(min(0.05, timeout / 5.0), self._check_timeout)
@@ -54,10 +54,13 @@ class TeleopNode(Node):
     def _on_joy(self, msg):
         shape = (len(msg.axes), len(msg.buttons))
         error = self.pad.check_sizes(*shape)
-        if error:
-            if shape != self._bad_shape:
+        if shape != self._last_shape:
+            self._last_shape = shape
+            if error:
                 self.get_logger().error(error)
-                self._bad_shape = shape
+            elif self.pad.size_warning(*shape):
+                self.get_logger().warn(self.pad.size_warning(*shape))
+        if error:
             return
         try:
             state = self.pad.to_input(msg.axes, msg.buttons)

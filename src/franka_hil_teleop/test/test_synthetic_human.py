@@ -1,0 +1,114 @@
+# Copyright 2026 franka-hil developers
+# SPDX-License-Identifier: Apache-2.0
+"""The scripted human's EE action -> Joy inversion, exact through the teleop mapping."""
+
+from pathlib import Path
+
+from franka_hil_teleop.action_mapping import full_scale_speed, twist_to_action
+from franka_hil_teleop.pad_map import load_pad_map
+from franka_hil_teleop.synthetic_human import input_from_action, load_expert, SyntheticHuman
+from franka_hil_teleop.teleop_core import TeleopCore
+import numpy as np
+import pytest
+
+CONFIG = Path(__file__).resolve().parents[3] / 'config'
+FAMILIES = ('game_controller', 'xbox', 'playstation', 'logitech')
+
+
+def executed_action(pad, axes, buttons, speed):
+    """Return the EE action the simulator executes for a Joy message read by the teleop."""
+    command = TeleopCore(speed, 0.5).update(
+        pad.to_input(list(np.float32(axes)), buttons), 0.0).command
+    return twist_to_action(command.linear, command.gripper)
+
+
+@pytest.mark.parametrize('family', FAMILIES)
+def test_action_to_joy_round_trips_exactly(family):
+    pad = load_pad_map(CONFIG / f'teleop_pad_{family}.yaml')
+    rng = np.random.default_rng(2)
+    actions = [np.append(rng.uniform(-1, 1, 3), rng.integers(0, 3)).astype(np.float32)
+               for _ in range(300)]
+    actions += [np.array([1, -1, 0, 0], np.float32), np.array([0, 0, -1, 2], np.float32)]
+    for action in actions:
+        axes, buttons = pad.to_joy(input_from_action(action))
+        np.testing.assert_array_equal(executed_action(pad, axes, buttons, full_scale_speed()),
+                                      action)
+
+
+def test_other_teleop_speed_is_compensated():
+    pad = load_pad_map(CONFIG / 'teleop_pad_xbox.yaml')
+    action = np.array([0.3, -0.2, 0.1, 1], np.float32)
+    axes, buttons = pad.to_joy(input_from_action(action, linear_speed=0.5))
+    np.testing.assert_allclose(executed_action(pad, axes, buttons, 0.5), action, atol=1e-6)
+
+
+class LiftPolicy:
+    """A tiny deterministic stand-in expert: go to the cube, close, lift."""
+
+    def __init__(self):
+        self.resets = 0
+
+    def reset(self):
+        self.resets += 1
+
+    def act(self, tcp, cube, gripper):
+        delta = np.clip((cube - tcp) / 0.025, -1, 1)
+        if np.linalg.norm(cube - tcp) > 0.01:
+            self.last = np.append(delta, 1).astype(np.float32)
+        elif gripper < 0.9:
+            self.last = np.array([0, 0, 0, 2], np.float32)
+        else:
+            self.last = np.array([0, 0, 1, 2], np.float32)
+        return self.last
+
+
+def observation(tcp, cube, gripper=0.0):
+    agent_pos = np.zeros(18)
+    agent_pos[14] = gripper * 255.0
+    agent_pos[15:18] = tcp
+    return agent_pos, np.asarray(cube, float)
+
+
+def test_synthetic_human_plays_resets_and_presses_success_once():
+    pad = load_pad_map(CONFIG / 'teleop_pad_game_controller.yaml')
+    expert = LiftPolicy()
+    human = SyntheticHuman(pad, expert, success_lift=0.05)
+    enable, success = pad.buttons['enable'], pad.buttons['success']
+
+    axes, buttons = human.on_observation(*observation((0.49, 0, 0.078), (0.5, 0, 0.02)))
+    assert expert.resets == 1 and buttons[enable] == 1 and buttons[success] == 0
+    np.testing.assert_allclose(expert.last, [0.4, 0, -1, 1], atol=1e-5)
+    np.testing.assert_array_equal(executed_action(pad, axes, buttons, full_scale_speed()),
+                                  expert.last)
+    for tcp in ((0.495, 0, 0.05), (0.5, 0, 0.025)):      # down to the cube, then closed
+        _, buttons = human.on_observation(*observation(tcp, (0.5, 0, 0.02), 1.0))
+        assert buttons[success] == 0
+    presses = []
+    for z in (0.05, 0.075, 0.08, 0.1):     # lifted: success once the cube is 5 cm up
+        _, buttons = human.on_observation(*observation((0.5, 0, z), (0.5, 0, z), 1.0))
+        presses.append(buttons[success])
+    assert presses == [0, 1, 0, 0] and expert.resets == 1
+
+    # A terminal step, then the reset observation: the expert starts over.
+    human.on_step_info(episode=1, done=True)
+    human.on_observation(*observation((0.49, 0, 0.078), (0.4, 0.1, 0.02)))
+    assert expert.resets == 2
+    # A new episode number, or the TCP jumping home, also start over.
+    human.on_step_info(episode=2, done=False)
+    human.on_observation(*observation((0.49, 0, 0.078), (0.4, 0.1, 0.02)))
+    assert expert.resets == 3
+    human.on_observation(*observation((0.49, 0, 0.2), (0.4, 0.1, 0.02)))
+    assert expert.resets == 4 and human.episodes == 4
+
+
+def test_image_observations_and_bad_experts_are_clear_errors():
+    pad = load_pad_map(CONFIG / 'teleop_pad_game_controller.yaml')
+    human = SyntheticHuman(pad, LiftPolicy())
+    with pytest.raises(ValueError, match='state observations'):
+        human.on_observation(np.zeros(18), [])
+    with pytest.raises(ValueError, match='package.module:Class'):
+        load_expert('no_colon')
+    with pytest.raises(RuntimeError, match='cannot load expert'):
+        load_expert('franka_hil_no_such_module:Expert')
+    with pytest.raises(RuntimeError, match='reset'):
+        load_expert('collections:OrderedDict')
