@@ -226,8 +226,7 @@ class BagRecorder:
             raise RecorderError(
                 f'output {self.path} exists already: refusing to overwrite a bag '
                 '(choose a new path or remove it)')
-        if not self.path.parent.is_dir():
-            raise RecorderError(f'output {self.path}: directory {self.path.parent} does not exist')
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         self.types = types or MessageTypes()
         self._clock_ns = clock_ns
         self._writer = Writer(self.path, version=BAG_VERSION, storage_plugin=StoragePlugin.MCAP)

@@ -241,6 +241,13 @@ def test_signal_finishes_a_complete_bag(ros_node, spin, start_process, tmp_path,
         assert result.returncode == 0, result.stderr
         assert imageio_ffmpeg.count_frames_and_secs(str(video))[0] == N
         assert tuple(next(imageio_ffmpeg.read_frames(str(video)))['size']) == (2 * SIZE, SIZE)
+        # step_info i is stamped one period after observation i: two 4-step episodes.
+        dataset = tmp_path / 'dataset'
+        result = subprocess.run([script('bag_to_lerobot'), str(recording.bag), str(dataset)],
+                                capture_output=True, text=True, timeout=60)
+        if 'pip install pyarrow' not in result.stderr:
+            assert result.returncode == 0, result.stderr
+            assert f'{dataset}: 2 episodes, {N} frames' in result.stdout
 
 
 def test_sigkill_keeps_every_flushed_message(ros_node, spin, start_process, tmp_path):
