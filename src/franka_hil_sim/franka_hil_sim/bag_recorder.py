@@ -61,7 +61,9 @@ STEP_INFO_TOPIC = 'step_info'
 EPISODE_EVENT_TOPIC = 'episode_event'
 
 # Subscription history: messages that may wait in DDS while the recorder is busy writing.
-SUBSCRIPTION_DEPTH = 100
+# Measured: a back-to-back burst of 1000 128x128 images is recorded whole with 1000, only about
+# 12 % of it with 100; the memory is taken only while a backlog exists.
+SUBSCRIPTION_DEPTH = 1000
 
 # rosbag2 file format written (Kilted's rosbag2 reads 9).
 BAG_VERSION = 9
