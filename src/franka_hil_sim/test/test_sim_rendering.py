@@ -1,0 +1,99 @@
+# Copyright 2026 franka-hil developers
+# SPDX-License-Identifier: Apache-2.0
+"""Headless camera frames: backend choice, lazy context, and what the cameras actually show."""
+
+import os
+import subprocess
+import sys
+
+import franka_hil_sim  # noqa: F401  (chooses the GL backend)
+from franka_hil_sim.gl_backend import select_gl_backend
+from franka_hil_sim.pick_cube import PickCubeSim
+import gymnasium as gym
+import numpy as np
+import pytest
+
+
+def _red(image):
+    return (image[..., 0] > 150) & (image[..., 1] < 80) & (image[..., 2] < 80)
+
+
+def _dark(image):
+    return image.max(axis=2) < 60
+
+
+@pytest.fixture(scope='module')
+def sim():
+    sim = PickCubeSim()
+    yield sim
+    sim.close()
+
+
+def test_front_camera_sees_the_cube(sim):
+    sim.reset(np.random.default_rng(0))
+    front = sim.render('front')
+    assert front.shape == (128, 128, 3) and front.dtype == np.uint8
+    assert front.std() > 10                       # not blank
+    rows, cols = np.nonzero(_red(front))
+    assert len(rows) >= 10                        # a 4 cm cube seen from 1.5 m
+    assert 40 < cols.mean() < 88                  # the cube at y = 0 is mid-image
+
+
+def test_wrist_camera_sees_fingers_and_cube(sim):
+    sim.reset(np.random.default_rng(0))
+    wrist = sim.render('wrist')
+    dark = _dark(wrist)
+    assert dark[:, :32].mean() > 0.05 and dark[:, -32:].mean() > 0.05   # a finger each side
+    assert not dark[:, 48:80].any()
+    assert _red(wrist)[:, 32:96].sum() > 200       # the cube between them
+
+
+def test_cube_moves_in_the_front_image_when_it_moves(sim):
+    sim.reset(np.random.default_rng(0))
+    before = np.nonzero(_red(sim.render('front')))[1].mean()
+    block = sim.model.joint('block').qposadr[0]
+    sim.data.qpos[block + 1] = 0.15                # +y: to the image's right
+    sim.step(np.zeros(7))
+    after = np.nonzero(_red(sim.render('front')))[1].mean()
+    assert after > before + 5
+
+
+def test_state_env_never_creates_a_gl_context():
+    env = gym.make('franka_hil/PandaPickCube-v0')
+    env.reset(seed=0)
+    for _ in range(3):
+        env.step(np.array([0, 0, 0, 1], np.float32))
+    assert not env.unwrapped.sim.rendering_active
+    env.render()
+    assert env.unwrapped.sim.rendering_active
+    env.close()
+
+
+def test_image_env_observation_matches_render():
+    env = gym.make('franka_hil/PandaPickCube-v0', image_obs=True)
+    obs, _ = env.reset(seed=0)
+    frame = env.render()
+    assert frame.shape == (128, 256, 3)
+    np.testing.assert_array_equal(frame[:, :128], obs['pixels']['front'])
+    np.testing.assert_array_equal(frame[:, 128:], obs['pixels']['wrist'])
+    env.close()
+
+
+def test_backend_choice(monkeypatch):
+    monkeypatch.delenv('DISPLAY', raising=False)
+    monkeypatch.delenv('WAYLAND_DISPLAY', raising=False)
+    found = {'EGL': 'libEGL.so.1', 'OSMesa': 'libOSMesa.so'}.get
+    assert select_gl_backend({}, found) == 'egl'
+    assert select_gl_backend({}, {'OSMesa': 'x'}.get) == 'osmesa'
+    assert select_gl_backend({'MUJOCO_GL': 'osmesa'}, found) == 'osmesa'
+
+
+def test_headless_process_picks_egl_by_itself():
+    env = {k: v for k, v in os.environ.items()
+           if k not in ('MUJOCO_GL', 'PYOPENGL_PLATFORM', 'DISPLAY', 'WAYLAND_DISPLAY')}
+    code = ('import os, franka_hil_sim.pick_cube as p; s = p.PickCubeSim(); '
+            'im = s.render("front"); print(os.environ["MUJOCO_GL"], int(im.std() > 10))')
+    out = subprocess.run([sys.executable, '-c', code], env=env, capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ['egl', '1']
