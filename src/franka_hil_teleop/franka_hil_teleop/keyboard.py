@@ -96,12 +96,17 @@ class KeyboardMapper:
                           rerecord='rerecord' in held)
 
 
+_OPPOSITE = {'x_plus': 'x_minus', 'y_plus': 'y_minus', 'z_plus': 'z_minus', 'close': 'open'}
+_OPPOSITE.update({b: a for a, b in _OPPOSITE.items()})
+
+
 class PulseKeys:
     """
     Terminal key presses -> held actions.
 
-    A motion press holds its action for pulse_duration s; a button press (toggle, events) holds
-    for button_hold s, longer than a terminal's key-repeat delay, so a held key is one press.
+    A motion press holds its action for pulse_duration s (and ends a pulse in the opposite
+    direction: the last key wins); a button press (toggle, events) holds for button_hold s,
+    longer than a terminal's key-repeat delay, so a held key is one press.
     """
 
     def __init__(self, pulse_duration, button_hold):
@@ -114,9 +119,10 @@ class PulseKeys:
         self._until = {}
 
     def press(self, action, now):
-        """Register a press of `action` at monotonic time `now`."""
+        """Register a press of `action` at monotonic time `now`; it cancels its opposite."""
         hold = self.pulse_duration if action in MOTION_ACTIONS else self.button_hold
         self._until[action] = max(self._until.get(action, now), now + hold)
+        self._until.pop(_OPPOSITE.get(action), None)
 
     def held(self, now):
         """Return the set of actions held at `now`."""

@@ -30,7 +30,7 @@ class X11Keys:
             raise RuntimeError(f'no X display: DISPLAY is not set; {OTHER_BACKEND}')
         try:
             self.display = display.Display(display_name)
-        except (error.DisplayError, OSError) as err:
+        except (error.DisplayError, OSError, OverflowError) as err:
             raise RuntimeError(f'cannot open X display {display_name!r} ({err}); '
                                f'{OTHER_BACKEND}') from err
         self.display_name = display_name

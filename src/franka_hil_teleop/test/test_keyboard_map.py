@@ -71,6 +71,12 @@ def test_terminal_pulses_hold_motion_briefly_and_buttons_past_key_repeat():
         pulses.press('x_plus', 10.0 + 0.033 * i)
     assert 'x_plus' in pulses.held(10.0 + 0.033 * 29 + 0.19)
     assert pulses.held(10.0 + 0.033 * 29 + 0.21) == set()
+    # The last key wins over a pulse in the opposite direction.
+    pulses.press('close', 20.0)
+    pulses.press('z_minus', 20.0)
+    pulses.press('open', 20.1)
+    pulses.press('z_plus', 20.1)
+    assert pulses.held(20.15) == {'open', 'z_plus'}
     with pytest.raises(ValueError):
         PulseKeys(0.0, 0.6)
 

@@ -1,0 +1,63 @@
+# Copyright 2026 franka-hil developers
+# SPDX-License-Identifier: Apache-2.0
+"""Helpers for the teleop node tests: installed executables, topic namespaces, message inboxes."""
+
+import itertools
+import os
+from pathlib import Path
+import shutil
+
+from ament_index_python.packages import get_package_prefix, PackageNotFoundError
+import pytest
+
+_namespaces = itertools.count()
+
+
+@pytest.fixture
+def require_tool():
+    """Give a function returning an external tool's path, failing (never skipping) if absent."""
+    def find(name):
+        path = shutil.which(name)
+        if path is None:
+            pytest.fail(f'{name} is not installed; `bash scripts/setup.sh` installs it '
+                        f'(Debian package {"xvfb" if name == "Xvfb" else name})')
+        return path
+    return find
+
+
+@pytest.fixture
+def executable():
+    """Give the path of one of this package's installed console scripts."""
+    def find(name):
+        try:
+            path = Path(get_package_prefix('franka_hil_teleop')) / 'lib' / 'franka_hil_teleop' / name
+        except PackageNotFoundError:
+            path = None
+        if path is None or not path.exists():
+            pytest.fail(f'console script {name} is not installed: run `bash scripts/setup.sh` '
+                        'and `source scripts/env.sh` first')
+        return str(path)
+    return find
+
+
+@pytest.fixture
+def namespace():
+    """Give a namespace no other test (in this or a parallel run) publishes in."""
+    return f'/teleop_test_{os.getpid()}_{next(_namespaces)}'
+
+
+class Inbox:
+    """Messages received on one topic, in order."""
+
+    def __init__(self, node, msg_type, topic, qos=10):
+        self.messages = []
+        self.sub = node.create_subscription(msg_type, topic, self.messages.append, qos)
+
+    def __len__(self):
+        return len(self.messages)
+
+
+@pytest.fixture
+def inbox(ros_node):
+    """Give a factory of Inbox subscriptions on the test's node."""
+    return lambda msg_type, topic, qos=10: Inbox(ros_node, msg_type, topic, qos)

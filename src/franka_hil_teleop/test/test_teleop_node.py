@@ -1,0 +1,123 @@
+# Copyright 2026 franka-hil developers
+# SPDX-License-Identifier: Apache-2.0
+"""teleop_node as a separate process, fed real Joy messages; its real outputs checked."""
+
+import time
+
+from franka_hil_msgs.msg import EpisodeEvent, Intervention
+from geometry_msgs.msg import TwistStamped
+import pytest
+from sensor_msgs.msg import Joy
+
+# SDL GameController layout (the default pad map): indices as documented in the README.
+LEFTX, LEFTY, RIGHTY, TRIGGERLEFT, TRIGGERRIGHT = 0, 1, 3, 4, 5
+A, X, Y, RB = 0, 2, 3, 10
+
+
+def joy(buttons=(), axes=None, n_axes=6, n_buttons=21):
+    msg = Joy(axes=[0.0] * n_axes, buttons=[0] * n_buttons)
+    for index, value in (axes or {}).items():
+        msg.axes[index] = value
+    for index in buttons:
+        msg.buttons[index] = 1
+    return msg
+
+
+@pytest.fixture
+def teleop(start_process, executable, namespace, ros_node, inbox, spin):
+    proc = start_process([executable('teleop_node'), '--ros-args', '-r', f'__ns:={namespace}',
+                          '-p', 'joy_timeout:=0.5'])
+    proc.wait_for_output("pad 'game_controller'")
+    pub = ros_node.create_publisher(Joy, f'{namespace}/joy', 10)
+    boxes = {'intervention': inbox(Intervention, f'{namespace}/intervention'),
+             'cmd_vel': inbox(TwistStamped, f'{namespace}/cmd_vel'),
+             'events': inbox(EpisodeEvent, f'{namespace}/episode_event', 100)}
+    spin(ros_node, lambda: pub.get_subscription_count() > 0 and all(
+        b.sub.get_publisher_count() > 0 for b in boxes.values()), what='teleop topics matched')
+    return proc, pub, boxes
+
+
+def test_deadman_command_release_and_events(teleop, ros_node, spin):
+    proc, pub, boxes = teleop
+    interventions, twists, events = boxes['intervention'], boxes['cmd_vel'], boxes['events']
+
+    # Sticks and triggers without RB: nothing is commanded.
+    pub.publish(joy(axes={LEFTX: 1.0}))
+    # RB held: left stick x/y, right stick z, left trigger closes.
+    held = joy([RB], {LEFTY: 1.0, LEFTX: -0.5, RIGHTY: 0.2, TRIGGERLEFT: -1.0})
+    held.header.stamp.sec, held.header.stamp.nanosec = 42, 7
+    pub.publish(held)
+    spin(ros_node, lambda: len(interventions) >= 1 and len(twists) >= 1, what='a command')
+    cmd = interventions.messages[0]
+    assert cmd.active and cmd.gripper == Intervention.GRIPPER_CLOSE and cmd.source == 'gamepad'
+    assert (cmd.twist.linear.x, cmd.twist.linear.y, cmd.twist.linear.z) == \
+        pytest.approx((0.25, -0.125, 0.05))
+    assert cmd.header.frame_id == 'panda_link0'
+    assert (cmd.header.stamp.sec, cmd.header.stamp.nanosec) == (42, 7)   # read time of the Joy
+    assert twists.messages[0].twist == cmd.twist and twists.messages[0].header == cmd.header
+
+    pub.publish(joy([RB], {TRIGGERRIGHT: -1.0}))
+    spin(ros_node, lambda: len(interventions) >= 2, what='open command')
+    assert interventions.messages[1].gripper == Intervention.GRIPPER_OPEN
+
+    # Y, A, X pressed and released back to back (far inside one 100 ms control step).
+    for button in (Y, A, X):
+        pub.publish(joy([RB, button]))
+        pub.publish(joy([RB]))
+    spin(ros_node, lambda: len(events) >= 3, what='three episode events')
+    assert [e.event for e in events.messages] == [EpisodeEvent.SUCCESS, EpisodeEvent.FAILURE,
+                                                  EpisodeEvent.RERECORD]
+    assert {e.source for e in events.messages} == {'gamepad'}
+
+    # Release RB: exactly one inactive zero command, then silence while released.
+    spin(ros_node, lambda: len(interventions) >= 8, what='the commands sent with the events')
+    count = len(interventions)
+    assert count == 8 and all(m.active for m in interventions.messages)
+    pub.publish(joy(axes={LEFTY: 1.0}))
+    for _ in range(5):
+        pub.publish(joy(axes={LEFTY: 1.0}))
+    pub.publish(joy([Y]))          # a marker: its event comes after everything above
+    spin(ros_node, lambda: len(events) >= 4, what='marker event')
+    spin(ros_node, lambda: len(interventions) > count, what='release')
+    released = interventions.messages[count:]
+    assert len(released) == 1
+    assert not released[0].active and released[0].gripper == Intervention.GRIPPER_STAY
+    assert (released[0].twist.linear.x, released[0].twist.linear.y,
+            released[0].twist.linear.z) == (0.0, 0.0, 0.0)
+    assert twists.messages[-1].twist.linear.x == 0.0
+    assert proc.proc.poll() is None
+
+
+def test_joy_timeout_releases_the_override(teleop, ros_node, spin):
+    _, pub, boxes = teleop
+    interventions = boxes['intervention']
+    pub.publish(joy([RB], {LEFTY: 1.0}))
+    spin(ros_node, lambda: len(interventions) >= 1, what='command')
+    last_joy = time.monotonic()
+    # The Joy stream stops while RB is held (pad unplugged, driver dead).
+    spin(ros_node, lambda: len(interventions) >= 2, timeout=5.0, what='timeout release')
+    assert time.monotonic() - last_joy >= 0.5
+    assert not interventions.messages[1].active
+    assert interventions.messages[1].twist.linear.x == 0.0
+
+
+def test_joy_of_the_wrong_layout_is_reported_once_and_ignored(teleop, ros_node, spin):
+    proc, pub, boxes = teleop
+    for _ in range(5):
+        pub.publish(joy([0, 1], n_axes=2, n_buttons=2))
+    pub.publish(joy([RB, Y]))      # a well-formed marker after the bad ones
+    spin(ros_node, lambda: len(boxes['events']) >= 1, what='marker event')
+    proc.wait_for_output('needs at least 6 axes and 11 buttons')
+    assert proc.output().count('needs at least') == 1
+    assert len(boxes['intervention']) == 1 and boxes['intervention'].messages[0].active
+
+
+def test_bad_parameters_exit_with_a_clear_error(start_process, executable):
+    for args, text in ((['-p', 'pad:=n64'], "parameter 'pad' must be one of"),
+                       (['-p', 'joy_timeout:=0.0'], "parameter 'joy_timeout' must be > 0"),
+                       (['-p', 'linear_speed:=fast'], "parameter 'linear_speed' must be a float"),
+                       (['-p', 'joytimeout:=1.0'], "unknown parameters ['joytimeout']"),
+                       (['-p', 'pad_map_file:=/nonexistent.yaml'], 'cannot read pad map')):
+        proc = start_process([executable('teleop_node'), '--ros-args'] + args)
+        assert proc.proc.wait(timeout=30) == 2
+        assert text in proc.output() and 'Traceback' not in proc.output()
