@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """Helpers for the teleop node tests: installed executables, topic namespaces, message inboxes."""
 
+import importlib.util
 import itertools
 import os
 from pathlib import Path
@@ -30,7 +31,8 @@ def executable():
     """Give the path of one of this package's installed console scripts."""
     def find(name):
         try:
-            path = Path(get_package_prefix('franka_hil_teleop')) / 'lib' / 'franka_hil_teleop' / name
+            prefix = Path(get_package_prefix('franka_hil_teleop'))
+            path = prefix / 'lib' / 'franka_hil_teleop' / name
         except PackageNotFoundError:
             path = None
         if path is None or not path.exists():
@@ -38,6 +40,16 @@ def executable():
                         'and `source scripts/env.sh` first')
         return str(path)
     return find
+
+
+@pytest.fixture
+def scripted_expert():
+    """Give the scripted_expert module beside this file (child processes import it by path)."""
+    path = Path(__file__).with_name('scripted_expert.py')
+    spec = importlib.util.spec_from_file_location('scripted_expert', path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ def cpu_seconds(pid):
 
 
 def test_no_pad_is_reported_and_the_node_keeps_running(start_process, executable, namespace,
-                                                      ros_node, inbox, spin):
+                                                       ros_node, inbox, spin):
     env = dict(os.environ)
     env.pop('DISPLAY', None)
     env.pop('SDL_VIDEODRIVER', None)     # the node must pick SDL's headless driver itself

@@ -31,7 +31,8 @@ def test_terminal_keys_move_toggle_and_fire_events(tmux, tmp_path, executable, n
     done = tmp_path / 'done.txt'
     # After the node exits, record its exit code and the terminal's settings (the shell
     # survives the Ctrl-C meant for the node).
-    script = (f'trap : INT; {shlex.join(node_cmd)} 2>{tmp_path}/stderr.txt; echo "exit=$?" > {done}.tmp; '
+    script = (f'trap : INT; {shlex.join(node_cmd)} 2>{tmp_path}/stderr.txt; '
+              f'echo "exit=$?" > {done}.tmp; '
               f'stty -a >> {done}.tmp; mv {done}.tmp {done}; sleep 600')
     tmux('new-session', '-d', '-x', '160', '-y', '50', 'sh', '-c', script)
 

@@ -31,7 +31,7 @@ def x_display(require_tool):
 
 
 def test_held_keys_move_and_events_fire_once(x_display, start_process, executable, namespace,
-                                            ros_node, inbox, spin):
+                                             ros_node, inbox, spin):
     env = dict(os.environ, DISPLAY=x_display)
     proc = start_process([executable('keyboard_node'), '--ros-args', '-r', f'__ns:={namespace}',
                           '-p', 'backend:=x11', '-p', 'rate:=100.0'], env=env)

@@ -42,26 +42,6 @@ def test_other_teleop_speed_is_compensated():
     np.testing.assert_allclose(executed_action(pad, axes, buttons, 0.5), action, atol=1e-6)
 
 
-class LiftPolicy:
-    """A tiny deterministic stand-in expert: go to the cube, close, lift."""
-
-    def __init__(self):
-        self.resets = 0
-
-    def reset(self):
-        self.resets += 1
-
-    def act(self, tcp, cube, gripper):
-        delta = np.clip((cube - tcp) / 0.025, -1, 1)
-        if np.linalg.norm(cube - tcp) > 0.01:
-            self.last = np.append(delta, 1).astype(np.float32)
-        elif gripper < 0.9:
-            self.last = np.array([0, 0, 0, 2], np.float32)
-        else:
-            self.last = np.array([0, 0, 1, 2], np.float32)
-        return self.last
-
-
 def observation(tcp, cube, gripper=0.0):
     agent_pos = np.zeros(18)
     agent_pos[14] = gripper * 255.0
@@ -69,9 +49,9 @@ def observation(tcp, cube, gripper=0.0):
     return agent_pos, np.asarray(cube, float)
 
 
-def test_synthetic_human_plays_resets_and_presses_success_once():
+def test_synthetic_human_plays_resets_and_presses_success_once(scripted_expert):
     pad = load_pad_map(CONFIG / 'teleop_pad_game_controller.yaml')
-    expert = LiftPolicy()
+    expert = scripted_expert.LiftExpert()
     human = SyntheticHuman(pad, expert, success_lift=0.05)
     enable, success = pad.buttons['enable'], pad.buttons['success']
 
@@ -101,9 +81,9 @@ def test_synthetic_human_plays_resets_and_presses_success_once():
     assert expert.resets == 4 and human.episodes == 4
 
 
-def test_image_observations_and_bad_experts_are_clear_errors():
+def test_image_observations_and_bad_experts_are_clear_errors(scripted_expert):
     pad = load_pad_map(CONFIG / 'teleop_pad_game_controller.yaml')
-    human = SyntheticHuman(pad, LiftPolicy())
+    human = SyntheticHuman(pad, scripted_expert.LiftExpert())
     with pytest.raises(ValueError, match='state observations'):
         human.on_observation(np.zeros(18), [])
     with pytest.raises(ValueError, match='package.module:Class'):
