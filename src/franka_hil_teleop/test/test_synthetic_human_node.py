@@ -73,4 +73,3 @@ def test_expert_played_through_the_real_teleop_chain(start_process, executable, 
     assert human.stop(signal.SIGINT) == 0
     spin(ros_node, lambda: not interventions.messages[-1].active, what='release on stop')
     assert len(events) == 1
-
