@@ -160,9 +160,7 @@ class PickCubeSim:
         d.mocap_pos[self._mocap] = np.clip(target, *WORKSPACE_BOUNDS)
         d.ctrl[self._gripper] = np.clip(d.ctrl[self._gripper] + action[6], 0.0, 1.0)
         warnings = self._warning_count()
-        step = self._controller.step
-        for _ in range(self.substeps):
-            step()
+        self._controller.step(self.substeps)
         self.step_count += 1
         self._frame += 1
         if self._warning_count() != warnings or not self._state_finite():
