@@ -7,6 +7,7 @@ import itertools
 import os
 from pathlib import Path
 import shutil
+import time
 
 from ament_index_python.packages import get_package_prefix, PackageNotFoundError
 import pytest
@@ -73,3 +74,24 @@ class Inbox:
 def inbox(ros_node):
     """Give a factory of Inbox subscriptions on the test's node."""
     return lambda msg_type, topic, qos=10: Inbox(ros_node, msg_type, topic, qos)
+
+
+@pytest.fixture
+def handshake():
+    """
+    Give a function that repeats send() until received() holds (or fails after a timeout).
+
+    Matching is not symmetric: a test's reader can see a node's writer before that writer sees
+    the reader, and a message published in between is lost. Repeating until something comes
+    back end to end makes the first message of a test independent of discovery timing.
+    """
+    def run(node, send, received, timeout=20.0, what='an answer'):
+        deadline = time.monotonic() + timeout
+        while not received():
+            if time.monotonic() > deadline:
+                pytest.fail(f'no {what} within {timeout} s')
+            send()
+            retry = time.monotonic() + 0.2
+            while not received() and time.monotonic() < retry:
+                node.executor_for_test.spin_once(timeout_sec=0.02)
+    return run

@@ -19,7 +19,8 @@ def observation(tcp, cube, gripper=0.0):
 
 
 def test_expert_played_through_the_real_teleop_chain(start_process, executable, namespace,
-                                                     ros_node, inbox, spin, scripted_expert):
+                                                     ros_node, inbox, spin, scripted_expert,
+                                                     handshake):
     ros_args = ['--ros-args', '-r', f'__ns:={namespace}']
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         [str(Path(__file__).parent), os.environ.get('PYTHONPATH', '')]))
@@ -37,8 +38,12 @@ def test_expert_played_through_the_real_teleop_chain(start_process, executable, 
          interventions.sub.get_publisher_count() > 0 and events.sub.get_publisher_count() > 0,
          what='topics matched')
 
-    expert = scripted_expert.LiftExpert()
     cube = (0.5, 0.0, 0.02)
+    handshake(ros_node, lambda: obs_pub.publish(observation((0.49, 0.0, 0.078), cube)),
+              lambda: len(interventions) > 0, what='command through both nodes')
+    spin(ros_node, lambda: 'expert reset' in human.output(), what='first episode log')
+    interventions.messages.clear()
+    expert = scripted_expert.LiftExpert()
     trajectory = [((0.49, 0.0, 0.078), cube, 0.0), ((0.495, 0.0, 0.05), cube, 0.0),
                   ((0.5, 0.0, 0.025), cube, 0.0), ((0.5, 0.0, 0.025), cube, 1.0)]
     trajectory += [((0.5, 0.0, z), (0.5, 0.0, z - 0.005), 1.0) for z in (0.05, 0.075, 0.1)]

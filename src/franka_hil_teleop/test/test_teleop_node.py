@@ -24,7 +24,7 @@ def joy(buttons=(), axes=None, n_axes=6, n_buttons=21):
 
 
 @pytest.fixture
-def teleop(start_process, executable, namespace, ros_node, inbox, spin):
+def teleop(start_process, executable, namespace, ros_node, inbox, spin, handshake):
     proc = start_process([executable('teleop_node'), '--ros-args', '-r', f'__ns:={namespace}',
                           '-p', 'joy_timeout:=0.5'])
     proc.wait_for_output("pad 'game_controller'")
@@ -32,8 +32,19 @@ def teleop(start_process, executable, namespace, ros_node, inbox, spin):
     boxes = {'intervention': inbox(Intervention, f'{namespace}/intervention'),
              'cmd_vel': inbox(TwistStamped, f'{namespace}/cmd_vel'),
              'events': inbox(EpisodeEvent, f'{namespace}/episode_event', 100)}
-    spin(ros_node, lambda: pub.get_subscription_count() > 0 and all(
-        b.sub.get_publisher_count() > 0 for b in boxes.values()), what='teleop topics matched')
+
+    def press_y():
+        pub.publish(joy([RB, Y]))
+        pub.publish(joy([RB]))
+    handshake(ros_node, press_y, lambda: all(len(b) for b in boxes.values()),
+              what='command and event from teleop_node')
+    pub.publish(joy())
+    # Everything the warm-up caused has arrived: the release, and each event the node logged.
+    spin(ros_node, lambda: not boxes['intervention'].messages[-1].active and
+         len(boxes['cmd_vel']) == len(boxes['intervention']) and
+         len(boxes['events']) == proc.output().count('episode event:'), what='warm-up release')
+    for box in boxes.values():
+        box.messages.clear()
     return proc, pub, boxes
 
 
@@ -106,7 +117,8 @@ def test_joy_of_the_wrong_layout_is_reported_once_and_ignored(teleop, ros_node, 
     for _ in range(5):
         pub.publish(joy([0, 1], n_axes=2, n_buttons=2))
     pub.publish(joy([RB, Y]))      # a well-formed marker after the bad ones
-    spin(ros_node, lambda: len(boxes['events']) >= 1, what='marker event')
+    spin(ros_node, lambda: len(boxes['events']) >= 1 and len(boxes['intervention']) >= 1,
+         what='marker event and command')
     proc.wait_for_output('needs at least 6 axes and 11 buttons')
     assert proc.output().count('needs at least') == 1
     assert len(boxes['intervention']) == 1 and boxes['intervention'].messages[0].active
