@@ -128,7 +128,8 @@ class GamepadNode(Node):
         now = time.monotonic()
         wait = self.stream.next_wakeup(now)
         wait_ms = _MAX_WAIT_MS if wait is None else min(_MAX_WAIT_MS, int(wait * 1000.0))
-        events = [pygame.event.wait(wait_ms)] + pygame.event.get()
+        # pygame.event.wait(0) would wait forever: poll when something is already due.
+        events = ([pygame.event.wait(wait_ms)] if wait_ms > 0 else []) + pygame.event.get()
         instance = pad.as_joystick().get_instance_id()
         frames = []
         for event in events:
