@@ -36,6 +36,7 @@ setup(
             'bag_to_video = franka_hil_sim.bag_to_video:main',
             'bag_to_lerobot = franka_hil_sim.bag_to_lerobot:main',
             'bag_recover = franka_hil_sim.bag_recorder:recover_main',
+            'sim_node = franka_hil_sim.sim_node:main',
         ],
     },
 )

@@ -1,0 +1,303 @@
+# Copyright 2026 franka-hil developers
+# SPDX-License-Identifier: Apache-2.0
+"""
+The simulator on the ROS graph: a thin rclpy shell around one HilSession.
+
+Everything that decides (override arbitration, episode rules, refusals) is in hil_session and
+every message is built in ros_messages; this node only wires them to topics, services, a timer
+and parameters. Services, input subscriptions and the realtime timer sit in separate callback
+groups of a multi-threaded executor, so a human's intervention lands while a Step is running;
+the session's lock serialises everything that touches the physics.
+"""
+
+from collections import deque
+import json
+import sys
+import time
+
+from franka_hil_msgs.msg import EpisodeEvent, Intervention, Observation, StepInfo
+from franka_hil_msgs.srv import Reset, Step
+from franka_hil_sim import ros_messages as rm
+from franka_hil_sim.gl_backend import select_gl_backend
+from franka_hil_sim.hil_session import HilSession, optical_frame, parse_options, Refused
+from franka_hil_sim.hil_session import TWIST_FRAMES, WORLD_FRAME
+from franka_hil_sim.sim_parameters import PARAMETERS, settings_from
+import numpy as np
+from rcl_interfaces.msg import ParameterDescriptor
+import rclpy
+from rclpy.callback_groups import MutuallyExclusiveCallbackGroup
+from rclpy.clock import Clock, ClockType
+from rclpy.executors import ExternalShutdownException, MultiThreadedExecutor
+from rclpy.node import Node
+from rclpy.qos import DurabilityPolicy, QoSProfile, ReliabilityPolicy
+from rosgraph_msgs.msg import Clock as ClockMsg
+from sensor_msgs.msg import CameraInfo, Image, JointState
+from std_msgs.msg import Float32MultiArray, Float64, String
+from tf2_msgs.msg import TFMessage
+from visualization_msgs.msg import MarkerArray
+
+NODE_NAME = 'sim'
+# Sliding window of the published real-time factor (s of wall time).
+RTF_WINDOW_S = 2.0
+LOG_THROTTLE_S = 2.0
+EXECUTOR_THREADS = 4
+
+
+class SimNode(Node):
+    """One PickCube simulation: lockstep Step/Reset services or a realtime loop; see the table."""
+
+    def __init__(self, **kwargs):
+        super().__init__(NODE_NAME, **kwargs)
+        self.settings = settings_from(self._parameter_values())
+        s = self.settings
+        self.session = HilSession(s.session, logger=self.get_logger())
+        self._prefix = s.frame_prefix
+        self._world = s.frame_prefix + WORLD_FRAME
+
+        reliable = QoSProfile(depth=10, reliability=ReliabilityPolicy.RELIABLE)
+        latched = QoSProfile(depth=1, reliability=ReliabilityPolicy.RELIABLE,
+                             durability=DurabilityPolicy.TRANSIENT_LOCAL)
+        images = QoSProfile(depth=5, reliability=ReliabilityPolicy.RELIABLE if s.reliable_images
+                            else ReliabilityPolicy.BEST_EFFORT)
+        self._pub_clock = self.create_publisher(ClockMsg, '/clock', reliable) \
+            if s.publish_clock else None
+        self._pub_joints = self.create_publisher(JointState, 'joint_states', reliable)
+        self._pub_tf = self.create_publisher(TFMessage, '/tf', QoSProfile(depth=100))
+        self._pub_tf_static = self.create_publisher(TFMessage, '/tf_static', latched)
+        self._pub_description = self.create_publisher(String, 'robot_description', latched)
+        self._pub_markers = self.create_publisher(MarkerArray, 'markers', reliable)
+        self._pub_observation = self.create_publisher(Observation, 'observation', reliable)
+        self._pub_step_info = self.create_publisher(StepInfo, 'step_info', reliable)
+        self._pub_cameras = {
+            camera: (self.create_publisher(Image, f'{camera}/image_raw', images),
+                     self.create_publisher(CameraInfo, f'{camera}/camera_info', images),
+                     self.session.camera_intrinsics(camera, s.image_size),
+                     self._prefix + optical_frame(camera))
+            for camera in s.cameras}
+
+        inputs = MutuallyExclusiveCallbackGroup()
+        services = MutuallyExclusiveCallbackGroup()
+        self.create_subscription(Intervention, 'intervention', self._on_intervention, reliable,
+                                 callback_group=inputs)
+        self.create_subscription(EpisodeEvent, 'episode_event', self._on_episode_event,
+                                 QoSProfile(depth=100), callback_group=inputs)
+        self.create_service(Step, 'step', self._on_step, callback_group=services)
+        self.create_service(Reset, 'reset', self._on_reset, callback_group=services)
+        self._policy = None  # (action, monotonic time received), realtime mode
+        self._rtf_samples = deque()
+        if s.mode == 'realtime':
+            self._pub_rtf = self.create_publisher(Float64, 'real_time_factor', reliable)
+            self.create_subscription(Float32MultiArray, 'action', self._on_action,
+                                     QoSProfile(depth=1), callback_group=inputs)
+            # A steady clock: the node's own /clock must never pace it (use_sim_time).
+            self.create_timer(self.session.control_dt, self._on_tick,
+                              callback_group=MutuallyExclusiveCallbackGroup(),
+                              clock=Clock(clock_type=ClockType.STEADY_TIME))
+
+        self._pub_description.publish(String(data=self.session.sim.urdf()))
+        self._pub_tf_static.publish(rm.tf_msg(self.session.static_transforms(), 0, self._prefix))
+        with self.session.lock:
+            telemetry = self._telemetry(None)
+        self._publish_state(telemetry)
+        self.get_logger().info(
+            f'ready: mode={s.mode}, control period {self.session.control_dt:g} s, '
+            f'image_obs={s.session.image_obs}, action_space={s.session.action_space} '
+            f'{self.session.action_shape}, cameras={list(s.cameras)} '
+            f'{s.image_size[0]}x{s.image_size[1]}, seed={s.session.seed}')
+
+    def _parameter_values(self):
+        for name, (default, description) in PARAMETERS.items():
+            self.declare_parameter(name, default, ParameterDescriptor(
+                description=description, dynamic_typing=True, read_only=True))
+        values = {name: self.get_parameter(name).value for name in PARAMETERS}
+        # Overrides of names nobody declared would otherwise be ignored without a word.
+        overrides = getattr(self, '_parameter_overrides', {})
+        values.update({name: override.value for name, override in overrides.items()
+                       if not self.has_parameter(name)})
+        return values
+
+    # Services ---------------------------------------------------------------------------------
+
+    def _on_step(self, request, response):
+        if self.settings.mode != 'lockstep':
+            return self._refuse(response, 'Step is served in lockstep mode only (mode=realtime: '
+                                'publish actions on the `action` topic)')
+        try:
+            with self.session.lock:
+                outcome = self.session.step(np.asarray(request.action))
+                telemetry = self._telemetry(outcome.observation)
+        except Refused as error:
+            return self._refuse(response, str(error))
+        response.ok = True
+        response.observation = rm.observation_msg(outcome.observation, outcome.stamp_ns,
+                                                  self._prefix)
+        response.reward = outcome.reward
+        response.terminated = outcome.terminated
+        response.truncated = outcome.truncated
+        response.info = self._after_step(outcome, telemetry, response.observation)
+        return response
+
+    def _on_reset(self, request, response):
+        try:
+            options = parse_options(request.options_json)
+            with self.session.lock:
+                observation, info = self.session.reset(
+                    request.seed if request.use_seed else None, options)
+                telemetry = self._telemetry(observation)
+        except Refused as error:
+            return self._refuse(response, f'reset refused: {error}')
+        response.ok = True
+        response.observation = rm.observation_msg(observation, telemetry.stamp_ns, self._prefix)
+        response.info_json = json.dumps(info)
+        self._publish_state(telemetry, response.observation)
+        return response
+
+    def _refuse(self, response, error):
+        self.get_logger().warning(error, throttle_duration_sec=LOG_THROTTLE_S)
+        response.ok = False
+        response.error = error
+        return response
+
+    # Inputs -----------------------------------------------------------------------------------
+
+    def _on_intervention(self, msg):
+        frame = msg.header.frame_id
+        frame = frame[len(self._prefix):] if self._prefix and frame.startswith(
+            self._prefix) else frame
+        try:
+            if frame not in TWIST_FRAMES:
+                raise Refused(f'intervention refused: twist frame {msg.header.frame_id!r} is not '
+                              f'one of {[self._prefix + f for f in TWIST_FRAMES if f]}')
+            self.session.set_intervention(*rm.intervention_command(msg))
+        except Refused as error:
+            self.get_logger().warning(f'{error} (from {msg.source or "?"})',
+                                      throttle_duration_sec=LOG_THROTTLE_S)
+
+    def _on_episode_event(self, msg):
+        try:
+            if self.session.queue_event(msg.event):
+                self.get_logger().info(f'human episode event {msg.event} from '
+                                       f'{msg.source or "?"} queued for the next step')
+        except Refused as error:
+            self.get_logger().warning(str(error), throttle_duration_sec=LOG_THROTTLE_S)
+
+    def _on_action(self, msg):
+        try:
+            self._policy = (self.session.check_action(np.asarray(msg.data)), time.monotonic())
+        except Refused as error:
+            self.get_logger().warning(f'action refused: {error}',
+                                      throttle_duration_sec=LOG_THROTTLE_S)
+
+    # Realtime loop ----------------------------------------------------------------------------
+
+    def _on_tick(self):
+        policy = self._policy
+        if policy is None or time.monotonic() - policy[1] > self.settings.action_timeout:
+            action = self.session.hold_action()
+        else:
+            action = policy[0]
+        with self.session.lock:
+            if self.session.episode_running:
+                outcome = self.session.step(action)
+                observation = outcome.observation
+            else:
+                outcome = None
+                observation, info = self.session.reset()
+            telemetry = self._telemetry(observation)
+        if outcome is None:
+            self.get_logger().info(f'realtime: episode {info["episode"]} started (auto-reset)')
+            self._publish_state(telemetry, rm.observation_msg(observation, telemetry.stamp_ns,
+                                                              images=False))
+        else:
+            self._after_step(outcome, telemetry, rm.observation_msg(
+                observation, outcome.stamp_ns, images=False))
+        self._publish_rtf(telemetry.stamp_ns)
+
+    def _publish_rtf(self, sim_ns):
+        now = time.monotonic()
+        samples = self._rtf_samples
+        samples.append((now, sim_ns))
+        while now - samples[0][0] > RTF_WINDOW_S:
+            samples.popleft()
+        if len(samples) > 1 and now > samples[0][0]:
+            rtf = (sim_ns - samples[0][1]) * 1e-9 / (now - samples[0][0])
+            self._pub_rtf.publish(Float64(data=rtf))
+
+    # Publishing -------------------------------------------------------------------------------
+
+    def _telemetry(self, observation):
+        """Snapshot under the session lock: render only the cameras somebody receives."""
+        cameras = [camera for camera, (image_pub, info_pub, _, _) in self._pub_cameras.items()
+                   if image_pub.get_subscription_count() or info_pub.get_subscription_count()
+                   or (observation is not None and camera in observation.get('pixels', {}))]
+        return self.session.telemetry(cameras, self.settings.image_size, observation,
+                                      links=self._pub_tf.get_subscription_count() > 0)
+
+    def _after_step(self, outcome, telemetry, observation_msg):
+        info = rm.step_info_msg(outcome.info, outcome.reward, outcome.terminated,
+                                outcome.truncated, outcome.episode, outcome.step,
+                                outcome.stamp_ns)
+        self._publish_state(telemetry, observation_msg)
+        self._pub_step_info.publish(info)
+        if outcome.ignored_events:
+            self.get_logger().warning(f'human event(s) {outcome.ignored_events} ignored: an '
+                                      f'earlier event already ended episode {outcome.episode}')
+        if outcome.terminated or outcome.truncated:
+            kind = 'terminated' if outcome.terminated else 'truncated'
+            self.get_logger().info(
+                f'episode {outcome.episode} {kind} at step {outcome.step}: reward '
+                f'{outcome.reward:g}, success {outcome.info["succeed"]}, human event '
+                f'{outcome.info["human_event"]}, physics error {outcome.info["physics_error"]}')
+        return info
+
+    def _publish_state(self, telemetry, observation_msg=None):
+        ns = telemetry.stamp_ns
+        if self._pub_clock is not None:
+            self._pub_clock.publish(rm.clock_msg(ns))
+        self._pub_joints.publish(rm.joint_state_msg(telemetry))
+        if telemetry.transforms:
+            self._pub_tf.publish(rm.tf_msg(telemetry.transforms, ns, self._prefix))
+        for camera, pixels in telemetry.images.items():
+            image_pub, info_pub, intrinsics, frame = self._pub_cameras[camera]
+            image_pub.publish(rm.image_msg(pixels, ns, frame))
+            info_pub.publish(rm.camera_info_msg(intrinsics, ns, frame))
+        if self._pub_markers.get_subscription_count():
+            self._pub_markers.publish(rm.markers_msg(
+                telemetry, self.session.block_half_size(), self.session.workspace_bounds(),
+                self._world))
+        if observation_msg is not None:
+            if observation_msg.images:
+                observation_msg = Observation(header=observation_msg.header,
+                                              agent_pos=observation_msg.agent_pos)
+            self._pub_observation.publish(observation_msg)
+
+    def close(self):
+        """Release the renderers."""
+        self.session.close()
+
+
+def main(args=None):
+    select_gl_backend()
+    rclpy.init(args=args)
+    try:
+        node = SimNode()
+    except ValueError as error:
+        print(f'[sim_node] invalid parameters: {error}', file=sys.stderr, flush=True)
+        rclpy.try_shutdown()
+        return 2
+    executor = MultiThreadedExecutor(num_threads=EXECUTOR_THREADS)
+    executor.add_node(node)
+    try:
+        executor.spin()
+    except (KeyboardInterrupt, ExternalShutdownException):
+        pass
+    finally:
+        executor.shutdown()
+        node.close()
+        node.destroy_node()
+        rclpy.try_shutdown()
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
