@@ -77,9 +77,12 @@ class Graph:
         self.procs = {}
         self.partial = {}
         for spec in specs:
-            proc = subprocess.Popen(command_line(spec), stdout=subprocess.PIPE,
-                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                    start_new_session=True)
+            # An interactive node shares our terminal and process group (to read keys);
+            # the others get a session of their own, so only we forward signals to them.
+            proc = subprocess.Popen(
+                command_line(spec), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                stdin=None if spec.interactive else subprocess.DEVNULL,
+                start_new_session=not spec.interactive)
             self.procs[label(spec)] = proc
             self.selector.register(proc.stdout, selectors.EVENT_READ, label(spec))
             print(f'[bringup] started {label(spec)} (pid {proc.pid})', flush=True)

@@ -25,6 +25,8 @@ class NodeSpec:
     namespace: str = ''
     parameters: dict = field(default_factory=dict)
     arguments: tuple = ()
+    # Reads the terminal (keyboard teleop's terminal backend): bringup hands it our stdin.
+    interactive: bool = False
 
 
 @dataclass(frozen=True)
@@ -134,5 +136,6 @@ def resolve_nodes(description, given, config_dir):
             nodes.append(NodeSpec(
                 package=node['package'], executable=node['executable'], name=node['name'],
                 namespace=namespace, parameters=parameters,
-                arguments=tuple(str(substitute(a, values)) for a in node.get('arguments', ()))))
+                arguments=tuple(str(substitute(a, values)) for a in node.get('arguments', ())),
+                interactive=bool(node.get('interactive', False))))
     return nodes

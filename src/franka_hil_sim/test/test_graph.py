@@ -60,3 +60,8 @@ def test_several_sims_get_namespaces_and_seeds(description):
 def test_bad_arguments_are_refused_clearly(description, given, message):
     with pytest.raises(ValueError, match=message):
         resolve_nodes(description, given, CONFIG)
+
+
+def test_only_the_keyboard_reads_the_terminal(description):
+    nodes = resolve_nodes(description, {'teleop': 'keyboard'}, CONFIG)
+    assert {n.name: n.interactive for n in nodes} == {'sim': False, 'keyboard': True}
