@@ -7,18 +7,18 @@ Teleop speaks ROS velocities (m/s in panda_link0); the simulator and the Gymnasi
 the contract's action [dx, dy, dz, g]: xyz in [-1, 1], scaled by a step size in metres per control
 step, and a discrete gripper command g. The simulator owns the action semantics, so this is the
 one place where one becomes the other: the simulator node, the gym bridge and the teleop nodes
-cannot drift apart. The scales come from the sim core's constants. It imports no ROS.
+cannot drift apart. It imports no ROS and no
+MuJoCo, and holds the task's step size and control period (the sim core takes them from here).
 """
 
 import math
 
-from franka_hil_sim.pick_cube import CONTROL_DT, EE_STEP
 import numpy as np
 
 # The contract's EE action wrapper: metres of TCP target motion per step at action 1.
-DEFAULT_STEP_SIZE_M = EE_STEP
+EE_STEP = 0.025
 # The contract's control period (10 Hz).
-DEFAULT_CONTROL_DT_S = CONTROL_DT
+CONTROL_DT = 0.1
 
 # The contract's discrete gripper command (last entry of the 4-D action); g - 1 is added to the
 # normalised gripper command, so 2 closes the fingers and 0 opens them (gym-hil labels 2 "open").
@@ -34,14 +34,14 @@ def _check_scales(step_size, control_dt):
             raise ValueError(f'{name} must be a finite number > 0, got {value!r}')
 
 
-def full_scale_speed(step_size=DEFAULT_STEP_SIZE_M, control_dt=DEFAULT_CONTROL_DT_S):
+def full_scale_speed(step_size=EE_STEP, control_dt=CONTROL_DT):
     """Return the TCP speed in m/s that action 1 on one axis commands (0.25 m/s by default)."""
     _check_scales(step_size, control_dt)
     return step_size / control_dt
 
 
-def twist_to_action(linear, gripper=GRIPPER_STAY, step_size=DEFAULT_STEP_SIZE_M,
-                    control_dt=DEFAULT_CONTROL_DT_S, use_gripper=True):
+def twist_to_action(linear, gripper=GRIPPER_STAY, step_size=EE_STEP,
+                    control_dt=CONTROL_DT, use_gripper=True):
     """
     Turn a linear TCP velocity (m/s, xyz) and a gripper command into the contract's EE action.
 
@@ -64,7 +64,7 @@ def twist_to_action(linear, gripper=GRIPPER_STAY, step_size=DEFAULT_STEP_SIZE_M,
     return np.append(xyz, float(gripper)).astype(np.float32)
 
 
-def action_to_twist(action, step_size=DEFAULT_STEP_SIZE_M, control_dt=DEFAULT_CONTROL_DT_S):
+def action_to_twist(action, step_size=EE_STEP, control_dt=CONTROL_DT):
     """
     Turn a contract EE action (3 or 4 entries) into (linear velocity m/s, gripper command).
 

@@ -184,7 +184,7 @@ class HilSession:
 
     def human_action(self, linear, gripper):
         """Return the action a human twist (m/s, world axes) and gripper command stand for."""
-        ee = ee_action.twist_to_action(linear, gripper, ee_action.DEFAULT_STEP_SIZE_M,
+        ee = ee_action.twist_to_action(linear, gripper, ee_action.EE_STEP,
                                        self.control_dt, use_gripper=self.config.use_gripper
                                        or self.config.action_space == 'base')
         if self.config.action_space == 'base':

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import math
 
 from franka_hil_sim import robot
+from franka_hil_sim.ee_action import CONTROL_DT, EE_STEP
 from franka_hil_sim.opspace import OpSpaceController
 from franka_hil_sim.rendering import CameraRenderer
 from franka_hil_sim.urdf import robot_description
@@ -19,7 +20,6 @@ import mujoco
 import numpy as np
 
 HOME_QPOS = np.array((0.0, 0.195, 0.0, -2.43, 0.0, 2.62, 0.785))
-CONTROL_DT = 0.1
 IMAGE_SIZE = 128
 # TCP target bounds, rows (x, y, z) low / high.
 WORKSPACE_BOUNDS = np.array(((0.2, -0.3, 0.0), (0.6, 0.3, 0.5)))
@@ -28,7 +28,6 @@ BLOCK_SAMPLING_BOUNDS = np.array(((0.3, -0.15), (0.5, 0.15)))
 BLOCK_BOUNDS = BLOCK_SAMPLING_BOUNDS + np.array(((-0.05,), (0.05,)))
 LIFT_SUCCESS = 0.1
 MAX_GRIPPER_COMMAND = 255.0
-EE_STEP = 0.025
 GRIPPER_PENALTY = -0.05
 REWARD_TYPES = ('sparse', 'dense')
 BASE_ACTION_SHAPE = (7,)

@@ -11,7 +11,7 @@ override instead of a held deadman). The terminal byte parser lives here too. It
 
 from pathlib import Path
 
-from franka_hil_teleop.action_mapping import GRIPPER_CLOSE, GRIPPER_OPEN, GRIPPER_STAY
+from franka_hil_sim.ee_action import GRIPPER_CLOSE, GRIPPER_OPEN, GRIPPER_STAY
 from franka_hil_teleop.teleop_core import InputState
 import yaml
 

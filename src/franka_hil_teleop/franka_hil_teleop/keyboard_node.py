@@ -12,7 +12,8 @@ import os
 import threading
 import time
 
-from franka_hil_teleop import action_mapping, keyboard
+from franka_hil_sim import ee_action
+from franka_hil_teleop import keyboard
 from franka_hil_teleop.ros_io import (config_file, declare, main_for, positive,
                                       reject_unknown_parameters, TeleopPublisher)
 from franka_hil_teleop.teleop_core import TeleopCore
@@ -42,7 +43,7 @@ class KeyboardNode(Node):
                               'terminal: seconds a press of Space / an event key counts as held '
                               '(longer than the key-repeat delay: holding it is one press)',
                               positive)
-        speed = declare(self, 'linear_speed', action_mapping.full_scale_speed(),
+        speed = declare(self, 'linear_speed', ee_action.full_scale_speed(),
                         'TCP speed in m/s while a motion key is held', positive)
         frame_id = declare(self, 'frame_id', 'panda_link0', 'frame of the commanded twist')
         source = declare(self, 'source', 'keyboard', 'device name put in every message')

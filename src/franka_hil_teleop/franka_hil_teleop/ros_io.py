@@ -15,7 +15,7 @@ import sys
 
 from ament_index_python.packages import get_package_share_directory, PackageNotFoundError
 from franka_hil_msgs.msg import EpisodeEvent, Intervention
-from franka_hil_teleop import action_mapping
+from franka_hil_sim import ee_action
 from franka_hil_teleop.teleop_core import FAILURE, RERECORD, SUCCESS
 from geometry_msgs.msg import TwistStamped
 from rcl_interfaces.msg import ParameterDescriptor
@@ -36,7 +36,7 @@ EVENT_QOS = QoSProfile(depth=100, reliability=ReliabilityPolicy.RELIABLE,
 
 # The message's gripper constants and the contract's action values are one scale.
 assert (Intervention.GRIPPER_OPEN, Intervention.GRIPPER_STAY, Intervention.GRIPPER_CLOSE) == \
-    action_mapping.GRIPPER_COMMANDS
+    ee_action.GRIPPER_COMMANDS
 
 
 class ParameterError(ValueError):

@@ -12,7 +12,7 @@ demo driver. It imports no ROS.
 import importlib
 import math
 
-from franka_hil_teleop import action_mapping
+from franka_hil_sim import ee_action
 from franka_hil_teleop.teleop_core import InputState
 import numpy as np
 
@@ -22,7 +22,7 @@ TCP_SLICE = slice(15, 18)
 AGENT_POS_SIZE = 18
 GRIPPER_SCALE = 255.0
 # The TCP target moves at most one action step per control step; a larger jump is a reset.
-TCP_RESET_JUMP_M = 2 * action_mapping.DEFAULT_STEP_SIZE_M
+TCP_RESET_JUMP_M = 2 * ee_action.EE_STEP
 
 
 def load_expert(spec):
@@ -43,12 +43,12 @@ def input_from_action(action, linear_speed=None):
     """
     Return the InputState (deadman held) whose teleop command is the EE action `action`.
 
-    The inverse of TeleopCore + action_mapping.twist_to_action for a teleop running with
+    The inverse of TeleopCore + ee_action.twist_to_action for a teleop running with
     `linear_speed` m/s at full stick (default: the contract's full-scale speed, where stick
     deflection equals the action). Raises ValueError on a wrong shape or non-finite action.
     """
-    linear, gripper = action_mapping.action_to_twist(action)
-    speed = linear_speed or action_mapping.full_scale_speed()
+    linear, gripper = ee_action.action_to_twist(action)
+    speed = linear_speed or ee_action.full_scale_speed()
     stick = tuple(float(min(1.0, max(-1.0, v / speed))) for v in linear)
     return InputState(enable=True, linear=stick, gripper=gripper)
 

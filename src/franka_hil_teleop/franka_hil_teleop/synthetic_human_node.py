@@ -9,7 +9,8 @@ integration tests exercise the real override chain. New episodes are seen from `
 """
 
 from franka_hil_msgs.msg import Observation, StepInfo
-from franka_hil_teleop import action_mapping, pad_map
+from franka_hil_sim import ee_action
+from franka_hil_teleop import pad_map
 from franka_hil_teleop.ros_io import (COMMAND_QOS, config_file, declare, main_for, positive,
                                       reject_unknown_parameters)
 from franka_hil_teleop.synthetic_human import load_expert, SyntheticHuman
@@ -37,7 +38,7 @@ class SyntheticHumanNode(Node):
         lift = declare(self, 'success_lift', 0.05,
                        'press the success button once the cube is this many metres above its '
                        'start height', positive)
-        speed = declare(self, 'linear_speed', action_mapping.full_scale_speed(),
+        speed = declare(self, 'linear_speed', ee_action.full_scale_speed(),
                         "teleop_node's linear_speed (m/s at full stick), to deflect the sticks "
                         "so that the executed action equals the expert's", positive)
         self.frame_id = declare(self, 'frame_id', 'joy', 'frame_id of the Joy messages')

@@ -12,7 +12,7 @@ episode event per press, however short the press. It imports no ROS.
 from dataclasses import dataclass
 import math
 
-from franka_hil_teleop.action_mapping import GRIPPER_COMMANDS, GRIPPER_STAY
+from franka_hil_sim.ee_action import GRIPPER_COMMANDS, GRIPPER_STAY
 
 # Episode event names, in the order of franka_hil_msgs/EpisodeEvent's constants.
 SUCCESS = 'success'

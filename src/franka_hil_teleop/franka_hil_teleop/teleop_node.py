@@ -10,7 +10,8 @@ releases the override when the Joy stream stops.
 
 import time
 
-from franka_hil_teleop import action_mapping, pad_map
+from franka_hil_sim import ee_action
+from franka_hil_teleop import pad_map
 from franka_hil_teleop.ros_io import (COMMAND_QOS, config_file, declare, main_for, positive,
                                       reject_unknown_parameters, TeleopPublisher)
 from franka_hil_teleop.teleop_core import TeleopCore
@@ -32,7 +33,7 @@ class TeleopNode(Node):
                       lambda v: None if v in PAD_FAMILIES else f'must be one of {PAD_FAMILIES}')
         pad_file = declare(self, 'pad_map_file', '',
                            'path of a pad map YAML file; overrides `pad` when not empty')
-        speed = declare(self, 'linear_speed', action_mapping.full_scale_speed(),
+        speed = declare(self, 'linear_speed', ee_action.full_scale_speed(),
                         'TCP speed in m/s at full stick deflection (default: action 1 of the '
                         'contract, 0.025 m per 0.1 s step)', positive)
         timeout = declare(self, 'joy_timeout', 0.5,

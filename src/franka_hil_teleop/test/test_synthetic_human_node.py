@@ -7,7 +7,7 @@ from pathlib import Path
 import signal
 
 from franka_hil_msgs.msg import EpisodeEvent, Intervention, Observation, StepInfo
-from franka_hil_teleop.action_mapping import twist_to_action
+from franka_hil_sim.ee_action import twist_to_action
 import numpy as np
 
 

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """Deadman, input timeout, scale and edge-triggered events of the device-neutral core."""
 
-from franka_hil_teleop.action_mapping import GRIPPER_CLOSE, GRIPPER_OPEN, GRIPPER_STAY
+from franka_hil_sim.ee_action import GRIPPER_CLOSE, GRIPPER_OPEN, GRIPPER_STAY
 from franka_hil_teleop.teleop_core import (FAILURE, InputState, RELEASE, RERECORD, SUCCESS,
                                            TeleopCore)
 import pytest

@@ -2,16 +2,15 @@
 # SPDX-License-Identifier: Apache-2.0
 """The twist <-> EE action conversion the simulator and the gym bridge import."""
 
-from franka_hil_teleop.action_mapping import (action_to_twist, DEFAULT_CONTROL_DT_S,
-                                              DEFAULT_STEP_SIZE_M, full_scale_speed,
-                                              GRIPPER_CLOSE, GRIPPER_OPEN, GRIPPER_STAY,
-                                              twist_to_action)
+from franka_hil_sim.ee_action import (action_to_twist, CONTROL_DT, EE_STEP, full_scale_speed,
+                                      GRIPPER_CLOSE, GRIPPER_OPEN, GRIPPER_STAY,
+                                      twist_to_action)
 import numpy as np
 import pytest
 
 
 def test_contract_defaults_give_quarter_metre_per_second_at_full_action():
-    assert DEFAULT_STEP_SIZE_M == 0.025 and DEFAULT_CONTROL_DT_S == 0.1
+    assert EE_STEP == 0.025 and CONTROL_DT == 0.1
     assert full_scale_speed() == pytest.approx(0.25)
     assert full_scale_speed(0.05, 0.1) == pytest.approx(0.5)
 
