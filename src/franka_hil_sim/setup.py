@@ -3,17 +3,44 @@
 """Build script of the franka_hil_sim ament_python package."""
 
 from glob import glob
+import os
 
-from setuptools import find_packages, setup
+from setuptools import Extension, find_packages, setup
+from setuptools.command.build_ext import build_ext
 
 PACKAGE = 'franka_hil_sim'
 # The workspace's launch/ and config/ folders belong to the bring-up, which this package installs.
 WORKSPACE = '../..'
 
+
+class BuildAgainstMujoco(build_ext):
+    """Compile the C controller against the headers and library of the installed mujoco wheel."""
+
+    def build_extensions(self):
+        try:
+            import mujoco
+        except ImportError as error:
+            raise SystemExit(f'{PACKAGE}: building opspace.c needs the mujoco package: {error}')
+        root = os.path.dirname(mujoco.__file__)
+        library = sorted(glob(os.path.join(root, 'libmujoco.so*')))
+        if not library:
+            raise SystemExit(f'{PACKAGE}: no libmujoco.so* next to {mujoco.__file__}')
+        for ext in self.extensions:
+            ext.include_dirs.append(os.path.join(root, 'include'))
+            ext.depends.append(os.path.join(root, 'include', 'mujoco', 'mujoco.h'))
+            ext.extra_link_args += [library[0], '-Wl,-rpath,' + root]
+        super().build_extensions()
+
+
 setup(
     name=PACKAGE,
     version='0.1.0',
     packages=find_packages(exclude=['test']),
+    # Plain C loaded through ctypes (franka_hil_sim.opspace), built as an extension so that every
+    # route (colcon --symlink-install's develop, colcon install, pip) compiles it.
+    ext_modules=[Extension(PACKAGE + '._opspace', [PACKAGE + '/opspace.c'],
+                           extra_compile_args=['-O2', '-std=c11'])],
+    cmdclass={'build_ext': BuildAgainstMujoco},
     data_files=[
         ('share/ament_index/resource_index/packages', ['resource/' + PACKAGE]),
         ('share/' + PACKAGE, ['package.xml']),
@@ -24,7 +51,7 @@ setup(
     package_data={PACKAGE: ['models/*.xml', 'models/*.urdf']},
     include_package_data=True,
     install_requires=['setuptools'],
-    zip_safe=True,
+    zip_safe=False,
     maintainer='franka-hil developers',
     maintainer_email='dev@franka-hil.invalid',
     description='MuJoCo Franka Panda pick-cube simulation: core, Gymnasium envs and ROS 2 node.',
