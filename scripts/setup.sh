@@ -41,7 +41,9 @@ fi
 export AMENT_PREFIX_PATH="$venv" CMAKE_PREFIX_PATH="$venv" VIRTUAL_ENV="$venv" PATH="$venv/bin:$PATH"
 base_paths=(src)
 [ -d "$venv/share/tf2_msgs" ] || base_paths+=(compat)
-src_hash=$( { find "${base_paths[@]}" config launch colcon.meta -type f -not -name '*.pyc' -printf '%P %s %T@\n' | sort; } \
+# (the Python requirements count too: the controller extension is built against the mujoco wheel)
+src_hash=$( { find "${base_paths[@]}" config launch colcon.meta -type f -not -name '*.pyc' \
+                -not -name '*.so' -printf '%P %s %T@\n' | sort; cat "$stamps/requirements"; } \
             | sha256sum | cut -c1-16)
 if [ "$(cat "$stamps/build" 2>/dev/null)" != "$src_hash" ] || [ ! -f install/setup.bash ]; then
   say "colcon build (${base_paths[*]})"
