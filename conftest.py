@@ -103,13 +103,14 @@ def ros_node():
 
 
 def spin_until(node, predicate, timeout=10.0, what='condition'):
-    """Spin the test node until `predicate()` is true; fail with `what` after `timeout` s."""
+    """Spin the test node until `predicate()` is true; fail with `what` (text or callable)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
             return
         node.executor_for_test.spin_once(timeout_sec=0.05)
-    raise AssertionError(f'timed out after {timeout} s waiting for {what}')
+    raise AssertionError(f'timed out after {timeout} s waiting for '
+                         f'{what() if callable(what) else what}')
 
 
 @pytest.fixture
