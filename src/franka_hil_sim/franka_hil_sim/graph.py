@@ -12,7 +12,7 @@ import re
 
 import yaml
 
-PLACEHOLDER = re.compile(r'\{(\w+)\}')
+PLACEHOLDER = re.compile(r'\{(\w+(?:\+\w+)*)\}')
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,11 @@ def validate_arguments(description, given):
 
 
 def substitute(value, values):
-    """Replace {argument} placeholders; a lone placeholder keeps the argument's type."""
+    """
+    Replace {argument} placeholders; a lone placeholder keeps the argument's type.
+
+    `{a+b}` adds two integer placeholders (a simulator's seed is {seed+sim_seed_offset}).
+    """
     if not isinstance(value, str):
         return value
     lone = PLACEHOLDER.fullmatch(value)
@@ -94,6 +98,8 @@ def substitute(value, values):
 
 
 def lookup(name, values):
+    if '+' in name:
+        return str(sum(int(lookup(part, values)) for part in name.split('+')))
     if name not in values:
         raise ValueError(f'graph description names an undeclared argument {{{name}}}')
     return values[name]
@@ -120,6 +126,13 @@ def sim_namespaces(values):
     return [f'/{base}/sim{i}' if base else f'/sim{i}' for i in range(count)]
 
 
+def per_sim_values(index, count):
+    """Return the placeholders that differ between simulators of one graph."""
+    return {'sim_seed_offset': str(index),
+            'sim_frame_prefix': f'sim{index}/' if count > 1 else '',
+            'first_sim': as_text(index == 0)}
+
+
 def resolve_nodes(description, given, config_dir):
     """Turn the description and launch argument values into the list of nodes to start."""
     values = dict(validate_arguments(description, given), config_dir=str(config_dir))
@@ -130,12 +143,11 @@ def resolve_nodes(description, given, config_dir):
         if not wanted(node, values):
             continue
         for index, namespace in enumerate(namespaces if node.get('per_sim') else [base]):
-            parameters = {k: substitute(v, values) for k, v in node.get('parameters', {}).items()}
-            if node.get('per_sim') and 'seed' in parameters:
-                parameters['seed'] = int(parameters['seed']) + index
+            local = dict(values, **per_sim_values(index, len(namespaces)))
+            parameters = {k: substitute(v, local) for k, v in node.get('parameters', {}).items()}
             nodes.append(NodeSpec(
                 package=node['package'], executable=node['executable'], name=node['name'],
                 namespace=namespace, parameters=parameters,
-                arguments=tuple(str(substitute(a, values)) for a in node.get('arguments', ())),
+                arguments=tuple(str(substitute(a, local)) for a in node.get('arguments', ())),
                 interactive=bool(node.get('interactive', False))))
     return nodes

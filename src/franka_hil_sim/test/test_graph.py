@@ -24,7 +24,8 @@ def test_defaults_start_sim_teleop_and_synthetic_human(description):
     assert names(nodes) == [('', 'sim'), ('', 'teleop'), ('', 'synthetic_human')]
     sim = nodes[0]
     assert (sim.package, sim.executable) == ('franka_hil_sim', 'sim_node')
-    assert sim.parameters == {'mode': 'lockstep', 'image_obs': False, 'seed': 0}
+    assert sim.parameters == {'mode': 'lockstep', 'image_obs': False, 'seed': 0,
+                              'frame_prefix': '', 'publish_clock': True}
 
 
 @pytest.mark.parametrize('teleop, expected', [
@@ -40,7 +41,8 @@ def test_arguments_are_typed_and_substituted(description):
     nodes = resolve_nodes(description, {'mode': 'realtime', 'image_obs': 'true', 'seed': '5',
                                         'record': '/tmp/bag', 'rviz': 'true'}, CONFIG)
     by_name = {n.name: n for n in nodes}
-    assert by_name['sim'].parameters == {'mode': 'realtime', 'image_obs': True, 'seed': 5}
+    assert by_name['sim'].parameters == {'mode': 'realtime', 'image_obs': True, 'seed': 5,
+                                         'frame_prefix': '', 'publish_clock': True}
     assert by_name['recorder'].parameters == {'output': '/tmp/bag'}
     assert by_name['rviz'].arguments == ('-d', f'{CONFIG}/pick_cube.rviz')
 
@@ -50,6 +52,8 @@ def test_several_sims_get_namespaces_and_seeds(description):
                                         'teleop': 'none', 'record': 'bag'}, CONFIG)
     assert names(nodes) == [('/hil/sim0', 'sim'), ('/hil/sim1', 'sim'), ('/hil', 'recorder')]
     assert [n.parameters['seed'] for n in nodes[:2]] == [10, 11]
+    assert [n.parameters['frame_prefix'] for n in nodes[:2]] == ['sim0/', 'sim1/']
+    assert [n.parameters['publish_clock'] for n in nodes[:2]] == [True, False]
 
 
 @pytest.mark.parametrize('given, message', [
