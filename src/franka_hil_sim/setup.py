@@ -59,6 +59,7 @@ setup(
     entry_points={
         'console_scripts': [
             'bringup = franka_hil_sim.bringup:main',
+            'hil_demo = franka_hil_sim.demo:main',
             'recorder = franka_hil_sim.recorder_node:main',
             'bag_to_video = franka_hil_sim.bag_to_video:main',
             'bag_to_lerobot = franka_hil_sim.bag_to_lerobot:main',
