@@ -1,0 +1,192 @@
+# Copyright 2026 franka-hil developers
+# SPDX-License-Identifier: Apache-2.0
+"""
+The pick-cube env with gym-hil's spaces, kwargs and info keys, backed by the ROS graph.
+
+The human override happens in the graph (teleop -> sim node); the env only reports it, so a
+caller that knows nothing of ROS (LeRobot) gets gym-hil's info keys: is_intervention,
+teleop_action = action_intervention (the executed action), rerecord_episode, discrete_penalty,
+succeed, next.success at episode end. The simulator is a sim node on the graph (the default),
+one this env starts (launch=True), or one hosted in this process (backend='embedded').
+"""
+
+import copy
+import functools
+import itertools
+import os
+import warnings
+
+from franka_hil_gym_bridge import sim_config
+from franka_hil_sim import pick_cube
+from franka_hil_sim.envs import PandaPickCubeBaseEnv, PandaPickCubeEnv, RENDER_MODES
+from franka_hil_sim.registration import MAX_EPISODE_STEPS
+import gymnasium as gym
+import numpy as np
+
+BACKENDS = ('graph', 'embedded')
+# Who overrides the policy in the graph: the graph description's teleop choices.
+TELEOPS = ('none', 'gamepad', 'keyboard', 'script')
+CAMERAS = ('front', 'wrist')
+# Every call to the sim must be answered within this time (a dead sim is an error within 5 s).
+DEFAULT_TIMEOUT_S = 3.0
+# How long to look for a running sim, and for one launched by the env (it imports MuJoCo).
+DEFAULT_CONNECT_TIMEOUT_S = 4.0
+DEFAULT_LAUNCH_TIMEOUT_S = 60.0
+_launched = itertools.count()
+
+
+@functools.lru_cache(maxsize=None)
+def _contract_spaces(image_obs, action_space, use_gripper):
+    # The direct envs define the contract's spaces; building one costs a model load, no renderer.
+    if action_space == 'base':
+        env = PandaPickCubeBaseEnv(image_obs=image_obs, render_mode=None)
+    else:
+        env = PandaPickCubeEnv(image_obs=image_obs, render_mode=None, use_gripper=use_gripper)
+    env.close()
+    return env.observation_space, env.action_space
+
+
+class FrankaHilRosEnv(gym.Env):
+    """
+    Pick the cube on a simulator of the franka-hil graph, through Gymnasium's API.
+
+    Task kwargs (as franka_hil/PandaPickCube*-v0 and gym-hil): image_obs, render_mode, use_gripper,
+    gripper_penalty, reward_type, random_block_position, control_dt, seed (first reset), plus
+    action_space ('ee': 4-D EE action, 3-D without gripper; 'base': the 7-D action) and
+    max_episode_steps (the simulator truncates there; the registered TimeLimit agrees).
+
+    Where the simulator is:
+    - backend='graph' (default): the sim node in `namespace` (bringup num_sims:=2 gives /sim0 and
+      /sim1), found within connect_timeout s. Its parameters must match the task kwargs (a
+      mismatch is an error naming both). Every call must be answered within `timeout` s, else
+      SimUnavailable; after that, reset() finds the simulator again (it may have been restarted).
+      launch=True starts the graph itself (`bringup`, in `namespace` or a fresh one) with the
+      teleop named by `teleop`, and stops it on close().
+    - backend='embedded': the simulator runs in this process, without ROS; publish=True hosts a
+      whole sim node here (topics, TF, cameras, teleop override) in `namespace`.
+
+    `teleop` ('none', 'gamepad', 'keyboard', 'script') is who overrides the policy in the graph:
+    a connecting env warns when nobody publishes `intervention`; a launching env starts it.
+    render_mode: 'rgb_array' returns the front and wrist views side by side (a state env makes
+    the sim render both cameras every step for that); 'human' renders nothing here: watch the
+    graph in rviz. Unknown kwargs are ignored with a warning.
+    """
+
+    metadata = {'render_modes': list(RENDER_MODES), 'render_fps': 10}
+
+    def __init__(self, image_obs=False, render_mode=None, use_gripper=True,
+                 gripper_penalty=pick_cube.GRIPPER_PENALTY, reward_type='sparse',
+                 random_block_position=False, control_dt=pick_cube.CONTROL_DT, seed=0,
+                 action_space='ee', max_episode_steps=MAX_EPISODE_STEPS, namespace='',
+                 backend='graph', launch=False, teleop='none', publish=False,
+                 timeout=DEFAULT_TIMEOUT_S, connect_timeout=None, **unused):
+        if unused:
+            warnings.warn(f'{type(self).__name__} ignores unknown arguments {sorted(unused)}',
+                          stacklevel=2)
+        _check_choice('render_mode', render_mode, RENDER_MODES + (None,))
+        _check_choice('backend', backend, BACKENDS)
+        _check_choice('teleop', teleop, TELEOPS)
+        if not isinstance(namespace, str):
+            raise ValueError(f'namespace must be a string, got {namespace!r}')
+        if launch and backend != 'graph':
+            raise ValueError("launch=True starts a graph: it needs backend='graph'")
+        if publish and backend != 'embedded':
+            raise ValueError("publish=True is for backend='embedded' (a graph's sim node "
+                             'publishes anyway)')
+        for name, value in (('timeout', timeout), ('connect_timeout', connect_timeout)):
+            if value is not None and not (isinstance(value, (int, float)) and value > 0):
+                raise ValueError(f'{name} must be a number of seconds > 0, got {value!r}')
+        self.config = sim_config.session_config(
+            image_obs=image_obs, reward_type=reward_type,
+            random_block_position=random_block_position, seed=0 if seed is None else seed,
+            action_space=action_space, use_gripper=use_gripper,
+            gripper_penalty=gripper_penalty, max_episode_steps=max_episode_steps,
+            control_dt=control_dt)
+        self.render_mode = render_mode
+        self.image_obs = image_obs
+        observation_space, action_space_ = _contract_spaces(image_obs, action_space, use_gripper)
+        self.observation_space = copy.deepcopy(observation_space)
+        self.action_space = copy.deepcopy(action_space_)
+        self.metadata = dict(self.metadata, render_fps=int(round(1.0 / control_dt)))
+        self._first_seed = seed
+        self._reset_done = False
+        self._observation = None
+        self.graph = None
+        self.sim = None
+        if backend == 'embedded':
+            from franka_hil_gym_bridge import embedded
+            self.sim = (embedded.HostedSim(self.config, namespace) if publish
+                        else embedded.SessionSim(self.config))
+            return
+        from franka_hil_gym_bridge.remote import RemoteSim
+        alive = None
+        if launch:
+            from franka_hil_gym_bridge.launcher import LaunchedGraph
+            namespace = namespace or f'/franka_hil_env_{os.getpid()}_{next(_launched)}'
+            self.graph = LaunchedGraph(namespace, teleop, sim_config.node_parameters(self.config))
+            alive = self.graph.check
+        default = DEFAULT_LAUNCH_TIMEOUT_S if launch else DEFAULT_CONNECT_TIMEOUT_S
+        cameras = CAMERAS if render_mode == 'rgb_array' and not image_obs else ()
+        try:
+            self.sim = RemoteSim(self.config, namespace, timeout, connect_timeout or default,
+                                 cameras, 'none' if launch else teleop, alive)
+        except BaseException:
+            self.close()
+            raise
+
+    def reset(self, *, seed=None, options=None):
+        """Start an episode; the first one uses the `seed` kwarg unless given one."""
+        if not self._reset_done and seed is None:
+            seed = self._first_seed
+        super().reset(seed=seed)
+        observation, info = self._open_sim().reset(seed, options)
+        if not self._reset_done:
+            self._reset_done = True
+            self._check_time_limit()
+        self._observation = observation
+        return observation, info
+
+    def step(self, action):
+        """Run one control period; a human override in the graph replaces `action`."""
+        try:
+            action = pick_cube.check_action(action, self.action_space.shape).astype(np.float32)
+        except ValueError as error:
+            raise ValueError(f'{type(self).__name__}.step: {error}') from None
+        observation, reward, terminated, truncated, info = self._open_sim().step(action)
+        self._observation = observation
+        return observation, reward, terminated, truncated, info
+
+    def render(self):
+        """rgb_array: front and wrist views side by side; human / None: nothing to return."""
+        if self.render_mode != 'rgb_array':
+            return None
+        if self._observation is None:
+            raise RuntimeError('call reset() before render()')
+        frames = self._observation['pixels'] if self.image_obs else self._open_sim().frames()
+        return np.hstack([frames[camera] for camera in CAMERAS])
+
+    def close(self):
+        """Release the simulator link (or the embedded simulator) and stop a launched graph."""
+        if self.sim is not None:
+            self.sim.close()
+            self.sim = None
+        if self.graph is not None:
+            self.graph.close()
+            self.graph = None
+
+    def _open_sim(self):
+        if self.sim is None:
+            raise RuntimeError(f'{type(self).__name__} is closed')
+        return self.sim
+
+    def _check_time_limit(self):
+        limit = self.spec.max_episode_steps if self.spec is not None else None
+        if limit is not None and limit > self.config.max_episode_steps:
+            warnings.warn(f'the TimeLimit of {limit} steps will not be reached: the simulator '
+                          f'truncates episodes at max_episode_steps='
+                          f'{self.config.max_episode_steps}', stacklevel=3)
+
+
+def _check_choice(name, value, choices):
+    if value not in choices:
+        raise ValueError(f'{name} must be one of {list(choices)}, got {value!r}')

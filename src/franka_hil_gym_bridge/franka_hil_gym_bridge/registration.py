@@ -1,0 +1,41 @@
+# Copyright 2026 franka-hil developers
+# SPDX-License-Identifier: Apache-2.0
+"""
+Gymnasium ids of the graph-backed envs, registered without importing rclpy or MuJoCo.
+
+franka_hil_sim owns franka_hil/PandaPickCube*-v0 (the direct, in-process envs); the ids here
+are backed by a sim node, so they live in franka_hil_ros/ and, for LeRobot (which makes
+f"gym_hil/{task}"), in gym_hil/ under names gym-hil itself does not use.
+"""
+
+from franka_hil_sim.registration import MAX_EPISODE_STEPS
+import gymnasium as gym
+
+ENTRY_POINT = 'franka_hil_gym_bridge.env:FrankaHilRosEnv'
+ROS_NAMESPACE = 'franka_hil_ros'
+GYM_HIL_NAMESPACE = 'gym_hil'
+# gym-hil's variants: kwargs that differ from the env's defaults (the EE action, penalty -0.05,
+# nobody overriding). `teleop` names who must be overriding in the graph (see FrankaHilRosEnv).
+VARIANTS = {
+    'Base': {'action_space': 'base'},
+    '': {},
+    'Gamepad': {'gripper_penalty': -0.02, 'teleop': 'gamepad'},
+    'Keyboard': {'teleop': 'keyboard'},
+}
+
+
+def env_ids():
+    """Return {id: kwargs} of every id this package registers."""
+    ids = {}
+    for variant, kwargs in VARIANTS.items():
+        ids[f'{ROS_NAMESPACE}/PandaPickCube{variant}-v0'] = kwargs
+        ids[f'{GYM_HIL_NAMESPACE}/FrankaHilPickCube{variant}-v0'] = kwargs
+    return ids
+
+
+def register_envs():
+    """Register the ids (idempotent)."""
+    for env_id, kwargs in env_ids().items():
+        if env_id not in gym.registry:
+            gym.register(id=env_id, entry_point=ENTRY_POINT, kwargs=dict(kwargs),
+                         max_episode_steps=MAX_EPISODE_STEPS)

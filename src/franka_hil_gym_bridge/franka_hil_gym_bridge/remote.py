@@ -1,0 +1,102 @@
+# Copyright 2026 franka-hil developers
+# SPDX-License-Identifier: Apache-2.0
+"""
+A sim node elsewhere on the graph as the env's simulator: one Step round trip per env step.
+
+Connecting checks that the node runs what the env's kwargs ask for; a call that times out marks
+the link suspect, so the next reset first finds the simulator again (a restarted node works)
+and re-checks it before resetting.
+"""
+
+import time
+import warnings
+
+from franka_hil_gym_bridge.responses import reset_request, reset_result, step_result
+from franka_hil_gym_bridge.sim_config import mismatches, parameter_names, start_hint
+from franka_hil_gym_bridge.sim_link import POLL_S, SimLink, SimUnavailable
+from franka_hil_msgs.srv import Reset, Step
+from franka_hil_sim.ros_messages import image_array, stamp_ns
+
+TELEOP_TOPIC = 'intervention'
+# How long to look for a teleop node after the simulator was found (only a warning depends on it).
+TELEOP_DISCOVERY_S = 1.0
+
+
+class SimMismatch(ValueError):
+    """The sim node runs other settings than the env's kwargs ask for."""
+
+
+class RemoteSim:
+    """The sim node in `namespace`, driven through its Step / Reset services."""
+
+    def __init__(self, config, namespace, timeout, connect_timeout, cameras=(), teleop='none',
+                 alive=None):
+        self.config = config
+        self.timeout = timeout
+        self.link = SimLink(namespace)
+        self.where = self.link.where
+        self.settings = None
+        self._stamp_ns = None
+        try:
+            self.connect(connect_timeout, alive)
+            if cameras:
+                self.link.subscribe_cameras(cameras, self.settings.reliable_images, timeout)
+            if teleop != 'none':
+                self._look_for_teleop(teleop)
+        except BaseException:
+            self.link.close()
+            raise
+
+    def connect(self, timeout, alive=None):
+        """Find the sim node and check its parameters against the env's configuration."""
+        self.link.wait_for_sim(timeout, alive)
+        values = self.link.parameters(parameter_names(), timeout)
+        settings, problems = mismatches(self.config, values)
+        if problems:
+            raise SimMismatch(
+                f'the simulator {self.where} does not run what this env asks for: '
+                f'{"; ".join(problems)}. Start it with matching parameters '
+                f'(`{start_hint(self.config, self.link.namespace)}`), make the env with kwargs '
+                f'that match it, or make the env with launch=True')
+        self.settings = settings
+
+    def _look_for_teleop(self, teleop):
+        topic = f'{self.link.namespace}/{TELEOP_TOPIC}'
+        deadline = time.monotonic() + TELEOP_DISCOVERY_S
+        while not self.link.node.count_publishers(topic):
+            if time.monotonic() >= deadline:
+                warnings.warn(f'nobody publishes {topic}: this env expects a {teleop} teleop in '
+                              f'the graph (`bringup teleop:={teleop}`); until one runs, only the '
+                              f'policy acts', stacklevel=4)
+                return
+            time.sleep(POLL_S)
+
+    def reset(self, seed, options):
+        """Reset the sim (finding it again first if the last call went unanswered)."""
+        if self.settings is None:
+            self.connect(self.timeout)
+        request = reset_request(Reset.Request(), seed, options)
+        return reset_result(self._call(self.link.reset, request), self.where)
+
+    def step(self, action):
+        """One Step round trip."""
+        return step_result(self._call(self.link.step, Step.Request(action=action.tolist())),
+                           self.where)
+
+    def _call(self, call, request):
+        try:
+            response = call(request, self.timeout)
+        except SimUnavailable:
+            self.settings = None
+            raise
+        self._stamp_ns = stamp_ns(response.observation.header.stamp)
+        return response
+
+    def frames(self):
+        """{camera: HxWx3 uint8} of the last observation's state (cameras subscribed at init)."""
+        return {camera: image_array(msg)
+                for camera, msg in self.link.frames(self._stamp_ns, self.timeout).items()}
+
+    def close(self):
+        """Release the link (a call waiting in another thread raises at once)."""
+        self.link.close()

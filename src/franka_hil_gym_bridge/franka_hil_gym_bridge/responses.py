@@ -1,0 +1,43 @@
+# Copyright 2026 franka-hil developers
+# SPDX-License-Identifier: Apache-2.0
+"""
+Step / Reset service responses as Gymnasium's return values.
+
+Responses come from a sim node over DDS or, in the embedded backend with ROS publishing, from the
+same node's service callback in this process; both read them here, through the simulator's own
+message conversions (franka_hil_sim.ros_messages), so observations and info dicts are the ones
+the sim session produced.
+"""
+
+import json
+
+from franka_hil_sim.ros_messages import info_from_step_info, observation_from_msg
+
+
+class SimRefused(RuntimeError):
+    """The simulator refused a request (its reason is the message); its state is unchanged."""
+
+
+def step_result(response, where):
+    """(observation, reward, terminated, truncated, info) of a Step response from `where`."""
+    if not response.ok:
+        raise SimRefused(f'{where}: {response.error}')
+    return (observation_from_msg(response.observation), float(response.reward),
+            bool(response.terminated), bool(response.truncated),
+            info_from_step_info(response.info))
+
+
+def reset_result(response, where):
+    """(observation, info) of a Reset response from `where`."""
+    if not response.ok:
+        raise SimRefused(f'{where}: {response.error}')
+    info = json.loads(response.info_json) if response.info_json else {}
+    return observation_from_msg(response.observation), info
+
+
+def reset_request(request, seed, options):
+    """Fill a Reset request with Gymnasium's reset(seed, options)."""
+    request.use_seed = seed is not None
+    request.seed = int(seed) if seed is not None else 0
+    request.options_json = json.dumps(options) if options else ''
+    return request

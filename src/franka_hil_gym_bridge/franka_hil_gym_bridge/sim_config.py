@@ -1,0 +1,91 @@
+# Copyright 2026 franka-hil developers
+# SPDX-License-Identifier: Apache-2.0
+"""
+What the env asks of its simulator, and how that reads as sim node parameters.
+
+The env's kwargs become a franka_hil_sim SessionConfig, the one description of a pick-cube
+session: the embedded backend runs it, a launched graph starts sim_node with it, and a running
+sim node's parameters are read back through the node's own validation (sim_parameters) and
+compared with it. A mismatch is refused at connect time, because a policy trained on images must
+not silently receive states, nor a 4-D policy drive a 7-D env.
+"""
+
+import math
+
+from franka_hil_sim.hil_session import SessionConfig
+from franka_hil_sim.sim_parameters import PARAMETERS, settings_from
+
+# The settings that change spaces, rewards, penalties or episode length: they must match.
+COMPARED = ('image_obs', 'action_space', 'use_gripper', 'gripper_penalty', 'reward_type',
+            'random_block_position', 'max_episode_steps', 'control_dt')
+# The bridge drives the sim through the Step service, which a sim node serves in lockstep only.
+MODE = 'lockstep'
+
+
+def session_config(**settings):
+    """Return the validated SessionConfig of the env kwargs; ValueError lists every problem."""
+    config = SessionConfig(**settings)
+    problems = config.problems()
+    if problems:
+        raise ValueError('invalid env arguments: ' + '; '.join(problems))
+    return config
+
+
+def node_parameters(config):
+    """Return the sim node parameters {name: value} that run `config` in lockstep."""
+    parameters = {name: getattr(config, name) for name in COMPARED if name in PARAMETERS}
+    parameters.update(mode=MODE, seed=config.seed, control_rate=1.0 / config.control_dt)
+    return parameters
+
+
+def parameter_names():
+    """Return the names of every sim node parameter (all are read for the comparison)."""
+    return list(PARAMETERS)
+
+
+def mismatches(config, values):
+    """
+    Compare the parameters {name: value} read from a sim node with `config`.
+
+    Returns (node settings, [problem, ...]); a node whose parameters do not validate is one
+    problem. Floats compare with a relative tolerance of 1e-6.
+    """
+    try:
+        settings = settings_from(values)
+    except ValueError as error:
+        return None, [f'its parameters are invalid: {error}']
+    problems = []
+    if settings.mode != MODE:
+        problems.append(f'mode={settings.mode} (the env needs mode={MODE})')
+    for name in COMPARED:
+        have, want = getattr(settings.session, name), getattr(config, name)
+        same = (math.isclose(have, want, rel_tol=1e-6) if isinstance(want, float)
+                else have == want)
+        if not same:
+            if name == 'control_dt':
+                problems.append(f'control_rate={1.0 / have:g} (the env wants {1.0 / want:g})')
+            else:
+                problems.append(f'{name}={have!r} (the env wants {want!r})')
+    return settings, problems
+
+
+def start_hint(config, namespace):
+    """Return a command line that starts a sim node matching `config` in `namespace`."""
+    defaults = {name: default for name, (default, _) in PARAMETERS.items()}
+    wanted = {name: value for name, value in node_parameters(config).items()
+              if name != 'seed' and not _equal(value, defaults.get(name))}
+    args = ' '.join(f'-p {name}:={_text(value)}' for name, value in wanted.items())
+    ns = f' -r __ns:={namespace}' if namespace else ''
+    return f'sim_node --ros-args{ns}' + (f' {args}' if args else '')
+
+
+def _equal(a, b):
+    if isinstance(a, float) and isinstance(b, (int, float)):
+        return math.isclose(a, b, rel_tol=1e-6)
+    return a == b
+
+
+def _text(value):
+    if isinstance(value, bool):
+        return 'true' if value else 'false'
+    return f'{value:g}' if isinstance(value, float) else str(value)
