@@ -42,7 +42,8 @@ def teleop(start_process, executable, namespace, ros_node, inbox, spin, handshak
     # Everything the warm-up caused has arrived: the release, and each event the node logged.
     spin(ros_node, lambda: not boxes['intervention'].messages[-1].active and
          len(boxes['cmd_vel']) == len(boxes['intervention']) and
-         len(boxes['events']) == proc.output().count('episode event:'), what='warm-up release')
+         len(boxes['events']) == proc.output().count('episode event:'), timeout=30,
+         what='warm-up release')
     for box in boxes.values():
         box.messages.clear()
     return proc, pub, boxes
