@@ -27,6 +27,7 @@ from rcl_interfaces.msg import ParameterDescriptor
 import rclpy
 from rclpy.callback_groups import MutuallyExclusiveCallbackGroup
 from rclpy.clock import Clock, ClockType
+from rclpy.event_handler import PublisherEventCallbacks
 from rclpy.executors import ExternalShutdownException, MultiThreadedExecutor
 from rclpy.node import Node
 from rclpy.qos import DurabilityPolicy, QoSProfile, ReliabilityPolicy
@@ -40,7 +41,10 @@ NODE_NAME = 'sim'
 # Sliding window of the published real-time factor (s of wall time).
 RTF_WINDOW_S = 2.0
 LOG_THROTTLE_S = 2.0
-EXECUTOR_THREADS = 4
+# One thread per callback group: inputs, services, realtime timer.
+EXECUTOR_THREADS = 3
+_NO_EVENT_CALLBACKS = PublisherEventCallbacks(use_default_callbacks=False)
+SHUTDOWN_POLL_S = 0.5
 
 
 class SimNode(Node):
@@ -59,18 +63,21 @@ class SimNode(Node):
                              durability=DurabilityPolicy.TRANSIENT_LOCAL)
         images = QoSProfile(depth=5, reliability=ReliabilityPolicy.RELIABLE if s.reliable_images
                             else ReliabilityPolicy.BEST_EFFORT)
-        self._pub_clock = self.create_publisher(ClockMsg, '/clock', reliable) \
+        # Only a best-effort publisher can meet subscribers it cannot serve (reliable ones).
+        best_effort_images = not s.reliable_images
+        self._pub_clock = self._publisher(ClockMsg, '/clock', reliable) \
             if s.publish_clock else None
-        self._pub_joints = self.create_publisher(JointState, 'joint_states', reliable)
-        self._pub_tf = self.create_publisher(TFMessage, '/tf', QoSProfile(depth=100))
-        self._pub_tf_static = self.create_publisher(TFMessage, '/tf_static', latched)
-        self._pub_description = self.create_publisher(String, 'robot_description', latched)
-        self._pub_markers = self.create_publisher(MarkerArray, 'markers', reliable)
-        self._pub_observation = self.create_publisher(Observation, 'observation', reliable)
-        self._pub_step_info = self.create_publisher(StepInfo, 'step_info', reliable)
+        self._pub_joints = self._publisher(JointState, 'joint_states', reliable)
+        self._pub_tf = self._publisher(TFMessage, '/tf', QoSProfile(depth=100))
+        self._pub_tf_static = self._publisher(TFMessage, '/tf_static', latched)
+        self._pub_description = self._publisher(String, 'robot_description', latched)
+        self._pub_markers = self._publisher(MarkerArray, 'markers', reliable)
+        self._pub_observation = self._publisher(Observation, 'observation', reliable)
+        self._pub_step_info = self._publisher(StepInfo, 'step_info', reliable)
         self._pub_cameras = {
-            camera: (self.create_publisher(Image, f'{camera}/image_raw', images),
-                     self.create_publisher(CameraInfo, f'{camera}/camera_info', images),
+            camera: (self._publisher(Image, f'{camera}/image_raw', images, best_effort_images),
+                     self._publisher(CameraInfo, f'{camera}/camera_info', images,
+                                     best_effort_images),
                      self.session.camera_intrinsics(camera, s.image_size),
                      self._prefix + optical_frame(camera))
             for camera in s.cameras}
@@ -86,7 +93,7 @@ class SimNode(Node):
         self._policy = None  # (action, monotonic time received), realtime mode
         self._rtf_samples = deque()
         if s.mode == 'realtime':
-            self._pub_rtf = self.create_publisher(Float64, 'real_time_factor', reliable)
+            self._pub_rtf = self._publisher(Float64, 'real_time_factor', reliable)
             self.create_subscription(Float32MultiArray, 'action', self._on_action,
                                      QoSProfile(depth=1), callback_group=inputs)
             # A steady clock: the node's own /clock must never pace it (use_sim_time).
@@ -104,6 +111,17 @@ class SimNode(Node):
             f'image_obs={s.session.image_obs}, action_space={s.session.action_space} '
             f'{self.session.action_shape}, cameras={list(s.cameras)} '
             f'{s.image_size[0]}x{s.image_size[1]}, seed={s.session.seed}')
+
+    def _publisher(self, msg_type, topic, qos, warn_incompatible=False):
+        """
+        Create a publisher; without warn_incompatible, no QoS event handlers.
+
+        Each handler is an entity the executor rebuilds its wait set with at every wake-up,
+        which costs measurable time per Step; reliable volatile or transient-local publishers
+        are compatible with every subscriber anyway.
+        """
+        return self.create_publisher(msg_type, topic, qos, event_callbacks=None
+                                     if warn_incompatible else _NO_EVENT_CALLBACKS)
 
     def _parameter_values(self):
         for name, (default, description) in PARAMETERS.items():
@@ -226,19 +244,19 @@ class SimNode(Node):
     # Publishing -------------------------------------------------------------------------------
 
     def _telemetry(self, observation):
-        """Snapshot under the session lock: render only the cameras somebody receives."""
+        """Snapshot under the session lock: images only of cameras somebody receives."""
         cameras = [camera for camera, (image_pub, info_pub, _, _) in self._pub_cameras.items()
-                   if image_pub.get_subscription_count() or info_pub.get_subscription_count()
-                   or (observation is not None and camera in observation.get('pixels', {}))]
+                   if _wanted(image_pub) or _wanted(info_pub)]
         return self.session.telemetry(cameras, self.settings.image_size, observation,
-                                      links=self._pub_tf.get_subscription_count() > 0)
+                                      links=_wanted(self._pub_tf))
 
     def _after_step(self, outcome, telemetry, observation_msg):
         info = rm.step_info_msg(outcome.info, outcome.reward, outcome.terminated,
                                 outcome.truncated, outcome.episode, outcome.step,
                                 outcome.stamp_ns)
         self._publish_state(telemetry, observation_msg)
-        self._pub_step_info.publish(info)
+        if _wanted(self._pub_step_info):
+            self._pub_step_info.publish(info)
         if outcome.ignored_events:
             self.get_logger().warning(f'human event(s) {outcome.ignored_events} ignored: an '
                                       f'earlier event already ended episode {outcome.episode}')
@@ -251,21 +269,23 @@ class SimNode(Node):
         return info
 
     def _publish_state(self, telemetry, observation_msg=None):
+        """Publish a state on every topic somebody receives (building messages costs time)."""
         ns = telemetry.stamp_ns
-        if self._pub_clock is not None:
+        if _wanted(self._pub_clock):
             self._pub_clock.publish(rm.clock_msg(ns))
-        self._pub_joints.publish(rm.joint_state_msg(telemetry))
+        if _wanted(self._pub_joints):
+            self._pub_joints.publish(rm.joint_state_msg(telemetry))
         if telemetry.transforms:
             self._pub_tf.publish(rm.tf_msg(telemetry.transforms, ns, self._prefix))
         for camera, pixels in telemetry.images.items():
             image_pub, info_pub, intrinsics, frame = self._pub_cameras[camera]
             image_pub.publish(rm.image_msg(pixels, ns, frame))
             info_pub.publish(rm.camera_info_msg(intrinsics, ns, frame))
-        if self._pub_markers.get_subscription_count():
+        if _wanted(self._pub_markers):
             self._pub_markers.publish(rm.markers_msg(
                 telemetry, self.session.block_half_size(), self.session.workspace_bounds(),
                 self._world))
-        if observation_msg is not None:
+        if observation_msg is not None and _wanted(self._pub_observation):
             if observation_msg.images:
                 observation_msg = Observation(header=observation_msg.header,
                                               agent_pos=observation_msg.agent_pos)
@@ -274,6 +294,10 @@ class SimNode(Node):
     def close(self):
         """Release the renderers."""
         self.session.close()
+
+
+def _wanted(publisher):
+    return publisher is not None and publisher.get_subscription_count() > 0
 
 
 def main(args=None):
@@ -288,7 +312,10 @@ def main(args=None):
     executor = MultiThreadedExecutor(num_threads=EXECUTOR_THREADS)
     executor.add_node(node)
     try:
-        executor.spin()
+        # Not executor.spin(): its wait can miss rclpy's SIGINT wake-up (seen about one stop in
+        # three); a bounded wait lets a pending KeyboardInterrupt through.
+        while rclpy.ok():
+            executor.spin_once(timeout_sec=SHUTDOWN_POLL_S)
     except (KeyboardInterrupt, ExternalShutdownException):
         pass
     finally:
