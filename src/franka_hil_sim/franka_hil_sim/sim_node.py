@@ -45,6 +45,7 @@ LOG_THROTTLE_S = 2.0
 EXECUTOR_THREADS = 3
 _NO_EVENT_CALLBACKS = PublisherEventCallbacks(use_default_callbacks=False)
 SHUTDOWN_POLL_S = 0.5
+REQUEST_QUEUE_DEPTH = 100
 
 
 class SimNode(Node):
@@ -88,8 +89,12 @@ class SimNode(Node):
                                  callback_group=inputs)
         self.create_subscription(EpisodeEvent, 'episode_event', self._on_episode_event,
                                  QoSProfile(depth=100), callback_group=inputs)
-        self.create_service(Step, 'step', self._on_step, callback_group=services)
-        self.create_service(Reset, 'reset', self._on_reset, callback_group=services)
+        # Requests queue deeper than the default 10, so concurrent callers lose none.
+        requests = QoSProfile(depth=REQUEST_QUEUE_DEPTH)
+        self.create_service(Step, 'step', self._on_step, qos_profile=requests,
+                            callback_group=services)
+        self.create_service(Reset, 'reset', self._on_reset, qos_profile=requests,
+                            callback_group=services)
         self._policy = None  # (action, monotonic time received), realtime mode
         self._rtf_samples = deque()
         if s.mode == 'realtime':

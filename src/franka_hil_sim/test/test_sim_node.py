@@ -28,6 +28,7 @@ from geometry_msgs.msg import Twist, Vector3
 import gymnasium as gym
 import numpy as np
 import pytest
+import rclpy
 from rclpy.qos import DurabilityPolicy, QoSProfile, ReliabilityPolicy
 from rosgraph_msgs.msg import Clock
 from sensor_msgs.msg import CameraInfo, Image, JointState
@@ -311,9 +312,16 @@ def test_step_and_reset_match_the_direct_env(start_process, ros_node, spin):
     env.close()
 
 
+# rclpy's own incompatible-QoS warning in this process uses a deprecated logger call.
+@pytest.mark.filterwarnings('ignore:Deprecated in favor of')
 def test_image_observations_match_the_direct_env(start_process, ros_node, spin):
-    sim = SimUnderTest(start_process, ros_node, spin, 'image_obs:=true', 'cameras:=[wrist]')
-    wrist = sim.inbox('wrist/image_raw', Image)
+    sim = SimUnderTest(start_process, ros_node, spin, 'image_obs:=true', 'cameras:=[wrist]',
+                       'image_reliability:=best_effort')
+    wrist = sim.inbox('wrist/image_raw', Image, QoSProfile(
+        depth=5, reliability=ReliabilityPolicy.BEST_EFFORT))
+    # A reliable subscriber cannot be served by a best-effort publisher: the node says so.
+    sim.inbox('wrist/camera_info', CameraInfo)
+    sim.proc.wait_for_output('incompatible QoS')
     env = gym.make('franka_hil/PandaPickCube-v0', image_obs=True)
     answer = sim.reset(seed=4)
     assert_same_observation(observation_from_msg(answer.observation), env.reset(seed=4)[0])
@@ -442,6 +450,41 @@ def test_bad_requests_are_refused_and_the_node_keeps_serving(start_process, ros_
     env.close()
 
 
+def test_concurrent_steps_and_inputs_do_not_deadlock(start_process, ros_node, spin):
+    sim = SimUnderTest(start_process, ros_node, spin)
+    human = sim.publisher('intervention', Intervention)
+    events = sim.publisher('episode_event', EpisodeEvent)
+    other = rclpy.create_node(f'second_client_{os.getpid()}', context=ros_node.context)
+    ros_node.executor_for_test.add_node(other)
+    # Responses to pipelined requests arrive in a burst: the clients keep them all.
+    deep = QoSProfile(depth=100)
+    first = ros_node.create_client(Step, f'{sim.ns}/step', qos_profile=deep)
+    second = other.create_client(Step, f'{sim.ns}/step', qos_profile=deep)
+    spin(ros_node, lambda: first.service_is_ready() and second.service_is_ready(), 30,
+         'the step service for both clients')
+    assert sim.reset(seed=0).ok
+    # Two clients fire 40 requests without waiting while the human publishes: all are served,
+    # one at a time, each exactly once.
+    futures = []
+    for k in range(20):
+        for client in (first, second):
+            futures.append(client.call_async(Step.Request(action=np.zeros(4, np.float32))))
+        human.publish(intervention(k % 2 == 0, (0.01, 0.0, 0.0)))
+    spin(ros_node, lambda: all(f.done() for f in futures), 60, 'all 40 responses')
+    assert sorted(f.result().info.step for f in futures) == list(range(1, 41))
+    # Again with a human failure among them: the episode ends; later requests are refused.
+    events.publish(EpisodeEvent(event=EpisodeEvent.FAILURE, source='test'))
+    futures = [client.call_async(Step.Request(action=np.zeros(4, np.float32)))
+               for _ in range(10) for client in (first, second)]
+    spin(ros_node, lambda: all(f.done() for f in futures), 60, 'all 20 responses')
+    answers = [f.result() for f in futures]
+    served = sorted(a.info.step for a in answers if a.ok)
+    assert served == list(range(41, 41 + len(served)))
+    assert all('ended by the human (failure)' in a.error for a in answers if not a.ok)
+    assert sim.reset(seed=0).ok and sim.step(np.zeros(4)).ok
+    other.destroy_node()
+
+
 @pytest.mark.parametrize('params, messages', [
     (['mode:=fast', 'control_rate:=-1.0', 'cameras:=[top]', 'image_reliability:=sometimes'],
      ["mode must be one of ['lockstep', 'realtime'], got 'fast'", 'control_rate must be',
@@ -493,6 +536,13 @@ def test_realtime_mode_paces_steps_at_wall_clock(start_process, ros_node, spin):
         stamps = {stamp_of(m) for m in box}
         missing = [m for m in stepped if stamp_of(m) not in stamps]
         assert len(missing) <= 2, len(missing)
+
+    # The human overrides the realtime loop too.
+    human = sim.publisher('intervention', Intervention)
+    human.publish(intervention(True, (0.0, 0.1, 0.0)))
+    overridden = sim.wait_for(infos, lambda m: m.is_intervention, 'an overridden step')[0]
+    assert list(overridden.action) == pytest.approx([0.0, 0.4, 0.0, 1.0])
+    assert list(overridden.policy_action) == pytest.approx(policy)
 
     # A bad action on the topic is refused with a clear log; the loop keeps running.
     actions.publish(Float32MultiArray(data=[0.0, float('nan'), 0.0, 1.0]))
