@@ -15,7 +15,7 @@ import threading
 
 from franka_hil_gym_bridge.responses import reset_request, reset_result, SimRefused
 from franka_hil_gym_bridge.responses import step_result
-from franka_hil_gym_bridge.sim_config import node_parameters
+from franka_hil_gym_bridge.sim_config import node_parameters, normalized
 from franka_hil_msgs.srv import Reset, Step
 from franka_hil_sim.hil_session import HilSession, Refused
 
@@ -65,7 +65,7 @@ class HostedSim(SessionSim):
         from rclpy.parameter import Parameter
         from rclpy.signals import SignalHandlerOptions
 
-        namespace = '/' + namespace.strip('/') if namespace.strip('/') else ''
+        namespace = normalized(namespace)
         self.where = f'the embedded sim node {namespace}/sim'
         self.context = rclpy.Context()
         rclpy.init(context=self.context, signal_handler_options=SignalHandlerOptions.NO)

@@ -19,6 +19,7 @@ import warnings
 from franka_hil_gym_bridge import sim_config
 from franka_hil_sim import pick_cube
 from franka_hil_sim.envs import PandaPickCubeBaseEnv, PandaPickCubeEnv, RENDER_MODES
+from franka_hil_sim.hil_session import DEFAULT_INTERVENTION_TIMEOUT_S
 from franka_hil_sim.registration import MAX_EPISODE_STEPS
 import gymnasium as gym
 import numpy as np
@@ -67,6 +68,8 @@ class FrankaHilRosEnv(gym.Env):
 
     `teleop` ('none', 'gamepad', 'keyboard', 'script') is who overrides the policy in the graph:
     a connecting env warns when nobody publishes `intervention`; a launching env starts it.
+    intervention_timeout (s) is how long a human command stays in force without a fresh one, in
+    a simulator this env starts or hosts (a running sim node has its own parameter).
     render_mode: 'rgb_array' returns the front and wrist views side by side (a state env makes
     the sim render both cameras every step for that); 'human' renders nothing here: watch the
     graph in rviz. Unknown kwargs are ignored with a warning.
@@ -79,7 +82,8 @@ class FrankaHilRosEnv(gym.Env):
                  random_block_position=False, control_dt=pick_cube.CONTROL_DT, seed=0,
                  action_space='ee', max_episode_steps=MAX_EPISODE_STEPS, namespace='',
                  backend='graph', launch=False, teleop='none', publish=False,
-                 timeout=DEFAULT_TIMEOUT_S, connect_timeout=None, **unused):
+                 intervention_timeout=DEFAULT_INTERVENTION_TIMEOUT_S, timeout=DEFAULT_TIMEOUT_S,
+                 connect_timeout=None, **unused):
         if unused:
             warnings.warn(f'{type(self).__name__} ignores unknown arguments {sorted(unused)}',
                           stacklevel=2)
@@ -101,7 +105,7 @@ class FrankaHilRosEnv(gym.Env):
             random_block_position=random_block_position, seed=0 if seed is None else seed,
             action_space=action_space, use_gripper=use_gripper,
             gripper_penalty=gripper_penalty, max_episode_steps=max_episode_steps,
-            control_dt=control_dt)
+            control_dt=control_dt, intervention_timeout=intervention_timeout)
         self.render_mode = render_mode
         self.image_obs = image_obs
         observation_space, action_space_ = _contract_spaces(image_obs, action_space, use_gripper)

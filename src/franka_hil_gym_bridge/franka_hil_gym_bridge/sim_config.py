@@ -34,7 +34,8 @@ def session_config(**settings):
 def node_parameters(config):
     """Return the sim node parameters {name: value} that run `config` in lockstep."""
     parameters = {name: getattr(config, name) for name in COMPARED if name in PARAMETERS}
-    parameters.update(mode=MODE, seed=config.seed, control_rate=1.0 / config.control_dt)
+    parameters.update(mode=MODE, seed=config.seed, control_rate=1.0 / config.control_dt,
+                      intervention_timeout=config.intervention_timeout)
     return parameters
 
 
@@ -73,10 +74,16 @@ def start_hint(config, namespace):
     """Return a command line that starts a sim node matching `config` in `namespace`."""
     defaults = {name: default for name, (default, _) in PARAMETERS.items()}
     wanted = {name: value for name, value in node_parameters(config).items()
-              if name != 'seed' and not _equal(value, defaults.get(name))}
+              if name not in ('seed', 'intervention_timeout')
+              and not _equal(value, defaults.get(name))}
     args = ' '.join(f'-p {name}:={_text(value)}' for name, value in wanted.items())
     ns = f' -r __ns:={namespace}' if namespace else ''
     return f'sim_node --ros-args{ns}' + (f' {args}' if args else '')
+
+
+def normalized(namespace):
+    """Return a ROS namespace as '' or '/a/b' (no trailing slash)."""
+    return '/' + namespace.strip('/') if namespace.strip('/') else ''
 
 
 def _equal(a, b):

@@ -16,6 +16,7 @@ import os
 import threading
 import time
 
+from franka_hil_gym_bridge.sim_config import normalized
 from franka_hil_msgs.srv import Reset, Step
 from franka_hil_sim.ros_messages import stamp_ns as time_ns
 from rcl_interfaces.srv import GetParameters
@@ -50,7 +51,7 @@ class SimLink:
     """Step / Reset / GetParameters clients of the sim node in `namespace`, and its cameras."""
 
     def __init__(self, namespace):
-        self.namespace = '/' + namespace.strip('/') if namespace.strip('/') else ''
+        self.namespace = normalized(namespace)
         self.where = f'{self.namespace}/sim'
         self._lock = threading.Lock()
         self._closed = False
@@ -85,7 +86,7 @@ class SimLink:
         with self._lock:
             while True:
                 self._check_open()
-                missing = [c.srv_name for c in clients if not c.service_is_ready()]
+                missing = [self.full_name(c) for c in clients if not c.service_is_ready()]
                 if not missing:
                     return
                 if alive is not None:
@@ -129,9 +130,9 @@ class SimLink:
                     now = time.monotonic()
                     if now >= deadline:
                         raise SimUnavailable(
-                            f'{self.where} did not answer {client.srv_name} within {timeout:g} '
-                            f's: it died or hangs. Start it again ({START_HINT}), then call '
-                            f'reset()')
+                            f'{self.where} did not answer {self.full_name(client)} within '
+                            f'{timeout:g} s: it died or hangs. Start it again ({START_HINT}), '
+                            f'then call reset()')
                     if now >= resend_at:
                         pending.add(client.handle.send_request(request))
                         resend_at = now + resend_s
@@ -144,6 +145,10 @@ class SimLink:
                             break
                         if header.request_id.sequence_number in pending:
                             return response
+
+    def full_name(self, client):
+        """Return the fully qualified name of a client's service."""
+        return self.node.resolve_service_name(client.srv_name)
 
     # Camera frames -------------------------------------------------------------------------------
 
