@@ -104,6 +104,15 @@ class Client:
                        else RuntimeError(f'timed out waiting for {what}'))
             self.executor.spin_once(timeout_sec=0.05)
 
+    def answered(self, client, request, timeout=2.0):
+        future = client.call_async(request)
+        deadline = time.monotonic() + timeout
+        while not future.done() and time.monotonic() < deadline:
+            self.executor.spin_once(timeout_sec=0.05)
+        if not future.done():
+            client.remove_pending_request(future)
+        return future.done()
+
     def call(self, client, request):
         future = client.call_async(request)
         while not future.done():
@@ -120,6 +129,12 @@ class RemoteEnv:
         self.reset_srv = client.node.create_client(Reset, f'{sim.ns}/reset')
         client.spin_until(lambda: self.step_srv.service_is_ready()
                           and self.reset_srv.service_is_ready(), 60, 'the services', sim)
+        # A ready service may still drop its first responses until discovery completes: send
+        # requests it refuses (state untouched) until both clients have had an answer.
+        for srv, refused in ((self.step_srv, Step.Request(action=[0.0])),
+                             (self.reset_srv, Reset.Request(options_json='['))):
+            client.spin_until(lambda: client.answered(srv, refused), 60,
+                              f'a first answer from {srv.srv_name}', sim)
 
     def reset(self, seed=None):
         answer = self.client.call(self.reset_srv, Reset.Request(use_seed=seed is not None,

@@ -59,6 +59,28 @@ class SimUnderTest:
         self.reset_client = node.create_client(Reset, f'{self.ns}/reset')
         spin(node, lambda: self.step_client.service_is_ready()
              and self.reset_client.service_is_ready(), 60, 'the step and reset services')
+        # service_is_ready() says our requests reach the node, not that its responses reach us:
+        # under load the first response can be dropped before discovery completes. Requests the
+        # node refuses (state untouched) are repeated until each client has had an answer.
+        self.handshake(self.step_client)
+        self.handshake(self.reset_client)
+
+    def handshake(self, client):
+        refused = Step.Request(action=[0.0]) if client.srv_type is Step else Reset.Request(
+            options_json='[')
+        self.spin(self.node, lambda: self.answered(client, refused), 60,
+                  f'a first answer from {client.srv_name}')
+
+    def answered(self, client, request, timeout=2.0):
+        future = client.call_async(request)
+        deadline = time.monotonic() + timeout
+        while not future.done() and time.monotonic() < deadline:
+            self.node.executor_for_test.spin_once(timeout_sec=0.05)
+        if not future.done():
+            client.remove_pending_request(future)
+            return False
+        assert not future.result().ok
+        return True
 
     def topic(self, name):
         return name if name.startswith('/') else f'{self.ns}/{name}'
@@ -462,6 +484,8 @@ def test_concurrent_steps_and_inputs_do_not_deadlock(start_process, ros_node, sp
     second = other.create_client(Step, f'{sim.ns}/step', qos_profile=deep)
     spin(ros_node, lambda: first.service_is_ready() and second.service_is_ready(), 30,
          'the step service for both clients')
+    sim.handshake(first)
+    sim.handshake(second)
     assert sim.reset(seed=0).ok
     # Two clients fire 40 requests without waiting while the human publishes: all are served,
     # one at a time, each exactly once.
