@@ -1,8 +1,10 @@
 # Copyright 2026 franka-hil developers
 # SPDX-License-Identifier: Apache-2.0
 """
-The gym bridge against real sim nodes over DDS: the contract, determinism against the direct env,
-the synthetic human overriding through `joy` alone, and every failure mode the issue names.
+The gym bridge against real sim nodes over DDS.
+
+The contract, determinism against the direct env, the synthetic human overriding through `joy`
+alone, and every failure mode the issue names: no sim, a mismatched sim, a dying sim, close().
 """
 
 import os
@@ -38,7 +40,7 @@ CONTROL_DT = 0.1
 
 
 def namespace(name):
-    """A namespace no other test run uses."""
+    """Return a namespace no other test run uses."""
     return f'/bridge_{os.getpid()}_{name}'
 
 
@@ -125,12 +127,16 @@ def test_check_env_contract_spaces_and_same_run_as_direct(start_process, image_o
     direct.close()
 
 
-def test_truncation_is_reported_once_through_the_time_limit(start_process):
+def test_truncation_once_and_the_envs_own_gripper_penalty(start_process):
     ns = namespace('truncation')
-    start_sim(start_process, ns)
-    env = gym.make(ENV_ID, namespace=ns)
+    start_sim(start_process, ns)  # gripper_penalty -0.05
+    env = gym.make(ENV_ID, namespace=ns, gripper_penalty=-0.02)
     env.reset(seed=0)
-    hold = np.array([0, 0, 0, 1], dtype=np.float32)
+    close, hold, open_ = (np.array([0, 0, 0, g], dtype=np.float32) for g in (2, 1, 0))
+    penalties = [env.step(a)[4]['discrete_penalty'] for a in (close, close, hold, open_, open_)]
+    assert penalties == pytest.approx([-0.02, 0.0, 0.0, -0.02, 0.0])
+
+    env.reset(seed=0)
     ends = []
     for step in range(1, 101):
         _, _, terminated, truncated, info = env.step(hold)
@@ -211,7 +217,7 @@ class GraphWatcher:
 
 
 def human_action(msg):
-    """The EE action an Intervention commands (what the sim executes for it)."""
+    """Return the EE action an Intervention commands (what the sim executes for it)."""
     _, linear, gripper = intervention_command(msg)
     return ee_action.twist_to_action(linear, gripper)
 
@@ -315,11 +321,12 @@ def test_mismatched_sim_parameters_are_refused(start_process):
     ns = namespace('mismatch')
     start_sim(start_process, ns)
     with pytest.raises(SimMismatch) as error:
-        gym.make(ENV_ID, namespace=ns, image_obs=True, gripper_penalty=-0.02)
+        gym.make(ENV_ID, namespace=ns, image_obs=True, reward_type='dense')
     message = str(error.value)
     assert 'image_obs=False (the env wants True)' in message
-    assert 'gripper_penalty=-0.05 (the env wants -0.02)' in message
-    assert f'sim_node --ros-args -r __ns:={ns} -p image_obs:=true' in message
+    assert "reward_type='sparse' (the env wants 'dense')" in message
+    assert f'sim_node --ros-args -r __ns:={ns} -p image_obs:=true -p reward_type:=dense' \
+        in message
 
 
 def test_sim_death_is_an_error_within_5_s_and_a_restarted_sim_resets(start_process):

@@ -6,6 +6,10 @@ A sim node elsewhere on the graph as the env's simulator: one Step round trip pe
 Connecting checks that the node runs what the env's kwargs ask for; a call that times out marks
 the link suspect, so the next reset finds the simulator again on a fresh link (a restarted node
 works) and re-checks it before resetting.
+
+info["discrete_penalty"] is the env's own gripper_penalty, decided by the task's rule from the
+executed action and the gripper command before the step: the penalty is only reported, and
+LeRobot passes its own value to gym.make, so a graph started with another one still serves.
 """
 
 import time
@@ -16,9 +20,12 @@ from franka_hil_gym_bridge.sim_config import mismatches, normalized, parameter_n
 from franka_hil_gym_bridge.sim_config import start_hint
 from franka_hil_gym_bridge.sim_link import POLL_S, SimLink, SimUnavailable
 from franka_hil_msgs.srv import Reset, Step
+from franka_hil_sim import pick_cube
 from franka_hil_sim.ros_messages import image_array, stamp_ns
 
 TELEOP_TOPIC = 'intervention'
+# agent_pos: joint positions (7), joint velocities (7), gripper command x255, TCP xyz.
+GRIPPER_INDEX = 2 * len(pick_cube.HOME_QPOS)
 # How long to look for a teleop node after the simulator was found (only a warning depends on it).
 TELEOP_DISCOVERY_S = 1.0
 
@@ -42,6 +49,8 @@ class RemoteSim:
         self.settings = None
         self._closed = False
         self._stamp_ns = None
+        self._gripper = 0.0
+        self._penalised = config.action_space == 'ee' and config.use_gripper
         self._connect(connect_timeout, alive)
         if teleop != 'none':
             self._look_for_teleop(teleop)
@@ -90,12 +99,24 @@ class RemoteSim:
             self.link.close()
             self._connect(self.connect_timeout)
         request = reset_request(Reset.Request(), seed, options)
-        return reset_result(self._call(self.link.reset, request), self.where)
+        observation, info = reset_result(self._call(self.link.reset, request), self.where)
+        self._gripper = self._command(observation)
+        return observation, info
 
     def step(self, action):
         """One Step round trip."""
-        return step_result(self._call(self.link.step, Step.Request(action=action.tolist())),
-                           self.where)
+        result = step_result(self._call(self.link.step, Step.Request(action=action.tolist())),
+                             self.where)
+        observation, info = result[0], result[4]
+        if self._penalised:
+            info['discrete_penalty'] = pick_cube.gripper_penalty(
+                float(info['teleop_action'][3]), self._gripper, self.config.gripper_penalty)
+        self._gripper = self._command(observation)
+        return result
+
+    @staticmethod
+    def _command(observation):
+        return float(observation['agent_pos'][GRIPPER_INDEX]) / pick_cube.MAX_GRIPPER_COMMAND
 
     def _call(self, call, request):
         try:

@@ -15,9 +15,10 @@ import math
 from franka_hil_sim.hil_session import SessionConfig
 from franka_hil_sim.sim_parameters import PARAMETERS, settings_from
 
-# The settings that change spaces, rewards, penalties or episode length: they must match.
-COMPARED = ('image_obs', 'action_space', 'use_gripper', 'gripper_penalty', 'reward_type',
-            'random_block_position', 'max_episode_steps', 'control_dt')
+# The settings that change spaces, rewards or episode length: they must match. The gripper
+# penalty is only reported (info["discrete_penalty"]), so the env reports its own (see remote).
+COMPARED = ('image_obs', 'action_space', 'use_gripper', 'reward_type', 'random_block_position',
+            'max_episode_steps', 'control_dt')
 # The bridge drives the sim through the Step service, which a sim node serves in lockstep only.
 MODE = 'lockstep'
 
@@ -35,6 +36,7 @@ def node_parameters(config):
     """Return the sim node parameters {name: value} that run `config` in lockstep."""
     parameters = {name: getattr(config, name) for name in COMPARED if name in PARAMETERS}
     parameters.update(mode=MODE, seed=config.seed, control_rate=1.0 / config.control_dt,
+                      gripper_penalty=config.gripper_penalty,
                       intervention_timeout=config.intervention_timeout)
     return parameters
 
@@ -74,8 +76,7 @@ def start_hint(config, namespace):
     """Return a command line that starts a sim node matching `config` in `namespace`."""
     defaults = {name: default for name, (default, _) in PARAMETERS.items()}
     wanted = {name: value for name, value in node_parameters(config).items()
-              if name not in ('seed', 'intervention_timeout')
-              and not _equal(value, defaults.get(name))}
+              if name in COMPARED + ('control_rate',) and not _equal(value, defaults.get(name))}
     args = ' '.join(f'-p {name}:={_text(value)}' for name, value in wanted.items())
     ns = f' -r __ns:={namespace}' if namespace else ''
     return f'sim_node --ros-args{ns}' + (f' {args}' if args else '')

@@ -14,7 +14,7 @@ KWARGS = {'image_obs': True, 'reward_type': 'dense', 'random_block_position': Tr
 def test_node_parameters_run_the_same_session():
     config = sim_config.session_config(**KWARGS)
     parameters = sim_config.node_parameters(config)
-    assert settings_from(parameters).session == config
+    assert settings_from(parameters).session == config  # the penalty included
     assert parameters['mode'] == 'lockstep'
     assert sim_config.mismatches(config, parameters)[1] == []
 
@@ -26,7 +26,6 @@ def test_every_difference_is_named():
     _, problems = sim_config.mismatches(config, running)
     assert problems == ['mode=realtime (the env needs mode=lockstep)',
                         'image_obs=False (the env wants True)',
-                        'gripper_penalty=-0.05 (the env wants -0.02)',
                         'control_rate=10 (the env wants 20)']
 
 
@@ -40,9 +39,8 @@ def test_start_hint_sets_only_what_differs_from_the_node_defaults():
     config = sim_config.session_config(**dict(KWARGS, seed=0))
     hint = sim_config.start_hint(config, '/robot1')
     assert hint == ('sim_node --ros-args -r __ns:=/robot1 -p image_obs:=true '
-                    '-p gripper_penalty:=-0.02 -p reward_type:=dense '
-                    '-p random_block_position:=true -p max_episode_steps:=50 '
-                    '-p control_rate:=20')
+                    '-p reward_type:=dense -p random_block_position:=true '
+                    '-p max_episode_steps:=50 -p control_rate:=20')
     assert sim_config.start_hint(sim_config.session_config(), '') == 'sim_node --ros-args'
 
 
