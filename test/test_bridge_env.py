@@ -148,6 +148,8 @@ def test_truncation_once_and_the_envs_own_gripper_penalty(start_process):
     env.reset()
     assert not env.step(hold)[3]
     env.close()
+    with pytest.warns(UserWarning, match=f'nobody publishes {ns}/intervention'):
+        gym.make('franka_hil_ros/PandaPickCubeGamepad-v0', namespace=ns).close()
 
 
 # The human in the graph --------------------------------------------------------------------------

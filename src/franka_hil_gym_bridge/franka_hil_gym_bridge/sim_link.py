@@ -7,8 +7,8 @@ It has an rclpy context of its own (no global init, no signal handlers: the host
 its own) and no executor or background thread: a call sends its request and waits on a private
 rcl wait set holding that client and a guard condition. So calls from any thread are simply
 serialised, a sim that died surfaces as a timeout instead of a hang, close() from another thread
-wakes a waiting call at once, and close() leaves nothing running. Handing every response over
-from an executor thread cost about 0.1 ms more per step (bench/bench_bridge.py).
+wakes a waiting call at once, and close() leaves nothing running. Handing each response over
+from an executor thread instead measured 10-14 % fewer steps/s against a sim_node.
 """
 
 import itertools
