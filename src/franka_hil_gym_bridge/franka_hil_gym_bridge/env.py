@@ -59,8 +59,9 @@ class FrankaHilRosEnv(gym.Env):
     Where the simulator is:
     - backend='graph' (default): the sim node in `namespace` (bringup num_sims:=2 gives /sim0 and
       /sim1), found within connect_timeout s. Its parameters must match the task kwargs (a
-      mismatch is an error naming both), except gripper_penalty: the env reports its own. Every call must be answered within `timeout` s, else
-      SimUnavailable; after that, reset() finds the simulator again (it may have been restarted).
+      mismatch is an error naming both), except gripper_penalty: the env reports its own. Every
+      call must be answered within `timeout` s, else SimUnavailable; after that, reset() finds
+      the simulator again (it may have been restarted).
       launch=True starts the graph itself (`bringup`, in `namespace` or a fresh one) with the
       teleop named by `teleop`, and stops it on close().
     - backend='embedded': the simulator runs in this process, without ROS; publish=True hosts a
