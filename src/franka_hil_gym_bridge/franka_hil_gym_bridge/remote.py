@@ -75,6 +75,7 @@ class RemoteSim:
                     f'{"; ".join(problems)}. Start it with matching parameters '
                     f'(`{start_hint(self.config, self.namespace)}`), make the env with kwargs '
                     f'that match it, or make the env with launch=True')
+            link.handshake(timeout)
             if self.cameras:
                 link.subscribe_cameras(self.cameras, settings.reliable_images, timeout)
         except BaseException:

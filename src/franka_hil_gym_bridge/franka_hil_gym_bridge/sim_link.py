@@ -31,8 +31,8 @@ from sensor_msgs.msg import Image
 START_HINT = ('start the graph first: `bringup` (pip-only installs) or `ros2 launch '
               'franka_hil_sim pick_cube.launch.py`, or a lone simulator with `sim_node`; '
               'or make the env with launch=True')
-# A parameter request is resent this often until answered: it is harmless to repeat, and after
-# a simulator restart the first one may go out before the new node's endpoints are matched.
+# Connecting requests (parameters, refused probes) are resent this often until answered: they are
+# harmless to repeat, and the first ones may go out before the node's endpoints match ours.
 RESEND_S = 0.25
 POLL_S = 0.02
 _NS_PER_S = 1_000_000_000
@@ -109,6 +109,16 @@ class SimLink:
             if value is not None:
                 values[name] = value
         return values
+
+    def handshake(self, timeout):
+        """
+        Call Step and Reset with requests the sim refuses (state untouched) until both answer.
+
+        service_is_ready() says that our requests reach the node, not that its responses reach
+        us: until its side of discovery completes, a response can be dropped.
+        """
+        self._call(self._step, Step.Request(action=[]), timeout, resend_s=RESEND_S)
+        self._call(self._reset, Reset.Request(options_json='['), timeout, resend_s=RESEND_S)
 
     def step(self, request, timeout):
         """Send a Step request; return the response."""
