@@ -25,6 +25,7 @@ def test_defaults_start_sim_teleop_and_synthetic_human(description):
     sim = nodes[0]
     assert (sim.package, sim.executable) == ('franka_hil_sim', 'sim_node')
     assert sim.parameters == {'mode': 'lockstep', 'image_obs': False, 'seed': 0,
+                              'random_block_position': False, 'reward_type': 'sparse',
                               'frame_prefix': '', 'publish_clock': True}
 
 
@@ -42,7 +43,9 @@ def test_arguments_are_typed_and_substituted(description):
                                         'record': '/tmp/bag', 'rviz': 'true'}, CONFIG)
     by_name = {n.name: n for n in nodes}
     assert by_name['sim'].parameters == {'mode': 'realtime', 'image_obs': True, 'seed': 5,
-                                         'frame_prefix': '', 'publish_clock': True}
+                                         'random_block_position': False,
+                                         'reward_type': 'sparse', 'frame_prefix': '',
+                                         'publish_clock': True}
     assert by_name['recorder'].parameters == {'output': '/tmp/bag'}
     assert by_name['rviz'].arguments == ('-d', f'{CONFIG}/pick_cube.rviz')
 
