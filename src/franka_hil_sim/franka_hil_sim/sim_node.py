@@ -55,7 +55,10 @@ class SimNode(Node):
         super().__init__(NODE_NAME, **kwargs)
         self.settings = settings_from(self._parameter_values())
         s = self.settings
-        self.session = HilSession(s.session, logger=self.get_logger())
+        try:
+            self.session = HilSession(s.session, logger=self.get_logger())
+        except ValueError as error:  # what only the sim core can check (control_rate)
+            raise ValueError(f'control_rate={1.0 / s.session.control_dt:g} Hz: {error}') from None
         self._prefix = s.frame_prefix
         self._world = s.frame_prefix + WORLD_FRAME
 

@@ -98,7 +98,8 @@ def settings_from(values):
     for name in ('image_obs', 'random_block_position', 'use_gripper', 'publish_clock'):
         if not isinstance(v[name], bool):
             problems.append(f'{name} must be true or false, got {v[name]!r}')
-    cameras = v['cameras']
+    # ROS parameters cannot hold an empty list: `cameras:=[]` arrives as no value.
+    cameras = [] if v['cameras'] is None else v['cameras']
     if (not isinstance(cameras, (list, tuple)) or len(set(cameras)) != len(cameras)
             or not set(cameras) <= set(robot.CAMERAS)):
         problems.append(f'cameras must be distinct names from {list(robot.CAMERAS)}, '

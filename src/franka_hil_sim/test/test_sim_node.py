@@ -516,6 +516,7 @@ def test_concurrent_steps_and_inputs_do_not_deadlock(start_process, ros_node, sp
     (['seed:=-1', 'action_space:=joint', 'max_episode_steps:=0', 'colour:=red'],
      ['seed must be', 'action_space must be one of', 'max_episode_steps must be',
       "unknown parameter 'colour'"]),
+    (['control_rate:=1000'], ['control_rate=1000 Hz: control_dt must be a number >= 0.002 s']),
 ])
 def test_bad_parameters_exit_with_a_clear_error(params, messages):
     argv = [script('sim_node'), '--ros-args'] + [a for p in params for a in ('-p', p)]

@@ -134,6 +134,7 @@ def test_default_parameters_are_the_contract():
     assert all(description for _, description in PARAMETERS.values())
     fast = settings_from({'control_rate': 20, 'mode': 'realtime', 'cameras': []})
     assert fast.session.control_dt == pytest.approx(0.05) and fast.cameras == ()
+    assert settings_from({'cameras': None}).cameras == ()  # how `cameras:=[]` arrives
 
 
 @pytest.mark.parametrize('name, value, message', [
