@@ -20,9 +20,4 @@ else
     echo "[bench] gym-hil could not be installed: measuring our envs only" >&2
   fi
 fi
-bash "$root/scripts/setup.sh" >/dev/null
-set +u  # the colcon setup scripts read unset variables
-# shellcheck disable=SC1091
-source "$root/scripts/env.sh"
-set -u
-exec python "$root/bench/bench_env.py" "${baseline[@]}" "$@"
+exec bash "$root/scripts/with_env.sh" python "$root/bench/bench_env.py" "${baseline[@]}" "$@"
