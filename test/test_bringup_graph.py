@@ -36,13 +36,13 @@ def test_bringup_runs_the_graph_and_records_it(start_process, ros_node, spin, tm
     bag = tmp_path / 'bag'
     graph = start_process([sys.executable, '-m', 'franka_hil_sim.bringup', 'mode:=realtime',
                            'teleop:=script', f'record:={bag}'], name='bringup')
-    seen = {}
+    seen = {}  # the latest message of each topic
     for topic, msg_type in TOPICS.items():
         qos = QoSProfile(depth=10, reliability=ReliabilityPolicy.RELIABLE,
                          durability=DurabilityPolicy.TRANSIENT_LOCAL if topic in LATCHED
                          else DurabilityPolicy.VOLATILE)
         ros_node.create_subscription(msg_type, topic,
-                                     lambda m, t=topic: seen.setdefault(t, m), qos)
+                                     lambda m, t=topic: seen.__setitem__(t, m), qos)
     successes = []
     ros_node.create_subscription(
         hil.StepInfo, 'step_info',
