@@ -7,11 +7,12 @@ Everything that decides (override arbitration, episode rules, refusals) is in hi
 every message is built in ros_messages; this node only wires them to topics, services, a timer
 and parameters.
 
-It spins a single-threaded executor. No callback waits on another, so nothing can deadlock, and
-concurrent Step callers are queued and served in order; a human's intervention arriving during a
-Step (about 1 ms) is applied from the next one. rclpy's MultiThreadedExecutor was measured here
-stalling Steps for up to 1.8 s (median 32 ms) while teleop published, against a 13 ms maximum
-(median 4 ms, bridge round trip included) single-threaded.
+It spins a single-threaded executor (node_main.run_node, shared with the teleop nodes). No
+callback waits on another, so nothing can deadlock; concurrent Step callers are queued and served
+in order, and a human's intervention arriving during a Step (about 1 ms) applies from the next
+one. rclpy's MultiThreadedExecutor was measured here stalling Steps for up to 1.8 s (median
+32 ms) while teleop published, against a 13 ms maximum (median 4 ms, bridge round trip
+included) single-threaded.
 """
 
 from collections import deque
@@ -22,16 +23,14 @@ import time
 from franka_hil_msgs.msg import EpisodeEvent, Intervention, Observation, StepInfo
 from franka_hil_msgs.srv import Reset, Step
 from franka_hil_sim import ros_messages as rm
-from franka_hil_sim.gl_backend import select_gl_backend
 from franka_hil_sim.hil_session import HilSession, optical_frame, parse_options, Refused
 from franka_hil_sim.hil_session import TWIST_FRAMES, WORLD_FRAME
+from franka_hil_sim.node_main import run_node
 from franka_hil_sim.sim_parameters import PARAMETERS, settings_from
 import numpy as np
 from rcl_interfaces.msg import ParameterDescriptor
-import rclpy
 from rclpy.clock import Clock, ClockType
 from rclpy.event_handler import PublisherEventCallbacks
-from rclpy.executors import ExternalShutdownException, SingleThreadedExecutor
 from rclpy.node import Node
 from rclpy.qos import DurabilityPolicy, QoSProfile, ReliabilityPolicy
 from rosgraph_msgs.msg import Clock as ClockMsg
@@ -45,7 +44,6 @@ NODE_NAME = 'sim'
 RTF_WINDOW_S = 2.0
 LOG_THROTTLE_S = 2.0
 _NO_EVENT_CALLBACKS = PublisherEventCallbacks(use_default_callbacks=False)
-SHUTDOWN_POLL_S = 0.5
 REQUEST_QUEUE_DEPTH = 100
 
 
@@ -304,29 +302,7 @@ def _wanted(publisher):
 
 
 def main(args=None):
-    select_gl_backend()
-    rclpy.init(args=args)
-    try:
-        node = SimNode()
-    except ValueError as error:
-        print(f'[sim_node] invalid parameters: {error}', file=sys.stderr, flush=True)
-        rclpy.try_shutdown()
-        return 2
-    executor = SingleThreadedExecutor()
-    executor.add_node(node)
-    try:
-        # Not executor.spin(): its wait can miss rclpy's SIGINT wake-up (seen about one stop in
-        # three); a bounded wait lets a pending KeyboardInterrupt through.
-        while rclpy.ok():
-            executor.spin_once(timeout_sec=SHUTDOWN_POLL_S)
-    except (KeyboardInterrupt, ExternalShutdownException):
-        pass
-    finally:
-        executor.shutdown()
-        node.close()
-        node.destroy_node()
-        rclpy.try_shutdown()
-    return 0
+    return run_node(SimNode, args)
 
 
 if __name__ == '__main__':

@@ -14,8 +14,9 @@ import os
 import threading
 import time
 
+from franka_hil_sim.node_main import run_node
 from franka_hil_teleop import sdl_joy
-from franka_hil_teleop.ros_io import declare, main_for, positive, reject_unknown_parameters
+from franka_hil_teleop.ros_io import declare, positive, reject_unknown_parameters
 from rclpy.node import Node
 from sensor_msgs.msg import Joy
 
@@ -155,7 +156,7 @@ class GamepadNode(Node):
 
 def main(args=None):
     """Console entry point."""
-    return main_for(GamepadNode, args)
+    return run_node(GamepadNode, args)
 
 
 if __name__ == '__main__':

@@ -13,8 +13,9 @@ import threading
 import time
 
 from franka_hil_sim import ee_action
+from franka_hil_sim.node_main import run_node
 from franka_hil_teleop import keyboard
-from franka_hil_teleop.ros_io import (config_file, declare, main_for, positive,
+from franka_hil_teleop.ros_io import (config_file, declare, positive,
                                       reject_unknown_parameters, TeleopPublisher)
 from franka_hil_teleop.teleop_core import TeleopCore
 from rclpy.node import Node
@@ -113,7 +114,7 @@ class KeyboardNode(Node):
 
 def main(args=None):
     """Console entry point."""
-    return main_for(KeyboardNode, args)
+    return run_node(KeyboardNode, args)
 
 
 if __name__ == '__main__':

@@ -10,8 +10,6 @@ the devices apart except by `source`.
 
 import math
 from pathlib import Path
-import signal
-import sys
 
 from ament_index_python.packages import get_package_share_directory, PackageNotFoundError
 from franka_hil_msgs.msg import EpisodeEvent, Intervention
@@ -19,10 +17,7 @@ from franka_hil_sim import ee_action
 from franka_hil_teleop.teleop_core import FAILURE, RERECORD, SUCCESS
 from geometry_msgs.msg import TwistStamped
 from rcl_interfaces.msg import ParameterDescriptor
-import rclpy
-from rclpy.executors import ExternalShutdownException, SingleThreadedExecutor
 from rclpy.qos import HistoryPolicy, QoSProfile, ReliabilityPolicy
-from rclpy.signals import SignalHandlerOptions
 
 PACKAGE = 'franka_hil_teleop'
 EVENT_CODES = {SUCCESS: EpisodeEvent.SUCCESS, FAILURE: EpisodeEvent.FAILURE,
@@ -127,40 +122,3 @@ class TeleopPublisher:
         self.intervention.publish(msg)
         twist = TwistStamped(header=msg.header, twist=msg.twist)
         self.cmd_vel.publish(twist)
-
-
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt
-
-
-def main_for(node_class, args=None):
-    """
-    Run a node class until Ctrl-C, SIGTERM or shutdown, then call its close().
-
-    Signals are handled here, not by rclpy, so that close() runs while the node can still
-    publish (a teleop sends its release). A failure to start (bad parameter, bad config file,
-    missing device) prints one clear line and exits with code 2 instead of a traceback.
-    """
-    rclpy.init(args=args, signal_handler_options=SignalHandlerOptions.NO)
-    signal.signal(signal.SIGINT, _interrupt)
-    signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        node = node_class()
-    except (ValueError, OSError, RuntimeError) as err:
-        print(f'[{node_class.__name__}] error: {err}', file=sys.stderr, flush=True)
-        rclpy.try_shutdown()
-        return 2
-    executor = SingleThreadedExecutor()
-    executor.add_node(node)
-    try:
-        while rclpy.ok():
-            # A bounded wait lets Python run the signal handler promptly.
-            executor.spin_once(timeout_sec=0.1)
-    except (KeyboardInterrupt, ExternalShutdownException):
-        pass
-    finally:
-        node.close()
-        executor.shutdown()
-        node.destroy_node()
-        rclpy.try_shutdown()
-    return 0

@@ -10,8 +10,9 @@ integration tests exercise the real override chain. New episodes are seen from `
 
 from franka_hil_msgs.msg import Observation, StepInfo
 from franka_hil_sim import ee_action
+from franka_hil_sim.node_main import run_node
 from franka_hil_teleop import pad_map
-from franka_hil_teleop.ros_io import (COMMAND_QOS, config_file, declare, main_for, positive,
+from franka_hil_teleop.ros_io import (COMMAND_QOS, config_file, declare, positive,
                                       reject_unknown_parameters)
 from franka_hil_teleop.synthetic_human import load_expert, SyntheticHuman
 from franka_hil_teleop.teleop_core import InputState
@@ -81,7 +82,7 @@ class SyntheticHumanNode(Node):
 
 def main(args=None):
     """Console entry point."""
-    return main_for(SyntheticHumanNode, args)
+    return run_node(SyntheticHumanNode, args)
 
 
 if __name__ == '__main__':

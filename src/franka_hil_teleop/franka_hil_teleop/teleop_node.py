@@ -11,8 +11,9 @@ releases the override when the Joy stream stops.
 import time
 
 from franka_hil_sim import ee_action
+from franka_hil_sim.node_main import run_node
 from franka_hil_teleop import pad_map
-from franka_hil_teleop.ros_io import (COMMAND_QOS, config_file, declare, main_for, positive,
+from franka_hil_teleop.ros_io import (COMMAND_QOS, config_file, declare, positive,
                                       reject_unknown_parameters, TeleopPublisher)
 from franka_hil_teleop.teleop_core import TeleopCore
 from rclpy.node import Node
@@ -88,7 +89,7 @@ class TeleopNode(Node):
 
 def main(args=None):
     """Console entry point."""
-    return main_for(TeleopNode, args)
+    return run_node(TeleopNode, args)
 
 
 if __name__ == '__main__':
