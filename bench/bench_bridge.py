@@ -3,7 +3,7 @@
 """
 Gym bridge costs: the graph-backed env against the direct env, and vector-env scaling.
 
-Run after `bash scripts/setup.sh && source scripts/env.sh`:  python bench/bench_bridge.py
+Run: bash scripts/with_env.sh python bench/bench_bridge.py
 1. Bridged / direct: gym.make('franka_hil_ros/PandaPickCube-v0', namespace=...) on a sim_node
    process against gym.make('franka_hil/PandaPickCube-v0') in this process, and the embedded
    backend (the same session in-process, no ROS) against the direct env: same seeds, same seeded
@@ -21,64 +21,23 @@ from functools import partial
 import json
 import os
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 
-os.environ['ROS_AUTOMATIC_DISCOVERY_RANGE'] = 'LOCALHOST'
-os.environ.setdefault('ROS_DOMAIN_ID', str(1 + os.getpid() % 100))
-if not os.environ.get('DISPLAY'):
-    os.environ.setdefault('MUJOCO_GL', 'egl')
-
-import franka_hil_gym_bridge  # noqa: E402, F401  (registers the ids)
-import franka_hil_sim  # noqa: E402, F401
-import gymnasium as gym  # noqa: E402
-from gymnasium.vector import AsyncVectorEnv  # noqa: E402
-import numpy as np  # noqa: E402
+import franka_hil_gym_bridge  # noqa: F401  (registers the ids)
+import franka_hil_sim  # noqa: F401
+import gymnasium as gym
+from gymnasium.vector import AsyncVectorEnv
+from ros_bench import ee_action_stream, SimProcess
 
 BRIDGED_ID = 'franka_hil_gym_bridge:franka_hil_ros/PandaPickCube-v0'
 DIRECT_ID = 'franka_hil/PandaPickCube-v0'
 TASK = {'random_block_position': True}
 
 
-class SimNode:
-    """A sim_node process in a namespace of its own, its log in a temporary file."""
-
-    def __init__(self, ns, **parameters):
-        self.ns = ns
-        argv = [sys.executable, '-m', 'franka_hil_sim.sim_node', '--ros-args', '-r',
-                f'__ns:={ns}']
-        for name, value in parameters.items():
-            argv += ['-p', f'{name}:={str(value).lower()}']
-        self.log = tempfile.NamedTemporaryFile(prefix='bench_bridge_sim_', suffix='.log')
-        self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL)
-
-    def stop(self):
-        self.proc.send_signal(2)
-        try:
-            self.proc.wait(15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.log.close()
-
-
-def action_stream(seed, batch=None):
-    """Yield seeded 4-D EE actions (a batch of them when `batch` is given)."""
-    rng = np.random.default_rng(seed)
-    shape = (4,) if batch is None else (batch, 4)
-    while True:
-        action = rng.uniform(-1.0, 1.0, shape).astype(np.float32)
-        action[..., 3] = rng.integers(0, 3, shape[:-1])
-        yield action
-
-
 def rate(env, steps, seed):
     """Step `env` `steps` times with seeded actions, resetting with seeds; return steps/s."""
     env.reset(seed=seed)
-    actions = action_stream(seed)
+    actions = ee_action_stream(seed)
     env.step(next(actions))  # warm-up (the first image frame opens the renderer)
     episode = seed
     start = time.perf_counter()
@@ -92,7 +51,7 @@ def rate(env, steps, seed):
 
 def bridged_vs_direct(image_obs, rounds, steps, ns):
     mode = 'image' if image_obs else 'state'
-    sim = SimNode(f'{ns}_{mode}', image_obs=image_obs, **TASK)
+    sim = SimProcess(f'{ns}_{mode}', image_obs=image_obs, **TASK)
     try:
         envs = {
             'direct': gym.make(DIRECT_ID, image_obs=image_obs, **TASK),
@@ -120,7 +79,7 @@ def vector_rate(make_fns, steps):
     envs = AsyncVectorEnv(make_fns, context='spawn')
     try:
         envs.reset(seed=[7 + i for i in range(len(make_fns))])
-        actions = action_stream(7, len(make_fns))
+        actions = ee_action_stream(7, len(make_fns))
         envs.step(next(actions))
         start = time.perf_counter()
         for _ in range(steps):
@@ -131,7 +90,7 @@ def vector_rate(make_fns, steps):
 
 
 def vector_scaling(rounds, steps, ns):
-    sims = [SimNode(f'{ns}_vector/sim{i}', **TASK) for i in range(2)]
+    sims = [SimProcess(f'{ns}_vector/sim{i}', **TASK) for i in range(2)]
     try:
         backends = {
             'graph': [partial(gym.make, BRIDGED_ID, namespace=sim.ns, connect_timeout=60, **TASK)

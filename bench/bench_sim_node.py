@@ -3,7 +3,7 @@
 """
 sim_node costs: Step-service throughput against the direct env, and realtime pacing and CPU.
 
-Run after `bash scripts/setup.sh && source scripts/env.sh`:  python bench/bench_sim_node.py
+Run: bash scripts/with_env.sh python bench/bench_sim_node.py
 1. Lockstep: a sim_node process serves Step/Reset; this process is the client and turns each
    response back into gym values (observation dict, info dict), as the gym bridge does. The
    direct env, gym.make('franka_hil/PandaPickCube-v0'), is stepped in this process with the same
@@ -18,74 +18,23 @@ Run after `bash scripts/setup.sh && source scripts/env.sh`:  python bench/bench_
 import argparse
 import json
 import os
-from pathlib import Path
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 
-os.environ['ROS_AUTOMATIC_DISCOVERY_RANGE'] = 'LOCALHOST'
-os.environ.setdefault('ROS_DOMAIN_ID', str(1 + os.getpid() % 100))
-if not os.environ.get('DISPLAY'):
-    os.environ.setdefault('MUJOCO_GL', 'egl')
-
-from ament_index_python.packages import get_package_prefix  # noqa: E402
-from franka_hil_msgs.srv import Reset, Step  # noqa: E402
-import franka_hil_sim  # noqa: E402, F401  (registers the ids)
-from franka_hil_sim.ros_messages import info_from_step_info  # noqa: E402
-from franka_hil_sim.ros_messages import observation_from_msg, stamp_ns  # noqa: E402
-import gymnasium as gym  # noqa: E402
-import numpy as np  # noqa: E402
-import rclpy  # noqa: E402
-from rclpy.qos import QoSProfile  # noqa: E402
-from rosgraph_msgs.msg import Clock  # noqa: E402
-from sensor_msgs.msg import Image  # noqa: E402
-from std_msgs.msg import Float64  # noqa: E402
+from franka_hil_msgs.srv import Reset, Step
+import franka_hil_sim  # noqa: F401  (registers the ids)
+from franka_hil_sim.ros_messages import info_from_step_info
+from franka_hil_sim.ros_messages import observation_from_msg, stamp_ns
+import gymnasium as gym
+import rclpy
+from rclpy.qos import QoSProfile
+from ros_bench import ee_action_stream, SimProcess
+from rosgraph_msgs.msg import Clock
+from sensor_msgs.msg import Image
+from std_msgs.msg import Float64
 
 ENV_ID = 'franka_hil/PandaPickCube-v0'
-TICKS = os.sysconf('SC_CLK_TCK')
-
-
-def action_stream(seed):
-    """Yield the benchmark's seeded 4-D EE actions."""
-    rng = np.random.default_rng(seed)
-    while True:
-        action = rng.uniform(-1.0, 1.0, 4).astype(np.float32)
-        action[3] = rng.integers(0, 3)
-        yield action
-
-
-class NodeProcess:
-    """A sim_node process in a namespace of its own, its log in a temporary file."""
-
-    def __init__(self, name, *params):
-        executable = Path(get_package_prefix('franka_hil_sim')) / 'lib/franka_hil_sim/sim_node'
-        self.ns = f'/bench_{os.getpid()}_{name}'
-        argv = [str(executable), '--ros-args', '-r', f'__ns:={self.ns}']
-        for param in params:
-            argv += ['-p', param]
-        self.log = tempfile.NamedTemporaryFile(prefix=f'sim_node_{name}_', suffix='.log')
-        self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL)
-
-    def cpu_seconds(self):
-        """User + system CPU time of the process so far (from /proc)."""
-        fields = Path(f'/proc/{self.proc.pid}/stat').read_text().rsplit(')', 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / TICKS
-
-    def stop(self):
-        self.proc.send_signal(2)
-        try:
-            self.proc.wait(15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.log.close()
-
-    def failure(self, what):
-        self.log.flush()
-        return RuntimeError(f'{what}; sim_node said:\n{Path(self.log.name).read_text()}')
 
 
 class Client:
@@ -152,7 +101,7 @@ class RemoteEnv:
 def measure(env, seconds, seed):
     """Step `env` for about `seconds` with the seeded actions; return steps per second."""
     env.reset(seed=seed)
-    actions = action_stream(seed)
+    actions = ee_action_stream(seed)
     env.step(next(actions))  # warm-up
     steps, start = 0, time.perf_counter()
     while time.perf_counter() - start < seconds:
@@ -165,7 +114,7 @@ def measure(env, seconds, seed):
 
 def lockstep(client, image_obs, rounds, seconds):
     mode = 'image' if image_obs else 'state'
-    sim = NodeProcess(mode, f'image_obs:={str(image_obs).lower()}')
+    sim = SimProcess(f'/bench_{os.getpid()}_{mode}', image_obs=image_obs)
     try:
         remote = RemoteEnv(client, sim)
         direct = gym.make(ENV_ID, image_obs=image_obs)
@@ -183,7 +132,7 @@ def lockstep(client, image_obs, rounds, seconds):
 
 
 def realtime(client, seconds):
-    sim = NodeProcess('realtime', 'mode:=realtime')
+    sim = SimProcess(f'/bench_{os.getpid()}_realtime', mode='realtime')
     try:
         clock, factors, images = [], [], {'front': 0, 'wrist': 0}
         node = client.node
