@@ -7,7 +7,7 @@ Without ROS (publish=False) the env drives a franka_hil_sim HilSession, the obje
 node wraps: the same rules, observations and info keys as the graph, without DDS and without
 importing rclpy. With publish=True the env hosts the sim node itself, in an rclpy context of its
 own with an executor thread for its subscriptions: it publishes everything a sim node publishes,
-teleop nodes can override it, and each env step is the node's own Step service callback, whose
+teleop nodes can override it, and each env step is the node's own Step service handler, whose
 response the env reads exactly as it reads a remote simulator's.
 """
 
@@ -77,8 +77,6 @@ class HostedSim(SessionSim):
                 parameter_overrides=[Parameter(name, value=value)
                                      for name, value in node_parameters(config).items()])
             self.session = self.node.session
-            services = {service.srv_type: service for service in self.node.services}
-            self._step, self._reset = services[Step], services[Reset]
             self.executor = SingleThreadedExecutor(context=self.context)
             self.executor.add_node(self.node)
             self._thread = threading.Thread(target=self.executor.spin, daemon=True,
@@ -91,12 +89,19 @@ class HostedSim(SessionSim):
     def reset(self, seed, options):
         """Reset through the node's Reset service callback (it publishes the new state)."""
         request = reset_request(Reset.Request(), seed, options)
-        return reset_result(self._reset.callback(request, Reset.Response()), self.where)
+        return reset_result(self._serve(self.node.on_reset, request), self.where)
 
     def step(self, action):
         """Step through the node's Step service callback (it publishes the step)."""
         request = Step.Request(action=action.tolist())
-        return step_result(self._step.callback(request, Step.Response()), self.where)
+        return step_result(self._serve(self.node.on_step, request), self.where)
+
+    @staticmethod
+    def _serve(handler, request):
+        response, publish = handler(request)
+        if publish is not None:
+            publish()
+        return response
 
     def close(self):
         """Stop the executor thread, then release the node, its session and the context."""

@@ -7,12 +7,12 @@ Everything that decides (override arbitration, episode rules, refusals) is in hi
 every message is built in ros_messages; this node only wires them to topics, services, a timer
 and parameters.
 
-It spins a single-threaded executor (node_main.run_node, shared with the teleop nodes). No
-callback waits on another, so nothing can deadlock; concurrent Step callers are queued and served
-in order, and a human's intervention arriving during a Step (about 1 ms) applies from the next
-one. rclpy's MultiThreadedExecutor was measured here stalling Steps for up to 1.8 s (median
-32 ms) while teleop published, against a 13 ms maximum (median 4 ms, bridge round trip
-included) single-threaded.
+Step and Reset are answered on a thread of their own (service_thread: the response goes out
+before the step is published on topics), while the executor serves the subscriptions, the
+realtime timer and the parameters on the main thread. No callback waits on another, so nothing
+can deadlock; concurrent Step callers are queued and served in order, and a human's intervention
+arriving during a Step applies from the next one. rclpy's MultiThreadedExecutor was measured
+here stalling Steps for up to 1.8 s (median 32 ms) while teleop published.
 """
 
 from collections import deque
@@ -26,6 +26,7 @@ from franka_hil_sim import ros_messages as rm
 from franka_hil_sim.hil_session import HilSession, optical_frame, parse_options, Refused
 from franka_hil_sim.hil_session import TWIST_FRAMES, WORLD_FRAME
 from franka_hil_sim.node_main import run_node
+from franka_hil_sim.service_thread import ServiceThread
 from franka_hil_sim.sim_parameters import PARAMETERS, settings_from
 import numpy as np
 from rcl_interfaces.msg import ParameterDescriptor
@@ -88,10 +89,6 @@ class SimNode(Node):
         self.create_subscription(Intervention, 'intervention', self._on_intervention, reliable)
         self.create_subscription(EpisodeEvent, 'episode_event', self._on_episode_event,
                                  QoSProfile(depth=100))
-        # Requests queue deeper than the default 10, so concurrent callers lose none.
-        requests = QoSProfile(depth=REQUEST_QUEUE_DEPTH)
-        self.create_service(Step, 'step', self._on_step, qos_profile=requests)
-        self.create_service(Reset, 'reset', self._on_reset, qos_profile=requests)
         self._policy = None  # (action, monotonic time received), realtime mode
         self._rtf_samples = deque()
         if s.mode == 'realtime':
@@ -107,6 +104,10 @@ class SimNode(Node):
         with self.session.lock:
             telemetry = self._telemetry(None)
         self._publish_state(telemetry)
+        # Requests queue deeper than the default 10, so concurrent callers lose none.
+        self._service_thread = ServiceThread(
+            self, {'step': (Step, self.on_step), 'reset': (Reset, self.on_reset)},
+            QoSProfile(depth=REQUEST_QUEUE_DEPTH))
         self.get_logger().info(
             f'ready: mode={s.mode}, control period {self.session.control_dt:g} s, '
             f'image_obs={s.session.image_obs}, action_space={s.session.action_space} '
@@ -135,16 +136,16 @@ class SimNode(Node):
                        if not self.has_parameter(name)})
         return values
 
-    # Services ---------------------------------------------------------------------------------
+    # Services: request -> (response, publish the new state); the embedded env calls them too --
 
-    def _on_step(self, request, response):
+    def on_step(self, request):
+        """Apply one action (or the human's override) for one control period."""
+        response = Step.Response()
         if self.settings.mode != 'lockstep':
             return self._refuse(response, 'Step is served in lockstep mode only (mode=realtime: '
                                 'publish actions on the `action` topic)')
         try:
-            with self.session.lock:
-                outcome = self.session.step(np.asarray(request.action))
-                telemetry = self._telemetry(outcome.observation)
+            outcome = self.session.step(np.asarray(request.action))
         except Refused as error:
             return self._refuse(response, str(error))
         response.ok = True
@@ -153,10 +154,17 @@ class SimNode(Node):
         response.reward = outcome.reward
         response.terminated = outcome.terminated
         response.truncated = outcome.truncated
-        response.info = self._after_step(outcome, telemetry, response.observation)
-        return response
+        response.info = self._step_info(outcome)
 
-    def _on_reset(self, request, response):
+        def publish():  # after the response, so the caller need not wait for it
+            with self.session.lock:
+                telemetry = self._telemetry(outcome.observation)
+            self._after_step(outcome, telemetry, response.observation, response.info)
+        return response, publish
+
+    def on_reset(self, request):
+        """Start an episode (seed, options as JSON)."""
+        response = Reset.Response()
         try:
             options = parse_options(request.options_json)
             with self.session.lock:
@@ -168,14 +176,13 @@ class SimNode(Node):
         response.ok = True
         response.observation = rm.observation_msg(observation, telemetry.stamp_ns, self._prefix)
         response.info_json = json.dumps(info)
-        self._publish_state(telemetry, response.observation)
-        return response
+        return response, lambda: self._publish_state(telemetry, response.observation)
 
     def _refuse(self, response, error):
         self.get_logger().warning(error, throttle_duration_sec=LOG_THROTTLE_S)
         response.ok = False
         response.error = error
-        return response
+        return response, None
 
     # Inputs -----------------------------------------------------------------------------------
 
@@ -229,7 +236,7 @@ class SimNode(Node):
                                                               images=False))
         else:
             self._after_step(outcome, telemetry, rm.observation_msg(
-                observation, outcome.stamp_ns, images=False))
+                observation, outcome.stamp_ns, images=False), self._step_info(outcome))
         self._publish_rtf(telemetry.stamp_ns)
 
     def _publish_rtf(self, sim_ns):
@@ -251,10 +258,13 @@ class SimNode(Node):
         return self.session.telemetry(cameras, self.settings.image_size, observation,
                                       links=_wanted(self._pub_tf))
 
-    def _after_step(self, outcome, telemetry, observation_msg):
-        info = rm.step_info_msg(outcome.info, outcome.reward, outcome.terminated,
+    @staticmethod
+    def _step_info(outcome):
+        return rm.step_info_msg(outcome.info, outcome.reward, outcome.terminated,
                                 outcome.truncated, outcome.episode, outcome.step,
                                 outcome.stamp_ns)
+
+    def _after_step(self, outcome, telemetry, observation_msg, info):
         self._publish_state(telemetry, observation_msg)
         if _wanted(self._pub_step_info):
             self._pub_step_info.publish(info)
@@ -267,7 +277,6 @@ class SimNode(Node):
                 f'episode {outcome.episode} {kind} at step {outcome.step}: reward '
                 f'{outcome.reward:g}, success {outcome.info["succeed"]}, human event '
                 f'{outcome.info["human_event"]}, physics error {outcome.info["physics_error"]}')
-        return info
 
     def _publish_state(self, telemetry, observation_msg=None):
         """Publish a state on every topic somebody receives (building messages costs time)."""
@@ -293,7 +302,8 @@ class SimNode(Node):
             self._pub_observation.publish(observation_msg)
 
     def close(self):
-        """Release the renderers."""
+        """Stop serving Step / Reset, then release the renderers."""
+        self._service_thread.close()
         self.session.close()
 
 
