@@ -8,7 +8,9 @@ Run: bash scripts/with_env.sh python bench/bench_bridge.py
    process against gym.make('franka_hil/PandaPickCube-v0') in this process, and the embedded
    backend (the same session in-process, no ROS) against the direct env: same seeds, same seeded
    actions, rounds alternating so a loaded machine slows all alike. Printed: median steps/s and
-   the ratios (goal for the bridge: >= 0.8 in state mode, >= 0.9 with image observations).
+   the ratios (goal for the bridge: >= 0.8 in state mode, >= 0.9 with image observations), and
+   the env against bench/echo_sim.py (round trips alone): the ceiling a lockstep round trip
+   leaves, echo / (direct + echo).
 2. AsyncVectorEnv with 1 and 2 envs: graph-backed over two sim_node processes, embedded, and
    the direct env (the machine's own ceiling: what two workers gain where nothing is shared):
    env steps per second of the whole vector and the speed-up of 2 envs over 1 (goal >= 1.7 on
@@ -51,13 +53,16 @@ def rate(env, steps, seed):
 
 def bridged_vs_direct(image_obs, rounds, steps, ns):
     mode = 'image' if image_obs else 'state'
-    sim = SimProcess(f'{ns}_{mode}', image_obs=image_obs, **TASK)
+    sims = [SimProcess(f'{ns}_{mode}', image_obs=image_obs, **TASK),
+            SimProcess(f'{ns}_{mode}_echo', echo=True, image_obs=image_obs, **TASK)]
     try:
         envs = {
             'direct': gym.make(DIRECT_ID, image_obs=image_obs, **TASK),
-            'bridged': gym.make(BRIDGED_ID, namespace=sim.ns, image_obs=image_obs,
+            'bridged': gym.make(BRIDGED_ID, namespace=sims[0].ns, image_obs=image_obs,
                                 connect_timeout=60, **TASK),
             'embedded': gym.make(BRIDGED_ID, backend='embedded', image_obs=image_obs, **TASK),
+            'echo': gym.make(BRIDGED_ID, namespace=sims[1].ns, image_obs=image_obs,
+                             connect_timeout=60, **TASK),
         }
         rates = {name: [] for name in envs}
         for r in range(rounds):
@@ -66,12 +71,16 @@ def bridged_vs_direct(image_obs, rounds, steps, ns):
         for env in envs.values():
             env.close()
     finally:
-        sim.stop()
+        for sim in sims:
+            sim.stop()
     median = {name: statistics.median(values) for name, values in rates.items()}
+    # A lockstep round trip adds the echo's time per step to the direct env's.
+    ceiling = median['echo'] / (median['direct'] + median['echo'])
     return {'mode': mode, 'steps_per_round': steps, 'rounds': rounds,
             **{f'{name}_steps_per_s': round(value, 1) for name, value in median.items()},
             'bridged_over_direct': round(median['bridged'] / median['direct'], 3),
             'embedded_over_direct': round(median['embedded'] / median['direct'], 3),
+            'round_trip_ceiling': round(ceiling, 3),
             'goal': 0.9 if image_obs else 0.8}
 
 
@@ -132,12 +141,15 @@ def main():
 
     print(f'bridged / direct, same seeds and actions (median of {args.rounds} rounds, '
           f'{os.cpu_count()} CPUs)')
-    print(f'{"mode":6} {"direct":>9} {"bridged":>9} {"embedded":>9} {"bridged/direct":>15} '
-          f'{"embedded/direct":>16} {"goal":>6}')
+    print(f'{"mode":6} {"direct":>9} {"bridged":>9} {"embedded":>9} {"echo":>9} '
+          f'{"bridged/direct":>15} {"embedded/direct":>16} {"ceiling":>8} {"goal":>6}')
     for r in results['lockstep']:
         print(f'{r["mode"]:6} {r["direct_steps_per_s"]:9.1f} {r["bridged_steps_per_s"]:9.1f} '
-              f'{r["embedded_steps_per_s"]:9.1f} {r["bridged_over_direct"]:15.3f} '
-              f'{r["embedded_over_direct"]:16.3f} {">=" + str(r["goal"]):>6}')
+              f'{r["embedded_steps_per_s"]:9.1f} {r["echo_steps_per_s"]:9.1f} '
+              f'{r["bridged_over_direct"]:15.3f} {r["embedded_over_direct"]:16.3f} '
+              f'{r["round_trip_ceiling"]:8.3f} {">=" + str(r["goal"]):>6}')
+    print('echo: the env against bench/echo_sim.py (round trips only, no physics); ceiling: '
+          'echo / (direct + echo), the best bridged/direct a lockstep round trip allows')
     print('\nAsyncVectorEnv, env steps/s of the whole vector (state observations)')
     print(f'{"backend":9} {"1 env":>9} {"2 envs":>9} {"speed-up":>9} {"goal":>6}')
     for r in results['vector']:

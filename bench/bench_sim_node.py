@@ -9,7 +9,9 @@ Run: bash scripts/with_env.sh python bench/bench_sim_node.py
    direct env, gym.make('franka_hil/PandaPickCube-v0'), is stepped in this process with the same
    seeded actions. The two alternate for --rounds rounds of --seconds each, so a loaded machine
    slows both alike; printed are the median rates and node / direct (goal >= 0.8 in state mode,
-   >= 0.9 with image observations).
+   >= 0.9 with image observations). A third process, bench/echo_sim.py, answers every Step with
+   a canned response: its rate is the round trip's alone, and echo / (direct + echo) the best
+   node / direct a lockstep round trip allows.
 2. Realtime: a sim_node in realtime mode with both cameras subscribed, for --realtime-seconds:
    real-time factor from /clock against wall time (goal in [0.9, 1.1]), the node's own
    real_time_factor, and the node process's CPU share from /proc (100 % = one core).
@@ -115,19 +117,22 @@ def measure(env, seconds, seed):
 def lockstep(client, image_obs, rounds, seconds):
     mode = 'image' if image_obs else 'state'
     sim = SimProcess(f'/bench_{os.getpid()}_{mode}', image_obs=image_obs)
+    echo = SimProcess(f'/bench_{os.getpid()}_{mode}_echo', echo=True, image_obs=image_obs)
     try:
-        remote = RemoteEnv(client, sim)
-        direct = gym.make(ENV_ID, image_obs=image_obs)
-        rates = {'node': [], 'direct': []}
+        envs = {'node': RemoteEnv(client, sim), 'direct': gym.make(ENV_ID, image_obs=image_obs),
+                'echo': RemoteEnv(client, echo)}
+        rates = {name: [] for name in envs}
         for r in range(rounds):
-            rates['node'].append(measure(remote, seconds, r))
-            rates['direct'].append(measure(direct, seconds, r))
-        direct.close()
+            for name, env in envs.items():
+                rates[name].append(measure(env, seconds, r))
+        envs['direct'].close()
     finally:
         sim.stop()
-    node, env = statistics.median(rates['node']), statistics.median(rates['direct'])
+        echo.stop()
+    node, env, echo = (statistics.median(rates[name]) for name in ('node', 'direct', 'echo'))
     return {'mode': mode, 'node_steps_per_s': round(node, 1),
             'direct_steps_per_s': round(env, 1), 'ratio': round(node / env, 3),
+            'echo_steps_per_s': round(echo, 1), 'round_trip_ceiling': round(echo / (env + echo), 3),
             'goal': 0.9 if image_obs else 0.8}
 
 
@@ -178,7 +183,9 @@ def main():
                 results[f'lockstep_{result["mode"]}'] = result
                 print(f'lockstep {result["mode"]:5s}: node {result["node_steps_per_s"]:7.1f} '
                       f'steps/s, direct env {result["direct_steps_per_s"]:7.1f} steps/s, '
-                      f'ratio {result["ratio"]:.3f} (goal >= {result["goal"]})', flush=True)
+                      f'ratio {result["ratio"]:.3f} (goal >= {result["goal"]}); echo '
+                      f'{result["echo_steps_per_s"]:.1f} round trips/s: ceiling '
+                      f'{result["round_trip_ceiling"]:.3f}', flush=True)
         if 'realtime' not in options.skip:
             result = realtime(client, options.realtime_seconds)
             results['realtime'] = result

@@ -34,12 +34,13 @@ def ee_action_stream(seed, batch=None):
 
 
 class SimProcess:
-    """A sim_node process in namespace `ns`, its log in a temporary file."""
+    """A sim_node process (echo: bench/echo_sim.py) in namespace `ns`, its log in a temp file."""
 
-    def __init__(self, ns, **parameters):
+    def __init__(self, ns, echo=False, **parameters):
         self.ns = ns
-        argv = [sys.executable, '-m', 'franka_hil_sim.sim_node', '--ros-args', '-r',
-                f'__ns:={ns}']
+        program = [str(Path(__file__).with_name('echo_sim.py'))] if echo else [
+            '-m', 'franka_hil_sim.sim_node']
+        argv = [sys.executable, *program, '--ros-args', '-r', f'__ns:={ns}']
         for name, value in parameters.items():
             argv += ['-p', f'{name}:={str(value).lower()}']
         self.log = tempfile.NamedTemporaryFile(prefix='bench_sim_', suffix='.log')

@@ -41,6 +41,10 @@ CAMERAS = ('front', 'wrist')
 _ids = itertools.count()
 
 
+def new_namespace():
+    return f'/sim_test_{os.getpid()}_{next(_ids)}'
+
+
 def script(name):
     return f'{get_package_prefix("franka_hil_sim")}/lib/franka_hil_sim/{name}'
 
@@ -48,12 +52,14 @@ def script(name):
 class SimUnderTest:
     """A sim_node process in its own namespace, and this test's clients of it."""
 
-    def __init__(self, start_process, node, spin, *params):
-        self.ns = f'/sim_test_{os.getpid()}_{next(_ids)}'
-        argv = [script('sim_node'), '--ros-args', '-r', f'__ns:={self.ns}']
-        for param in params:
-            argv += ['-p', param]
-        self.proc = start_process(argv, name='sim_node')
+    def __init__(self, start_process, node, spin, *params, ns=None):
+        """Start a sim_node process; start_process=None: connect to the one running in `ns`."""
+        self.ns = ns or new_namespace()
+        if start_process is not None:
+            argv = [script('sim_node'), '--ros-args', '-r', f'__ns:={self.ns}']
+            for param in params:
+                argv += ['-p', param]
+            self.proc = start_process(argv, name='sim_node')
         self.node, self.spin = node, spin
         self.step_client = node.create_client(Step, f'{self.ns}/step')
         self.reset_client = node.create_client(Reset, f'{self.ns}/reset')
@@ -507,6 +513,45 @@ def test_concurrent_steps_and_inputs_do_not_deadlock(start_process, ros_node, sp
     assert all('ended by the human (failure)' in a.error for a in answers if not a.ok)
     assert sim.reset(seed=0).ok and sim.step(np.zeros(4)).ok
     other.destroy_node()
+
+
+def test_physics_blow_up_ends_the_episode_and_reset_recovers(ros_node, spin):
+    # The node runs in this process, so that the test can break its physics; its services are
+    # called over DDS as any client calls them.
+    from franka_hil_sim.sim_node import SimNode
+    from rclpy.signals import SignalHandlerOptions
+
+    ns = new_namespace()
+    context = rclpy.Context()
+    rclpy.init(context=context, signal_handler_options=SignalHandlerOptions.NO)
+    node = SimNode(context=context, namespace=ns)
+    try:
+        sim = SimUnderTest(None, ros_node, spin, ns=ns)
+        infos = sim.inbox('step_info', StepInfo)
+        env = gym.make('franka_hil/PandaPickCube-v0')
+        assert sim.reset(seed=4).ok
+        assert sim.step([0.2, 0.0, 0.0, 1.0]).ok
+        with node.session.lock:
+            node.session.sim.data.qvel[:7] = 1e12
+        answer = sim.step([0.0, 0.0, 0.0, 1.0])
+        assert answer.ok and answer.terminated and not answer.truncated
+        assert answer.info.physics_error and answer.reward == 0.0 and not answer.info.success
+        assert np.isfinite(observation_from_msg(answer.observation)['agent_pos']).all()
+        sim.wait_for(infos, lambda m: m.physics_error and m.terminated, 'the physics error')
+        answer = sim.step([0.0, 0.0, 0.0, 1.0])
+        assert not answer.ok and 'physics error' in answer.error and 'call reset' in answer.error
+        # The next Reset recovers: the same states as a fresh direct env.
+        answer = sim.reset(seed=4)
+        assert answer.ok
+        assert_same_observation(observation_from_msg(answer.observation), env.reset(seed=4)[0])
+        for action in random_actions(2, 3):
+            assert_same_observation(observation_from_msg(sim.step(action).observation),
+                                    env.step(action)[0])
+        env.close()
+    finally:
+        node.close()
+        node.destroy_node()
+        context.try_shutdown()
 
 
 @pytest.mark.parametrize('params, messages', [
