@@ -132,7 +132,8 @@ def lockstep(client, image_obs, rounds, seconds):
     node, env, echo = (statistics.median(rates[name]) for name in ('node', 'direct', 'echo'))
     return {'mode': mode, 'node_steps_per_s': round(node, 1),
             'direct_steps_per_s': round(env, 1), 'ratio': round(node / env, 3),
-            'echo_steps_per_s': round(echo, 1), 'round_trip_ceiling': round(echo / (env + echo), 3),
+            'echo_steps_per_s': round(echo, 1),
+            'round_trip_ceiling': round(echo / (env + echo), 3),
             'goal': 0.9 if image_obs else 0.8}
 
 
