@@ -66,18 +66,31 @@ class SyntheticHuman:
         self.linear_speed = linear_speed
         self.episodes = 0
         self._episode = None
-        self._reset_pending = True
+        # Observations stamped later than this (sim time, ns) start a new episode: -1 = the
+        # next one, None = none pending. Stamps, not arrival order: step_info and observation
+        # are two topics, and a reader may take them in either order.
+        self._reset_after_ns = -1
         self._last_tcp = None
         self._cube_start_z = None
         self._success_pressed = False
 
-    def on_step_info(self, episode, done):
-        """Note a StepInfo: the episode after a terminal step, or a new episode number, is new."""
-        if done or (self._episode is not None and episode != self._episode):
-            self._reset_pending = True
+    def on_step_info(self, episode, done, stamp_ns):
+        """
+        Note a StepInfo: after a terminal step, or at an unexpected episode number, start over.
+
+        The episode after a terminal one is expected (its reset observation, stamped later than
+        the terminal step, restarts the expert); another number means a reset whose terminal
+        step was not seen, so the next observation restarts it.
+        """
+        if done:
+            self._reset_after_ns = stamp_ns
+            self._episode = episode + 1
+            return
+        if self._episode is not None and episode != self._episode:
+            self._reset_after_ns = -1
         self._episode = episode
 
-    def on_observation(self, agent_pos, cube):
+    def on_observation(self, agent_pos, cube, stamp_ns):
         """Return the Joy (axes, buttons) to publish for one state observation."""
         agent_pos = np.asarray(agent_pos, dtype=np.float64)
         cube = np.asarray(cube, dtype=np.float64)
@@ -86,12 +99,12 @@ class SyntheticHuman:
                              f'(state observations), got {agent_pos.shape} and {cube.shape}')
         tcp = agent_pos[TCP_SLICE]
         if self._last_tcp is not None and np.linalg.norm(tcp - self._last_tcp) > TCP_RESET_JUMP_M:
-            self._reset_pending = True
+            self._reset_after_ns = -1
         self._last_tcp = tcp
-        if self._reset_pending:
+        if self._reset_after_ns is not None and stamp_ns > self._reset_after_ns:
             self.expert.reset()
             self.episodes += 1
-            self._reset_pending = False
+            self._reset_after_ns = None
             self._cube_start_z = cube[2]
             self._success_pressed = False
         action = self.expert.act(tcp.astype(np.float32), cube.astype(np.float32),

@@ -5,12 +5,14 @@ Synthetic human: plays the scripted expert on `joy`, from the simulator's `obser
 
 Runs the same path as a person with a pad (joy -> teleop_node -> intervention), so demos and
 integration tests exercise the real override chain. New episodes are seen from `step_info`
-(a terminal step, a new episode number) and from the TCP jumping home on reset.
+(observations stamped after a terminal step; an unexpected episode number) and from the TCP
+jumping home on reset.
 """
 
 from franka_hil_msgs.msg import Observation, StepInfo
 from franka_hil_sim import ee_action
 from franka_hil_sim.node_main import run_node
+from franka_hil_sim.ros_messages import stamp_ns
 from franka_hil_teleop import pad_map
 from franka_hil_teleop.ros_io import (COMMAND_QOS, config_file, declare, positive,
                                       reject_unknown_parameters)
@@ -54,12 +56,14 @@ class SyntheticHumanNode(Node):
                                f'{pad_map.describe(self.pad)}')
 
     def _on_step_info(self, msg):
-        self.human.on_step_info(msg.episode, msg.terminated or msg.truncated)
+        self.human.on_step_info(msg.episode, msg.terminated or msg.truncated,
+                                stamp_ns(msg.header.stamp))
 
     def _on_observation(self, msg):
         episodes = self.human.episodes
         try:
-            axes, buttons = self.human.on_observation(msg.agent_pos, msg.environment_state)
+            axes, buttons = self.human.on_observation(msg.agent_pos, msg.environment_state,
+                                                      stamp_ns(msg.header.stamp))
         except ValueError as err:
             if not self._bad_obs_logged:
                 self.get_logger().error(f'cannot play from this observation: {err}')

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """The scripted human's EE action -> Joy inversion, exact through the teleop mapping."""
 
+import itertools
 from pathlib import Path
 
 from franka_hil_sim.ee_action import full_scale_speed, twist_to_action
@@ -55,29 +56,39 @@ def test_synthetic_human_plays_resets_and_presses_success_once(scripted_expert):
     human = SyntheticHuman(pad, expert, success_lift=0.05)
     enable, success = pad.buttons['enable'], pad.buttons['success']
 
-    axes, buttons = human.on_observation(*observation((0.49, 0, 0.078), (0.5, 0, 0.02)))
+    stamps = itertools.count(0, 100_000_000)  # sim time of consecutive observations
+    axes, buttons = human.on_observation(*observation((0.49, 0, 0.078), (0.5, 0, 0.02)),
+                                         next(stamps))
     assert expert.resets == 1 and buttons[enable] == 1 and buttons[success] == 0
     np.testing.assert_allclose(expert.last, [0.4, 0, -1, 1], atol=1e-5)
     np.testing.assert_array_equal(executed_action(pad, axes, buttons, full_scale_speed()),
                                   expert.last)
     for tcp in ((0.495, 0, 0.05), (0.5, 0, 0.025)):      # down to the cube, then closed
-        _, buttons = human.on_observation(*observation(tcp, (0.5, 0, 0.02), 1.0))
+        _, buttons = human.on_observation(*observation(tcp, (0.5, 0, 0.02), 1.0), next(stamps))
         assert buttons[success] == 0
     presses = []
     for z in (0.05, 0.075, 0.08, 0.1):     # lifted: success once the cube is 5 cm up
-        _, buttons = human.on_observation(*observation((0.5, 0, z), (0.5, 0, z), 1.0))
+        stamp = next(stamps)
+        _, buttons = human.on_observation(*observation((0.5, 0, z), (0.5, 0, z), 1.0), stamp)
         presses.append(buttons[success])
     assert presses == [0, 1, 0, 0] and expert.resets == 1
 
-    # A terminal step, then the reset observation: the expert starts over.
-    human.on_step_info(episode=1, done=True)
-    human.on_observation(*observation((0.49, 0, 0.078), (0.4, 0.1, 0.02)))
+    # A terminal step, then the reset observation (stamped later): the expert starts over once,
+    # whichever of the terminal step's two messages is read first.
+    human.on_step_info(episode=1, done=True, stamp_ns=stamp)
+    human.on_observation(*observation((0.5, 0, 0.1), (0.5, 0, 0.1), 1.0), stamp)
+    assert expert.resets == 1
+    human.on_observation(*observation((0.49, 0, 0.078), (0.4, 0.1, 0.02)), next(stamps))
     assert expert.resets == 2
-    # A new episode number, or the TCP jumping home, also start over.
-    human.on_step_info(episode=2, done=False)
-    human.on_observation(*observation((0.49, 0, 0.078), (0.4, 0.1, 0.02)))
+    # The next episode's steps: already started over.
+    human.on_step_info(episode=2, done=False, stamp_ns=next(stamps))
+    human.on_observation(*observation((0.49, 0, 0.078), (0.4, 0.1, 0.02)), next(stamps))
+    assert expert.resets == 2
+    # An episode number skipping ahead (a reset mid-episode), or the TCP jumping home, start over.
+    human.on_step_info(episode=3, done=False, stamp_ns=next(stamps))
+    human.on_observation(*observation((0.49, 0, 0.078), (0.4, 0.1, 0.02)), next(stamps))
     assert expert.resets == 3
-    human.on_observation(*observation((0.49, 0, 0.2), (0.4, 0.1, 0.02)))
+    human.on_observation(*observation((0.49, 0, 0.2), (0.4, 0.1, 0.02)), next(stamps))
     assert expert.resets == 4 and human.episodes == 4
 
 
@@ -85,7 +96,7 @@ def test_image_observations_and_bad_experts_are_clear_errors(scripted_expert):
     pad = load_pad_map(CONFIG / 'teleop_pad_game_controller.yaml')
     human = SyntheticHuman(pad, scripted_expert.LiftExpert())
     with pytest.raises(ValueError, match='state observations'):
-        human.on_observation(np.zeros(18), [])
+        human.on_observation(np.zeros(18), [], 0)
     with pytest.raises(ValueError, match='package.module:Class'):
         load_expert('no_colon')
     with pytest.raises(RuntimeError, match='cannot load expert'):

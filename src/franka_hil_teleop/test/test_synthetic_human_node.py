@@ -6,16 +6,26 @@ import os
 from pathlib import Path
 import signal
 
+from builtin_interfaces.msg import Time
 from franka_hil_msgs.msg import EpisodeEvent, Intervention, Observation, StepInfo
 from franka_hil_sim.ee_action import twist_to_action
 import numpy as np
 
 
-def observation(tcp, cube, gripper=0.0):
+PERIOD_NS = 100_000_000
+
+
+def observation(tcp, cube, gripper=0.0, stamp_ns=0):
     agent_pos = [0.0] * 18
     agent_pos[14] = gripper * 255.0
     agent_pos[15:18] = tcp
-    return Observation(agent_pos=agent_pos, environment_state=list(cube))
+    msg = Observation(agent_pos=agent_pos, environment_state=list(cube))
+    msg.header.stamp = stamp(stamp_ns)
+    return msg
+
+
+def stamp(ns):
+    return Time(sec=ns // 1_000_000_000, nanosec=ns % 1_000_000_000)
 
 
 def test_expert_played_through_the_real_teleop_chain(start_process, executable, namespace,
@@ -47,9 +57,9 @@ def test_expert_played_through_the_real_teleop_chain(start_process, executable, 
     trajectory = [((0.49, 0.0, 0.078), cube, 0.0), ((0.495, 0.0, 0.05), cube, 0.0),
                   ((0.5, 0.0, 0.025), cube, 0.0), ((0.5, 0.0, 0.025), cube, 1.0)]
     trajectory += [((0.5, 0.0, z), (0.5, 0.0, z - 0.005), 1.0) for z in (0.05, 0.075, 0.1)]
-    for tcp, cube_pos, gripper in trajectory:
+    for k, (tcp, cube_pos, gripper) in enumerate(trajectory):
         count = len(interventions)
-        obs_pub.publish(observation(tcp, cube_pos, gripper))
+        obs_pub.publish(observation(tcp, cube_pos, gripper, k * PERIOD_NS))
         spin(ros_node, lambda: len(interventions) > count, what=f'command for tcp {tcp}')
         command = interventions.messages[count]
         expected = expert.act(np.float32(tcp), np.float32(cube_pos), gripper)
@@ -62,12 +72,15 @@ def test_expert_played_through_the_real_teleop_chain(start_process, executable, 
     assert [e.event for e in events.messages] == [EpisodeEvent.SUCCESS]
 
     # End of episode, then a reset observation whose TCP did not jump: only step_info can
-    # tell. Observations and step infos travel on different topics, so repeat the observation
-    # until one arrives after the step info.
-    info_pub.publish(StepInfo(episode=1, step=7, terminated=True))
-    for _ in range(10):
+    # tell, by its stamp. Observations and step infos travel on different topics, so repeat
+    # (later) observations until one is read after the step info.
+    end_ns = (len(trajectory) - 1) * PERIOD_NS
+    info = StepInfo(episode=1, step=len(trajectory), terminated=True)
+    info.header.stamp = stamp(end_ns)
+    info_pub.publish(info)
+    for k in range(1, 11):
         count = len(interventions)
-        obs_pub.publish(observation((0.5, 0.0, 0.1), cube, 1.0))
+        obs_pub.publish(observation((0.5, 0.0, 0.1), cube, 1.0, end_ns + k * PERIOD_NS))
         spin(ros_node, lambda: len(interventions) > count, what='command in episode 2')
         if 'episode 2: expert reset' in human.output():
             break
