@@ -11,6 +11,7 @@ one this env starts (launch=True), or one hosted in this process (backend='embed
 """
 
 import copy
+import dataclasses
 import functools
 import itertools
 import os
@@ -64,8 +65,20 @@ class FrankaHilRosEnv(gym.Env):
       the simulator again (it may have been restarted).
       launch=True starts the graph itself (`bringup`, in `namespace` or a fresh one) with the
       teleop named by `teleop`, and stops it on close().
+      mode: None (default) drives the sim node in the mode it runs (a launched one: lockstep);
+      'lockstep' or 'realtime' insists on that mode (SimMismatch otherwise) or launches it.
+      lockstep: each step is one Step service round trip, the sim waits for the env.
+      realtime: the sim ticks on its own wall clock with the latest action it received; reset()
+      is the Reset service, step() publishes the action on `action` and returns the first tick
+      that applied it (its observation and step_info, paired by stamp), or an episode end the
+      env has not reported yet, which comes first. Ticks the env was too slow for are skipped;
+      so a realtime env is nondeterministic (its spec says so). image_obs pairs the tick with
+      the `<camera>/image_raw` frames of its stamp (the node must publish both cameras reliably
+      at the observation size). Ticks between reset() and the first step() run the sim's
+      current action (the last one it received, hold once that is older than action_timeout).
     - backend='embedded': the simulator runs in this process, without ROS; publish=True hosts a
-      whole sim node here (topics, TF, cameras, teleop override) in `namespace`.
+      whole sim node here (topics, TF, cameras, teleop override) in `namespace`. It steps in
+      lockstep only.
 
     `teleop` ('none', 'gamepad', 'keyboard', 'script') is who overrides the policy in the graph:
     a connecting env warns when nobody publishes `intervention`; a launching env starts it.
@@ -77,6 +90,7 @@ class FrankaHilRosEnv(gym.Env):
     """
 
     metadata = {'render_modes': list(RENDER_MODES), 'render_fps': 10}
+    _spec = None
 
     def __init__(self, image_obs=False, render_mode=None, use_gripper=True,
                  gripper_penalty=pick_cube.GRIPPER_PENALTY, reward_type='sparse',
@@ -84,7 +98,7 @@ class FrankaHilRosEnv(gym.Env):
                  action_space='ee', max_episode_steps=MAX_EPISODE_STEPS, namespace='',
                  backend='graph', launch=False, teleop='none', publish=False,
                  intervention_timeout=DEFAULT_INTERVENTION_TIMEOUT_S, timeout=DEFAULT_TIMEOUT_S,
-                 connect_timeout=None, **unused):
+                 connect_timeout=None, mode=None, **unused):
         if unused:
             warnings.warn(f'{type(self).__name__} ignores unknown arguments {sorted(unused)}',
                           stacklevel=2)
@@ -98,6 +112,10 @@ class FrankaHilRosEnv(gym.Env):
         if publish and backend != 'embedded':
             raise ValueError("publish=True is for backend='embedded' (a graph's sim node "
                              'publishes anyway)')
+        sim_config.check_mode(mode)
+        if mode == 'realtime' and backend != 'graph':
+            raise ValueError("mode='realtime' needs backend='graph' (the embedded simulator "
+                             'steps in lockstep)')
         for name, value in (('timeout', timeout), ('connect_timeout', connect_timeout)):
             if value is not None and not (isinstance(value, (int, float)) and value > 0):
                 raise ValueError(f'{name} must be a number of seconds > 0, got {value!r}')
@@ -118,6 +136,8 @@ class FrankaHilRosEnv(gym.Env):
         self._observation = None
         self.graph = None
         self.sim = None
+        # The mode the simulator steps in: 'lockstep' or 'realtime'.
+        self.mode = mode or sim_config.DEFAULT_MODE
         if backend == 'embedded':
             from franka_hil_gym_bridge import embedded
             self.sim = (embedded.HostedSim(self.config, namespace) if publish
@@ -128,16 +148,31 @@ class FrankaHilRosEnv(gym.Env):
         if launch:
             from franka_hil_gym_bridge.launcher import LaunchedGraph
             namespace = namespace or f'/franka_hil_env_{os.getpid()}_{next(_launched)}'
-            self.graph = LaunchedGraph(namespace, teleop, sim_config.node_parameters(self.config))
+            mode = self.mode
+            self.graph = LaunchedGraph(namespace, teleop,
+                                       sim_config.node_parameters(self.config, mode))
             alive = self.graph.check
         default = DEFAULT_LAUNCH_TIMEOUT_S if launch else DEFAULT_CONNECT_TIMEOUT_S
         cameras = CAMERAS if render_mode == 'rgb_array' and not image_obs else ()
         try:
             self.sim = RemoteSim(self.config, namespace, timeout, connect_timeout or default,
-                                 cameras, 'none' if launch else teleop, alive)
+                                 cameras, 'none' if launch else teleop, alive, mode)
         except BaseException:
             self.close()
             raise
+        self.mode = self.sim.mode
+
+    @property
+    def spec(self):
+        """Return the EnvSpec gym.make gave; a realtime env's is marked nondeterministic."""
+        spec = self._spec
+        if spec is not None and self.mode == 'realtime' and not spec.nondeterministic:
+            spec = dataclasses.replace(spec, nondeterministic=True)
+        return spec
+
+    @spec.setter
+    def spec(self, spec):
+        self._spec = spec
 
     def reset(self, *, seed=None, options=None):
         """Start an episode; the first one uses the `seed` kwarg unless given one."""

@@ -5,7 +5,10 @@ A sim node elsewhere on the graph as the env's simulator: one Step round trip pe
 
 Connecting checks that the node runs what the env's kwargs ask for; a call that times out marks
 the link suspect, so the next reset finds the simulator again on a fresh link (a restarted node
-works) and re-checks it before resetting.
+works) and re-checks it before resetting. The node's mode is the one the env asks for, or, when
+it asks for none, the one found at the first connect (a restarted node must run it too). A node
+in realtime mode is stepped through its `action` topic and the ticks it publishes (realtime);
+reset is the Reset service in both modes.
 
 info["discrete_penalty"] is the env's own gripper_penalty, decided by the task's rule from the
 executed action and the gripper command before the step: the penalty is only reported, and
@@ -15,12 +18,13 @@ LeRobot passes its own value to gym.make, so a graph started with another one st
 import time
 import warnings
 
+from franka_hil_gym_bridge.realtime import Ticks
 from franka_hil_gym_bridge.responses import reset_request, reset_result, step_result
 from franka_hil_gym_bridge.sim_config import mismatches, normalized, parameter_names
 from franka_hil_gym_bridge.sim_config import start_hint
 from franka_hil_gym_bridge.sim_link import POLL_S, SimLink, SimUnavailable
 from franka_hil_msgs.srv import Reset, Step
-from franka_hil_sim import pick_cube
+from franka_hil_sim import pick_cube, robot
 from franka_hil_sim.ros_messages import image_array, stamp_ns
 
 TELEOP_TOPIC = 'intervention'
@@ -35,11 +39,16 @@ class SimMismatch(ValueError):
 
 
 class RemoteSim:
-    """The sim node in `namespace`, driven through its Step / Reset services."""
+    """
+    The sim node in `namespace`: Step / Reset services, or Reset and ticks in realtime mode.
+
+    mode: 'lockstep' or 'realtime' (the node must run it), None: the node's, from then on.
+    """
 
     def __init__(self, config, namespace, timeout, connect_timeout, cameras=(), teleop='none',
-                 alive=None):
+                 alive=None, mode=None):
         self.config = config
+        self.mode = mode
         self.namespace = normalized(namespace)
         self.where = f'{self.namespace}/sim'
         self.timeout = timeout
@@ -47,6 +56,7 @@ class RemoteSim:
         self.cameras = cameras
         self.link = None
         self.settings = None
+        self.ticks = None
         self._closed = False
         self._stamp_ns = None
         self._gripper = 0.0
@@ -68,19 +78,28 @@ class RemoteSim:
                 link.close()
             link.wait_for_sim(timeout, alive)
             values = link.parameters(parameter_names(), timeout)
-            settings, problems = mismatches(self.config, values)
+            settings, problems = mismatches(self.config, values, self.mode)
             if problems:
                 raise SimMismatch(
                     f'the simulator {self.where} does not run what this env asks for: '
                     f'{"; ".join(problems)}. Start it with matching parameters '
-                    f'(`{start_hint(self.config, self.namespace)}`), make the env with kwargs '
-                    f'that match it, or make the env with launch=True')
+                    f'(`{start_hint(self.config, self.namespace, self.mode)}`), make the env '
+                    f'with kwargs that match it, or make the env with launch=True')
             link.handshake(timeout)
-            if self.cameras:
-                link.subscribe_cameras(self.cameras, settings.reliable_images, timeout)
+            realtime = settings.mode == 'realtime'
+            images = realtime and self.config.image_obs
+            if realtime:
+                link.open_ticks(timeout)
+            cameras = robot.CAMERAS if images else self.cameras
+            if cameras:
+                link.subscribe_cameras(cameras, settings.reliable_images, timeout)
+            if images:
+                link.frames(0, timeout)  # a first frame: from now on every tick's reaches us
         except BaseException:
             link.close()
             raise
+        self.mode = settings.mode
+        self.ticks = Ticks(link, images) if realtime else None
         self.settings = settings
 
     def _look_for_teleop(self, teleop):
@@ -100,33 +119,47 @@ class RemoteSim:
             self.link.close()
             self._connect(self.connect_timeout)
         request = reset_request(Reset.Request(), seed, options)
-        observation, info = reset_result(self._call(self.link.reset, request), self.where)
-        self._gripper = self._command(observation)
+        response = self._call(self.link.reset, request)
+        observation, info = reset_result(response, self.where)
+        self._stamp_ns = stamp_ns(response.observation.header.stamp)
+        self._gripper = self._command(observation['agent_pos'])
+        if self.ticks is not None:
+            self.ticks.reset(self._stamp_ns, info['episode'])
         return observation, info
 
     def step(self, action):
-        """One Step round trip."""
-        result = step_result(self._call(self.link.step, Step.Request(action=action.tolist())),
-                             self.where)
+        """One Step round trip, or in realtime mode the tick that applied `action`."""
+        if self.ticks is None:
+            response = self._call(self.link.step, Step.Request(action=action.tolist()))
+        else:
+            response, before = self._call(self.ticks.step, action)
+            if before is not None:  # ticks this env did not see moved the gripper
+                self._gripper = self._command(before.agent_pos)
+        result = step_result(response, self.where)
+        self._stamp_ns = stamp_ns(response.observation.header.stamp)
         observation, info = result[0], result[4]
         if self._penalised:
             info['discrete_penalty'] = pick_cube.gripper_penalty(
                 float(info['teleop_action'][3]), self._gripper, self.config.gripper_penalty)
-        self._gripper = self._command(observation)
+        self._gripper = self._command(observation['agent_pos'])
         return result
 
+    @property
+    def stamp_ns(self):
+        """Sim time (ns) of the last observation returned."""
+        return self._stamp_ns
+
     @staticmethod
-    def _command(observation):
-        return float(observation['agent_pos'][GRIPPER_INDEX]) / pick_cube.MAX_GRIPPER_COMMAND
+    def _command(agent_pos):
+        return float(agent_pos[GRIPPER_INDEX]) / pick_cube.MAX_GRIPPER_COMMAND
 
     def _call(self, call, request):
+        """Return call(request, timeout); a timeout makes the next reset connect afresh."""
         try:
-            response = call(request, self.timeout)
+            return call(request, self.timeout)
         except SimUnavailable:
             self.settings = None
             raise
-        self._stamp_ns = stamp_ns(response.observation.header.stamp)
-        return response
 
     def frames(self):
         """{camera: HxWx3 uint8} of the last observation's state (cameras subscribed at init)."""

@@ -9,14 +9,20 @@ rcl wait set holding that client and a guard condition. So calls from any thread
 serialised, a sim that died surfaces as a timeout instead of a hang, close() from another thread
 wakes a waiting call at once, and close() leaves nothing running. Handing each response over
 from an executor thread instead measured 10-14 % fewer steps/s against a sim_node.
+
+A sim node in realtime mode is driven through topics instead (see realtime): the link publishes
+`action` and keeps every tick's `observation` and `step_info` in its subscriptions' histories
+until the env takes them, on the same private wait set.
 """
 
+from collections import deque
 import itertools
 import os
 import threading
 import time
 
 from franka_hil_gym_bridge.sim_config import normalized
+from franka_hil_msgs.msg import Observation, StepInfo
 from franka_hil_msgs.srv import Reset, Step
 from franka_hil_sim.ros_messages import stamp_ns as time_ns
 from rcl_interfaces.srv import GetParameters
@@ -26,6 +32,7 @@ from rclpy.parameter import parameter_value_to_python
 from rclpy.qos import QoSProfile, ReliabilityPolicy
 from rclpy.signals import SignalHandlerOptions
 from sensor_msgs.msg import Image
+from std_msgs.msg import Float32MultiArray
 
 # How the user starts a simulator, for the error that says none answers.
 START_HINT = ('start the graph first: `bringup` (pip-only installs) or `ros2 launch '
@@ -35,6 +42,10 @@ START_HINT = ('start the graph first: `bringup` (pip-only installs) or `ros2 lau
 # harmless to repeat, and the first ones may go out before the node's endpoints match ours.
 RESEND_S = 0.25
 POLL_S = 0.02
+# Realtime ticks kept until the env takes them (100 s of ticks at 10 Hz): a caller that pauses
+# longer loses the oldest, which the env notices (see realtime).
+TICK_DEPTH = 1000
+TICK_TYPES = {'observation': Observation, 'step_info': StepInfo}
 _NS_PER_S = 1_000_000_000
 _names = itertools.count()
 
@@ -56,6 +67,8 @@ class SimLink:
         self._lock = threading.Lock()
         self._closed = False
         self._cameras = {}
+        self._ticks = {}
+        self._action = None
         self.context = rclpy.Context()
         rclpy.init(context=self.context, signal_handler_options=SignalHandlerOptions.NO)
         self.node = None
@@ -67,7 +80,8 @@ class SimLink:
             self._reset = self.node.create_client(Reset, 'reset')
             self._parameters = self.node.create_client(GetParameters, 'sim/get_parameters')
             self._wake = self.node.create_guard_condition(lambda: None)
-            self._wait_set = _rclpy.WaitSet(1, 1, 0, 1, 0, 0, self.context.handle)
+            self._wait_set = _rclpy.WaitSet(len(TICK_TYPES), 1, 0, 1, 0, 0,
+                                            self.context.handle)
         except Exception:
             self.close()
             raise
@@ -97,7 +111,7 @@ class SimLink:
                         f'after {timeout:g} s; {START_HINT} (namespace '
                         f'{self.namespace or "/"}, same ROS_DOMAIN_ID '
                         f'{os.environ.get("ROS_DOMAIN_ID", "0")})')
-                self._wait(None, POLL_S)
+                self._wait(POLL_S)
 
     def parameters(self, names, timeout):
         """Read the sim node's parameters `names`; return {name: value} of those that are set."""
@@ -146,7 +160,7 @@ class SimLink:
                     if now >= resend_at:
                         pending.add(client.handle.send_request(request))
                         resend_at = now + resend_s
-                    self._wait(('client', client.handle), min(deadline, resend_at) - now)
+                    self._wait(min(deadline, resend_at) - now, ('client', client.handle))
                     self._check_open()
                     while True:
                         header, response = client.handle.take_response(
@@ -180,11 +194,16 @@ class SimLink:
                     if time.monotonic() >= deadline:
                         raise SimUnavailable(f'{self.where} does not publish '
                                              f'{subscription.topic_name}')
-                    self._wait(None, POLL_S)
+                    self._wait(POLL_S)
                     self._check_open()
 
-    def frames(self, stamp_ns, timeout):
-        """Return {camera: Image} published with the observation stamped `stamp_ns`."""
+    def frames(self, stamp_ns, timeout, exact=False):
+        """
+        Return {camera: Image} published with the observation stamped `stamp_ns`.
+
+        Frames older than that are dropped. exact=True: a newer frame instead (that one was lost)
+        is SimUnavailable; else it is returned.
+        """
         deadline = time.monotonic() + timeout
         with self._lock:
             self._check_open()
@@ -201,19 +220,98 @@ class SimLink:
                             raise SimUnavailable(
                                 f'no {subscription.topic_name} frame of this step from '
                                 f'{self.where} within {timeout:g} s')
-                        self._wait(('subscription', subscription.handle), remaining)
+                        self._wait(remaining, ('subscription', subscription.handle))
                         self._check_open()
+                if exact and time_ns(entry[1].header.stamp) != stamp_ns:
+                    raise SimUnavailable(
+                        f'the {subscription.topic_name} frame stamped {stamp_ns} ns from '
+                        f'{self.where} was lost (the next one is stamped '
+                        f'{time_ns(entry[1].header.stamp)} ns)')
             return {camera: entry[1] for camera, entry in self._cameras.items()}
+
+    # Realtime ticks ------------------------------------------------------------------------------
+
+    def open_ticks(self, timeout):
+        """
+        Publish on `action` and receive every tick's `observation` and `step_info` from now on.
+
+        Returns once the sim's `action` subscription is discovered and a message of each topic
+        has arrived (the sim publishes only to subscribers it has discovered, so from then on
+        every tick reaches this link); SimUnavailable after `timeout` s.
+        """
+        qos = QoSProfile(depth=TICK_DEPTH, reliability=ReliabilityPolicy.RELIABLE)
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            self._check_open()
+            self._action = self.node.create_publisher(
+                Float32MultiArray, 'action', QoSProfile(depth=1))
+            for topic, msg_type in TICK_TYPES.items():
+                self._ticks[topic] = [self.node.create_subscription(
+                    msg_type, topic, lambda msg: None, qos), deque(maxlen=TICK_DEPTH)]
+            while True:
+                self._take_ticks()
+                missing = [entry[0].topic_name for entry in self._ticks.values() if not entry[1]]
+                if not self._action.get_subscription_count():
+                    missing.append(f'a subscriber of {self._action.topic_name}')
+                if not missing:
+                    return
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise SimUnavailable(
+                        f'{self.where} runs in realtime mode but nothing of '
+                        f'{", ".join(missing)} reached this env within {timeout:g} s: it hangs '
+                        f'or died. Start it again ({START_HINT}), then call reset()')
+                self._wait(min(POLL_S, remaining), *self._tick_entities())
+                self._check_open()
+
+    def publish_action(self, action):
+        """Publish `action` (float32 array) on the sim's `action` topic."""
+        with self._lock:
+            self._check_open()
+            self._action.publish(Float32MultiArray(data=action.tolist()))
+
+    def take_tick(self, topic, wait_s=0.0):
+        """
+        Return the oldest `topic` ('observation' or 'step_info') message not taken yet.
+
+        Waits up to `wait_s` for a message on either topic (or close()); None if none arrived.
+        """
+        with self._lock:
+            self._check_open()
+            inbox = self._ticks[topic][1]
+            self._take_ticks()  # both: a message left in a subscription would end every wait
+            if not inbox and wait_s > 0:
+                self._wait(wait_s, *self._tick_entities())
+                self._check_open()
+                self._take_ticks()
+            return inbox.popleft() if inbox else None
+
+    def tick_topic(self, topic):
+        """Return the full name of a tick topic (for messages)."""
+        return self._ticks[topic][0].topic_name
+
+    def _take_ticks(self):
+        """Move every tick message that arrived into its topic's inbox (lock held)."""
+        for subscription, inbox in self._ticks.values():
+            with subscription.handle:
+                while True:
+                    taken = subscription.handle.take_message(subscription.msg_type, False)
+                    if taken is None or taken[0] is None:
+                        break
+                    inbox.append(taken[0])
+
+    def _tick_entities(self):
+        return [('subscription', entry[0].handle) for entry in self._ticks.values()]
 
     # Waiting and closing -------------------------------------------------------------------------
 
-    def _wait(self, entity, seconds):
-        """Wait up to `seconds` for `entity` (kind, handle) or close(); call with the lock held."""
+    def _wait(self, seconds, *entities):
+        """Wait up to `seconds` for one of `entities` (kind, handle) or close(); lock held."""
         wait_set = self._wait_set
         with self._wake.handle:
             wait_set.clear_entities()
-            if entity is not None:
-                getattr(wait_set, f'add_{entity[0]}')(entity[1])
+            for kind, handle in entities:
+                getattr(wait_set, f'add_{kind}')(handle)
             wait_set.add_guard_condition(self._wake.handle)
             wait_set.wait(max(0, int(seconds * _NS_PER_S)))
 

@@ -23,10 +23,40 @@ def test_every_difference_is_named():
     config = sim_config.session_config(**KWARGS)
     running = dict(sim_config.node_parameters(config), image_obs=False, gripper_penalty=-0.05,
                    control_rate=10.0, mode='realtime', seed=3)
-    _, problems = sim_config.mismatches(config, running)
-    assert problems == ['mode=realtime (the env needs mode=lockstep)',
+    _, problems = sim_config.mismatches(config, running, mode='lockstep')
+    assert problems == ['mode=realtime (the env wants mode=lockstep)',
                         'image_obs=False (the env wants True)',
                         'control_rate=10 (the env wants 20)']
+
+
+def test_either_mode_unless_the_env_names_one():
+    config = sim_config.session_config(**KWARGS)
+    for mode in ('lockstep', 'realtime'):
+        running = sim_config.node_parameters(config, mode)
+        assert running['mode'] == mode
+        settings, problems = sim_config.mismatches(config, running)
+        assert settings.mode == mode and problems == []
+        assert sim_config.mismatches(config, running, mode)[1] == []
+    assert sim_config.node_parameters(config)['mode'] == sim_config.DEFAULT_MODE == 'lockstep'
+    hint = sim_config.start_hint(sim_config.session_config(), '', 'realtime')
+    assert hint == 'sim_node --ros-args -p mode:=realtime'
+    assert sim_config.check_mode(None) is None
+    with pytest.raises(ValueError, match="mode must be one of \\['lockstep', 'realtime'\\]"):
+        sim_config.check_mode('fast')
+
+
+def test_realtime_image_observations_need_both_cameras_reliably_at_the_observation_size():
+    config = sim_config.session_config(**KWARGS)  # image_obs=True
+    running = dict(sim_config.node_parameters(config, 'realtime'), cameras=['front'],
+                   image_width=64, image_reliability='best_effort')
+    _, problems = sim_config.mismatches(config, running)
+    assert problems == ["cameras=['front'] (realtime image_obs needs ['front', 'wrist'])",
+                        'image_width x image_height=64x128 (realtime image_obs needs 128x128)',
+                        'image_reliability=best_effort (realtime image_obs needs reliable)']
+    # A state env does not need them, nor does a lockstep one (its Step response has images).
+    state = sim_config.session_config(**dict(KWARGS, image_obs=False))
+    assert sim_config.mismatches(state, dict(running, image_obs=False))[1] == []
+    assert sim_config.mismatches(config, dict(running, mode='lockstep'))[1] == []
 
 
 def test_invalid_node_parameters_are_one_problem():
