@@ -173,6 +173,7 @@ class SimNode(Node):
                 telemetry = self._telemetry(observation)
         except Refused as error:
             return self._refuse(response, f'reset refused: {error}')
+        self._policy = None  # realtime: a new episode never runs the last one's action
         response.ok = True
         response.observation = rm.observation_msg(observation, telemetry.stamp_ns, self._prefix)
         response.info_json = json.dumps(info)

@@ -620,3 +620,14 @@ def test_realtime_mode_paces_steps_at_wall_clock(start_process, ros_node, spin):
     actions.publish(Float32MultiArray(data=[0.0, 0.0]))
     count = len(infos)
     spin(ros_node, lambda: len(infos) > count + 2, 10, 'steps after a bad action')
+
+    # A Reset drops the last policy action: the new episode holds until the policy speaks.
+    human.publish(intervention(False))
+    actions.publish(Float32MultiArray(data=policy))
+    sim.wait_for(infos, lambda m: not m.is_intervention and list(m.policy_action)
+                 == pytest.approx(policy), 'the policy acting again')
+    reset = sim.reset(seed=2)
+    assert reset.ok
+    after = sim.wait_for(infos, lambda m: stamp_of(m) > stamp_ns(reset.observation.header.stamp),
+                         'a step after the reset')[0]
+    assert list(after.policy_action) == pytest.approx([0.0, 0.0, 0.0, 1.0])
