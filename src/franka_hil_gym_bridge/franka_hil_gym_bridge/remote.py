@@ -30,8 +30,9 @@ from franka_hil_sim.ros_messages import image_array, stamp_ns
 TELEOP_TOPIC = 'intervention'
 # agent_pos: joint positions (7), joint velocities (7), gripper command x255, TCP xyz.
 GRIPPER_INDEX = 2 * len(pick_cube.HOME_QPOS)
-# How long to look for a teleop node after the simulator was found (only a warning depends on it).
-TELEOP_DISCOVERY_S = 1.0
+# How long to look for a teleop node after the simulator was found (only a warning depends on
+# it; 1 s once warned falsely on a loaded machine, with teleop_node running).
+TELEOP_DISCOVERY_S = 3.0
 
 
 class SimMismatch(ValueError):

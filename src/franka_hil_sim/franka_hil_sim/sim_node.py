@@ -297,9 +297,12 @@ class SimNode(Node):
                 telemetry, self.session.block_half_size(), self.session.workspace_bounds(),
                 self._world))
         if observation_msg is not None and _wanted(self._pub_observation):
-            if observation_msg.images:
-                observation_msg = Observation(header=observation_msg.header,
-                                              agent_pos=observation_msg.agent_pos)
+            if observation_msg.images or not observation_msg.environment_state:
+                # The state part, with the cube position in image mode too: scripted helpers
+                # (the synthetic human) steer by it.
+                observation_msg = Observation(
+                    header=observation_msg.header, agent_pos=observation_msg.agent_pos,
+                    environment_state=[float(v) for v in telemetry.block_pose[0]])
             self._pub_observation.publish(observation_msg)
 
     def close(self):

@@ -350,9 +350,11 @@ def test_image_observations_match_the_direct_env(start_process, ros_node, spin):
     # A reliable subscriber cannot be served by a best-effort publisher: the node says so.
     sim.inbox('wrist/camera_info', CameraInfo)
     sim.proc.wait_for_output('incompatible QoS')
+    states = sim.inbox('observation', Observation)
     env = gym.make('franka_hil/PandaPickCube-v0', image_obs=True)
     answer = sim.reset(seed=4)
     assert_same_observation(observation_from_msg(answer.observation), env.reset(seed=4)[0])
+    assert not answer.observation.environment_state  # not part of an image observation
     assert list(answer.observation.image_names) == list(CAMERAS)
     assert [i.header.frame_id for i in answer.observation.images] == [
         f'{c}_optical_frame' for c in CAMERAS]
@@ -361,6 +363,11 @@ def test_image_observations_match_the_direct_env(start_process, ros_node, spin):
         expected = env.step(action)[0]
         observation = observation_from_msg(answer.observation)
         assert_same_observation(observation, expected)
+    # The observation topic carries the cube position in image mode too (scripted helpers).
+    state = sim.wait_for(states, at(stamp_of(answer.observation)))[-1]
+    assert not state.images
+    np.testing.assert_array_equal(state.environment_state,
+                                  env.unwrapped.sim.block_pos.astype(np.float32))
     # The published wrist image is the observation's (image mode renders every step anyway).
     image = sim.wait_for(wrist, at(stamp_of(answer.observation)))[-1]
     np.testing.assert_array_equal(np.frombuffer(image.data, np.uint8).reshape(128, 128, 3),
