@@ -80,11 +80,11 @@ class RemoteEnv:
         self.reset_srv = client.node.create_client(Reset, f'{sim.ns}/reset')
         client.spin_until(lambda: self.step_srv.service_is_ready()
                           and self.reset_srv.service_is_ready(), 60, 'the services', sim)
-        # A ready service may still drop its first responses until discovery completes: send
-        # requests it refuses (state untouched) until both clients have had an answer.
-        for srv, refused in ((self.step_srv, Step.Request(action=[0.0])),
-                             (self.reset_srv, Reset.Request(options_json='['))):
-            client.spin_until(lambda: client.answered(srv, refused), 60,
+        # A ready service may still drop its first responses until discovery completes: probe
+        # (answered at once, nothing done) until both clients have had an answer.
+        for srv, probe in ((self.step_srv, Step.Request(probe=True)),
+                           (self.reset_srv, Reset.Request(probe=True))):
+            client.spin_until(lambda: client.answered(srv, probe), 60,
                               f'a first answer from {srv.srv_name}', sim)
 
     def reset(self, seed=None):

@@ -35,6 +35,7 @@ class InterfacePeer(Node):
 
     def step(self, request, response):
         response.ok = True
+        response.error = 'probe' if request.probe else ''
         response.observation.agent_pos = [2.0 * a for a in request.action]
         response.observation.image_names = ['front']
         image = Image(height=2, width=3, encoding='rgb8', step=9, data=bytes(range(18)))
@@ -47,6 +48,7 @@ class InterfacePeer(Node):
 
     def reset(self, request, response):
         response.ok = request.use_seed
+        response.error = 'probe' if request.probe else ''
         response.observation.environment_state = [float(request.seed), 0.0, 0.0]
         response.info_json = json.dumps({'options': json.loads(request.options_json or '{}')})
         return response

@@ -83,7 +83,9 @@ def test_step_and_reset_services_across_processes(peer, ros_node, spin):
         return future.result()
 
     answer = call(step, srv.Step.Request(action=[0.25, -0.5, 1.0, 2.0]))
-    assert answer.ok and answer.terminated
+    assert answer.ok and answer.terminated and answer.error == ''
+    assert call(step, srv.Step.Request(probe=True)).error == 'probe'
+    assert call(reset, srv.Reset.Request(probe=True)).error == 'probe'
     assert list(answer.observation.agent_pos) == [0.5, -1.0, 2.0, 4.0]
     assert answer.reward == pytest.approx(2.75)
     assert list(answer.info.action) == [0.25, -0.5, 1.0, 2.0] and answer.info.is_intervention

@@ -126,13 +126,13 @@ class SimLink:
 
     def handshake(self, timeout):
         """
-        Call Step and Reset with requests the sim refuses (state untouched) until both answer.
+        Probe Step and Reset (answered at once, nothing done) until both answer.
 
         service_is_ready() says that our requests reach the node, not that its responses reach
         us: until its side of discovery completes, a response can be dropped.
         """
-        self._call(self._step, Step.Request(action=[]), timeout, resend_s=RESEND_S)
-        self._call(self._reset, Reset.Request(options_json='['), timeout, resend_s=RESEND_S)
+        self._call(self._step, Step.Request(probe=True), timeout, resend_s=RESEND_S)
+        self._call(self._reset, Reset.Request(probe=True), timeout, resend_s=RESEND_S)
 
     def step(self, request, timeout):
         """Send a Step request; return the response."""

@@ -141,6 +141,8 @@ class SimNode(Node):
     def on_step(self, request):
         """Apply one action (or the human's override) for one control period."""
         response = Step.Response()
+        if request.probe:
+            return _probe_answer(response)
         if self.settings.mode != 'lockstep':
             return self._refuse(response, 'Step is served in lockstep mode only (mode=realtime: '
                                 'publish actions on the `action` topic)')
@@ -165,6 +167,8 @@ class SimNode(Node):
     def on_reset(self, request):
         """Start an episode (seed, options as JSON)."""
         response = Reset.Response()
+        if request.probe:
+            return _probe_answer(response)
         try:
             options = parse_options(request.options_json)
             with self.session.lock:
@@ -309,6 +313,12 @@ class SimNode(Node):
         """Stop serving Step / Reset, then release the renderers."""
         self._service_thread.close()
         self.session.close()
+
+
+def _probe_answer(response):
+    response.ok = False
+    response.error = 'probe'
+    return response, None
 
 
 def _wanted(publisher):

@@ -66,15 +66,14 @@ class SimUnderTest:
         spin(node, lambda: self.step_client.service_is_ready()
              and self.reset_client.service_is_ready(), 60, 'the step and reset services')
         # service_is_ready() says our requests reach the node, not that its responses reach us:
-        # under load the first response can be dropped before discovery completes. Requests the
-        # node refuses (state untouched) are repeated until each client has had an answer.
+        # under load the first response can be dropped before discovery completes. Probes
+        # (answered at once, nothing done) are repeated until each client has had an answer.
         self.handshake(self.step_client)
         self.handshake(self.reset_client)
 
     def handshake(self, client):
-        refused = Step.Request(action=[0.0]) if client.srv_type is Step else Reset.Request(
-            options_json='[')
-        self.spin(self.node, lambda: self.answered(client, refused), 60,
+        probe = client.srv_type.Request(probe=True)
+        self.spin(self.node, lambda: self.answered(client, probe), 60,
                   f'a first answer from {client.srv_name}')
 
     def answered(self, client, request, timeout=2.0):
@@ -85,7 +84,8 @@ class SimUnderTest:
         if not future.done():
             client.remove_pending_request(future)
             return False
-        assert not future.result().ok
+        answer = future.result()
+        assert not answer.ok and answer.error == 'probe'
         return True
 
     def topic(self, name):
@@ -452,9 +452,11 @@ def test_human_override_arbitration(start_process, ros_node, spin):
 
 def test_bad_requests_are_refused_and_the_node_keeps_serving(start_process, ros_node, spin):
     sim = SimUnderTest(start_process, ros_node, spin, 'max_episode_steps:=4')
+    assert 'WARN' not in sim.proc.output()  # the handshake's probes are answered quietly
     env = gym.make('franka_hil/PandaPickCube-v0')
     answer = sim.step([0.0, 0.0, 0.0, 1.0])
     assert not answer.ok and 'no episode running' in answer.error
+    sim.proc.wait_for_output('no episode running')  # a refusal is logged
     sim.reset(seed=9)
     env.reset(seed=9)
     actions = random_actions(3, 4)
