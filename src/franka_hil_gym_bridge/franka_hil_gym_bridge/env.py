@@ -74,8 +74,8 @@ class FrankaHilRosEnv(gym.Env):
       env has not reported yet, which comes first. Ticks the env was too slow for are skipped;
       so a realtime env is nondeterministic (its spec says so). image_obs pairs the tick with
       the `<camera>/image_raw` frames of its stamp (the node must publish both cameras reliably
-      at the observation size). Ticks between reset() and the first step() run the sim's
-      current action (the last one it received, hold once that is older than action_timeout).
+      at the observation size). Ticks between reset() and the first step() hold still (a Reset
+      drops the sim's last action).
     - backend='embedded': the simulator runs in this process, without ROS; publish=True hosts a
       whole sim node here (topics, TF, cameras, teleop override) in `namespace`. It steps in
       lockstep only.
