@@ -20,6 +20,8 @@ from rclpy.type_support import check_is_valid_srv_type
 
 # Bounded waits, so a stop is noticed even if its wake-up were missed.
 WAIT_SLICE_NS = 500_000_000
+# How long close() waits for a request being handled.
+STOP_TIMEOUT_S = 10.0
 
 
 class ServiceThread:
@@ -88,7 +90,12 @@ class ServiceThread:
             return
         self._stop = True
         self._wake.trigger()
-        self._thread.join()
+        self._thread.join(STOP_TIMEOUT_S)
+        if self._thread.is_alive():  # a handler hangs: say so, never hang the shutdown too
+            self._node.get_logger().error(
+                f'{self._thread.name}: a request handler did not return within '
+                f'{STOP_TIMEOUT_S:g} s; its services are left to the process exit')
+            return
         for handle, _, _ in self._services:
             handle.destroy_when_not_in_use()
         self._wake.destroy()

@@ -67,3 +67,35 @@ def _answered(node, client):
     if not future.done():
         client.remove_pending_request(future)
     return future.done()
+
+
+def test_close_does_not_hang_on_a_hanging_handler(ros_node, spin, monkeypatch):
+    from franka_hil_sim import service_thread
+
+    monkeypatch.setattr(service_thread, 'STOP_TIMEOUT_S', 0.5)
+    context = rclpy.Context()
+    rclpy.init(context=context, signal_handler_options=SignalHandlerOptions.NO)
+    server = rclpy.create_node(f'service_thread_hang_{os.getpid()}', context=context)
+    entered, release = threading.Event(), threading.Event()
+
+    def handler(request):
+        if request.options_json == 'probe':
+            return Reset.Response(ok=False, error='probe'), None
+        entered.set()
+        release.wait(30)
+        return Reset.Response(ok=True), None
+
+    served = ServiceThread(server, {'reset': (Reset, handler)}, QoSProfile(depth=10))
+    client = ros_node.create_client(Reset, f'{server.get_namespace().rstrip("/")}/reset')
+    try:
+        spin(ros_node, client.service_is_ready, 30, 'the reset service')
+        spin(ros_node, lambda: _answered(ros_node, client), 30, 'a first answer')
+        client.call_async(Reset.Request())
+        spin(ros_node, entered.is_set, 30, 'the handler to start')
+        start = time.monotonic()
+        served.close()
+        assert time.monotonic() - start < 5.0
+    finally:
+        release.set()
+        server.destroy_node()
+        context.try_shutdown()
