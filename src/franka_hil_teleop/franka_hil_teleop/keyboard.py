@@ -9,11 +9,9 @@ KeyboardMapper turns that set into the same InputState a gamepad produces (Space
 override instead of a held deadman). The terminal byte parser lives here too. It imports no ROS.
 """
 
-from pathlib import Path
-
 from franka_hil_sim.ee_action import GRIPPER_CLOSE, GRIPPER_OPEN, GRIPPER_STAY
+from franka_hil_teleop.pad_map import read_yaml
 from franka_hil_teleop.teleop_core import InputState
-import yaml
 
 MOTION_ACTIONS = ('x_plus', 'x_minus', 'y_plus', 'y_minus', 'z_plus', 'z_minus', 'close', 'open')
 BUTTON_ACTIONS = ('toggle', 'success', 'failure', 'rerecord')
@@ -53,14 +51,7 @@ def parse_key_map(data, backend, source):
 
 def load_key_map(path, backend):
     """Load one backend's key map from a YAML file."""
-    path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text())
-    except OSError as err:
-        raise KeyMapError(f'cannot read key map {path}: {err}') from err
-    except yaml.YAMLError as err:
-        raise KeyMapError(f'key map {path} is not valid YAML: {err}') from err
-    return parse_key_map(data, backend, str(path))
+    return parse_key_map(read_yaml(path, 'key map', KeyMapError), backend, str(path))
 
 
 def describe(keys):

@@ -221,16 +221,19 @@ def parse_pad_map(data, source):
     return pad
 
 
+def read_yaml(path, what, error):
+    """Return the data of the YAML file `path` (a `what`), or raise `error` saying what failed."""
+    try:
+        return yaml.safe_load(Path(path).read_text())
+    except OSError as err:
+        raise error(f'cannot read {what} {path}: {err}') from err
+    except yaml.YAMLError as err:
+        raise error(f'{what} {path} is not valid YAML: {err}') from err
+
+
 def load_pad_map(path):
     """Load and validate a pad map YAML file."""
-    path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text())
-    except OSError as err:
-        raise PadMapError(f'cannot read pad map {path}: {err}') from err
-    except yaml.YAMLError as err:
-        raise PadMapError(f'pad map {path} is not valid YAML: {err}') from err
-    return parse_pad_map(data, str(path))
+    return parse_pad_map(read_yaml(path, 'pad map', PadMapError), str(path))
 
 
 def describe(pad):
