@@ -11,8 +11,8 @@ allows at best. Same parameters, topics and services as sim_node (ros_bench.SimP
 
 import sys
 
-from franka_hil_sim.node_main import run_node
-from franka_hil_sim.sim_node import SimNode
+from franka_hil_ros_common.node_main import run_node
+from franka_hil_sim.node.sim_node import SimNode
 
 
 class EchoSim(SimNode):

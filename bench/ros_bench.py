@@ -39,7 +39,7 @@ class SimProcess:
     def __init__(self, ns, echo=False, **parameters):
         self.ns = ns
         program = [str(Path(__file__).with_name('echo_sim.py'))] if echo else [
-            '-m', 'franka_hil_sim.sim_node']
+            '-m', 'franka_hil_sim.node.sim_node']
         argv = [sys.executable, *program, '--ros-args', '-r', f'__ns:={ns}']
         for name, value in parameters.items():
             argv += ['-p', f'{name}:={str(value).lower()}']

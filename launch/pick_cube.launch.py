@@ -4,14 +4,14 @@
 Launch the pick-cube HIL graph: `ros2 launch franka_hil_sim pick_cube.launch.py`.
 
 The nodes and their parameters come from config/pick_cube.yaml through
-franka_hil_sim.graph, the same code the pip-only `bringup` command uses. Arguments (name:=value)
+franka_hil_sim.bringup.graph, the same code the pip-only `bringup` command uses. Arguments (name:=value)
 are declared from that file too: teleop, mode, image_obs, record, namespace, num_sims, seed, rviz.
 """
 
 from pathlib import Path
 
 from ament_index_python.packages import get_package_share_directory
-from franka_hil_sim.graph import arguments_of, load_description, resolve_nodes
+from franka_hil_sim.bringup.graph import arguments_of, load_description, resolve_nodes
 from launch import LaunchDescription
 from launch.actions import DeclareLaunchArgument, OpaqueFunction
 from launch.substitutions import LaunchConfiguration

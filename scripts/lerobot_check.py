@@ -29,9 +29,9 @@ import time
 
 import av
 import draccus
+from franka_hil_common import actions as ee_action
 from franka_hil_msgs.msg import StepInfo
 from franka_hil_msgs.srv import Step
-from franka_hil_sim import ee_action
 from franka_hil_teleop import pad_map
 from franka_hil_teleop.ros_io import COMMAND_QOS, config_file
 from franka_hil_teleop.synthetic_human import input_from_action, TCP_SLICE

@@ -14,13 +14,13 @@ import threading
 import time
 import warnings
 
+from franka_hil_common import actions as ee_action
 from franka_hil_gym_bridge.env import FrankaHilRosEnv
 from franka_hil_gym_bridge.remote import SimMismatch
 from franka_hil_gym_bridge.sim_link import LinkClosed, SimUnavailable
 import franka_hil_msgs.msg as hil
-from franka_hil_sim import ee_action
-from franka_hil_sim.bringup import parameter_text
-from franka_hil_sim.ros_messages import intervention_command
+from franka_hil_sim.bringup.supervisor import parameter_text
+from franka_hil_sim.node.messages import intervention_command
 import gymnasium as gym
 from gymnasium import spaces
 from gymnasium.utils.env_checker import check_env
@@ -54,7 +54,7 @@ def start_node(start_process, module, ns, **parameters):
 
 def start_sim(start_process, ns, **parameters):
     """Start sim_node in `ns` with `parameters`; return once it serves."""
-    sim = start_node(start_process, 'franka_hil_sim.sim_node', ns, **parameters)
+    sim = start_node(start_process, 'franka_hil_sim.node.sim_node', ns, **parameters)
     sim.wait_for_output('ready:', timeout=60)
     return sim
 

@@ -17,11 +17,11 @@ import threading
 import time
 import warnings
 
+from franka_hil_common.messages import image_array, stamp_ns
 from franka_hil_gym_bridge.env import FrankaHilRosEnv
 from franka_hil_gym_bridge.remote import SimMismatch
 from franka_hil_gym_bridge.sim_link import SimUnavailable
 import franka_hil_msgs.msg as hil
-from franka_hil_sim.ros_messages import image_array, stamp_ns
 import gymnasium as gym
 from gymnasium.utils.env_checker import check_env
 import numpy as np

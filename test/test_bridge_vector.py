@@ -26,7 +26,7 @@ HOLD = np.array([0, 0, 0, 1], dtype=np.float32)
 
 def test_async_vector_env_over_two_namespaced_sims(start_process):
     base = f'/bridge_{os.getpid()}_vector'
-    graph = start_process([sys.executable, '-m', 'franka_hil_sim.bringup', f'namespace:={base}',
+    graph = start_process([sys.executable, '-m', 'franka_hil_sim.bringup.supervisor', f'namespace:={base}',
                            'num_sims:=2', 'teleop:=none'], name='bringup')
     envs = AsyncVectorEnv([partial(gym.make, ENV_ID, namespace=f'{base}/sim{i}',
                                    connect_timeout=60) for i in range(2)], context='spawn')

@@ -36,7 +36,7 @@ def description(tmp_path, exit_codes):
 @pytest.fixture
 def bringup(start_process):
     def start(path, *arguments):
-        return start_process([sys.executable, '-m', 'franka_hil_sim.bringup',
+        return start_process([sys.executable, '-m', 'franka_hil_sim.bringup.supervisor',
                               '--description', str(path), *arguments], name='bringup')
     return start
 

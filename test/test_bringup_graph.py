@@ -34,7 +34,7 @@ LATCHED = ('/tf_static', 'robot_description')
 
 def test_bringup_runs_the_graph_and_records_it(start_process, ros_node, spin, tmp_path):
     bag = tmp_path / 'bag'
-    graph = start_process([sys.executable, '-m', 'franka_hil_sim.bringup', 'mode:=realtime',
+    graph = start_process([sys.executable, '-m', 'franka_hil_sim.bringup.supervisor', 'mode:=realtime',
                            'teleop:=script', f'record:={bag}'], name='bringup')
     seen = {}  # the latest message of each topic
     for topic, msg_type in TOPICS.items():

@@ -12,7 +12,7 @@ from pathlib import Path
 import sys
 import types
 
-from franka_hil_sim.graph import arguments_of, load_description, resolve_nodes
+from franka_hil_sim.bringup.graph import arguments_of, load_description, resolve_nodes
 import pytest
 import yaml
 

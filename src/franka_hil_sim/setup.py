@@ -38,7 +38,7 @@ setup(
     packages=find_packages(exclude=['test']),
     # Plain C loaded through ctypes (franka_hil_sim.opspace), built as an extension so that every
     # route (colcon --symlink-install's develop, colcon install, pip) compiles it.
-    ext_modules=[Extension(PACKAGE + '._opspace', [PACKAGE + '/opspace.c'],
+    ext_modules=[Extension(PACKAGE + '.core._opspace', [PACKAGE + '/core/opspace.c'],
                            extra_compile_args=['-O2', '-std=c11'])],
     cmdclass={'build_ext': BuildAgainstMujoco},
     data_files=[
@@ -48,23 +48,20 @@ setup(
         ('share/' + PACKAGE + '/config', glob(WORKSPACE + '/config/*.yaml')
          + glob(WORKSPACE + '/config/*.rviz')),
     ],
-    package_data={PACKAGE: ['models/*.xml', 'models/*.urdf']},
+    package_data={PACKAGE + '.core': ['models/*.xml']},
     include_package_data=True,
     install_requires=['setuptools'],
     zip_safe=False,
     maintainer='franka-hil developers',
     maintainer_email='dev@franka-hil.invalid',
-    description='MuJoCo Franka Panda pick-cube simulation: core, Gymnasium envs and ROS 2 node.',
+    description='MuJoCo Franka Panda pick-cube simulation (core, Gymnasium envs, ROS 2 node) '
+                'and the bring-up of the pick-cube graph.',
     license='Apache-2.0',
     entry_points={
         'console_scripts': [
-            'bringup = franka_hil_sim.bringup:main',
-            'hil_demo = franka_hil_sim.demo:main',
-            'recorder = franka_hil_sim.recorder_node:main',
-            'bag_to_video = franka_hil_sim.bag_to_video:main',
-            'bag_to_lerobot = franka_hil_sim.bag_to_lerobot:main',
-            'bag_recover = franka_hil_sim.bag_recorder:recover_main',
-            'sim_node = franka_hil_sim.sim_node:main',
+            'bringup = franka_hil_sim.bringup.supervisor:main',
+            'hil_demo = franka_hil_sim.bringup.demo:main',
+            'sim_node = franka_hil_sim.node.sim_node:main',
         ],
     },
 )

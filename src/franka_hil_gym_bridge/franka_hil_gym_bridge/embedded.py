@@ -3,23 +3,19 @@
 """
 The simulator hosted in the env's own process (backend='embedded'): no separate node.
 
-Without ROS (publish=False) the env drives a franka_hil_sim HilSession, the object every sim
-node wraps: the same rules, observations and info keys as the graph, without DDS and without
-importing rclpy. With publish=True the env hosts the sim node itself, in an rclpy context of its
-own with an executor thread for its subscriptions: it publishes everything a sim node publishes,
-teleop nodes can override it, and each env step is the node's own Step service handler, whose
-response the env reads exactly as it reads a remote simulator's.
+The only part of the bridge that loads the simulator (franka_hil_sim, MuJoCo), when such an env
+is made. Without ROS (publish=False) the env drives a HilSession, the object every sim node
+wraps: the same rules, observations and info keys as the graph, without DDS. With publish=True
+the env also hosts that session's sim node, in an rclpy context of its own with an executor
+thread for its subscriptions: it publishes everything a sim node publishes and teleop nodes can
+override it; each env step is a session step, which the node then publishes.
 """
 
 import threading
 
-from franka_hil_gym_bridge.responses import reset_request, reset_result, SimRefused
-from franka_hil_gym_bridge.responses import step_result
+from franka_hil_common.observation import CAMERAS
+from franka_hil_gym_bridge.responses import SimRefused
 from franka_hil_gym_bridge.sim_config import node_parameters, normalized
-from franka_hil_msgs.srv import Reset, Step
-from franka_hil_sim.hil_session import HilSession, Refused
-
-CAMERAS = ('front', 'wrist')
 
 
 class SessionSim:
@@ -28,23 +24,29 @@ class SessionSim:
     where = 'the embedded simulator'
 
     def __init__(self, config):
+        from franka_hil_sim.core.session import HilSession, Refused
+
+        self._refused = Refused
         self.session = HilSession(config)
 
     def reset(self, seed, options):
         """Start an episode."""
-        try:
-            return self.session.reset(seed, options)
-        except Refused as error:
-            raise SimRefused(f'{self.where}: {error}') from None
+        return self._call(self.session.reset, seed, options)
 
     def step(self, action):
         """Run one control period."""
-        try:
-            outcome = self.session.step(action)
-        except Refused as error:
-            raise SimRefused(f'{self.where}: {error}') from None
+        outcome = self._step(action)
         return (outcome.observation, outcome.reward, outcome.terminated, outcome.truncated,
                 outcome.info)
+
+    def _step(self, action):
+        return self._call(self.session.step, action)
+
+    def _call(self, function, *args):
+        try:
+            return function(*args)
+        except self._refused as error:
+            raise SimRefused(f'{self.where}: {error}') from None
 
     def frames(self):
         """{camera: HxWx3 uint8} of the current state."""
@@ -56,16 +58,18 @@ class SessionSim:
 
 
 class HostedSim(SessionSim):
-    """A sim node (SimNode) in this process, publishing and listening on the graph."""
+    """A session with its sim node in this process, publishing and listening on the graph."""
 
     def __init__(self, config, namespace):
-        from franka_hil_sim.sim_node import SimNode
         import rclpy
         from rclpy.executors import SingleThreadedExecutor
         from rclpy.parameter import Parameter
         from rclpy.signals import SignalHandlerOptions
+        from franka_hil_sim.core.session import Refused
+        from franka_hil_sim.node.sim_node import SimNode
 
         namespace = normalized(namespace)
+        self._refused = Refused
         self.where = f'the embedded sim node {namespace}/sim'
         self.context = rclpy.Context()
         rclpy.init(context=self.context, signal_handler_options=SignalHandlerOptions.NO)
@@ -87,21 +91,17 @@ class HostedSim(SessionSim):
             raise
 
     def reset(self, seed, options):
-        """Reset through the node's Reset service callback (it publishes the new state)."""
-        request = reset_request(Reset.Request(), seed, options)
-        return reset_result(self._serve(self.node.on_reset, request), self.where)
+        """Reset the session; the node publishes the new state."""
+        with self.session.lock:
+            observation, info = self._call(self.session.reset, seed, options)
+            state = self.node.snapshot(observation)
+        self.node.publish_reset(state, observation)
+        return observation, info
 
-    def step(self, action):
-        """Step through the node's Step service callback (it publishes the step)."""
-        request = Step.Request(action=action.tolist())
-        return step_result(self._serve(self.node.on_step, request), self.where)
-
-    @staticmethod
-    def _serve(handler, request):
-        response, publish = handler(request)
-        if publish is not None:
-            publish()
-        return response
+    def _step(self, action):
+        outcome = super()._step(action)
+        self.node.publish_step(outcome)
+        return outcome
 
     def close(self):
         """Stop the executor thread, then release the node, its session and the context."""

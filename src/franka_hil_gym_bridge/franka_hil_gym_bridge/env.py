@@ -10,42 +10,28 @@ succeed, next.success at episode end. The simulator is a sim node on the graph (
 one this env starts (launch=True), or one hosted in this process (backend='embedded').
 """
 
-import copy
 import dataclasses
-import functools
 import itertools
 import os
 import warnings
 
+from franka_hil_common import actions, spaces
+from franka_hil_common.names import TELEOPS
+from franka_hil_common.observation import CAMERAS
+from franka_hil_common.spaces import RENDER_MODES
+from franka_hil_common.task import CONTROL_DT, DEFAULT_INTERVENTION_TIMEOUT_S, GRIPPER_PENALTY
+from franka_hil_common.task import MAX_EPISODE_STEPS
 from franka_hil_gym_bridge import sim_config
-from franka_hil_sim import pick_cube
-from franka_hil_sim.envs import PandaPickCubeBaseEnv, PandaPickCubeEnv, RENDER_MODES
-from franka_hil_sim.hil_session import DEFAULT_INTERVENTION_TIMEOUT_S
-from franka_hil_sim.registration import MAX_EPISODE_STEPS
 import gymnasium as gym
 import numpy as np
 
 BACKENDS = ('graph', 'embedded')
-# Who overrides the policy in the graph: the graph description's teleop choices.
-TELEOPS = ('none', 'gamepad', 'keyboard', 'script')
-CAMERAS = ('front', 'wrist')
 # Every call to the sim must be answered within this time (a dead sim is an error within 5 s).
 DEFAULT_TIMEOUT_S = 3.0
 # How long to look for a running sim, and for one launched by the env (it imports MuJoCo).
 DEFAULT_CONNECT_TIMEOUT_S = 4.0
 DEFAULT_LAUNCH_TIMEOUT_S = 60.0
 _launched = itertools.count()
-
-
-@functools.lru_cache(maxsize=None)
-def _contract_spaces(image_obs, action_space, use_gripper):
-    # The direct envs define the contract's spaces; building one costs a model load, no renderer.
-    if action_space == 'base':
-        env = PandaPickCubeBaseEnv(image_obs=image_obs, render_mode=None)
-    else:
-        env = PandaPickCubeEnv(image_obs=image_obs, render_mode=None, use_gripper=use_gripper)
-    env.close()
-    return env.observation_space, env.action_space
 
 
 class FrankaHilRosEnv(gym.Env):
@@ -59,10 +45,10 @@ class FrankaHilRosEnv(gym.Env):
 
     Where the simulator is:
     - backend='graph' (default): the sim node in `namespace` (bringup num_sims:=2 gives /sim0 and
-      /sim1), found within connect_timeout s. Its parameters must match the task kwargs (a
-      mismatch is an error naming both), except gripper_penalty: the env reports its own. Every
-      call must be answered within `timeout` s, else SimUnavailable; after that, reset() finds
-      the simulator again (it may have been restarted).
+      /sim1), found within connect_timeout s. Its parameters must match the task kwargs, the
+      gripper penalty included (a mismatch is an error naming both). Every call must be
+      answered within `timeout` s, else SimUnavailable; after that, reset() finds the simulator
+      again (it may have been restarted).
       launch=True starts the graph itself (`bringup`, in `namespace` or a fresh one) with the
       teleop named by `teleop`, and stops it on close().
       mode: None (default) drives the sim node in the mode it runs (a launched one: lockstep);
@@ -93,8 +79,8 @@ class FrankaHilRosEnv(gym.Env):
     _spec = None
 
     def __init__(self, image_obs=False, render_mode=None, use_gripper=True,
-                 gripper_penalty=pick_cube.GRIPPER_PENALTY, reward_type='sparse',
-                 random_block_position=False, control_dt=pick_cube.CONTROL_DT, seed=0,
+                 gripper_penalty=GRIPPER_PENALTY, reward_type='sparse',
+                 random_block_position=False, control_dt=CONTROL_DT, seed=0,
                  action_space='ee', max_episode_steps=MAX_EPISODE_STEPS, namespace='',
                  backend='graph', launch=False, teleop='none', publish=False,
                  intervention_timeout=DEFAULT_INTERVENTION_TIMEOUT_S, timeout=DEFAULT_TIMEOUT_S,
@@ -127,9 +113,8 @@ class FrankaHilRosEnv(gym.Env):
             control_dt=control_dt, intervention_timeout=intervention_timeout)
         self.render_mode = render_mode
         self.image_obs = image_obs
-        observation_space, action_space_ = _contract_spaces(image_obs, action_space, use_gripper)
-        self.observation_space = copy.deepcopy(observation_space)
-        self.action_space = copy.deepcopy(action_space_)
+        self.observation_space = spaces.observation_space(image_obs)
+        self.action_space = spaces.action_space(action_space, use_gripper)
         self.metadata = dict(self.metadata, render_fps=int(round(1.0 / control_dt)))
         self._first_seed = seed
         self._reset_done = False
@@ -189,7 +174,7 @@ class FrankaHilRosEnv(gym.Env):
     def step(self, action):
         """Run one control period; a human override in the graph replaces `action`."""
         try:
-            action = pick_cube.check_action(action, self.action_space.shape).astype(np.float32)
+            action = actions.check(action, self.action_space.shape).astype(np.float32)
         except ValueError as error:
             raise ValueError(f'{type(self).__name__}.step: {error}') from None
         observation, reward, terminated, truncated, info = self._open_sim().step(action)

@@ -4,10 +4,11 @@
 A pick-cube graph started for one env (launch=True) and stopped by its close().
 
 LeRobot makes its env with gym.make and nothing running, so an env may start its own graph.
-It runs the `bringup` supervisor on the installed graph description with the simulator's
-parameters set to the env's: the nodes, teleop choice and shutdown behaviour are bringup's, so a
-launched graph is the same graph a user starts by hand. bringup's log goes to a file whose path
-every error names.
+It runs the installed `bringup` command (found through the ament index, so it runs with the
+workspace's own Python and simulator whatever environment the env lives in) with the simulator's
+parameters overridden to the env's: the nodes, teleop choice and shutdown behaviour are
+bringup's, so a launched graph is the same graph a user starts by hand. bringup's log goes to a
+file whose path every error names.
 """
 
 import ctypes
@@ -15,14 +16,16 @@ import os
 from pathlib import Path
 import signal
 import subprocess
-import sys
 import tempfile
 
-from franka_hil_sim.bringup import default_description, SHUTDOWN_GRACE_S
-from franka_hil_sim.graph import load_description
+from ament_index_python.packages import get_package_prefix, PackageNotFoundError
+from franka_hil_common.names import SIM_NODE
 import yaml
 
-SIM_NODE = 'sim'
+# The package whose `bringup` executable starts the graph.
+BRINGUP_PACKAGE = 'franka_hil_sim'
+# bringup gives the nodes 10 s per signal (SIGINT, SIGTERM) before it kills them.
+CLOSE_TIMEOUT_S = 30.0
 _PR_SET_PDEATHSIG = 1
 LOG_TAIL_CHARS = 3000
 
@@ -38,11 +41,10 @@ class LaunchedGraph:
         self.namespace = namespace
         self.directory = Path(tempfile.mkdtemp(prefix='franka_hil_env_'))
         self.log_path = self.directory / 'bringup.log'
-        description_path = self.directory / 'graph.yaml'
-        description_path.write_text(yaml.safe_dump(graph_description(sim_parameters)))
-        command = [sys.executable, '-m', 'franka_hil_sim.bringup', '--description',
-                   str(description_path), f'namespace:={namespace}', f'teleop:={teleop}',
-                   'num_sims:=1']
+        overrides_path = self.directory / 'overrides.yaml'
+        overrides_path.write_text(yaml.safe_dump({SIM_NODE: dict(sim_parameters)}))
+        command = [bringup_executable(), '--overrides', str(overrides_path),
+                   f'namespace:={namespace}', f'teleop:={teleop}', 'num_sims:=1']
         with open(self.log_path, 'wb') as log:
             # The keyboard teleop reads this terminal; nothing else may take its input.
             self.process = subprocess.Popen(
@@ -67,7 +69,7 @@ class LaunchedGraph:
     def close(self):
         """Stop bringup as Ctrl-C would (it stops every node); kill it if it does not exit."""
         process = self.process
-        for sig, grace in ((signal.SIGINT, 3 * SHUTDOWN_GRACE_S), (signal.SIGKILL, None)):
+        for sig, grace in ((signal.SIGINT, CLOSE_TIMEOUT_S), (signal.SIGKILL, None)):
             if process.poll() is not None:
                 break
             process.send_signal(sig)
@@ -76,22 +78,21 @@ class LaunchedGraph:
             except subprocess.TimeoutExpired:
                 continue
         if process.returncode == 0:
-            for path in (self.log_path, self.directory / 'graph.yaml'):
+            for path in (self.log_path, self.directory / 'overrides.yaml'):
                 path.unlink(missing_ok=True)
             self.directory.rmdir()
 
 
-def graph_description(sim_parameters):
-    """Return the installed graph description with the simulator's parameters replaced."""
-    path = default_description()
-    description = load_description(path)
-    for node in description['nodes']:
-        if node['name'] == SIM_NODE:
-            node['parameters'] = dict(node.get('parameters', {}), **sim_parameters)
-        # The description is written elsewhere: {config_dir} must still name the installed one.
-        node['arguments'] = [str(a).replace('{config_dir}', str(path.parent))
-                             for a in node.get('arguments', ())]
-    return description
+def bringup_executable():
+    """Return the installed `bringup` command (as `ros2 run` finds it)."""
+    try:
+        path = Path(get_package_prefix(BRINGUP_PACKAGE)) / 'lib' / BRINGUP_PACKAGE / 'bringup'
+    except PackageNotFoundError:
+        path = None
+    if path is None or not os.access(path, os.X_OK):
+        raise FileNotFoundError(f'launch=True needs the {BRINGUP_PACKAGE} package installed '
+                                f'and sourced (its bringup command was not found)')
+    return str(path)
 
 
 def _dies_with(parent):

@@ -21,10 +21,11 @@ action while the sim holds on its own) counts as the action's; it executed the s
 
 import time
 
+from franka_hil_common import names
+from franka_hil_common.messages import stamp_ns
 from franka_hil_gym_bridge.responses import SimRefused
 from franka_hil_gym_bridge.sim_link import RESEND_S, SimUnavailable
 from franka_hil_msgs.srv import Step
-from franka_hil_sim.ros_messages import stamp_ns
 import numpy as np
 
 
@@ -44,11 +45,9 @@ class Ticks:
 
     def step(self, action, timeout):
         """
-        Return (Step.Response of the tick that applied `action`, Observation before it or None).
+        Return the tick that applied `action` as a Step.Response.
 
-        The second is the newest tick observation between the last one returned and this one,
-        the state the action was applied to (None: the last one returned was). SimUnavailable
-        when no tick applies it within `timeout` s.
+        SimUnavailable when no tick applies it within `timeout` s.
         """
         if self.ended:
             raise SimRefused(f'{self.link.where}: step refused: {self.ended}; call reset to '
@@ -63,7 +62,7 @@ class Ticks:
                 if now >= deadline:
                     raise SimUnavailable(
                         f'{self.link.where} applied no action within {timeout:g} s '
-                        f'(nothing new on {self.link.tick_topic("step_info")}): it died or '
+                        f'(nothing new on {self.link.tick_topic(names.STEP_INFO)}): it died or '
                         f'hangs. Start it again, then call reset()')
                 if now >= resend_at:
                     # The first one may precede the sim's discovery of this publisher; the sim
@@ -71,7 +70,7 @@ class Ticks:
                     self.link.publish_action(action)
                     resend_at = now + RESEND_S
                 wait_s = min(deadline, resend_at) - now
-            info = self.link.take_tick('step_info', wait_s)
+            info = self.link.take_tick(names.STEP_INFO, wait_s)
             if info is None:
                 if not published:
                     self.link.publish_action(action)
@@ -91,7 +90,7 @@ class Ticks:
                 return self._result(info, stamp, deadline, timeout)
 
     def _result(self, info, stamp, deadline, timeout):
-        observation, previous = self._observation(stamp, deadline, timeout)
+        observation = self._observation(stamp, deadline, timeout)
         if self.images:
             frames = self.link.frames(stamp, max(0.0, deadline - time.monotonic()), exact=True)
             observation.image_names = list(frames)
@@ -102,25 +101,22 @@ class Ticks:
             self.ended = f'episode {info.episode} ended ({kind}) at step {info.step}'
         response = Step.Response(ok=True, observation=observation, reward=info.reward,
                                  terminated=info.terminated, truncated=info.truncated, info=info)
-        return response, previous
+        return response
 
     def _observation(self, stamp, deadline, timeout):
-        """Return (the observation stamped `stamp`, the newest unreturned one before it)."""
-        previous = None
+        """Return the observation stamped `stamp` (dropping older ones)."""
         while True:
             remaining = deadline - time.monotonic()
-            msg = self.link.take_tick('observation', max(0.0, remaining))
+            msg = self.link.take_tick(names.OBSERVATION, max(0.0, remaining))
             if msg is None:
                 if remaining <= 0:
                     raise SimUnavailable(
-                        f'no {self.link.tick_topic("observation")} stamped {stamp} ns (the tick '
-                        f'of its step_info) from {self.link.where} within {timeout:g} s')
+                        f'no {self.link.tick_topic(names.OBSERVATION)} stamped {stamp} ns '
+                        f'(the tick of its step_info) from {self.link.where} within {timeout:g} s')
                 continue
             have = stamp_ns(msg.header.stamp)
             if have == stamp:
-                return msg, previous
+                return msg
             if have > stamp:
-                raise SimUnavailable(f'the {self.link.tick_topic("observation")} message '
+                raise SimUnavailable(f'the {self.link.tick_topic(names.OBSERVATION)} message '
                                      f'stamped {stamp} ns from {self.link.where} was lost')
-            if have > self.stamp_ns:
-                previous = msg

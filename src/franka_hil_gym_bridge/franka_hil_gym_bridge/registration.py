@@ -8,7 +8,7 @@ are backed by a sim node, so they live in franka_hil_ros/ and, for LeRobot (whic
 f"gym_hil/{task}"), in gym_hil/ under names gym-hil itself does not use.
 """
 
-from franka_hil_sim.registration import MAX_EPISODE_STEPS
+from franka_hil_common.task import MAX_EPISODE_STEPS
 import gymnasium as gym
 
 ENTRY_POINT = 'franka_hil_gym_bridge.env:FrankaHilRosEnv'

@@ -8,28 +8,23 @@ the link suspect, so the next reset finds the simulator again on a fresh link (a
 works) and re-checks it before resetting. The node's mode is the one the env asks for, or, when
 it asks for none, the one found at the first connect (a restarted node must run it too). A node
 in realtime mode is stepped through its `action` topic and the ticks it publishes (realtime);
-reset is the Reset service in both modes.
-
-info["discrete_penalty"] is the env's own gripper_penalty, decided by the task's rule from the
-executed action and the gripper command before the step: the penalty is only reported, and
-LeRobot passes its own value to gym.make, so a graph started with another one still serves.
+reset is the Reset service in both modes. Every info value, discrete_penalty included, is the
+one the simulator computed: the env compares its kwargs with the node's parameters instead.
 """
 
 import time
 import warnings
 
+from franka_hil_common import names
+from franka_hil_common.messages import image_array, stamp_ns
+from franka_hil_common.observation import CAMERAS
 from franka_hil_gym_bridge.realtime import Ticks
 from franka_hil_gym_bridge.responses import reset_request, reset_result, step_result
 from franka_hil_gym_bridge.sim_config import mismatches, normalized, parameter_names
 from franka_hil_gym_bridge.sim_config import start_hint
 from franka_hil_gym_bridge.sim_link import POLL_S, SimLink, SimUnavailable
 from franka_hil_msgs.srv import Reset, Step
-from franka_hil_sim import pick_cube, robot
-from franka_hil_sim.ros_messages import image_array, stamp_ns
 
-TELEOP_TOPIC = 'intervention'
-# agent_pos: joint positions (7), joint velocities (7), gripper command x255, TCP xyz.
-GRIPPER_INDEX = 2 * len(pick_cube.HOME_QPOS)
 # How long to look for a teleop node after the simulator was found (only a warning depends on
 # it; 1 s once warned falsely on a loaded machine, with teleop_node running).
 TELEOP_DISCOVERY_S = 3.0
@@ -51,17 +46,15 @@ class RemoteSim:
         self.config = config
         self.mode = mode
         self.namespace = normalized(namespace)
-        self.where = f'{self.namespace}/sim'
+        self.where = f'{self.namespace}/{names.SIM_NODE}'
         self.timeout = timeout
         self.connect_timeout = connect_timeout
         self.cameras = cameras
         self.link = None
-        self.settings = None
+        self.connected = False
         self.ticks = None
         self._closed = False
         self._stamp_ns = None
-        self._gripper = 0.0
-        self._penalised = config.action_space == 'ee' and config.use_gripper
         self._connect(connect_timeout, alive)
         if teleop != 'none':
             self._look_for_teleop(teleop)
@@ -79,7 +72,7 @@ class RemoteSim:
                 link.close()
             link.wait_for_sim(timeout, alive)
             values = link.parameters(parameter_names(), timeout)
-            settings, problems = mismatches(self.config, values, self.mode)
+            mode, values, problems = mismatches(self.config, values, self.mode)
             if problems:
                 raise SimMismatch(
                     f'the simulator {self.where} does not run what this env asks for: '
@@ -87,24 +80,25 @@ class RemoteSim:
                     f'(`{start_hint(self.config, self.namespace, self.mode)}`), make the env '
                     f'with kwargs that match it, or make the env with launch=True')
             link.handshake(timeout)
-            realtime = settings.mode == 'realtime'
+            realtime = mode == 'realtime'
             images = realtime and self.config.image_obs
             if realtime:
                 link.open_ticks(timeout)
-            cameras = robot.CAMERAS if images else self.cameras
+            cameras = CAMERAS if images else self.cameras
             if cameras:
-                link.subscribe_cameras(cameras, settings.reliable_images, timeout)
+                link.subscribe_cameras(cameras, values['image_reliability'] == 'reliable',
+                                       timeout)
             if images:
                 link.frames(0, timeout)  # a first frame: from now on every tick's reaches us
         except BaseException:
             link.close()
             raise
-        self.mode = settings.mode
+        self.mode = mode
         self.ticks = Ticks(link, images) if realtime else None
-        self.settings = settings
+        self.connected = True
 
     def _look_for_teleop(self, teleop):
-        topic = f'{self.namespace}/{TELEOP_TOPIC}'
+        topic = f'{self.namespace}/{names.INTERVENTION}'
         deadline = time.monotonic() + TELEOP_DISCOVERY_S
         while not self.link.node.count_publishers(topic):
             if time.monotonic() >= deadline:
@@ -116,14 +110,13 @@ class RemoteSim:
 
     def reset(self, seed, options):
         """Reset the sim (finding it again first if the last call went unanswered)."""
-        if self.settings is None:
+        if not self.connected:
             self.link.close()
             self._connect(self.connect_timeout)
         request = reset_request(Reset.Request(), seed, options)
         response = self._call(self.link.reset, request)
         observation, info = reset_result(response, self.where)
         self._stamp_ns = stamp_ns(response.observation.header.stamp)
-        self._gripper = self._command(observation['agent_pos'])
         if self.ticks is not None:
             self.ticks.reset(self._stamp_ns, info['episode'])
         return observation, info
@@ -133,16 +126,9 @@ class RemoteSim:
         if self.ticks is None:
             response = self._call(self.link.step, Step.Request(action=action.tolist()))
         else:
-            response, before = self._call(self.ticks.step, action)
-            if before is not None:  # ticks this env did not see moved the gripper
-                self._gripper = self._command(before.agent_pos)
+            response = self._call(self.ticks.step, action)
         result = step_result(response, self.where)
         self._stamp_ns = stamp_ns(response.observation.header.stamp)
-        observation, info = result[0], result[4]
-        if self._penalised:
-            info['discrete_penalty'] = pick_cube.gripper_penalty(
-                float(info['teleop_action'][3]), self._gripper, self.config.gripper_penalty)
-        self._gripper = self._command(observation['agent_pos'])
         return result
 
     @property
@@ -150,16 +136,12 @@ class RemoteSim:
         """Sim time (ns) of the last observation returned."""
         return self._stamp_ns
 
-    @staticmethod
-    def _command(agent_pos):
-        return float(agent_pos[GRIPPER_INDEX]) / pick_cube.MAX_GRIPPER_COMMAND
-
     def _call(self, call, request):
         """Return call(request, timeout); a timeout makes the next reset connect afresh."""
         try:
             return call(request, self.timeout)
         except SimUnavailable:
-            self.settings = None
+            self.connected = False
             raise
 
     def frames(self):

@@ -3,15 +3,14 @@
 """
 Step / Reset service responses as Gymnasium's return values.
 
-Responses come from a sim node over DDS or, in the embedded backend with ROS publishing, from the
-same node's service callback in this process; both read them here, through the simulator's own
-message conversions (franka_hil_sim.ros_messages), so observations and info dicts are the ones
-the sim session produced.
+Responses come from a sim node over DDS (or, in realtime mode, are assembled from its ticks); they
+are read through the field layout the node writes them with (franka_hil_common.messages), so
+observations and info dicts are the ones the sim session produced.
 """
 
 import json
 
-from franka_hil_sim.ros_messages import info_from_step_info, observation_from_msg
+from franka_hil_common.messages import info_from_step_info, observation_from_msg
 
 
 class SimRefused(RuntimeError):

@@ -21,10 +21,11 @@ import os
 import threading
 import time
 
+from franka_hil_common import names
+from franka_hil_common.messages import stamp_ns as time_ns
 from franka_hil_gym_bridge.sim_config import normalized
 from franka_hil_msgs.msg import Observation, StepInfo
 from franka_hil_msgs.srv import Reset, Step
-from franka_hil_sim.ros_messages import stamp_ns as time_ns
 from rcl_interfaces.srv import GetParameters
 import rclpy
 from rclpy.impl.implementation_singleton import rclpy_implementation as _rclpy
@@ -45,7 +46,7 @@ POLL_S = 0.02
 # Realtime ticks kept until the env takes them (100 s of ticks at 10 Hz): a caller that pauses
 # longer loses the oldest, which the env notices (see realtime).
 TICK_DEPTH = 1000
-TICK_TYPES = {'observation': Observation, 'step_info': StepInfo}
+TICK_TYPES = {names.OBSERVATION: Observation, names.STEP_INFO: StepInfo}
 _NS_PER_S = 1_000_000_000
 _names = itertools.count()
 
@@ -63,7 +64,7 @@ class SimLink:
 
     def __init__(self, namespace):
         self.namespace = normalized(namespace)
-        self.where = f'{self.namespace}/sim'
+        self.where = f'{self.namespace}/{names.SIM_NODE}'
         self._lock = threading.Lock()
         self._closed = False
         self._cameras = {}
@@ -76,9 +77,10 @@ class SimLink:
             self.node = rclpy.create_node(
                 f'gym_env_{os.getpid()}_{next(_names)}', namespace=self.namespace or '/',
                 context=self.context, start_parameter_services=False, enable_rosout=False)
-            self._step = self.node.create_client(Step, 'step')
-            self._reset = self.node.create_client(Reset, 'reset')
-            self._parameters = self.node.create_client(GetParameters, 'sim/get_parameters')
+            self._step = self.node.create_client(Step, names.STEP)
+            self._reset = self.node.create_client(Reset, names.RESET)
+            self._parameters = self.node.create_client(
+                GetParameters, names.parameter_service(names.SIM_NODE))
             self._wake = self.node.create_guard_condition(lambda: None)
             self._wait_set = _rclpy.WaitSet(len(TICK_TYPES), 1, 0, 1, 0, 0,
                                             self.context.handle)
@@ -188,7 +190,7 @@ class SimLink:
         with self._lock:
             for camera in cameras:
                 subscription = self.node.create_subscription(
-                    Image, f'{camera}/image_raw', lambda msg: None, qos)
+                    Image, names.image_topic(camera), lambda msg: None, qos)
                 self._cameras[camera] = [subscription, None]
                 while not self.node.count_publishers(subscription.topic_name):
                     if time.monotonic() >= deadline:
@@ -244,7 +246,7 @@ class SimLink:
         with self._lock:
             self._check_open()
             self._action = self.node.create_publisher(
-                Float32MultiArray, 'action', QoSProfile(depth=1))
+                Float32MultiArray, names.ACTION, QoSProfile(depth=1))
             for topic, msg_type in TICK_TYPES.items():
                 self._ticks[topic] = [self.node.create_subscription(
                     msg_type, topic, lambda msg: None, qos), deque(maxlen=TICK_DEPTH)]
@@ -272,7 +274,7 @@ class SimLink:
 
     def take_tick(self, topic, wait_s=0.0):
         """
-        Return the oldest `topic` ('observation' or 'step_info') message not taken yet.
+        Return the oldest `topic` (names.OBSERVATION or names.STEP_INFO) message not taken yet.
 
         Waits up to `wait_s` for a message on either topic (or close()); None if none arrived.
         """

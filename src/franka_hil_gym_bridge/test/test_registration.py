@@ -28,7 +28,7 @@ def test_graph_backed_ids_in_both_namespaces(variant, kwargs):
 
 def test_direct_ids_stay_direct_and_gym_hil_ids_are_not_taken():
     for name in ('PandaPickCubeBase-v0', 'PandaPickCube-v0'):
-        assert gym.spec(f'franka_hil/{name}').entry_point.startswith('franka_hil_sim.envs:')
+        assert gym.spec(f'franka_hil/{name}').entry_point.startswith('franka_hil_sim.core.envs:')
     ours = {env_id for env_id in gym.registry if env_id.startswith('gym_hil/')}
     assert ours == {f'gym_hil/FrankaHilPickCube{v}-v0' for v in VARIANTS}
 

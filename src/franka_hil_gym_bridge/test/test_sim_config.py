@@ -3,7 +3,7 @@
 """Env kwargs <-> sim node parameters, read back through the sim node's own validation."""
 
 from franka_hil_gym_bridge import sim_config
-from franka_hil_sim.sim_parameters import settings_from
+from franka_hil_sim.node.parameters import settings_from
 import pytest
 
 KWARGS = {'image_obs': True, 'reward_type': 'dense', 'random_block_position': True, 'seed': 7,
@@ -16,17 +16,18 @@ def test_node_parameters_run_the_same_session():
     parameters = sim_config.node_parameters(config)
     assert settings_from(parameters).session == config  # the penalty included
     assert parameters['mode'] == 'lockstep'
-    assert sim_config.mismatches(config, parameters)[1] == []
+    assert sim_config.mismatches(config, parameters)[2] == []
 
 
 def test_every_difference_is_named():
     config = sim_config.session_config(**KWARGS)
     running = dict(sim_config.node_parameters(config), image_obs=False, gripper_penalty=-0.05,
                    control_rate=10.0, mode='realtime', seed=3)
-    _, problems = sim_config.mismatches(config, running, mode='lockstep')
+    _, _, problems = sim_config.mismatches(config, running, mode='lockstep')
     assert problems == ['mode=realtime (the env wants mode=lockstep)',
                         'image_obs=False (the env wants True)',
-                        'control_rate=10 (the env wants 20)']
+                        'control_rate=10 (the env wants 20)',
+                        'gripper_penalty=-0.05 (the env wants -0.02)']
 
 
 def test_either_mode_unless_the_env_names_one():
@@ -34,9 +35,9 @@ def test_either_mode_unless_the_env_names_one():
     for mode in ('lockstep', 'realtime'):
         running = sim_config.node_parameters(config, mode)
         assert running['mode'] == mode
-        settings, problems = sim_config.mismatches(config, running)
-        assert settings.mode == mode and problems == []
-        assert sim_config.mismatches(config, running, mode)[1] == []
+        found, _, problems = sim_config.mismatches(config, running)
+        assert found == mode and problems == []
+        assert sim_config.mismatches(config, running, mode)[2] == []
     assert sim_config.node_parameters(config)['mode'] == sim_config.DEFAULT_MODE == 'lockstep'
     hint = sim_config.start_hint(sim_config.session_config(), '', 'realtime')
     assert hint == 'sim_node --ros-args -p mode:=realtime'
@@ -49,20 +50,21 @@ def test_realtime_image_observations_need_both_cameras_reliably_at_the_observati
     config = sim_config.session_config(**KWARGS)  # image_obs=True
     running = dict(sim_config.node_parameters(config, 'realtime'), cameras=['front'],
                    image_width=64, image_reliability='best_effort')
-    _, problems = sim_config.mismatches(config, running)
+    _, _, problems = sim_config.mismatches(config, running)
     assert problems == ["cameras=['front'] (realtime image_obs needs ['front', 'wrist'])",
                         'image_width x image_height=64x128 (realtime image_obs needs 128x128)',
                         'image_reliability=best_effort (realtime image_obs needs reliable)']
     # A state env does not need them, nor does a lockstep one (its Step response has images).
     state = sim_config.session_config(**dict(KWARGS, image_obs=False))
-    assert sim_config.mismatches(state, dict(running, image_obs=False))[1] == []
-    assert sim_config.mismatches(config, dict(running, mode='lockstep'))[1] == []
+    assert sim_config.mismatches(state, dict(running, image_obs=False))[2] == []
+    assert sim_config.mismatches(config, dict(running, mode='lockstep'))[2] == []
 
 
-def test_invalid_node_parameters_are_one_problem():
+def test_a_node_without_a_known_mode_is_one_problem():
     config = sim_config.session_config(**KWARGS)
-    settings, problems = sim_config.mismatches(config, {'reward_type': 'shaped'})
-    assert settings is None and len(problems) == 1 and 'reward_type' in problems[0]
+    mode, _, problems = sim_config.mismatches(config, {'reward_type': 'shaped'})
+    assert mode is None and problems == ['its mode parameter is None, not one of '
+                                         "['lockstep', 'realtime']"]
 
 
 def test_start_hint_sets_only_what_differs_from_the_node_defaults():
@@ -70,7 +72,7 @@ def test_start_hint_sets_only_what_differs_from_the_node_defaults():
     hint = sim_config.start_hint(config, '/robot1')
     assert hint == ('sim_node --ros-args -r __ns:=/robot1 -p image_obs:=true '
                     '-p reward_type:=dense -p random_block_position:=true '
-                    '-p max_episode_steps:=50 -p control_rate:=20')
+                    '-p gripper_penalty:=-0.02 -p max_episode_steps:=50 -p control_rate:=20')
     assert sim_config.start_hint(sim_config.session_config(), '') == 'sim_node --ros-args'
 
 

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """Success and intervention rates count whole episodes only."""
 
-from franka_hil_sim.episode_stats import EpisodeStats
+from franka_hil_sim.bringup.episode_stats import EpisodeStats
 import pytest
 
 

@@ -4,7 +4,7 @@
 
 from pathlib import Path
 
-from franka_hil_sim.graph import load_description, resolve_nodes
+from franka_hil_sim.bringup.graph import load_description, resolve_nodes
 import pytest
 
 CONFIG = Path(__file__).resolve().parents[3] / 'config'

@@ -7,7 +7,7 @@ import threading
 import time
 
 from franka_hil_msgs.srv import Reset
-from franka_hil_sim.service_thread import ServiceThread
+from franka_hil_sim.node.service_thread import ServiceThread
 import rclpy
 from rclpy.qos import QoSProfile
 from rclpy.signals import SignalHandlerOptions
@@ -70,7 +70,7 @@ def _answered(node, client):
 
 
 def test_close_does_not_hang_on_a_hanging_handler(ros_node, spin, monkeypatch):
-    from franka_hil_sim import service_thread
+    from franka_hil_sim.node import service_thread
 
     monkeypatch.setattr(service_thread, 'STOP_TIMEOUT_S', 0.5)
     context = rclpy.Context()

@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 """Operational-space control: the law itself, tracking, tool orientation, null space, limits."""
 
-from franka_hil_sim import opspace, robot
-from franka_hil_sim.opspace import OpSpaceController
-from franka_hil_sim.pick_cube import HOME_QPOS
+from franka_hil_sim.core import opspace, robot
+from franka_hil_sim.core.opspace import OpSpaceController
+from franka_hil_sim.core.pick_cube import HOME_QPOS
 import mujoco
 import numpy as np
 import pytest

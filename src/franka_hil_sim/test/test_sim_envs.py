@@ -5,7 +5,7 @@
 import warnings
 
 import franka_hil_sim  # noqa: F401  (registers the ids)
-from franka_hil_sim import pick_cube
+from franka_hil_sim.core import pick_cube
 import gymnasium as gym
 from gymnasium import spaces
 from gymnasium.utils.env_checker import check_env

@@ -4,9 +4,10 @@
 
 import xml.etree.ElementTree as ET
 
-from franka_hil_sim import robot
-from franka_hil_sim.pick_cube import HOME_QPOS
-from franka_hil_sim.urdf import robot_description
+from franka_hil_common.observation import CAMERAS
+from franka_hil_sim.core import robot
+from franka_hil_sim.core.pick_cube import HOME_QPOS
+from franka_hil_sim.core.urdf import robot_description
 import mujoco
 import numpy as np
 import pytest
@@ -103,7 +104,7 @@ def test_urdf_geometry_is_primitives_with_collisions(urdf):
 
 def test_scene_has_the_task_objects():
     model = robot.load_scene()
-    for camera in robot.CAMERAS:
+    for camera in CAMERAS:
         assert model.camera(camera).id >= 0
     assert model.camera('front').fovy[0] == pytest.approx(45.0)
     np.testing.assert_allclose(model.cam_pos[model.camera('front').id], (1.3, 0.0, 0.7))

@@ -18,12 +18,13 @@ import subprocess
 import time
 
 from ament_index_python.packages import get_package_prefix
+from franka_hil_common import actions
+from franka_hil_common.messages import info_from_step_info, observation_from_msg, stamp_ns
 from franka_hil_msgs.msg import EpisodeEvent, Intervention, Observation, StepInfo
 from franka_hil_msgs.srv import Reset, Step
 import franka_hil_sim  # noqa: F401  (registers the ids)
-from franka_hil_sim import ee_action, robot
-from franka_hil_sim.ros_messages import info_from_step_info, observation_from_msg, stamp_ns
-from franka_hil_sim.urdf import robot_description
+from franka_hil_sim.core import robot
+from franka_hil_sim.core.urdf import robot_description
 from geometry_msgs.msg import Twist, Vector3
 import gymnasium as gym
 import numpy as np
@@ -403,7 +404,7 @@ def test_human_override_arbitration(start_process, ros_node, spin):
     env = gym.make('franka_hil/PandaPickCube-v0')
     sim.reset(seed=2)
     env.reset(seed=2)
-    policy = np.array([-0.3, 0.3, 0.0, ee_action.GRIPPER_STAY], np.float32)
+    policy = np.array([-0.3, 0.3, 0.0, actions.GRIPPER_STAY], np.float32)
     assert list(sim.step(policy).info.action) == pytest.approx(policy)
     env.step(policy)
 
@@ -411,8 +412,8 @@ def test_human_override_arbitration(start_process, ros_node, spin):
     linear = (0.05, -0.1, 0.2)
     human.publish(intervention(True, linear, Intervention.GRIPPER_CLOSE))
     answer = step_until(sim, env, policy, lambda a: a.info.is_intervention, 'the override')
-    np.testing.assert_allclose(answer.info.action, ee_action.twist_to_action(
-        linear, ee_action.GRIPPER_CLOSE), rtol=1e-6)
+    np.testing.assert_allclose(answer.info.action, actions.twist_to_action(
+        linear, actions.GRIPPER_CLOSE), rtol=1e-6)
     np.testing.assert_allclose(answer.info.action, (0.2, -0.4, 0.8, 2.0), rtol=1e-6)
     assert list(answer.info.policy_action) == pytest.approx(policy)
     seen = time.monotonic()
@@ -527,7 +528,7 @@ def test_concurrent_steps_and_inputs_do_not_deadlock(start_process, ros_node, sp
 def test_physics_blow_up_ends_the_episode_and_reset_recovers(ros_node, spin):
     # The node runs in this process, so that the test can break its physics; its services are
     # called over DDS as any client calls them.
-    from franka_hil_sim.sim_node import SimNode
+    from franka_hil_sim.node.sim_node import SimNode
     from rclpy.signals import SignalHandlerOptions
 
     ns = new_namespace()

@@ -7,11 +7,13 @@ Observations and info dicts must survive message round trips unchanged (the gym 
 it), and every bad parameter value must be named in the start-up error.
 """
 
+from franka_hil_common import actions, events, messages as fields
+from franka_hil_common.observation import IMAGE_SIZE
+from franka_hil_common.task import SessionConfig
 from franka_hil_msgs.msg import EpisodeEvent, Intervention, Observation, StepInfo
-from franka_hil_sim import ee_action, hil_session, pick_cube
-from franka_hil_sim import ros_messages as rm
-from franka_hil_sim.hil_session import HilSession, SessionConfig
-from franka_hil_sim.sim_parameters import PARAMETERS, settings_from
+from franka_hil_sim.core.session import HilSession
+from franka_hil_sim.node import messages as rm, telemetry
+from franka_hil_sim.node.parameters import PARAMETERS, settings_from
 from geometry_msgs.msg import Twist, Vector3
 import numpy as np
 import pytest
@@ -31,8 +33,8 @@ def outcomes():
     for image_obs in (False, True):
         session = HilSession(SessionConfig(image_obs=image_obs))
         observation, _ = session.reset(seed=1)
-        session.set_intervention(True, (0.1, 0.0, -0.05), ee_action.GRIPPER_CLOSE)
-        session.queue_event(hil_session.SUCCESS)
+        session.set_intervention(True, (0.1, 0.0, -0.05), actions.GRIPPER_CLOSE)
+        session.queue_event(events.SUCCESS)
         result[image_obs] = (observation, session.step(session.hold_action()))
         session.close()
     return result
@@ -42,8 +44,8 @@ def outcomes():
 def test_observation_round_trip(outcomes, image_obs):
     for observation in (outcomes[image_obs][0], outcomes[image_obs][1].observation):
         msg = through_wire(rm.observation_msg(observation, 1_234_500_000_001, 'sim1/'))
-        assert rm.stamp_ns(msg.header.stamp) == 1_234_500_000_001
-        back = rm.observation_from_msg(msg)
+        assert fields.stamp_ns(msg.header.stamp) == 1_234_500_000_001
+        back = fields.observation_from_msg(msg)
         assert back.keys() == observation.keys()
         np.testing.assert_array_equal(back['agent_pos'], observation['agent_pos'])
         assert back['agent_pos'].dtype == np.float32
@@ -63,12 +65,10 @@ def test_observation_round_trip(outcomes, image_obs):
 @pytest.mark.parametrize('image_obs', [False, True])
 def test_info_round_trip(outcomes, image_obs):
     outcome = outcomes[image_obs][1]
-    msg = through_wire(rm.step_info_msg(outcome.info, outcome.reward, outcome.terminated,
-                                        outcome.truncated, outcome.episode, outcome.step,
-                                        outcome.stamp_ns))
+    msg = through_wire(rm.step_info_msg(outcome))
     assert (msg.episode, msg.step, msg.reward, msg.terminated) == (1, 1, 1.0, True)
     assert msg.human_event == EpisodeEvent.SUCCESS and msg.is_intervention
-    back = rm.info_from_step_info(msg)
+    back = fields.info_from_step_info(msg)
     assert back.keys() == outcome.info.keys()
     for key, value in outcome.info.items():
         if isinstance(value, np.ndarray):
@@ -76,26 +76,26 @@ def test_info_round_trip(outcomes, image_obs):
             assert back[key].dtype == np.float32
         else:
             assert back[key] == pytest.approx(value) and type(back[key]) is type(value), key
-    running = rm.info_from_step_info(StepInfo(action=[0.0] * 4, policy_action=[0.0] * 4))
+    running = fields.info_from_step_info(StepInfo(action=[0.0] * 4, policy_action=[0.0] * 4))
     assert 'next.success' not in running
 
 
 def test_malformed_messages_are_clear_errors():
     with pytest.raises(ValueError, match='agent_pos must have 18'):
-        rm.observation_from_msg(Observation(agent_pos=[0.0] * 3))
+        fields.observation_from_msg(Observation(agent_pos=[0.0] * 3))
     with pytest.raises(ValueError, match='environment_state must have 3'):
-        rm.observation_from_msg(Observation(agent_pos=[0.0] * 18))
+        fields.observation_from_msg(Observation(agent_pos=[0.0] * 18))
     with pytest.raises(ValueError, match='encoding must be rgb8'):
-        rm.image_array(Image(height=1, width=1, encoding='bgr8', step=3, data=b'abc'))
+        fields.image_array(Image(height=1, width=1, encoding='bgr8', step=3, data=b'abc'))
     with pytest.raises(ValueError, match='needs step 6'):
-        rm.image_array(Image(height=1, width=2, encoding='rgb8', step=6, data=b'abc'))
+        fields.image_array(Image(height=1, width=2, encoding='rgb8', step=6, data=b'abc'))
     with pytest.raises(ValueError, match='HxWx3'):
         rm.image_msg(np.zeros((4, 4), np.uint8), 0, 'x')
 
 
 def test_camera_info_is_a_pinhole_of_the_image():
     session = HilSession()
-    intrinsics = session.camera_intrinsics('front', (160, 120))
+    intrinsics = telemetry.camera_intrinsics(session.sim, 'front', (160, 120))
     info = rm.camera_info_msg(intrinsics, 5, 'front_optical_frame')
     fx, cx, cy = intrinsics['fx'], 79.5, 59.5
     assert (info.width, info.height, info.distortion_model) == (160, 120, 'plumb_bob')
@@ -112,14 +112,14 @@ def test_tf_and_stamps():
     assert (t.header.frame_id, t.child_frame_id) == ('a/world', 'a/block')
     assert (t.header.stamp.sec, t.header.stamp.nanosec) == (2, 500_000_000)
     assert (t.transform.rotation.w, t.transform.translation.z) == (0.5, 3.0)
-    assert rm.stamp_ns(rm.clock_msg(7).clock) == 7
+    assert fields.stamp_ns(rm.clock_msg(7).clock) == 7
 
 
-def test_intervention_constants_and_command_match_the_sim():
+def test_message_constants_match_the_shared_vocabulary():
     assert (Intervention.GRIPPER_OPEN, Intervention.GRIPPER_STAY, Intervention.GRIPPER_CLOSE) \
-        == (ee_action.GRIPPER_OPEN, ee_action.GRIPPER_STAY, ee_action.GRIPPER_CLOSE)
+        == (actions.GRIPPER_OPEN, actions.GRIPPER_STAY, actions.GRIPPER_CLOSE)
     assert (EpisodeEvent.SUCCESS, EpisodeEvent.FAILURE, EpisodeEvent.RERECORD) == (
-        hil_session.SUCCESS, hil_session.FAILURE, hil_session.RERECORD)
+        events.SUCCESS, events.FAILURE, events.RERECORD)
     msg = Intervention(active=True, twist=Twist(linear=Vector3(x=0.1, y=0.2, z=0.3)),
                        gripper=Intervention.GRIPPER_OPEN)
     assert rm.intervention_command(msg) == (True, (0.1, 0.2, 0.3), 0)
@@ -129,7 +129,7 @@ def test_default_parameters_are_the_contract():
     settings = settings_from({})
     assert settings.session == SessionConfig()
     assert settings.mode == 'lockstep' and settings.cameras == ('front', 'wrist')
-    assert settings.image_size == (pick_cube.IMAGE_SIZE,) * 2 and settings.reliable_images
+    assert settings.image_size == (IMAGE_SIZE,) * 2 and settings.reliable_images
     assert settings.publish_clock and settings.frame_prefix == ''
     assert all(description for _, description in PARAMETERS.values())
     fast = settings_from({'control_rate': 20, 'mode': 'realtime', 'cameras': []})

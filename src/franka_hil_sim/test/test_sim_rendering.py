@@ -7,8 +7,8 @@ import subprocess
 import sys
 
 import franka_hil_sim  # noqa: F401  (chooses the GL backend)
-from franka_hil_sim.gl_backend import select_gl_backend
-from franka_hil_sim.pick_cube import PickCubeSim
+from franka_hil_sim.core.gl_backend import select_gl_backend
+from franka_hil_sim.core.pick_cube import PickCubeSim
 import gymnasium as gym
 import numpy as np
 import pytest
@@ -91,7 +91,7 @@ def test_backend_choice(monkeypatch):
 def test_headless_process_picks_egl_by_itself():
     env = {k: v for k, v in os.environ.items()
            if k not in ('MUJOCO_GL', 'PYOPENGL_PLATFORM', 'DISPLAY', 'WAYLAND_DISPLAY')}
-    code = ('import os, franka_hil_sim.pick_cube as p; s = p.PickCubeSim(); '
+    code = ('import os, franka_hil_sim.core.pick_cube as p; s = p.PickCubeSim(); '
             'im = s.render("front"); print(os.environ["MUJOCO_GL"], int(im.std() > 10))')
     out = subprocess.run([sys.executable, '-c', code], env=env, capture_output=True, text=True,
                          timeout=60)

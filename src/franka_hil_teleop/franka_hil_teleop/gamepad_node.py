@@ -14,9 +14,10 @@ import os
 import threading
 import time
 
-from franka_hil_sim.node_main import run_node
+from franka_hil_common import names
+from franka_hil_ros_common.node_main import run_node
+from franka_hil_ros_common.parameters import declare, positive, reject_unknown_parameters
 from franka_hil_teleop import sdl_joy
-from franka_hil_teleop.ros_io import declare, positive, reject_unknown_parameters
 from rclpy.node import Node
 from sensor_msgs.msg import Joy
 
@@ -50,7 +51,7 @@ class GamepadNode(Node):
         self.frame_id = declare(self, 'frame_id', 'joy', 'frame_id of the Joy messages')
         reject_unknown_parameters(self)
         self.stream = sdl_joy.JoyStream(deadzone, rate, coalesce / 1000.0)
-        self.pub = self.create_publisher(Joy, 'joy', 10)
+        self.pub = self.create_publisher(Joy, names.JOY, 10)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name='sdl', daemon=True)
         self._thread.start()

@@ -9,7 +9,7 @@ KeyboardMapper turns that set into the same InputState a gamepad produces (Space
 override instead of a held deadman). The terminal byte parser lives here too. It imports no ROS.
 """
 
-from franka_hil_sim.ee_action import GRIPPER_CLOSE, GRIPPER_OPEN, GRIPPER_STAY
+from franka_hil_common.actions import GRIPPER_CLOSE, GRIPPER_OPEN, GRIPPER_STAY
 from franka_hil_teleop.pad_map import read_yaml
 from franka_hil_teleop.teleop_core import InputState
 

@@ -12,11 +12,11 @@ import os
 import threading
 import time
 
-from franka_hil_sim import ee_action
-from franka_hil_sim.node_main import run_node
+from franka_hil_common import actions, names
+from franka_hil_ros_common.node_main import run_node
+from franka_hil_ros_common.parameters import declare, positive, reject_unknown_parameters
 from franka_hil_teleop import keyboard
-from franka_hil_teleop.ros_io import (config_file, declare, positive,
-                                      reject_unknown_parameters, TeleopPublisher)
+from franka_hil_teleop.ros_io import config_file, TeleopPublisher
 from franka_hil_teleop.teleop_core import TeleopCore
 from rclpy.node import Node
 
@@ -44,9 +44,9 @@ class KeyboardNode(Node):
                               'terminal: seconds a press of Space / an event key counts as held '
                               '(longer than the key-repeat delay: holding it is one press)',
                               positive)
-        speed = declare(self, 'linear_speed', ee_action.full_scale_speed(),
+        speed = declare(self, 'linear_speed', actions.full_scale_speed(),
                         'TCP speed in m/s while a motion key is held', positive)
-        frame_id = declare(self, 'frame_id', 'panda_link0', 'frame of the commanded twist')
+        frame_id = declare(self, 'frame_id', names.BASE_FRAME, 'frame of the commanded twist')
         source = declare(self, 'source', 'keyboard', 'device name put in every message')
         reject_unknown_parameters(self)
         if backend == 'auto':

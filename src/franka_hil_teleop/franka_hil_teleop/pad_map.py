@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import math
 from pathlib import Path
 
-from franka_hil_sim.ee_action import GRIPPER_CLOSE, GRIPPER_OPEN, GRIPPER_STAY
+from franka_hil_common.actions import GRIPPER_CLOSE, GRIPPER_OPEN, GRIPPER_STAY
 from franka_hil_teleop.teleop_core import InputState
 import yaml
 

@@ -12,17 +12,12 @@ demo driver. It imports no ROS.
 import importlib
 import math
 
-from franka_hil_sim import ee_action
+from franka_hil_common import actions, observation
 from franka_hil_teleop.teleop_core import InputState
 import numpy as np
 
-# agent_pos layout of the contract: gripper command (0..255) at 14, TCP xyz at 15:18.
-GRIPPER_INDEX = 14
-TCP_SLICE = slice(15, 18)
-AGENT_POS_SIZE = 18
-GRIPPER_SCALE = 255.0
 # The TCP target moves at most one action step per control step; a larger jump is a reset.
-TCP_RESET_JUMP_M = 2 * ee_action.EE_STEP
+TCP_RESET_JUMP_M = 2 * actions.EE_STEP
 
 
 def load_expert(spec):
@@ -43,12 +38,12 @@ def input_from_action(action, linear_speed=None):
     """
     Return the InputState (deadman held) whose teleop command is the EE action `action`.
 
-    The inverse of TeleopCore + ee_action.twist_to_action for a teleop running with
+    The inverse of TeleopCore + actions.twist_to_action for a teleop running with
     `linear_speed` m/s at full stick (default: the contract's full-scale speed, where stick
     deflection equals the action). Raises ValueError on a wrong shape or non-finite action.
     """
-    linear, gripper = ee_action.action_to_twist(action)
-    speed = linear_speed or ee_action.full_scale_speed()
+    linear, gripper = actions.action_to_twist(action)
+    speed = linear_speed or actions.full_scale_speed()
     stick = tuple(float(min(1.0, max(-1.0, v / speed))) for v in linear)
     return InputState(enable=True, linear=stick, gripper=gripper)
 
@@ -94,10 +89,10 @@ class SyntheticHuman:
         """Return the Joy (axes, buttons) to publish for one state observation."""
         agent_pos = np.asarray(agent_pos, dtype=np.float64)
         cube = np.asarray(cube, dtype=np.float64)
-        if agent_pos.shape != (AGENT_POS_SIZE,) or cube.shape != (3,):
-            raise ValueError(f'need agent_pos of {AGENT_POS_SIZE} values and a cube xyz '
-                             f'(state observations), got {agent_pos.shape} and {cube.shape}')
-        tcp = agent_pos[TCP_SLICE]
+        if agent_pos.shape != (observation.AGENT_POS_SIZE,) or cube.shape != (3,):
+            raise ValueError(f'need agent_pos of {observation.AGENT_POS_SIZE} values and a cube '
+                             f'xyz (state observations), got {agent_pos.shape} and {cube.shape}')
+        tcp = observation.tcp_position(agent_pos)
         if self._last_tcp is not None and np.linalg.norm(tcp - self._last_tcp) > TCP_RESET_JUMP_M:
             self._reset_after_ns = -1
         self._last_tcp = tcp
@@ -108,7 +103,7 @@ class SyntheticHuman:
             self._cube_start_z = cube[2]
             self._success_pressed = False
         action = self.expert.act(tcp.astype(np.float32), cube.astype(np.float32),
-                                 float(agent_pos[GRIPPER_INDEX]) / GRIPPER_SCALE)
+                                 observation.gripper_command(agent_pos))
         state = input_from_action(action, self.linear_speed)
         if not self._success_pressed and cube[2] - self._cube_start_z >= self.success_lift:
             self._success_pressed = True

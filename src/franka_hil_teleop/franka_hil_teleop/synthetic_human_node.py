@@ -9,13 +9,13 @@ integration tests exercise the real override chain. New episodes are seen from `
 jumping home on reset.
 """
 
+from franka_hil_common import actions, names
+from franka_hil_common.messages import stamp_ns
 from franka_hil_msgs.msg import Observation, StepInfo
-from franka_hil_sim import ee_action
-from franka_hil_sim.node_main import run_node
-from franka_hil_sim.ros_messages import stamp_ns
+from franka_hil_ros_common.node_main import run_node
+from franka_hil_ros_common.parameters import declare, positive, reject_unknown_parameters
 from franka_hil_teleop import pad_map
-from franka_hil_teleop.ros_io import (COMMAND_QOS, config_file, declare, positive,
-                                      reject_unknown_parameters)
+from franka_hil_teleop.ros_io import COMMAND_QOS, config_file
 from franka_hil_teleop.synthetic_human import load_expert, SyntheticHuman
 from franka_hil_teleop.teleop_core import InputState
 from franka_hil_teleop.teleop_node import PAD_FAMILIES
@@ -35,13 +35,13 @@ class SyntheticHumanNode(Node):
                       lambda v: None if v in PAD_FAMILIES else f'must be one of {PAD_FAMILIES}')
         pad_file = declare(self, 'pad_map_file', '',
                            'path of a pad map YAML file; overrides `pad` when not empty')
-        expert = declare(self, 'expert', 'franka_hil_sim.expert:PickCubeExpert',
+        expert = declare(self, 'expert', 'franka_hil_teleop.expert:PickCubeExpert',
                          "expert policy as 'package.module:Class' with reset() and "
                          'act(tcp_xyz, cube_xyz, gripper_0_1) -> 4-D EE action')
         lift = declare(self, 'success_lift', 0.05,
                        'press the success button once the cube is this many metres above its '
                        'start height', positive)
-        speed = declare(self, 'linear_speed', ee_action.full_scale_speed(),
+        speed = declare(self, 'linear_speed', actions.full_scale_speed(),
                         "teleop_node's linear_speed (m/s at full stick), to deflect the sticks "
                         "so that the executed action equals the expert's", positive)
         self.frame_id = declare(self, 'frame_id', 'joy', 'frame_id of the Joy messages')
@@ -49,9 +49,9 @@ class SyntheticHumanNode(Node):
         self.pad = pad_map.load_pad_map(pad_file or config_file(f'teleop_pad_{pad}.yaml'))
         self.human = SyntheticHuman(self.pad, load_expert(expert), lift, speed)
         self._bad_obs_logged = False
-        self.pub = self.create_publisher(Joy, 'joy', COMMAND_QOS)
-        self.create_subscription(StepInfo, 'step_info', self._on_step_info, COMMAND_QOS)
-        self.create_subscription(Observation, 'observation', self._on_observation, COMMAND_QOS)
+        self.pub = self.create_publisher(Joy, names.JOY, COMMAND_QOS)
+        self.create_subscription(StepInfo, names.STEP_INFO, self._on_step_info, COMMAND_QOS)
+        self.create_subscription(Observation, names.OBSERVATION, self._on_observation, COMMAND_QOS)
         self.get_logger().info(f'playing {expert} on {self.pub.topic_name} as '
                                f'{pad_map.describe(self.pad)}')
 

@@ -12,13 +12,8 @@ episode event per press, however short the press. It imports no ROS.
 from dataclasses import dataclass
 import math
 
-from franka_hil_sim.ee_action import GRIPPER_COMMANDS, GRIPPER_STAY
-
-# Episode event names, in the order of franka_hil_msgs/EpisodeEvent's constants.
-SUCCESS = 'success'
-FAILURE = 'failure'
-RERECORD = 'rerecord'
-EVENTS = (SUCCESS, FAILURE, RERECORD)
+from franka_hil_common import events
+from franka_hil_common.actions import GRIPPER_COMMANDS, GRIPPER_STAY
 
 ZERO = (0.0, 0.0, 0.0)
 
@@ -64,7 +59,7 @@ RELEASE = Command(active=False, linear=ZERO, gripper=GRIPPER_STAY)
 
 @dataclass(frozen=True)
 class Output:
-    """What to publish after one input: a command (None: nothing) and the new episode events."""
+    """What to publish after one input: a command (None: nothing) and new episode event codes."""
 
     command: Command = None
     events: tuple = ()
@@ -95,18 +90,18 @@ class TeleopCore:
         self.linear_speed = float(linear_speed)
         self.timeout = timeout
         self.active = False
-        self._levels = dict.fromkeys(EVENTS, False)
+        self._levels = dict.fromkeys(events.NAMES, False)
         self._last_input = None
 
     def update(self, state, now):
         """Take one input read at monotonic time `now` (s); return what to publish."""
         self._last_input = now
-        events = []
-        for name in EVENTS:
+        new_events = []
+        for code, name in events.NAMES.items():
             level = getattr(state, name)
-            if level and not self._levels[name]:
-                events.append(name)
-            self._levels[name] = level
+            if level and not self._levels[code]:
+                new_events.append(code)
+            self._levels[code] = level
         command = None
         if state.enable:
             self.active = True
@@ -115,7 +110,7 @@ class TeleopCore:
         elif self.active:
             self.active = False
             command = RELEASE
-        return Output(command, tuple(events))
+        return Output(command, tuple(new_events))
 
     def check_timeout(self, now):
         """Release the override once if no input came for longer than the timeout."""

@@ -10,11 +10,11 @@ releases the override when the Joy stream stops.
 
 import time
 
-from franka_hil_sim import ee_action
-from franka_hil_sim.node_main import run_node
+from franka_hil_common import actions, names
+from franka_hil_ros_common.node_main import run_node
+from franka_hil_ros_common.parameters import declare, positive, reject_unknown_parameters
 from franka_hil_teleop import pad_map
-from franka_hil_teleop.ros_io import (COMMAND_QOS, config_file, declare, positive,
-                                      reject_unknown_parameters, TeleopPublisher)
+from franka_hil_teleop.ros_io import COMMAND_QOS, config_file, TeleopPublisher
 from franka_hil_teleop.teleop_core import TeleopCore
 from rclpy.node import Node
 from sensor_msgs.msg import Joy
@@ -34,13 +34,13 @@ class TeleopNode(Node):
                       lambda v: None if v in PAD_FAMILIES else f'must be one of {PAD_FAMILIES}')
         pad_file = declare(self, 'pad_map_file', '',
                            'path of a pad map YAML file; overrides `pad` when not empty')
-        speed = declare(self, 'linear_speed', ee_action.full_scale_speed(),
+        speed = declare(self, 'linear_speed', actions.full_scale_speed(),
                         'TCP speed in m/s at full stick deflection (default: action 1 of the '
                         'contract, 0.025 m per 0.1 s step)', positive)
         timeout = declare(self, 'joy_timeout', 0.5,
                           'seconds without a Joy message after which the override is released',
                           positive)
-        frame_id = declare(self, 'frame_id', 'panda_link0', 'frame of the commanded twist')
+        frame_id = declare(self, 'frame_id', names.BASE_FRAME, 'frame of the commanded twist')
         source = declare(self, 'source', 'gamepad', 'device name put in every message')
         reject_unknown_parameters(self)
         self.pad = pad_map.load_pad_map(pad_file or config_file(f'teleop_pad_{pad}.yaml'))
@@ -48,7 +48,7 @@ class TeleopNode(Node):
         self.out = TeleopPublisher(self, source, frame_id)
         self._last_shape = (self.pad.joy_axes, self.pad.joy_buttons)
         self._bad_value_logged = False
-        self.create_subscription(Joy, 'joy', self._on_joy, COMMAND_QOS)
+        self.create_subscription(Joy, names.JOY, self._on_joy, COMMAND_QOS)
         self.create_timer(min(0.05, timeout / 5.0), self._check_timeout)
         self.get_logger().info(f'{pad_map.describe(self.pad)} ({self.pad.source}); '
                                f'full stick = {speed:g} m/s; Joy timeout {timeout:g} s')

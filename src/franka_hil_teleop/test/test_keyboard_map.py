@@ -4,7 +4,7 @@
 
 from pathlib import Path
 
-from franka_hil_sim.ee_action import GRIPPER_CLOSE, GRIPPER_OPEN, GRIPPER_STAY
+from franka_hil_common.actions import GRIPPER_CLOSE, GRIPPER_OPEN, GRIPPER_STAY
 from franka_hil_teleop.keyboard import (ACTIONS, flush_escape, KeyboardMapper, KeyMapError,
                                         load_key_map, parse_key_map, parse_terminal_keys,
                                         PulseKeys)

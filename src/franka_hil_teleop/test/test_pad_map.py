@@ -4,7 +4,7 @@
 
 from pathlib import Path
 
-from franka_hil_sim.ee_action import GRIPPER_CLOSE, GRIPPER_OPEN, GRIPPER_STAY
+from franka_hil_common.actions import GRIPPER_CLOSE, GRIPPER_OPEN, GRIPPER_STAY
 from franka_hil_teleop.pad_map import describe, load_pad_map, PadMapError, parse_pad_map
 from franka_hil_teleop.teleop_core import InputState
 import numpy as np

@@ -5,7 +5,7 @@
 import itertools
 from pathlib import Path
 
-from franka_hil_sim.ee_action import full_scale_speed, twist_to_action
+from franka_hil_common.actions import full_scale_speed, twist_to_action
 from franka_hil_teleop.pad_map import load_pad_map
 from franka_hil_teleop.synthetic_human import input_from_action, load_expert, SyntheticHuman
 from franka_hil_teleop.teleop_core import TeleopCore

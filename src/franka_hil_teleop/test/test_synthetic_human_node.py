@@ -7,8 +7,8 @@ from pathlib import Path
 import signal
 
 from builtin_interfaces.msg import Time
+from franka_hil_common.actions import twist_to_action
 from franka_hil_msgs.msg import EpisodeEvent, Intervention, Observation, StepInfo
-from franka_hil_sim.ee_action import twist_to_action
 import numpy as np
 
 

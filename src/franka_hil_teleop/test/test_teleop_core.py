@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 """Deadman, input timeout, scale and edge-triggered events of the device-neutral core."""
 
-from franka_hil_sim.ee_action import GRIPPER_CLOSE, GRIPPER_OPEN, GRIPPER_STAY
-from franka_hil_teleop.teleop_core import (FAILURE, InputState, RELEASE, RERECORD, SUCCESS,
-                                           TeleopCore)
+from franka_hil_common.actions import GRIPPER_CLOSE, GRIPPER_OPEN, GRIPPER_STAY
+from franka_hil_common.events import FAILURE, RERECORD, SUCCESS
+from franka_hil_teleop.teleop_core import InputState, RELEASE, TeleopCore
 import pytest
 
 

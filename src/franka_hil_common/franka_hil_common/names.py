@@ -1,0 +1,56 @@
+# Copyright 2026 franka-hil developers
+# SPDX-License-Identifier: Apache-2.0
+"""
+Names on the graph: nodes, topics, services and frames, and the graph's teleop choices.
+
+Topic and service names are relative (a namespace moves them) except /clock, /tf and /tf_static.
+"""
+
+SIM_NODE = 'sim'
+
+# Simulator out.
+JOINT_STATES = 'joint_states'
+OBSERVATION = 'observation'
+STEP_INFO = 'step_info'
+MARKERS = 'markers'
+ROBOT_DESCRIPTION = 'robot_description'
+REAL_TIME_FACTOR = 'real_time_factor'
+CLOCK = '/clock'
+TF = '/tf'
+TF_STATIC = '/tf_static'
+# Simulator in.
+ACTION = 'action'
+INTERVENTION = 'intervention'
+EPISODE_EVENT = 'episode_event'
+# Teleop.
+JOY = 'joy'
+CMD_VEL = 'cmd_vel'
+# Simulator services.
+STEP = 'step'
+RESET = 'reset'
+
+WORLD_FRAME = 'world'
+BASE_FRAME = 'panda_link0'
+
+# Who may override the policy in a graph (script: the synthetic human playing the expert).
+TELEOPS = ('script', 'gamepad', 'keyboard', 'none')
+
+
+def image_topic(camera):
+    """Return the image topic of a camera."""
+    return f'{camera}/image_raw'
+
+
+def camera_info_topic(camera):
+    """Return the camera_info topic of a camera."""
+    return f'{camera}/camera_info'
+
+
+def optical_frame(camera):
+    """Return a camera's ROS optical frame (z ahead, y down)."""
+    return f'{camera}_optical_frame'
+
+
+def parameter_service(node):
+    """Return the service that reads a node's parameters (relative to the node's namespace)."""
+    return f'{node}/get_parameters'

@@ -1,0 +1,213 @@
+# Copyright 2026 franka-hil developers
+# SPDX-License-Identifier: Apache-2.0
+"""
+ROS 2 shell of the bag recorder: live graph in, bag_recorder.BagRecorder out.
+
+rosbag2 (`ros2 bag record`) is not installable from pip, so this node records the demo topics
+itself: it watches the graph for publishers of the chosen topics, subscribes to each one in raw
+mode with a QoS that matches its publishers, and writes the bytes exactly as received. SIGINT and
+SIGTERM finish the bag (summary and metadata.yaml); chunks are flushed every `flush_period`
+seconds so a SIGKILL loses at most that much. A progress line is logged, and published as JSON on
+`~/status` (std_msgs/String), every `progress_period` seconds.
+"""
+
+import datetime
+import functools
+import json
+import math
+from pathlib import Path
+import signal
+import sys
+import time
+
+from franka_hil_recorder.bag_recorder import BagRecorder
+from franka_hil_recorder.bag_recorder import DEFAULT_TOPICS
+from franka_hil_recorder.bag_recorder import EndpointQos
+from franka_hil_recorder.bag_recorder import import_message_class
+from franka_hil_recorder.bag_recorder import RecorderError
+from franka_hil_recorder.bag_recorder import SUBSCRIPTION_DEPTH
+from franka_hil_recorder.bag_recorder import subscription_qos
+from rcl_interfaces.msg import ParameterDescriptor
+import rclpy
+from rclpy.event_handler import SubscriptionEventCallbacks
+from rclpy.exceptions import NameValidationException
+from rclpy.exceptions import ParameterException
+from rclpy.executors import SingleThreadedExecutor
+from rclpy.node import Node
+from rclpy.qos import DurabilityPolicy
+from rclpy.qos import HistoryPolicy
+from rclpy.qos import QoSProfile
+from rclpy.qos import ReliabilityPolicy
+from rclpy.signals import SignalHandlerOptions
+from std_msgs.msg import String
+
+
+# How long a stop request may spend taking messages that DDS already delivered.
+DRAIN_TIMEOUT_S = 1.0
+
+PERIODS = {
+    'graph_poll_period': (0.5, 'seconds between looks at the graph for new publishers'),
+    'flush_period': (1.0, 'seconds between chunk flushes: the most a SIGKILL can lose'),
+    'progress_period': (5.0, 'seconds between progress log lines and ~/status messages'),
+}
+
+
+def _endpoint_qos(profile):
+    return EndpointQos(
+        reliable=profile.reliability == ReliabilityPolicy.RELIABLE,
+        transient_local=profile.durability == DurabilityPolicy.TRANSIENT_LOCAL)
+
+
+def _rclpy_qos(qos):
+    return QoSProfile(
+        history=HistoryPolicy.KEEP_LAST, depth=SUBSCRIPTION_DEPTH,
+        reliability=ReliabilityPolicy.RELIABLE if qos.reliable else ReliabilityPolicy.BEST_EFFORT,
+        durability=(DurabilityPolicy.TRANSIENT_LOCAL if qos.transient_local
+                    else DurabilityPolicy.VOLATILE))
+
+
+class RecorderNode(Node):
+    """Subscribes to the chosen topics as their publishers appear and records them."""
+
+    def __init__(self):
+        super().__init__('recorder')
+        topics = self.declare_parameter(
+            'topics', list(DEFAULT_TOPICS), ParameterDescriptor(
+                description='topics to record; relative names resolve in this namespace')).value
+        output = self.declare_parameter('output', '', ParameterDescriptor(
+            description='new bag directory (refuses to overwrite); default rosbag2_<time>')).value
+        periods = {name: self.declare_parameter(name, default, ParameterDescriptor(
+            description=text)).value for name, (default, text) in PERIODS.items()}
+        self._check_parameters(topics, periods)
+        self._topics = sorted({self.resolve_topic_name(t) for t in topics})
+        if not output:
+            output = datetime.datetime.now().strftime('rosbag2_%Y_%m_%d-%H_%M_%S')
+        self._recorder = BagRecorder(Path(output).resolve())
+        self._subscriptions_by_topic = {}
+        self._warned = set()
+        self._status = self.create_publisher(String, '~/status', 10)
+        self.create_timer(periods['graph_poll_period'], self._poll_graph)
+        self.create_timer(periods['flush_period'], self._recorder.flush)
+        self.create_timer(periods['progress_period'], self._report)
+        self.get_logger().info(f'recording {", ".join(self._topics)} into {self._recorder.path}')
+        self._poll_graph()
+
+    def _check_parameters(self, topics, periods):
+        known = {'topics', 'output', 'use_sim_time', *PERIODS}
+        unknown = sorted(set(getattr(self, '_parameter_overrides', {})) - known)
+        if unknown:
+            raise RecorderError(f'unknown parameter(s) {", ".join(unknown)}; '
+                                f'known: {", ".join(sorted(known))}')
+        if not topics or not all(isinstance(t, str) and t for t in topics):
+            raise RecorderError(f'parameter topics must be a non-empty list of names: {topics}')
+        for name, value in periods.items():
+            if not (isinstance(value, float) and math.isfinite(value) and value > 0):
+                raise RecorderError(f'parameter {name} must be a positive number of seconds, '
+                                    f'got {value!r}')
+
+    def _warn_once(self, key, text):
+        if key not in self._warned:
+            self._warned.add(key)
+            self.get_logger().warning(text)
+
+    def _poll_graph(self):
+        for topic in self._topics:
+            if topic in self._subscriptions_by_topic:
+                continue
+            publishers = self.get_publishers_info_by_topic(topic)
+            if publishers:
+                self._subscribe(topic, publishers)
+
+    def _subscribe(self, topic, publishers):
+        msgtypes = sorted({p.topic_type for p in publishers})
+        if len(msgtypes) > 1:
+            self._warn_once(topic, f'not recording {topic}: publishers disagree on its type '
+                                   f'({", ".join(msgtypes)})')
+            return
+        msgtype = msgtypes[0]
+        try:
+            message_class = import_message_class(msgtype)
+            embedded = self._recorder.types.type_hash(msgtype)
+            offered = [_endpoint_qos(p.qos_profile) for p in publishers]
+            self._recorder.add_topic(topic, msgtype, offered)
+        except RecorderError as error:
+            self._warn_once(topic, f'not recording {topic}: {error}')
+            return
+        for publisher in publishers:
+            graph_hash = str(publisher.topic_type_hash)
+            if graph_hash.startswith('RIHS01_') and graph_hash != embedded:
+                self._warn_once(topic + '#hash', (
+                    f'{topic}: publisher {publisher.node_name} uses a {msgtype} definition '
+                    f'({graph_hash}) that differs from the one embedded in the bag ({embedded})'))
+        qos = subscription_qos(offered)
+        events = SubscriptionEventCallbacks(incompatible_qos=lambda event, t=topic: (
+            self._warn_once(t + '#qos', f'{t}: a publisher with incompatible QoS appeared '
+                                        'after subscribing; its messages are not recorded')))
+        self._subscriptions_by_topic[topic] = self.create_subscription(
+            message_class, topic, functools.partial(self._on_message, topic), _rclpy_qos(qos),
+            raw=True, event_callbacks=events)
+        self.get_logger().info(
+            f'recording {topic} [{msgtype}] '
+            f'{"reliable" if qos.reliable else "best-effort"}, '
+            f'{"transient-local" if qos.transient_local else "volatile"}')
+
+    def _on_message(self, topic, data):
+        self._recorder.write(topic, data, time.time_ns())
+
+    def _report(self):
+        progress = self._recorder.progress()
+        self.get_logger().info(progress.line())
+        status = {'output': str(self._recorder.path), **progress.as_dict()}
+        self._status.publish(String(data=json.dumps(status)))
+
+    @property
+    def messages_written(self):
+        """Return how many messages the bag holds so far."""
+        return self._recorder.progress().messages
+
+    def finish(self):
+        """Close the bag and log its final totals."""
+        self._recorder.close()
+        self.get_logger().info(f'bag closed: {self._recorder.path}: '
+                               f'{self._recorder.progress().line()}')
+
+
+def _spin_until_stopped(node):
+    stop = []
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda received, frame: stop.append(received))
+    executor = SingleThreadedExecutor()
+    executor.add_node(node)
+    while not stop:
+        executor.spin_once(timeout_sec=0.1)
+    # Take what DDS has already delivered, until a round brings nothing new.
+    deadline = time.monotonic() + DRAIN_TIMEOUT_S
+    while time.monotonic() < deadline:
+        before = node.messages_written
+        executor.spin_once(timeout_sec=0.05)
+        if node.messages_written == before:
+            break
+    executor.remove_node(node)
+
+
+def main(args=None):
+    """Run the recorder until SIGINT or SIGTERM, then finish the bag."""
+    # Our own handlers only set a flag, so no exception can cut a write in half.
+    rclpy.init(args=args, signal_handler_options=SignalHandlerOptions.NO)
+    try:
+        node = RecorderNode()
+    except (RecorderError, ParameterException, NameValidationException) as error:
+        print(f'recorder: {error}', file=sys.stderr)
+        rclpy.try_shutdown()
+        return 2
+    try:
+        _spin_until_stopped(node)
+    finally:
+        node.finish()
+        node.destroy_node()
+        rclpy.try_shutdown()
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

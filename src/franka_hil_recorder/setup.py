@@ -1,0 +1,31 @@
+# Copyright 2026 franka-hil developers
+# SPDX-License-Identifier: Apache-2.0
+"""Build script of the franka_hil_recorder ament_python package."""
+
+from setuptools import find_packages, setup
+
+PACKAGE = 'franka_hil_recorder'
+
+setup(
+    name=PACKAGE,
+    version='0.1.0',
+    packages=find_packages(exclude=['test']),
+    data_files=[
+        ('share/ament_index/resource_index/packages', ['resource/' + PACKAGE]),
+        ('share/' + PACKAGE, ['package.xml']),
+    ],
+    install_requires=['setuptools'],
+    zip_safe=True,
+    maintainer='franka-hil developers',
+    maintainer_email='dev@franka-hil.invalid',
+    description='Records the graph into rosbag2 (MCAP) and converts bags to video and datasets.',
+    license='Apache-2.0',
+    entry_points={
+        'console_scripts': [
+            'recorder = franka_hil_recorder.recorder_node:main',
+            'bag_recover = franka_hil_recorder.bag_recorder:recover_main',
+            'bag_to_video = franka_hil_recorder.bag_to_video:main',
+            'bag_to_lerobot = franka_hil_recorder.bag_to_lerobot:main',
+        ],
+    },
+)

@@ -1,0 +1,130 @@
+# Copyright 2026 franka-hil developers
+# SPDX-License-Identifier: Apache-2.0
+"""
+The pick-cube demo: the whole graph, headless, with the synthetic human at the gamepad.
+
+It starts the graph with `bringup` (realtime simulator, scripted human through joy, recorder),
+follows step_info until N whole episodes are done, stops the graph (the bag is finalised), writes
+the two cameras side by side to an mp4 and prints the success and intervention rates. Extra
+name:=value arguments go to bringup (e.g. teleop:=keyboard to drive it yourself).
+"""
+
+import argparse
+from pathlib import Path
+import signal
+import subprocess
+import sys
+import time
+
+from franka_hil_common import names
+from franka_hil_msgs.msg import StepInfo
+from franka_hil_recorder.bag_to_video import export_video
+from franka_hil_sim.bringup.episode_stats import EpisodeStats
+import rclpy
+from rclpy.qos import QoSProfile, ReliabilityPolicy
+
+FIRST_STEP_TIMEOUT_S = 60.0
+BAR_WIDTH = 30
+
+
+def progress(stats, wanted, out=sys.stderr):
+    done = min(stats.episodes, wanted)
+    bar = '#' * (BAR_WIDTH * done // wanted) + '.' * (BAR_WIDTH - BAR_WIDTH * done // wanted)
+    out.write(f'\r[{bar}] episode {done}/{wanted}, success {stats.successes}/{done}, '
+              f'human steps {stats.intervention_rate:.0%}')
+    out.flush()
+
+
+def follow_episodes(graph, wanted, timeout_s):
+    """Count whole episodes from step_info until `wanted` are done; raise if the graph fails."""
+    stats, steps_seen = EpisodeStats(), []
+
+    def on_step(info):
+        steps_seen.append(info.step)
+        if stats.add(info.episode, info.step, info.is_intervention,
+                     info.terminated or info.truncated, info.success):
+            progress(stats, wanted)
+
+    context = rclpy.Context()
+    rclpy.init(context=context)
+    node = rclpy.create_node('hil_demo', context=context)
+    node.create_subscription(StepInfo, names.STEP_INFO, on_step,
+                             QoSProfile(depth=100, reliability=ReliabilityPolicy.RELIABLE))
+    executor = rclpy.executors.SingleThreadedExecutor(context=context)
+    executor.add_node(node)
+    started = time.monotonic()
+    progress(stats, wanted)
+    try:
+        while stats.episodes < wanted:
+            executor.spin_once(timeout_sec=0.1)
+            waited = time.monotonic() - started
+            if graph.poll() is not None:
+                raise RuntimeError(f'the graph stopped (bringup exit code {graph.returncode})')
+            if not steps_seen and waited > FIRST_STEP_TIMEOUT_S:
+                raise RuntimeError(f'no step_info from the simulator within '
+                                   f'{FIRST_STEP_TIMEOUT_S:.0f} s')
+            if waited > timeout_s:
+                raise RuntimeError(f'{wanted} episodes not done within {timeout_s:.0f} s')
+    finally:
+        sys.stderr.write('\n')
+        executor.shutdown()
+        node.destroy_node()
+        rclpy.shutdown(context=context)
+    return stats
+
+
+def stop(graph):
+    """Ctrl-C the graph (the recorder finalises its bag) and wait for it."""
+    if graph.poll() is None:
+        graph.send_signal(signal.SIGINT)
+        try:
+            graph.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            graph.kill()
+            graph.wait()
+    return graph.returncode
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog='hil_demo', description=__doc__.strip().split('\n')[0])
+    parser.add_argument('--episodes', type=int, default=10, help='whole episodes to run')
+    parser.add_argument('--out', type=Path,
+                        default=Path('out') / time.strftime('demo-%Y%m%d-%H%M%S'),
+                        help='folder for the bag, the video and the graph log')
+    parser.add_argument('--timeout', type=float, default=600.0,
+                        help='give up after this many seconds')
+    options, bringup_args = parser.parse_known_args(argv)
+    unknown = [a for a in bringup_args if ':=' not in a]
+    if unknown or options.episodes < 1:
+        parser.error(f'unknown options {unknown}' if unknown else '--episodes must be >= 1')
+    if options.out.exists():
+        parser.error(f'{options.out} exists already: choose another --out')
+    options.out.mkdir(parents=True)
+    bag, video = options.out / 'bag', options.out / 'cameras.mp4'
+    log_path = options.out / 'graph.log'
+    print(f'[demo] starting the graph (log: {log_path})', flush=True)
+    with open(log_path, 'w') as log:
+        graph = subprocess.Popen(
+            [sys.executable, '-m', 'franka_hil_sim.bringup.supervisor', 'mode:=realtime',
+             'teleop:=script', f'record:={bag}', *bringup_args],
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        try:
+            stats = follow_episodes(graph, options.episodes, options.timeout)
+        except (RuntimeError, KeyboardInterrupt) as error:
+            stop(graph)
+            print(f'[demo] {error or "interrupted"}; the graph log ends:\n'
+                  + ''.join(log_path.read_text().splitlines(True)[-20:]), file=sys.stderr)
+            return 1
+        code = stop(graph)
+    if code != 0:
+        print(f'[demo] the graph did not stop cleanly (exit code {code}); see {log_path}',
+              file=sys.stderr)
+        return 1
+    frames, _, fps = export_video(bag, video)
+    print(f'[demo] {stats.summary()}')
+    print(f'[demo] bag: {bag}\n[demo] video: {video} ({frames} frames at {fps:.0f} fps)')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

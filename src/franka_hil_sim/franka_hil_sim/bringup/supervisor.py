@@ -1,0 +1,175 @@
+# Copyright 2026 franka-hil developers
+# SPDX-License-Identifier: Apache-2.0
+"""
+Start the pick-cube graph without launch_ros (pip-only installs).
+
+It starts the nodes that launch/pick_cube.launch.py would start, from the same graph
+description, as processes: logs prefixed with each node's name, Ctrl-C / SIGTERM forwarded, a
+clean shutdown, and a non-zero exit when a node dies. Usage mirrors `ros2 launch`:
+
+    bringup teleop:=keyboard mode:=realtime record:=/tmp/demo_bag
+"""
+
+import argparse
+import os
+from pathlib import Path
+import selectors
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+from ament_index_python.packages import get_package_prefix, get_package_share_directory
+from ament_index_python.packages import PackageNotFoundError
+from franka_hil_sim.bringup.graph import apply_overrides, arguments_of, load_description
+from franka_hil_sim.bringup.graph import resolve_nodes
+import yaml
+
+SHUTDOWN_GRACE_S = 10.0
+
+
+def default_description():
+    """Return the path of the installed graph description."""
+    return Path(get_package_share_directory('franka_hil_sim')) / 'config' / 'pick_cube.yaml'
+
+
+def executable_path(spec):
+    """Find a node's executable the way ros2 run does: <prefix>/lib/<package>/<executable>."""
+    try:
+        path = Path(get_package_prefix(spec.package)) / 'lib' / spec.package / spec.executable
+    except PackageNotFoundError:
+        path = None
+    if path is None or not os.access(path, os.X_OK):
+        found = shutil.which(spec.executable)
+        if found is None:
+            raise FileNotFoundError(
+                f'node {spec.name!r}: executable {spec.executable!r} of package '
+                f'{spec.package!r} not found (is the workspace built and sourced? '
+                f'`source scripts/env.sh`)')
+        return found
+    return str(path)
+
+
+def parameter_text(value):
+    """Write a parameter value as `-p name:=value` parses it (YAML)."""
+    return yaml.safe_dump(value, default_flow_style=True).strip().removesuffix('...').strip()
+
+
+def command_line(spec):
+    """Return the argv that starts one node with its name, namespace and parameters."""
+    argv = [executable_path(spec), *spec.arguments, '--ros-args', '-r', f'__node:={spec.name}']
+    if spec.namespace:
+        argv += ['-r', f'__ns:={spec.namespace}']
+    for name, value in spec.parameters.items():
+        argv += ['-p', f'{name}:={parameter_text(value)}']
+    return argv
+
+
+def label(spec):
+    return f'{spec.namespace.strip("/")}/{spec.name}' if spec.namespace else spec.name
+
+
+class Graph:
+    """The running node processes, their output multiplexed onto ours."""
+
+    def __init__(self, specs):
+        self.selector = selectors.DefaultSelector()
+        self.procs = {}
+        self.partial = {}
+        for spec in specs:
+            # An interactive node shares our terminal and process group (to read keys);
+            # the others get a session of their own, so only we forward signals to them.
+            proc = subprocess.Popen(
+                command_line(spec), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                stdin=None if spec.interactive else subprocess.DEVNULL,
+                start_new_session=not spec.interactive)
+            self.procs[label(spec)] = proc
+            self.selector.register(proc.stdout, selectors.EVENT_READ, label(spec))
+            print(f'[bringup] started {label(spec)} (pid {proc.pid})', flush=True)
+
+    def pump(self, timeout):
+        """Copy available output, prefixed by node, line by line; return the exited nodes."""
+        for key, _ in self.selector.select(timeout):
+            chunk = os.read(key.fileobj.fileno(), 65536)
+            pending = self.partial.pop(key.data, b'') + chunk
+            if not chunk:
+                self.selector.unregister(key.fileobj)
+                pending += b'\n' if pending else b''
+            *lines, self.partial[key.data] = pending.split(b'\n')
+            for line in lines:
+                sys.stdout.write(f'[{key.data}] {line.decode(errors="replace")}\n')
+        sys.stdout.flush()
+        return {name: p.returncode for name, p in self.procs.items() if p.poll() is not None}
+
+    def shutdown(self):
+        """SIGINT every node, then SIGTERM / SIGKILL those that do not exit in time."""
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):
+            alive = [p for p in self.procs.values() if p.poll() is None]
+            for proc in alive:
+                proc.send_signal(sig)
+            deadline = time.monotonic() + SHUTDOWN_GRACE_S
+            while alive and time.monotonic() < deadline:
+                self.pump(0.1)
+                alive = [p for p in alive if p.poll() is None]
+            if not alive:
+                break
+        while self.selector.get_map():
+            self.pump(0.1)
+
+
+def parse_command_line(argv):
+    """Split `name:=value` launch arguments from our options; load the description."""
+    given = dict(item.split(':=', 1) for item in argv if ':=' in item)
+    rest = [item for item in argv if ':=' not in item]
+    first = argparse.ArgumentParser(add_help=False)
+    first.add_argument('--description', type=Path, default=None)
+    path = first.parse_known_args(rest)[0].description or default_description()
+    description = load_description(path)
+    parser = argparse.ArgumentParser(
+        prog='bringup', description=__doc__.strip().split('\n\n')[0], epilog='launch arguments '
+        '(name:=value): ' + '; '.join(f'{a.name} (default {a.default!r}): {a.description}'
+                                      for a in arguments_of(description)))
+    parser.add_argument('--description', type=Path, default=None,
+                        help='graph description YAML (default: the installed pick_cube.yaml)')
+    parser.add_argument('--overrides', type=Path, default=None,
+                        help='YAML {node name: {parameter: value}} set on top of the description '
+                        '(the gym bridge starts graphs for its envs with it)')
+    parser.add_argument('--dry-run', action='store_true',
+                        help='print the node command lines instead of starting them')
+    return description, path, given, parser.parse_args(rest)
+
+
+def main(argv=None):
+    try:
+        description, path, given, options = parse_command_line(
+            sys.argv[1:] if argv is None else argv)
+        specs = resolve_nodes(description, given, path.parent)
+        if options.overrides is not None:
+            specs = apply_overrides(specs, yaml.safe_load(options.overrides.read_text()))
+        commands = [command_line(spec) for spec in specs]
+    except (ValueError, OSError, yaml.YAMLError) as error:
+        print(f'[bringup] error: {error}', file=sys.stderr)
+        return 2
+    if options.dry_run:
+        for spec, command in zip(specs, commands):
+            print(label(spec) + ': ' + ' '.join(command))
+        return 0
+
+    stop = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda number, frame: stop.append(number))
+    graph = Graph(specs)
+    exited = {}
+    while not stop and not exited:
+        exited = graph.pump(0.2)
+    for name, code in exited.items():
+        print(f'[bringup] node {name} died (exit code {code}); stopping the graph',
+              file=sys.stderr, flush=True)
+    graph.shutdown()
+    print('[bringup] all nodes stopped', flush=True)
+    return 1 if exited else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,106 @@
+# Copyright 2026 franka-hil developers
+# SPDX-License-Identifier: Apache-2.0
+"""
+The simulator node's parameters: names, defaults, descriptions and validation, free of ROS.
+
+The session's settings (franka_hil_common.task.SESSION_PARAMETERS) plus how the node runs and
+publishes. The node declares exactly this table, so `ros2 param describe` and the checks cannot
+disagree, and every bad value is reported at start-up in one message instead of failing later.
+"""
+
+from dataclasses import dataclass
+import math
+import re
+
+from franka_hil_common import observation
+from franka_hil_common.task import config_from_parameters, DEFAULT_INTERVENTION_TIMEOUT_S
+from franka_hil_common.task import MODES, SESSION_PARAMETERS, SessionConfig
+
+RELIABILITIES = ('reliable', 'best_effort')
+MAX_IMAGE_SIDE = 4096
+_FRAME_PREFIX = re.compile(r'[A-Za-z0-9_][A-Za-z0-9_/]*')
+
+# name: (default, description)
+PARAMETERS = {
+    'mode': ('lockstep', 'lockstep: one control period per Step service call; realtime: steps '
+             'on a wall-clock timer at control_rate with the latest `action` message'),
+    **SESSION_PARAMETERS,
+    'cameras': (list(observation.CAMERAS), 'cameras published on <camera>/image_raw + '
+                'camera_info'),
+    'image_width': (observation.IMAGE_SIZE, 'width of the published camera images (pixels); '
+                    'observation images keep the contract size'),
+    'image_height': (observation.IMAGE_SIZE, 'height of the published camera images (pixels)'),
+    'image_reliability': ('reliable', 'QoS reliability of image_raw and camera_info: reliable '
+                          '(rviz default) or best_effort'),
+    'action_timeout': (DEFAULT_INTERVENTION_TIMEOUT_S, 'realtime mode: a policy action older '
+                       'than this (s of wall time) is replaced by holding still'),
+    'publish_clock': (True, 'publish sim time on /clock'),
+    'frame_prefix': ('', 'prefix of every TF frame id (e.g. sim0/ for several sims in one graph)'),
+}
+
+
+@dataclass(frozen=True)
+class NodeSettings:
+    """Validated node parameters: the session's configuration plus how the node publishes."""
+
+    session: SessionConfig
+    mode: str
+    cameras: tuple
+    image_size: tuple  # (width, height)
+    reliable_images: bool
+    action_timeout: float
+    publish_clock: bool
+    frame_prefix: str
+
+
+def settings_from(values):
+    """
+    Validate parameter values {name: value}; return NodeSettings or raise ValueError.
+
+    Missing names take their defaults; unknown names and every bad value are reported together.
+    Integers are accepted where a float is expected.
+    """
+    problems = [f'unknown parameter {name!r} (known: {", ".join(PARAMETERS)})'
+                for name in sorted(set(values) - set(PARAMETERS))]
+    v = {name: values.get(name, default) for name, (default, _) in PARAMETERS.items()}
+
+    def number(name, low, high=math.inf):
+        value = v[name]
+        if (isinstance(value, bool) or not isinstance(value, (int, float))
+                or not math.isfinite(value) or not low < value <= high):
+            problems.append(f'{name} must be a number in ({low}, {high}], got {value!r}')
+            return None
+        return float(value)
+
+    for name, choices in (('mode', MODES), ('image_reliability', RELIABILITIES)):
+        if v[name] not in choices:
+            problems.append(f'{name} must be one of {list(choices)}, got {v[name]!r}')
+    # The upper limit (one physics step per control period) is the sim core's to check.
+    number('control_rate', 0.0)
+    action_timeout = number('action_timeout', 0.0)
+    if not isinstance(v['publish_clock'], bool):
+        problems.append(f'publish_clock must be true or false, got {v["publish_clock"]!r}')
+    # ROS parameters cannot hold an empty list: `cameras:=[]` arrives as no value.
+    cameras = [] if v['cameras'] is None else v['cameras']
+    if (not isinstance(cameras, (list, tuple)) or len(set(cameras)) != len(cameras)
+            or not set(cameras) <= set(observation.CAMERAS)):
+        problems.append(f'cameras must be distinct names from {list(observation.CAMERAS)}, '
+                        f'got {cameras!r}')
+    for name in ('image_width', 'image_height'):
+        if (isinstance(v[name], bool) or not isinstance(v[name], int)
+                or not 1 <= v[name] <= MAX_IMAGE_SIDE):
+            problems.append(f'{name} must be an integer in [1, {MAX_IMAGE_SIDE}], '
+                            f'got {v[name]!r}')
+    prefix = v['frame_prefix']
+    if not isinstance(prefix, str) or (prefix and not _FRAME_PREFIX.fullmatch(prefix)):
+        problems.append(f'frame_prefix must be empty or letters, digits, _ and / not starting '
+                        f'with /, got {prefix!r}')
+    session = config_from_parameters(v)
+    problems += [p for p in session.problems() if not p.startswith('control_dt')]
+    if problems:
+        raise ValueError('; '.join(problems))
+    return NodeSettings(session=session, mode=v['mode'], cameras=tuple(cameras),
+                        image_size=(v['image_width'], v['image_height']),
+                        reliable_images=v['image_reliability'] == 'reliable',
+                        action_timeout=action_timeout, publish_clock=v['publish_clock'],
+                        frame_prefix=prefix)

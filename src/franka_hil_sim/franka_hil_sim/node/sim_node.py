@@ -1,0 +1,340 @@
+# Copyright 2026 franka-hil developers
+# SPDX-License-Identifier: Apache-2.0
+"""
+The simulator on the ROS graph: a thin rclpy shell around one HilSession.
+
+Everything that decides (override arbitration, episode rules, refusals) is in the session core
+(franka_hil_sim.core.session), what is shown of the state in telemetry, and every message is
+built in messages; this node only wires them to topics, services, a timer and parameters.
+
+Step and Reset are answered on a thread of their own (service_thread: the response goes out
+before the step is published on topics), while the executor serves the subscriptions, the
+realtime timer and the parameters on the main thread. No callback waits on another, so nothing
+can deadlock; concurrent Step callers are queued and served in order, and a human's intervention
+arriving during a Step applies from the next one. rclpy's MultiThreadedExecutor was measured
+here stalling Steps for up to 1.8 s (median 32 ms) while teleop published.
+"""
+
+from collections import deque
+import json
+import sys
+import time
+
+from franka_hil_common import names, observation as layout
+from franka_hil_msgs.msg import EpisodeEvent, Intervention, Observation, StepInfo
+from franka_hil_msgs.srv import Reset, Step
+from franka_hil_ros_common.node_main import run_node
+from franka_hil_sim.core.session import HilSession, Refused
+from franka_hil_sim.node import messages as rm, telemetry
+from franka_hil_sim.node.parameters import PARAMETERS, settings_from
+from franka_hil_sim.node.service_thread import ServiceThread
+import numpy as np
+from rcl_interfaces.msg import ParameterDescriptor
+from rclpy.clock import Clock, ClockType
+from rclpy.event_handler import PublisherEventCallbacks
+from rclpy.node import Node
+from rclpy.qos import DurabilityPolicy, QoSProfile, ReliabilityPolicy
+from rosgraph_msgs.msg import Clock as ClockMsg
+from sensor_msgs.msg import CameraInfo, Image, JointState
+from std_msgs.msg import Float32MultiArray, Float64, String
+from tf2_msgs.msg import TFMessage
+from visualization_msgs.msg import MarkerArray
+
+# Frames a human twist may be given in: the robot base, and the world it coincides with.
+TWIST_FRAMES = ('', names.BASE_FRAME, names.WORLD_FRAME)
+# Sliding window of the published real-time factor (s of wall time).
+RTF_WINDOW_S = 2.0
+LOG_THROTTLE_S = 2.0
+_NO_EVENT_CALLBACKS = PublisherEventCallbacks(use_default_callbacks=False)
+REQUEST_QUEUE_DEPTH = 100
+
+
+class SimNode(Node):
+    """One PickCube simulation: lockstep Step/Reset services or a realtime loop; see the table."""
+
+    def __init__(self, **kwargs):
+        super().__init__(names.SIM_NODE, **kwargs)
+        self.settings = settings_from(self._parameter_values())
+        s = self.settings
+        try:
+            self.session = HilSession(s.session, logger=self.get_logger())
+        except ValueError as error:  # what only the sim core can check (control_rate)
+            raise ValueError(f'control_rate={1.0 / s.session.control_dt:g} Hz: {error}') from None
+        self._prefix = s.frame_prefix
+        self._world = s.frame_prefix + names.WORLD_FRAME
+
+        reliable = QoSProfile(depth=10, reliability=ReliabilityPolicy.RELIABLE)
+        latched = QoSProfile(depth=1, reliability=ReliabilityPolicy.RELIABLE,
+                             durability=DurabilityPolicy.TRANSIENT_LOCAL)
+        images = QoSProfile(depth=5, reliability=ReliabilityPolicy.RELIABLE if s.reliable_images
+                            else ReliabilityPolicy.BEST_EFFORT)
+        # Only a best-effort publisher can meet subscribers it cannot serve (reliable ones).
+        best_effort_images = not s.reliable_images
+        self._pub_clock = self._publisher(ClockMsg, names.CLOCK, reliable) \
+            if s.publish_clock else None
+        self._pub_joints = self._publisher(JointState, names.JOINT_STATES, reliable)
+        self._pub_tf = self._publisher(TFMessage, names.TF, QoSProfile(depth=100))
+        self._pub_tf_static = self._publisher(TFMessage, names.TF_STATIC, latched)
+        self._pub_description = self._publisher(String, names.ROBOT_DESCRIPTION, latched)
+        self._pub_markers = self._publisher(MarkerArray, names.MARKERS, reliable)
+        self._pub_observation = self._publisher(Observation, names.OBSERVATION, reliable)
+        self._pub_step_info = self._publisher(StepInfo, names.STEP_INFO, reliable)
+        self._pub_cameras = {
+            camera: (self._publisher(Image, names.image_topic(camera), images,
+                                     best_effort_images),
+                     self._publisher(CameraInfo, names.camera_info_topic(camera), images,
+                                     best_effort_images),
+                     telemetry.camera_intrinsics(self.session.sim, camera, s.image_size),
+                     self._prefix + names.optical_frame(camera))
+            for camera in s.cameras}
+
+        self.create_subscription(Intervention, names.INTERVENTION, self._on_intervention,
+                                 reliable)
+        self.create_subscription(EpisodeEvent, names.EPISODE_EVENT, self._on_episode_event,
+                                 QoSProfile(depth=100))
+        self._policy = None  # (action, monotonic time received), realtime mode
+        self._rtf_samples = deque()
+        if s.mode == 'realtime':
+            self._pub_rtf = self._publisher(Float64, names.REAL_TIME_FACTOR, reliable)
+            self.create_subscription(Float32MultiArray, names.ACTION, self._on_action,
+                                     QoSProfile(depth=1))
+            # A steady clock: the node's own /clock must never pace it (use_sim_time).
+            self.create_timer(self.session.control_dt, self._on_tick,
+                              clock=Clock(clock_type=ClockType.STEADY_TIME))
+
+        self._pub_description.publish(String(data=self.session.sim.urdf()))
+        self._pub_tf_static.publish(rm.tf_msg(
+            telemetry.static_transforms(self.session.sim, layout.CAMERAS), 0, self._prefix))
+        with self.session.lock:
+            state = self.snapshot(None)
+        self.publish_state(state)
+        # Requests queue deeper than the default 10, so concurrent callers lose none.
+        self._service_thread = ServiceThread(
+            self, {names.STEP: (Step, self.on_step), names.RESET: (Reset, self.on_reset)},
+            QoSProfile(depth=REQUEST_QUEUE_DEPTH))
+        self.get_logger().info(
+            f'ready: mode={s.mode}, control period {self.session.control_dt:g} s, '
+            f'image_obs={s.session.image_obs}, action_space={s.session.action_space} '
+            f'{self.session.action_shape}, cameras={list(s.cameras)} '
+            f'{s.image_size[0]}x{s.image_size[1]}, seed={s.session.seed}')
+
+    def _publisher(self, msg_type, topic, qos, warn_incompatible=False):
+        """
+        Create a publisher; without warn_incompatible, no QoS event handlers.
+
+        Each handler is an entity the executor rebuilds its wait set with at every wake-up,
+        which costs measurable time per Step; reliable volatile or transient-local publishers
+        are compatible with every subscriber anyway.
+        """
+        return self.create_publisher(msg_type, topic, qos, event_callbacks=None
+                                     if warn_incompatible else _NO_EVENT_CALLBACKS)
+
+    def _parameter_values(self):
+        for name, (default, description) in PARAMETERS.items():
+            self.declare_parameter(name, default, ParameterDescriptor(
+                description=description, dynamic_typing=True, read_only=True))
+        values = {name: self.get_parameter(name).value for name in PARAMETERS}
+        # Overrides of names nobody declared would otherwise be ignored without a word.
+        overrides = getattr(self, '_parameter_overrides', {})
+        values.update({name: override.value for name, override in overrides.items()
+                       if not self.has_parameter(name)})
+        return values
+
+    # Services: request -> (response, publish the new state) --------------------------------
+
+    def on_step(self, request):
+        """Apply one action (or the human's override) for one control period."""
+        response = Step.Response()
+        if request.probe:
+            return _probe_answer(response)
+        if self.settings.mode != 'lockstep':
+            return self._refuse(response, 'Step is served in lockstep mode only (mode=realtime: '
+                                'publish actions on the `action` topic)')
+        try:
+            outcome = self.session.step(np.asarray(request.action))
+        except Refused as error:
+            return self._refuse(response, str(error))
+        response.ok = True
+        response.observation = rm.observation_msg(outcome.observation, outcome.stamp_ns,
+                                                  self._prefix)
+        response.reward = outcome.reward
+        response.terminated = outcome.terminated
+        response.truncated = outcome.truncated
+        response.info = rm.step_info_msg(outcome)
+        # Published after the response, so the caller need not wait for it.
+        return response, lambda: self.publish_step(outcome, response.observation, response.info)
+
+    def on_reset(self, request):
+        """Start an episode (seed, options as JSON)."""
+        response = Reset.Response()
+        if request.probe:
+            return _probe_answer(response)
+        try:
+            options = rm.parse_options(request.options_json)
+            with self.session.lock:
+                observation, info = self.session.reset(
+                    request.seed if request.use_seed else None, options)
+                state = self.snapshot(observation)
+        except (Refused, ValueError) as error:
+            return self._refuse(response, f'reset refused: {error}')
+        self._policy = None  # realtime: a new episode never runs the last one's action
+        response.ok = True
+        response.observation = rm.observation_msg(observation, state.stamp_ns, self._prefix)
+        response.info_json = json.dumps(info)
+        return response, lambda: self.publish_state(state, response.observation)
+
+    def publish_reset(self, state, observation):
+        """Publish the state a session reset left (the embedded env resets the session itself)."""
+        self.publish_state(state, rm.observation_msg(observation, state.stamp_ns, self._prefix))
+
+    def _refuse(self, response, error):
+        self.get_logger().warning(error, throttle_duration_sec=LOG_THROTTLE_S)
+        response.ok = False
+        response.error = error
+        return response, None
+
+    # Inputs -----------------------------------------------------------------------------------
+
+    def _on_intervention(self, msg):
+        frame = msg.header.frame_id
+        frame = frame[len(self._prefix):] if self._prefix and frame.startswith(
+            self._prefix) else frame
+        try:
+            if frame not in TWIST_FRAMES:
+                raise Refused(f'intervention refused: twist frame {msg.header.frame_id!r} is not '
+                              f'one of {[self._prefix + f for f in TWIST_FRAMES if f]}')
+            self.session.set_intervention(*rm.intervention_command(msg))
+        except Refused as error:
+            self.get_logger().warning(f'{error} (from {msg.source or "?"})',
+                                      throttle_duration_sec=LOG_THROTTLE_S)
+
+    def _on_episode_event(self, msg):
+        try:
+            if self.session.queue_event(msg.event):
+                self.get_logger().info(f'human episode event {msg.event} from '
+                                       f'{msg.source or "?"} queued for the next step')
+        except Refused as error:
+            self.get_logger().warning(str(error), throttle_duration_sec=LOG_THROTTLE_S)
+
+    def _on_action(self, msg):
+        try:
+            self._policy = (self.session.check_action(np.asarray(msg.data)), time.monotonic())
+        except Refused as error:
+            self.get_logger().warning(f'action refused: {error}',
+                                      throttle_duration_sec=LOG_THROTTLE_S)
+
+    # Realtime loop ----------------------------------------------------------------------------
+
+    def _on_tick(self):
+        policy = self._policy
+        if policy is None or time.monotonic() - policy[1] > self.settings.action_timeout:
+            action = self.session.hold_action()
+        else:
+            action = policy[0]
+        with self.session.lock:
+            if self.session.episode_running:
+                outcome = self.session.step(action)
+                observation = outcome.observation
+            else:
+                outcome = None
+                observation, info = self.session.reset()
+            state = self.snapshot(observation)
+        if outcome is None:
+            self.get_logger().info(f'realtime: episode {info["episode"]} started (auto-reset)')
+            self.publish_state(state, rm.observation_msg(observation, state.stamp_ns,
+                                                         images=False))
+        else:
+            self._after_step(outcome, state, rm.observation_msg(
+                observation, outcome.stamp_ns, images=False), rm.step_info_msg(outcome))
+        self._publish_rtf(state.stamp_ns)
+
+    def _publish_rtf(self, sim_ns):
+        now = time.monotonic()
+        samples = self._rtf_samples
+        samples.append((now, sim_ns))
+        while now - samples[0][0] > RTF_WINDOW_S:
+            samples.popleft()
+        if len(samples) > 1 and now > samples[0][0]:
+            rtf = (sim_ns - samples[0][1]) * 1e-9 / (now - samples[0][0])
+            self._pub_rtf.publish(Float64(data=rtf))
+
+    # Publishing -------------------------------------------------------------------------------
+
+    def snapshot(self, observation):
+        """Take the state to publish, under the session lock: images of cameras with receivers."""
+        cameras = [camera for camera, (image_pub, info_pub, _, _) in self._pub_cameras.items()
+                   if _wanted(image_pub) or _wanted(info_pub)]
+        return telemetry.snapshot(self.session, cameras, self.settings.image_size, observation,
+                                  links=_wanted(self._pub_tf))
+
+    def publish_step(self, outcome, observation_msg=None, info=None):
+        """Publish the state a session step left (the embedded env steps the session itself)."""
+        with self.session.lock:
+            state = self.snapshot(outcome.observation)
+        if observation_msg is None:
+            observation_msg = rm.observation_msg(outcome.observation, outcome.stamp_ns,
+                                                 self._prefix)
+        self._after_step(outcome, state, observation_msg, info or rm.step_info_msg(outcome))
+
+    def _after_step(self, outcome, state, observation_msg, info):
+        self.publish_state(state, observation_msg)
+        if _wanted(self._pub_step_info):
+            self._pub_step_info.publish(info)
+        if outcome.ignored_events:
+            self.get_logger().warning(f'human event(s) {outcome.ignored_events} ignored: an '
+                                      f'earlier event already ended episode {outcome.episode}')
+        if outcome.terminated or outcome.truncated:
+            kind = 'terminated' if outcome.terminated else 'truncated'
+            self.get_logger().info(
+                f'episode {outcome.episode} {kind} at step {outcome.step}: reward '
+                f'{outcome.reward:g}, success {outcome.info["succeed"]}, human event '
+                f'{outcome.info["human_event"]}, physics error {outcome.info["physics_error"]}')
+
+    def publish_state(self, state, observation_msg=None):
+        """Publish a snapshot on every topic somebody receives (building messages costs time)."""
+        ns = state.stamp_ns
+        if _wanted(self._pub_clock):
+            self._pub_clock.publish(rm.clock_msg(ns))
+        if _wanted(self._pub_joints):
+            self._pub_joints.publish(rm.joint_state_msg(state))
+        if state.transforms:
+            self._pub_tf.publish(rm.tf_msg(state.transforms, ns, self._prefix))
+        for camera, pixels in state.images.items():
+            image_pub, info_pub, intrinsics, frame = self._pub_cameras[camera]
+            image_pub.publish(rm.image_msg(pixels, ns, frame))
+            info_pub.publish(rm.camera_info_msg(intrinsics, ns, frame))
+        if _wanted(self._pub_markers):
+            self._pub_markers.publish(rm.markers_msg(
+                state, telemetry.block_half_size(self.session.sim),
+                telemetry.workspace_bounds(), self._world))
+        if observation_msg is not None and _wanted(self._pub_observation):
+            if observation_msg.images or not observation_msg.environment_state:
+                # The state part, with the cube position in image mode too: scripted helpers
+                # (the synthetic human) steer by it.
+                observation_msg = Observation(
+                    header=observation_msg.header, agent_pos=observation_msg.agent_pos,
+                    environment_state=[float(v) for v in state.block_pose[0]])
+            self._pub_observation.publish(observation_msg)
+
+    def close(self):
+        """Stop serving Step / Reset, then release the renderers."""
+        self._service_thread.close()
+        self.session.close()
+
+
+def _probe_answer(response):
+    response.ok = False
+    response.error = 'probe'
+    return response, None
+
+
+def _wanted(publisher):
+    return publisher is not None and publisher.get_subscription_count() > 0
+
+
+def main(args=None):
+    return run_node(SimNode, args)
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,90 @@
+# Copyright 2026 franka-hil developers
+# SPDX-License-Identifier: Apache-2.0
+"""
+Every package.xml is true: it declares each package its code imports and its graph starts.
+
+rosdep and colcon know a package only through its package.xml, so a missing entry breaks an
+install elsewhere while everything works here. Imports are read from the code (ast), test code
+against test_depend too; the nodes of the graph description against the bring-up package.
+"""
+
+import ast
+from pathlib import Path
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = sorted(p.parent for p in (ROOT / 'src').glob('*/package.xml'))
+# Python modules that are no ROS package: their rosdep key, or None where they come from pip
+# (no rosdep key on every distro; the package.xml says so in a comment).
+NON_ROS = {
+    'numpy': 'python3-numpy', 'yaml': 'python3-yaml', 'pygame': 'python3-pygame',
+    'Xlib': 'python3-xlib', 'pytest': 'python3-pytest',
+    'mujoco': None, 'gymnasium': None, 'rosbags': None, 'mcap': None, 'mcap_ros2': None,
+    'imageio_ffmpeg': None, 'pyarrow': None,
+}
+# The package that brings the graph up (launch file, graph description, bringup, demo).
+BRINGUP = 'franka_hil_sim'
+
+
+def declared(package, kinds):
+    root = ET.parse(package / 'package.xml').getroot()
+    return {e.text.strip() for e in root if e.tag in kinds}
+
+
+def imported(paths):
+    """Top-level module names imported by the Python files under `paths`."""
+    modules = set()
+    for path in paths:
+        for source in sorted(path.rglob('*.py')) if path.is_dir() else [path]:
+            for node in ast.walk(ast.parse(source.read_text(), str(source))):
+                if isinstance(node, ast.Import):
+                    modules |= {alias.name.split('.')[0] for alias in node.names}
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    modules.add(node.module.split('.')[0])
+    return modules
+
+
+def requirements(modules, package_name):
+    """The package.xml entries that `modules` need (stdlib and the package itself need none)."""
+    needed = set()
+    for module in modules - set(sys.stdlib_module_names) - {package_name, 'setuptools'}:
+        if module in NON_ROS:
+            if NON_ROS[module]:
+                needed.add(NON_ROS[module])
+        else:
+            needed.add(module)  # a ROS package: its Python package has its name
+    return needed
+
+
+@pytest.mark.parametrize('package', PACKAGES, ids=lambda p: p.name)
+def test_package_xml_declares_every_import(package):
+    name = package.name
+    code = [p for p in (package / name, package / 'launch') if p.exists()]
+    if not code:
+        pytest.skip(f'{name} has no Python code (an interface package)')
+    exec_deps = declared(package, {'exec_depend', 'depend'})
+    missing = requirements(imported(code), name) - exec_deps
+    assert not missing, f'{name}/package.xml lacks <exec_depend> for {sorted(missing)}'
+    test_deps = exec_deps | declared(package, {'test_depend'})
+    missing = requirements(imported([package / 'test']), name) - test_deps
+    assert not missing, f'{name}/package.xml lacks <test_depend> for {sorted(missing)}'
+
+
+def test_the_bringup_package_declares_every_node_the_graph_starts():
+    description = yaml.safe_load((ROOT / 'config' / 'pick_cube.yaml').read_text())
+    started = {node['package'] for node in description['nodes']} - {BRINGUP}
+    missing = started - declared(ROOT / 'src' / BRINGUP, {'exec_depend', 'depend'})
+    assert not missing, f'{BRINGUP}/package.xml lacks <exec_depend> for {sorted(missing)}'
+    # ... and the launch file it installs.
+    launch = requirements(imported([ROOT / 'launch']), BRINGUP)
+    assert launch <= declared(ROOT / 'src' / BRINGUP, {'exec_depend', 'depend'})
+
+
+def test_a_missing_dependency_is_found():
+    """The check itself: an import the package.xml lacks is reported."""
+    assert requirements({'rclpy', 'numpy', 'os', 'franka_hil_common'}, 'x') == {
+        'rclpy', 'python3-numpy', 'franka_hil_common'}
