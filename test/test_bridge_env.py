@@ -127,9 +127,11 @@ def test_check_env_contract_spaces_and_same_run_as_direct(start_process, image_o
     direct.close()
 
 
-def test_truncation_once_and_the_envs_own_gripper_penalty(start_process):
+def test_truncation_once_and_the_sims_gripper_penalty(start_process):
     ns = namespace('truncation')
-    start_sim(start_process, ns)  # gripper_penalty -0.05
+    start_sim(start_process, ns, gripper_penalty=-0.02)
+    with pytest.raises(SimMismatch, match=r'gripper_penalty=-0.02 \(the env wants -0.05\)'):
+        gym.make(ENV_ID, namespace=ns)  # the penalty is the sim's: it must be the env's too
     env = gym.make(ENV_ID, namespace=ns, gripper_penalty=-0.02)
     env.reset(seed=0)
     close, hold, open_ = (np.array([0, 0, 0, g], dtype=np.float32) for g in (2, 1, 0))

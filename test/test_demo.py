@@ -11,7 +11,7 @@ from rosbags.rosbag2 import Reader
 
 def test_demo_runs_end_to_end(start_process, tmp_path):
     out = tmp_path / 'demo'
-    demo = start_process([sys.executable, '-m', 'franka_hil_sim.demo', '--episodes', '2',
+    demo = start_process([sys.executable, '-m', 'franka_hil_sim.bringup.demo', '--episodes', '2',
                           '--out', str(out), '--timeout', '120'], name='hil_demo')
     assert demo.proc.wait(timeout=180) == 0, demo.output()
     output = demo.output()
@@ -25,7 +25,7 @@ def test_demo_runs_end_to_end(start_process, tmp_path):
 
 
 def test_demo_refuses_to_overwrite(start_process, tmp_path):
-    demo = start_process([sys.executable, '-m', 'franka_hil_sim.demo', '--out', str(tmp_path)],
-                         name='hil_demo')
+    demo = start_process([sys.executable, '-m', 'franka_hil_sim.bringup.demo', '--out',
+                          str(tmp_path)], name='hil_demo')
     assert demo.proc.wait(timeout=60) == 2
     assert 'exists already' in demo.output()

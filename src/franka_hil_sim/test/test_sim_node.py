@@ -27,6 +27,7 @@ from franka_hil_sim.core import robot
 from franka_hil_sim.core.urdf import robot_description
 from geometry_msgs.msg import Twist, Vector3
 import gymnasium as gym
+import mujoco
 import numpy as np
 import pytest
 import rclpy
@@ -297,7 +298,10 @@ def test_topics_tf_clock_and_cameras_in_lockstep(start_process, ros_node, spin):
     np.testing.assert_allclose(tcp, direct['agent_pos'][15:], atol=1e-6)
     for camera in CAMERAS:
         pos, quat = world_pose(tree, f'{prefix}{camera}_optical_frame', world)
-        cam_pos, cam_quat = sim_core.camera_pose(camera, optical=True)
+        cam = sim_core.data.camera(camera)
+        cam_pos, cam_quat = cam.xpos, np.zeros(4)
+        mujoco.mju_mat2Quat(cam_quat, cam.xmat)  # MuJoCo: looks along -z, y up
+        mujoco.mju_mulQuat(cam_quat, cam_quat.copy(), np.array((0.0, 1.0, 0.0, 0.0)))
         # MuJoCo's camera pose lags the body poses by one physics substep (2 ms) while moving.
         np.testing.assert_allclose(pos, cam_pos, atol=2e-3)
         assert abs(np.dot(quat, cam_quat)) == pytest.approx(1.0, abs=1e-4)
