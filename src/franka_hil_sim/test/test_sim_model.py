@@ -200,5 +200,10 @@ def test_scene_has_the_task_objects():
         assert model.camera(camera).id >= 0
     assert model.camera('front').fovy[0] == pytest.approx(45.0)
     np.testing.assert_allclose(model.cam_pos[model.camera('front').id], (1.3, 0.0, 0.7))
+    # gym-hil's orientation too: image x along world +y, looking 25 degrees below the horizon
+    axes = model.cam_mat0[model.camera('front').id].reshape(3, 3)
+    tilt = np.radians(25.0)
+    np.testing.assert_allclose(axes[:, 0], (0.0, 1.0, 0.0), atol=1e-6)
+    np.testing.assert_allclose(axes[:, 1], (-np.sin(tilt), 0.0, np.cos(tilt)), atol=1e-6)
     np.testing.assert_allclose(model.geom(robot.BLOCK_BODY).size, (0.02, 0.02, 0.02))
     assert model.opt.timestep == pytest.approx(0.002)
