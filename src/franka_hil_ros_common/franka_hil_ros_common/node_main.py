@@ -3,47 +3,93 @@
 """
 The main loop every node of the suite shares.
 
-Signals are handled here, not by rclpy, so that a node's close() runs while it can still publish
-(a teleop sends its release). The executor waits in bounded slices: rclpy's own spin() can miss
-the SIGINT wake-up, and a bounded wait lets the handler run promptly.
+Signals are handled here, not by rclpy, and only set a flag: the first SIGINT or SIGTERM starts
+the stop, later ones (a terminal's Ctrl-C reaches the whole process group, and `ros2 launch`
+forwards it once more) are ignored, so a node's close() always runs to its end while the node can
+still publish (a teleop sends its release) and the exit code is 0. The executor waits in bounded
+slices, so the flag is seen promptly.
+
+Everything that can go wrong at start (bad --ros-args such as a missing --params-file or an
+invalid namespace, a bad parameter, a missing device, an unknown command-line argument) prints
+one line `[<node>] error: ...` and exits with code 2 instead of a traceback.
 """
 
 import signal
 import sys
 
 import rclpy
+from rclpy.exceptions import NameValidationException, ParameterException
 from rclpy.executors import ExternalShutdownException, SingleThreadedExecutor
 from rclpy.signals import SignalHandlerOptions
+from rclpy.utilities import remove_ros_args
 
 SPIN_SLICE_S = 0.1
+EXIT_START_FAILED = 2
+# What a node's constructor raises for bad input (parameters, names, files, devices).
+START_ERRORS = (ValueError, OSError, RuntimeError, NameValidationException, ParameterException)
 
 
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt
+def one_line(error):
+    """Return an exception's text on one line, without rcl's source locations (', at /...')."""
+    text = ' '.join(str(error).split()) or type(error).__name__
+    return text.split(', at /')[0]
+
+
+def start_failed(name, error):
+    """Print the one-line start error of node `name`; return the exit code."""
+    print(f'[{name}] error: {error}', file=sys.stderr, flush=True)
+    return EXIT_START_FAILED
+
+
+class StopFlag:
+    """Set by the first SIGINT / SIGTERM; later signals are counted and otherwise ignored."""
+
+    def __init__(self):
+        """Install the handlers for SIGINT and SIGTERM."""
+        self.signals = []
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, self._handle)
+
+    def _handle(self, signum, frame):
+        self.signals.append(signum)
+
+    def __bool__(self):
+        """Return whether a stop was requested."""
+        return bool(self.signals)
 
 
 def run_node(node_class, args=None):
     """
     Run a node class until Ctrl-C, SIGTERM or shutdown, then call its close().
 
-    A failure to start (bad parameter, bad config file, missing device) prints one clear line
-    and returns exit code 2 instead of a traceback.
+    A failure to start (bad --ros-args, bad parameter, bad config file, missing device, an
+    unknown command-line argument) prints one clear line and returns exit code 2.
     """
-    rclpy.init(args=args, signal_handler_options=SignalHandlerOptions.NO)
-    signal.signal(signal.SIGINT, _interrupt)
-    signal.signal(signal.SIGTERM, _interrupt)
+    name = node_class.__name__
+    argv = sys.argv if args is None else list(args)
+    stop = StopFlag()
+    try:
+        extra = remove_ros_args(argv)[1:]
+    except (RuntimeError, ValueError) as error:
+        return start_failed(name, one_line(error))
+    if extra:
+        return start_failed(name, f'unknown command-line argument(s) {extra}: this node takes '
+                            'only ROS arguments (--ros-args -p name:=value -r __ns:=/ns ...)')
+    try:
+        rclpy.init(args=argv, signal_handler_options=SignalHandlerOptions.NO)
+    except (RuntimeError, ValueError) as error:  # rcl's RCLError: --params-file, remaps, ...
+        return start_failed(name, one_line(error))
     try:
         node = node_class()
-    except (ValueError, OSError, RuntimeError) as err:
-        print(f'[{node_class.__name__}] error: {err}', file=sys.stderr, flush=True)
+    except START_ERRORS as error:
         rclpy.try_shutdown()
-        return 2
+        return start_failed(name, one_line(error))
     executor = SingleThreadedExecutor()
     executor.add_node(node)
     try:
-        while rclpy.ok():
+        while rclpy.ok() and not stop:
             executor.spin_once(timeout_sec=SPIN_SLICE_S)
-    except (KeyboardInterrupt, ExternalShutdownException):
+    except ExternalShutdownException:
         pass
     finally:
         node.close()
