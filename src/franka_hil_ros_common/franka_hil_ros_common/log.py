@@ -33,7 +33,13 @@ class RateLimitedLog:
         self._causes[cause] = [now, 0]
         if suppressed:
             text += f' ({suppressed} more like this in the last {now - entry[0]:.1f} s)'
-        getattr(self.logger, level)(text)
+        # One call site per level: rclpy refuses a call site whose severity changes.
+        if level == 'error':
+            self.logger.error(text)
+        elif level == 'warning':
+            self.logger.warning(text)
+        else:
+            self.logger.info(text)
         return True
 
     def info(self, cause, text):
@@ -47,3 +53,23 @@ class RateLimitedLog:
     def error(self, cause, text):
         """Log an error line under `cause`."""
         return self.log('error', cause, text)
+
+
+class ByText:
+    """A logger-like view of a RateLimitedLog whose cause is the text itself (for libraries)."""
+
+    def __init__(self, limited):
+        """Wrap `limited` (a RateLimitedLog)."""
+        self.limited = limited
+
+    def info(self, text):
+        """Log an info line, at most once per period for this text."""
+        return self.limited.info(text, text)
+
+    def warning(self, text):
+        """Log a warning line, at most once per period for this text."""
+        return self.limited.warning(text, text)
+
+    def error(self, text):
+        """Log an error line, at most once per period for this text."""
+        return self.limited.error(text, text)

@@ -42,16 +42,29 @@ def start_failed(name, error):
 
 
 class StopFlag:
-    """Set by the first SIGINT / SIGTERM; later signals are counted and otherwise ignored."""
+    """
+    Set by the first SIGINT / SIGTERM; from then on both are ignored.
+
+    Ignored, not merely caught: Python gives its own handlers back to the default action while
+    the interpreter exits, and a signal arriving then would kill the process (exit code -2).
+    """
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
     def __init__(self):
         """Install the handlers for SIGINT and SIGTERM."""
         self.signals = []
-        for signum in (signal.SIGINT, signal.SIGTERM):
+        for signum in self.SIGNALS:
             signal.signal(signum, self._handle)
 
     def _handle(self, signum, frame):
         self.signals.append(signum)
+        self.ignore_more()
+
+    def ignore_more(self):
+        """Ignore every later SIGINT / SIGTERM (the node is stopping)."""
+        for signum in self.SIGNALS:
+            signal.signal(signum, signal.SIG_IGN)
 
     def __bool__(self):
         """Return whether a stop was requested."""
@@ -92,6 +105,7 @@ def run_node(node_class, args=None):
     except ExternalShutdownException:
         pass
     finally:
+        stop.ignore_more()
         node.close()
         executor.shutdown()
         node.destroy_node()

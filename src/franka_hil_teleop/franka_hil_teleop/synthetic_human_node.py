@@ -12,6 +12,7 @@ jumping home on reset.
 from franka_hil_common import actions, names
 from franka_hil_common.messages import stamp_ns
 from franka_hil_msgs.msg import Observation, StepInfo
+from franka_hil_ros_common.log import RateLimitedLog
 from franka_hil_ros_common.node_main import run_node
 from franka_hil_ros_common.parameters import declare, positive, reject_unknown_parameters
 from franka_hil_teleop import pad_map
@@ -48,7 +49,7 @@ class SyntheticHumanNode(Node):
         reject_unknown_parameters(self)
         self.pad = pad_map.load_pad_map(pad_file or config_file(f'teleop_pad_{pad}.yaml'))
         self.human = SyntheticHuman(self.pad, load_expert(expert), lift, speed)
-        self._bad_obs_logged = False
+        self._log = RateLimitedLog(self.get_logger())
         self.pub = self.create_publisher(Joy, names.JOY, COMMAND_QOS)
         self.create_subscription(StepInfo, names.STEP_INFO, self._on_step_info, COMMAND_QOS)
         self.create_subscription(Observation, names.OBSERVATION, self._on_observation, COMMAND_QOS)
@@ -65,9 +66,7 @@ class SyntheticHumanNode(Node):
             axes, buttons = self.human.on_observation(msg.agent_pos, msg.environment_state,
                                                       stamp_ns(msg.header.stamp))
         except ValueError as err:
-            if not self._bad_obs_logged:
-                self.get_logger().error(f'cannot play from this observation: {err}')
-                self._bad_obs_logged = True
+            self._log.error('observation', f'cannot play from this observation: {err}')
             return
         if self.human.episodes != episodes:
             self.get_logger().info(f'episode {self.human.episodes}: expert reset')

@@ -11,6 +11,7 @@ releases the override when the Joy stream stops.
 import time
 
 from franka_hil_common import actions, names
+from franka_hil_ros_common.log import RateLimitedLog
 from franka_hil_ros_common.node_main import run_node
 from franka_hil_ros_common.parameters import declare, positive, reject_unknown_parameters
 from franka_hil_teleop import pad_map
@@ -46,8 +47,9 @@ class TeleopNode(Node):
         self.pad = pad_map.load_pad_map(pad_file or config_file(f'teleop_pad_{pad}.yaml'))
         self.core = TeleopCore(speed, timeout)
         self.out = TeleopPublisher(self, source, frame_id)
-        self._last_shape = (self.pad.joy_axes, self.pad.joy_buttons)
-        self._bad_value_logged = False
+        self._log = RateLimitedLog(self.get_logger())
+        # Shapes other than the map's usual one, warned about once each (a few, not garbage).
+        self._unusual_shapes = {(self.pad.joy_axes, self.pad.joy_buttons)}
         self.create_subscription(Joy, names.JOY, self._on_joy, COMMAND_QOS)
         self.create_timer(min(0.05, timeout / 5.0), self._check_timeout)
         self.get_logger().info(f'{pad_map.describe(self.pad)} ({self.pad.source}); '
@@ -56,20 +58,16 @@ class TeleopNode(Node):
     def _on_joy(self, msg):
         shape = (len(msg.axes), len(msg.buttons))
         error = self.pad.check_sizes(*shape)
-        if shape != self._last_shape:
-            self._last_shape = shape
-            if error:
-                self.get_logger().error(error)
-            elif self.pad.size_warning(*shape):
-                self.get_logger().warn(self.pad.size_warning(*shape))
         if error:
+            self._log.error('joy size', f'ignoring Joy: {error}')
             return
+        if shape not in self._unusual_shapes and len(self._unusual_shapes) < 16:
+            self._unusual_shapes.add(shape)
+            self._log.warning('joy shape', self.pad.size_warning(*shape))
         try:
             state = self.pad.to_input(msg.axes, msg.buttons)
         except ValueError as err:
-            if not self._bad_value_logged:
-                self.get_logger().error(f'ignoring Joy messages with bad values: {err}')
-                self._bad_value_logged = True
+            self._log.error('joy values', f'ignoring Joy messages with bad values: {err}')
             return
         stamp = msg.header.stamp
         if stamp.sec == 0 and stamp.nanosec == 0:

@@ -23,6 +23,7 @@ import time
 from franka_hil_common import names, observation as layout
 from franka_hil_msgs.msg import EpisodeEvent, Intervention, Observation, StepInfo
 from franka_hil_msgs.srv import Reset, Step
+from franka_hil_ros_common.log import ByText, RateLimitedLog
 from franka_hil_ros_common.node_main import run_node
 from franka_hil_sim.core.session import HilSession, Refused
 from franka_hil_sim.node import messages as rm, telemetry
@@ -44,7 +45,8 @@ from visualization_msgs.msg import MarkerArray
 TWIST_FRAMES = ('', names.BASE_FRAME, names.WORLD_FRAME)
 # Sliding window of the published real-time factor (s of wall time).
 RTF_WINDOW_S = 2.0
-LOG_THROTTLE_S = 2.0
+# Per-message warnings: at most one line per cause in this many seconds, with a count.
+LOG_THROTTLE_S = 1.0
 _NO_EVENT_CALLBACKS = PublisherEventCallbacks(use_default_callbacks=False)
 REQUEST_QUEUE_DEPTH = 100
 
@@ -56,8 +58,9 @@ class SimNode(Node):
         super().__init__(names.SIM_NODE, **kwargs)
         self.settings = settings_from(self._parameter_values())
         s = self.settings
+        self._log = RateLimitedLog(self.get_logger(), LOG_THROTTLE_S)
         try:
-            self.session = HilSession(s.session, logger=self.get_logger())
+            self.session = HilSession(s.session, logger=ByText(self._log))
         except ValueError as error:  # what only the sim core can check (control_rate)
             raise ValueError(f'control_rate={1.0 / s.session.control_dt:g} Hz: {error}') from None
         self._prefix = s.frame_prefix
@@ -188,7 +191,7 @@ class SimNode(Node):
         self.publish_state(state, rm.observation_msg(observation, state.stamp_ns, self._prefix))
 
     def _refuse(self, response, error):
-        self.get_logger().warning(error, throttle_duration_sec=LOG_THROTTLE_S)
+        self._log.warning(error.split(':')[0], error)
         response.ok = False
         response.error = error
         return response, None
@@ -205,23 +208,21 @@ class SimNode(Node):
                               f'one of {[self._prefix + f for f in TWIST_FRAMES if f]}')
             self.session.set_intervention(*rm.intervention_command(msg))
         except Refused as error:
-            self.get_logger().warning(f'{error} (from {msg.source or "?"})',
-                                      throttle_duration_sec=LOG_THROTTLE_S)
+            self._log.warning('intervention', f'{error} (from {msg.source or "?"})')
 
     def _on_episode_event(self, msg):
         try:
             if self.session.queue_event(msg.event):
-                self.get_logger().info(f'human episode event {msg.event} from '
-                                       f'{msg.source or "?"} queued for the next step')
+                self._log.info(f'event {msg.event}', f'human episode event {msg.event} from '
+                               f'{msg.source or "?"} queued for the next step')
         except Refused as error:
-            self.get_logger().warning(str(error), throttle_duration_sec=LOG_THROTTLE_S)
+            self._log.warning('episode event', str(error))
 
     def _on_action(self, msg):
         try:
             self._policy = (self.session.check_action(np.asarray(msg.data)), time.monotonic())
         except Refused as error:
-            self.get_logger().warning(f'action refused: {error}',
-                                      throttle_duration_sec=LOG_THROTTLE_S)
+            self._log.warning('action', f'action refused: {error}')
 
     # Realtime loop ----------------------------------------------------------------------------
 
@@ -281,8 +282,8 @@ class SimNode(Node):
         if _wanted(self._pub_step_info):
             self._pub_step_info.publish(info)
         if outcome.ignored_events:
-            self.get_logger().warning(f'human event(s) {outcome.ignored_events} ignored: an '
-                                      f'earlier event already ended episode {outcome.episode}')
+            self._log.warning('ignored events', f'human event(s) {outcome.ignored_events} '
+                              f'ignored: an earlier event already ended episode {outcome.episode}')
         if outcome.terminated or outcome.truncated:
             kind = 'terminated' if outcome.terminated else 'truncated'
             self.get_logger().info(

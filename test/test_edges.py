@@ -1,0 +1,151 @@
+# Copyright 2026 franka-hil developers
+# SPDX-License-Identifier: Apache-2.0
+"""
+The graph at its edges, with real processes: floods of bad input, signals to a process group.
+
+A peer publishing garbage at 1 kHz must cost at most about one log line per second per cause
+(with a count of the rest), never a traceback; a terminal's Ctrl-C (SIGINT to the whole process
+group, then forwarded again by `ros2 launch`) must end every node with exit code 0.
+"""
+
+import itertools
+import os
+import re
+import signal
+import time
+
+from ament_index_python.packages import get_package_prefix
+from franka_hil_msgs.msg import EpisodeEvent, Intervention
+import pytest
+from rclpy.qos import QoSProfile, ReliabilityPolicy
+from sensor_msgs.msg import Joy
+
+FLOOD_S = 3.0
+_ids = itertools.count()
+
+
+def script(package, name):
+    return f'{get_package_prefix(package)}/lib/{package}/{name}'
+
+
+def namespace():
+    return f'/edges_{os.getpid()}_{next(_ids)}'
+
+
+def flood(node, publisher, messages, seconds=FLOOD_S, rate=1000.0):
+    """Publish `messages` round-robin at about `rate` Hz for `seconds`; return the count sent."""
+    sent, start = 0, time.monotonic()
+    while time.monotonic() - start < seconds:
+        publisher.publish(messages[sent % len(messages)])
+        sent += 1
+        target = start + sent / rate
+        while time.monotonic() < target:
+            node.executor_for_test.spin_once(timeout_sec=0)
+    return sent, time.monotonic() - start
+
+
+def lines_with(output, text):
+    return [line for line in output.splitlines() if text in line]
+
+
+def suppressed(lines):
+    return sum(int(m.group(1)) for line in lines
+               for m in [re.search(r'\((\d+) more like this', line)] if m)
+
+
+def wait_for_subscriber(node, spin, publisher, what):
+    spin(node, lambda: publisher.get_subscription_count() > 0, 60, what)
+
+
+def test_garbage_joy_at_1khz_is_one_line_per_second_per_cause(start_process, ros_node, spin):
+    ns = namespace()
+    proc = start_process([script('franka_hil_teleop', 'teleop_node'), '--ros-args',
+                          '-r', f'__ns:={ns}'], name='teleop_node')
+    proc.wait_for_output("pad 'game_controller'")
+    pub = ros_node.create_publisher(Joy, f'{ns}/joy', QoSProfile(
+        depth=1000, reliability=ReliabilityPolicy.RELIABLE))
+    wait_for_subscriber(ros_node, spin, pub, 'teleop_node to subscribe to joy')
+    too_short = [Joy(axes=[0.0] * n, buttons=[0] * n) for n in range(1, 5)]  # shape changes
+    nan = Joy(axes=[float('nan')] * 6, buttons=[0] * 21)
+    sent, seconds = flood(ros_node, pub, too_short + [nan])
+    # The node has handled the flood when a good message gets through after it.
+    pub.publish(Joy(axes=[0.0] * 6, buttons=[0] * 21))
+    assert proc.stop(signal.SIGINT) == 0
+    output = proc.output()
+    assert 'Traceback' not in output
+    for cause in ('ignoring Joy: Joy message has', 'ignoring Joy messages with bad values'):
+        lines = lines_with(output, cause)
+        assert 1 <= len(lines) <= seconds + 2, (cause, len(lines), sent)
+    shape_errors = lines_with(output, 'ignoring Joy: Joy message has')
+    assert len(shape_errors) >= 2 and suppressed(shape_errors) > 0
+    print(f'teleop: {sent} garbage Joy in {seconds:.1f} s -> '
+          f'{len(lines_with(output, "ignoring Joy"))} log lines')
+
+
+def test_garbage_inputs_to_the_sim_are_one_line_per_second_per_cause(start_process, ros_node,
+                                                                     spin):
+    ns = namespace()
+    proc = start_process([script('franka_hil_sim', 'sim_node'), '--ros-args',
+                          '-r', f'__ns:={ns}', '-p', 'cameras:=[wrist]'], name='sim_node')
+    proc.wait_for_output('ready: mode=lockstep', timeout=120)
+    reliable = QoSProfile(depth=1000, reliability=ReliabilityPolicy.RELIABLE)
+    interventions = ros_node.create_publisher(Intervention, f'{ns}/intervention', reliable)
+    events = ros_node.create_publisher(EpisodeEvent, f'{ns}/episode_event', reliable)
+    wait_for_subscriber(ros_node, spin, interventions, 'sim_node to subscribe to intervention')
+    wait_for_subscriber(ros_node, spin, events, 'sim_node to subscribe to episode_event')
+    bad_frame = Intervention(active=True, source='fuzz')
+    bad_frame.header.frame_id = 'nowhere'
+    nan = Intervention(active=True, source='fuzz')
+    nan.twist.linear.x = float('nan')
+    sent, seconds = flood(ros_node, interventions, [bad_frame, nan], rate=500.0)
+    sent_events, seconds_events = flood(
+        ros_node, events, [EpisodeEvent(event=200, source='fuzz'),
+                           EpisodeEvent(event=EpisodeEvent.SUCCESS, source='fuzz')], rate=500.0)
+    assert proc.stop(signal.SIGINT) == 0
+    output = proc.output()
+    assert 'Traceback' not in output
+    intervention_lines = lines_with(output, 'intervention refused')
+    assert 1 <= len(intervention_lines) <= seconds + 2, len(intervention_lines)
+    assert suppressed(intervention_lines) > 0
+    event_lines = [line for line in output.splitlines()
+                   if '[WARN]' in line and ('event' in line or 'ignored' in line)]
+    # Two causes (an unknown code, an event while no episode runs): each at most ~1/s.
+    assert 2 <= len(event_lines) <= 2 * (seconds_events + 2), len(event_lines)
+    print(f'sim: {sent} bad interventions in {seconds:.1f} s -> {len(intervention_lines)} '
+          f'lines; {sent_events} bad events in {seconds_events:.1f} s -> {len(event_lines)} lines')
+
+
+def stop_with_a_burst_of_sigint(proc, period=0.02, timeout=60.0):
+    """SIGINT the process group again and again until its leader exits (Ctrl-C held down)."""
+    deadline = time.monotonic() + timeout
+    sent = 0
+    while proc.proc.poll() is None and time.monotonic() < deadline:
+        try:
+            os.killpg(proc.proc.pid, signal.SIGINT)
+            sent += 1
+        except ProcessLookupError:
+            break
+        time.sleep(period)  # the burst's spacing, not a wait for an event
+    return proc.proc.wait(timeout=5), sent
+
+
+@pytest.mark.parametrize('run', range(6))
+def test_sim_node_realtime_survives_repeated_sigint_to_its_group(start_process, run):
+    proc = start_process([script('franka_hil_sim', 'sim_node'), '--ros-args', '-r',
+                          f'__ns:={namespace()}', '-p', 'mode:=realtime'], name='sim_node')
+    proc.wait_for_output('ready: mode=realtime', timeout=120)
+    if run % 2:
+        proc.wait_for_output('started (auto-reset)')
+    code, sent = stop_with_a_burst_of_sigint(proc)
+    assert code == 0 and sent >= 2, (code, sent, proc.output())
+    assert 'Traceback' not in proc.output()
+
+
+@pytest.mark.parametrize('executable', ['teleop_node', 'synthetic_human_node'])
+def test_teleop_nodes_survive_repeated_sigint_to_their_group(start_process, executable):
+    proc = start_process([script('franka_hil_teleop', executable), '--ros-args', '-r',
+                          f'__ns:={namespace()}'], name=executable)
+    proc.wait_for_output('pad')
+    code, sent = stop_with_a_burst_of_sigint(proc)
+    assert code == 0 and sent >= 2, (code, sent, proc.output())
+    assert 'Traceback' not in proc.output()
