@@ -227,11 +227,22 @@ class BagRecorder:
             raise RecorderError(
                 f'output {self.path} exists already: refusing to overwrite a bag '
                 '(choose a new path or remove it)')
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        for parent in self.path.parents:  # the nearest existing one must be a directory
+            if parent.exists():
+                if not parent.is_dir():
+                    raise RecorderError(f'cannot create the bag {self.path}: {parent} is a '
+                                        'file, not a directory')
+                break
         self.types = types or MessageTypes()
         self._clock_ns = clock_ns
         self._writer = Writer(self.path, version=BAG_VERSION, storage_plugin=StoragePlugin.MCAP)
-        self._writer.open()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._writer.open()
+        except OSError as error:  # read-only, under a file, no permission, disk full
+            where = f' ({error.filename})' if error.filename else ''
+            raise RecorderError(f'cannot create the bag {self.path}: '
+                                f'{error.strerror or error}{where}') from None
         self._storage = self._writer.storage
         if not (hasattr(self._storage, 'close_chunk') and hasattr(self._storage, 'bio')):
             self._writer.close()
@@ -287,6 +298,15 @@ class BagRecorder:
         if self._writer is not None:
             self._writer.close()
             self._writer = None
+
+    def abandon(self):
+        """After a storage fault: close the file as it is (bag_recover reads its chunks)."""
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            try:
+                self._storage.bio.close()
+            except OSError:
+                pass  # what was still buffered is lost; the flushed chunks are on disk
 
 
 @dataclass

@@ -16,7 +16,6 @@ import functools
 import json
 import math
 from pathlib import Path
-import signal
 import sys
 import time
 
@@ -27,6 +26,7 @@ from franka_hil_recorder.bag_recorder import import_message_class
 from franka_hil_recorder.bag_recorder import RecorderError
 from franka_hil_recorder.bag_recorder import SUBSCRIPTION_DEPTH
 from franka_hil_recorder.bag_recorder import subscription_qos
+from franka_hil_ros_common.node_main import one_line, start_failed, StopFlag
 from rcl_interfaces.msg import ParameterDescriptor
 import rclpy
 from rclpy.event_handler import SubscriptionEventCallbacks
@@ -39,6 +39,7 @@ from rclpy.qos import HistoryPolicy
 from rclpy.qos import QoSProfile
 from rclpy.qos import ReliabilityPolicy
 from rclpy.signals import SignalHandlerOptions
+from rclpy.utilities import remove_ros_args
 from std_msgs.msg import String
 
 
@@ -56,6 +57,11 @@ def _endpoint_qos(profile):
     return EndpointQos(
         reliable=profile.reliability == ReliabilityPolicy.RELIABLE,
         transient_local=profile.durability == DurabilityPolicy.TRANSIENT_LOCAL)
+
+
+def _seconds(value):
+    """Return a period as float: an integer number of seconds is a valid value too."""
+    return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 def _rclpy_qos(qos):
@@ -76,8 +82,10 @@ class RecorderNode(Node):
                 description='topics to record; relative names resolve in this namespace')).value
         output = self.declare_parameter('output', '', ParameterDescriptor(
             description='new bag directory (refuses to overwrite); default rosbag2_<time>')).value
-        periods = {name: self.declare_parameter(name, default, ParameterDescriptor(
-            description=text)).value for name, (default, text) in PERIODS.items()}
+        # dynamic_typing: `-p flush_period:=2` (an integer) is two seconds, not a type error.
+        periods = {name: _seconds(self.declare_parameter(name, default, ParameterDescriptor(
+            description=text, dynamic_typing=True)).value)
+            for name, (default, text) in PERIODS.items()}
         self._check_parameters(topics, periods)
         self._topics = sorted({self.resolve_topic_name(t) for t in topics})
         if not output:
@@ -85,9 +93,10 @@ class RecorderNode(Node):
         self._recorder = BagRecorder(Path(output).resolve())
         self._subscriptions_by_topic = {}
         self._warned = set()
+        self.failure = None  # why recording stopped early (a storage fault), else None
         self._status = self.create_publisher(String, '~/status', 10)
         self.create_timer(periods['graph_poll_period'], self._poll_graph)
-        self.create_timer(periods['flush_period'], self._recorder.flush)
+        self.create_timer(periods['flush_period'], self._flush)
         self.create_timer(periods['progress_period'], self._report)
         self.get_logger().info(f'recording {", ".join(self._topics)} into {self._recorder.path}')
         self._poll_graph()
@@ -111,6 +120,8 @@ class RecorderNode(Node):
             self.get_logger().warning(text)
 
     def _poll_graph(self):
+        if self.failure is not None:
+            return
         for topic in self._topics:
             if topic in self._subscriptions_by_topic:
                 continue
@@ -152,12 +163,49 @@ class RecorderNode(Node):
             f'{"transient-local" if qos.transient_local else "volatile"}')
 
     def _on_message(self, topic, data):
-        self._recorder.write(topic, data, time.time_ns())
+        if self.failure is not None:
+            return
+        try:
+            self._recorder.write(topic, data, time.time_ns())
+        except OSError as error:
+            self._stop_recording(error)
+
+    def _flush(self):
+        if self.failure is not None:
+            return
+        try:
+            self._recorder.flush()
+        except OSError as error:
+            self._stop_recording(error)
+
+    def _stop_recording(self, error):
+        """
+        Stop recording after a storage fault (disk full, medium gone); keep the node up.
+
+        The bag is finished if the disk still takes its summary; otherwise its flushed chunks
+        stay in the .mcap for bag_recover. Either way it is one error line, not a traceback.
+        """
+        for subscription in self._subscriptions_by_topic.values():
+            self.destroy_subscription(subscription)
+        self._subscriptions_by_topic = {}
+        try:
+            self._recorder.close()
+            outcome = 'the bag is finished and readable'
+        except OSError:
+            self._recorder.abandon()
+            outcome = (f'the bag is unfinished: `bag_recover {self._recorder.path} NEW_DIR` '
+                       'writes a readable bag of every flushed message')
+        progress = self._recorder.progress()
+        self.failure = f'{error.strerror or error}'
+        self.get_logger().error(
+            f'recording stopped: cannot write {self._recorder.path}: {self.failure} after '
+            f'{progress.messages} messages; {outcome}; the rest of the graph runs on')
 
     def _report(self):
         progress = self._recorder.progress()
         self.get_logger().info(progress.line())
-        status = {'output': str(self._recorder.path), **progress.as_dict()}
+        status = {'output': str(self._recorder.path), **progress.as_dict(),
+                  'failure': self.failure}
         self._status.publish(String(data=json.dumps(status)))
 
     @property
@@ -166,20 +214,24 @@ class RecorderNode(Node):
         return self._recorder.progress().messages
 
     def finish(self):
-        """Close the bag and log its final totals."""
-        self._recorder.close()
+        """Close the bag and log its final totals (nothing more after a storage fault)."""
+        if self.failure is not None:
+            return
+        try:
+            self._recorder.close()
+        except OSError as error:
+            self._stop_recording(error)
+            return
         self.get_logger().info(f'bag closed: {self._recorder.path}: '
                                f'{self._recorder.progress().line()}')
 
 
-def _spin_until_stopped(node):
-    stop = []
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda received, frame: stop.append(received))
+def _spin_until_stopped(node, stop):
     executor = SingleThreadedExecutor()
     executor.add_node(node)
-    while not stop:
+    while not stop and rclpy.ok():
         executor.spin_once(timeout_sec=0.1)
+    stop.ignore_more()
     # Take what DDS has already delivered, until a round brings nothing new.
     deadline = time.monotonic() + DRAIN_TIMEOUT_S
     while time.monotonic() < deadline:
@@ -192,16 +244,26 @@ def _spin_until_stopped(node):
 
 def main(args=None):
     """Run the recorder until SIGINT or SIGTERM, then finish the bag."""
-    # Our own handlers only set a flag, so no exception can cut a write in half.
-    rclpy.init(args=args, signal_handler_options=SignalHandlerOptions.NO)
+    # Our own handlers only set a flag (the first signal; later ones are ignored), so no
+    # exception can cut a write in half and the bag is always finished.
+    stop = StopFlag()
+    argv = sys.argv if args is None else list(args)
+    extra = remove_ros_args(argv)[1:]
+    if extra:
+        return start_failed('recorder', f'unknown command-line argument(s) {extra}: the '
+                            'recorder takes only ROS arguments (--ros-args -p output:=DIR ...)')
+    try:
+        rclpy.init(args=argv, signal_handler_options=SignalHandlerOptions.NO)
+    except (RuntimeError, ValueError) as error:
+        return start_failed('recorder', one_line(error))
     try:
         node = RecorderNode()
-    except (RecorderError, ParameterException, NameValidationException) as error:
-        print(f'recorder: {error}', file=sys.stderr)
+    except (RecorderError, ParameterException, NameValidationException, ValueError,
+            OSError) as error:
         rclpy.try_shutdown()
-        return 2
+        return start_failed('recorder', one_line(error))
     try:
-        _spin_until_stopped(node)
+        _spin_until_stopped(node, stop)
     finally:
         node.finish()
         node.destroy_node()
