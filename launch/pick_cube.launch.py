@@ -6,15 +6,21 @@ Launch the pick-cube HIL graph: `ros2 launch franka_hil_sim pick_cube.launch.py`
 The nodes and their parameters come from config/pick_cube.yaml through
 franka_hil_sim.bringup.graph, the same code the pip-only `bringup` command uses. Arguments
 (name:=value) are declared from that file too: teleop, mode, image_obs, record, namespace,
-num_sims, seed, rviz, ...
+num_sims, seed, rviz, keyboard_backend, ...
+
+Before any node is started, every argument is checked (one line naming a bad one and its valid
+values) and every executable is looked up: if one is missing (rviz2 not installed), no node
+starts. Nodes the graph cannot run without (the keyboard teleop, the recorder) are required:
+when one exits, the whole launch shuts down instead of running on without the human.
 """
 
 from pathlib import Path
 
 from ament_index_python.packages import get_package_share_directory
-from franka_hil_sim.bringup.graph import arguments_of, load_description, resolve_nodes
+from franka_hil_sim.bringup.graph import arguments_of, check_executables, load_description
+from franka_hil_sim.bringup.graph import resolve_nodes
 from launch import LaunchDescription
-from launch.actions import DeclareLaunchArgument, OpaqueFunction
+from launch.actions import DeclareLaunchArgument, OpaqueFunction, Shutdown
 from launch.substitutions import LaunchConfiguration
 from launch_ros.actions import Node
 
@@ -26,10 +32,14 @@ def generate_launch_description():
 
     def nodes(context):
         given = {a.name: LaunchConfiguration(a.name).perform(context) for a in arguments}
+        specs = resolve_nodes(description, given, config)
+        check_executables(specs)  # raises before any node exists: all start, or none
         return [Node(package=spec.package, executable=spec.executable, name=spec.name,
                      namespace=spec.namespace, parameters=[spec.parameters],
-                     arguments=list(spec.arguments), output='screen')
-                for spec in resolve_nodes(description, given, config)]
+                     arguments=list(spec.arguments), output='screen',
+                     **({'on_exit': Shutdown(reason=f'required node {spec.name} exited')}
+                        if spec.required else {}))
+                for spec in specs]
 
     declared = [DeclareLaunchArgument(a.name, default_value=a.default, description=a.description,
                                       choices=list(a.choices) or None)

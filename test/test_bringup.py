@@ -79,3 +79,39 @@ def test_missing_description_is_a_clear_error(tmp_path, bringup):
     proc = bringup(tmp_path / 'missing.yaml')
     assert proc.proc.wait(timeout=30) == 2
     assert 'missing.yaml' in proc.output() and 'Traceback' not in proc.output()
+
+
+def test_a_missing_executable_starts_no_node(tmp_path, bringup):
+    path = description(tmp_path, {'alpha': 0})
+    graph = yaml.safe_load(path.read_text())
+    graph['nodes'].append({'name': 'viewer', 'package': 'no_such_package',
+                           'executable': 'no_such_viewer_executable'})
+    path.write_text(yaml.safe_dump(graph))
+    proc = bringup(path)
+    assert proc.proc.wait(timeout=30) == 2
+    output = proc.output()
+    assert '[bringup] started' not in output and 'hello from' not in output
+    assert 'Traceback' not in output
+    errors = [line for line in output.splitlines() if line.startswith('[bringup] error: ')]
+    assert len(errors) == 1 and "executable 'no_such_viewer_executable'" in errors[0]
+    assert 'no node started' in errors[0]
+
+
+@pytest.mark.parametrize('arguments, message', [
+    (['num_sims:=abc'],
+     "argument num_sims:='abc' is not valid: it must be an integer in [1, 64]"),
+    (['num_sims:=1000000'], "argument num_sims:='1000000' is not valid"),
+    (['seed:=abc'], "argument seed:='abc' is not valid: it must be an integer in [0, "),
+    (['namespace:=bad name!'], "argument namespace:='bad name!' is not valid: it must be a ROS "
+     'namespace'),
+    (['keyboard_backend:=sdl'], "argument keyboard_backend:='sdl' is not valid: it must be one "
+     "of ['auto', 'x11', 'terminal']"),
+])
+def test_bad_arguments_of_the_real_graph_are_one_line(start_process, arguments, message):
+    proc = start_process([sys.executable, '-m', 'franka_hil_sim.bringup.supervisor',
+                          *arguments], name='bringup')
+    assert proc.proc.wait(timeout=30) == 2
+    output = proc.output()
+    assert output.strip().splitlines() == [f'[bringup] error: {output.split("error: ")[1]}'
+                                           .strip()]
+    assert message in output and '[bringup] started' not in output

@@ -12,6 +12,8 @@ from pathlib import Path
 import sys
 import types
 
+from ament_index_python.packages import PackageNotFoundError
+from franka_hil_sim.bringup import graph
 from franka_hil_sim.bringup.graph import arguments_of, load_description, resolve_nodes
 import pytest
 import yaml
@@ -26,6 +28,16 @@ class Recorded:
         self.args, self.kwargs = args, kwargs
 
 
+class Node(Recorded):
+    """Stand-in for launch_ros.actions.Node that counts the nodes created."""
+
+    created = 0
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        Node.created += 1
+
+
 class LaunchConfiguration(Recorded):
     def perform(self, context):
         return context[self.args[0]]
@@ -35,10 +47,11 @@ class LaunchConfiguration(Recorded):
 def launch_file(monkeypatch):
     fakes = {
         'launch': {'LaunchDescription': Recorded},
-        'launch.actions': {'DeclareLaunchArgument': Recorded, 'OpaqueFunction': Recorded},
+        'launch.actions': {'DeclareLaunchArgument': Recorded, 'OpaqueFunction': Recorded,
+                           'Shutdown': Recorded},
         'launch.substitutions': {'LaunchConfiguration': LaunchConfiguration},
         'launch_ros': {},
-        'launch_ros.actions': {'Node': Recorded},
+        'launch_ros.actions': {'Node': Node},
     }
     for name, attributes in fakes.items():
         monkeypatch.setitem(sys.modules, name, types.SimpleNamespace(**attributes))
@@ -52,7 +65,7 @@ def launch_file(monkeypatch):
 @pytest.mark.parametrize('given', [
     {},
     {'teleop': 'gamepad', 'mode': 'realtime', 'image_obs': 'true', 'record': '/tmp/b'},
-    {'teleop': 'keyboard', 'num_sims': '3', 'namespace': 'hil', 'rviz': 'true'},
+    {'teleop': 'keyboard', 'num_sims': '3', 'namespace': 'hil', 'keyboard_backend': 'x11'},
 ])
 def test_launch_file_starts_the_described_graph(launch_file, given):
     entities = launch_file.generate_launch_description().args[0]
@@ -68,10 +81,55 @@ def test_launch_file_starts_the_described_graph(launch_file, given):
     expected = resolve_nodes(description, given, config)
     assert len(nodes) == len(expected) > 0
     for node, spec in zip(nodes, expected):
+        on_exit = node.kwargs.pop('on_exit', None)
         assert node.kwargs == {
             'package': spec.package, 'executable': spec.executable, 'name': spec.name,
             'namespace': spec.namespace, 'parameters': [spec.parameters],
             'arguments': list(spec.arguments), 'output': 'screen'}
+        # Required nodes (keyboard, recorder) shut the launch down when they exit.
+        assert (on_exit is not None) == spec.required == (spec.name in ('keyboard', 'recorder'))
+        if on_exit is not None:
+            assert spec.name in on_exit.kwargs['reason']
+
+
+def run_nodes(launch_file, given):
+    *_, opaque = launch_file.generate_launch_description().args[0]
+    arguments = {a.name: a.default for a in arguments_of(load_description(
+        Path(launch_file.get_package_share_directory('franka_hil_sim')) / 'config' /
+        'pick_cube.yaml'))}
+    return opaque.kwargs['function'](dict(arguments, **given))
+
+
+def test_a_missing_executable_starts_no_node(launch_file, monkeypatch):
+    real_prefix, real_which = graph.get_package_prefix, graph.shutil.which
+
+    def prefix(package):
+        if package == 'rviz2':
+            raise PackageNotFoundError(package)
+        return real_prefix(package)
+    monkeypatch.setattr(graph, 'get_package_prefix', prefix)
+    monkeypatch.setattr(graph.shutil, 'which',
+                        lambda name: None if name == 'rviz2' else real_which(name))
+    before = Node.created
+    with pytest.raises(FileNotFoundError, match="executable 'rviz2' of package 'rviz2' not "
+                       'found.*no node started'):
+        run_nodes(launch_file, {'rviz': 'true'})
+    assert Node.created == before
+
+
+@pytest.mark.parametrize('given, message', [
+    ({'num_sims': 'abc'}, "argument num_sims:='abc' is not valid: it must be an integer in "
+     r'\[1, 64\]'),
+    ({'num_sims': '1000000'}, r'num_sims.*\[1, 64\]'),
+    ({'seed': '-1'}, r"argument seed:='-1' is not valid"),
+    ({'namespace': 'bad name!'}, "argument namespace:='bad name!' is not valid: it must be a "
+     'ROS namespace'),
+])
+def test_bad_arguments_are_refused_before_any_node(launch_file, given, message):
+    before = Node.created
+    with pytest.raises(ValueError, match=message):
+        run_nodes(launch_file, given)
+    assert Node.created == before
 
 
 def test_installed_description_is_the_workspace_one(launch_file):

@@ -60,9 +60,18 @@ def test_several_sims_get_namespaces_and_seeds(description):
 
 
 @pytest.mark.parametrize('given, message', [
-    ({'teleop': 'joystick'}, 'not one of'),
+    ({'teleop': 'joystick'}, r"argument teleop:='joystick' is not valid: it must be one of \["),
     ({'colour': 'red'}, 'unknown argument'),
-    ({'num_sims': '0'}, 'num_sims must be >= 1'),
+    ({'num_sims': '0'}, r"argument num_sims:='0' is not valid: it must be an integer in \[1, 64"),
+    ({'num_sims': '1000000'}, r'num_sims:=.*\[1, 64\]'),
+    ({'num_sims': 'abc'}, r"num_sims:='abc' .*an integer in \[1, 64\]"),
+    ({'seed': 'abc'}, r"seed:='abc' .*an integer in \[0, 9223372036854775743\]"),
+    ({'seed': '-1'}, r"seed:='-1' .*an integer"),
+    ({'namespace': 'bad name!'},
+     "namespace:='bad name!' is not valid: it must be a ROS namespace"),
+    ({'namespace': '/a//b'}, 'namespace'),
+    ({'namespace': '1abc'}, 'namespace'),
+    ({'keyboard_backend': 'sdl'}, "keyboard_backend:='sdl' is not valid"),
 ])
 def test_bad_arguments_are_refused_clearly(description, given, message):
     with pytest.raises(ValueError, match=message):
@@ -72,3 +81,22 @@ def test_bad_arguments_are_refused_clearly(description, given, message):
 def test_only_the_keyboard_reads_the_terminal(description):
     nodes = resolve_nodes(description, {'teleop': 'keyboard'}, CONFIG)
     assert {n.name: n.interactive for n in nodes} == {'sim': False, 'keyboard': True}
+
+
+@pytest.mark.parametrize('namespace', ['', '/', 'hil', '/hil/', 'a_1/b2', '_x'])
+def test_valid_namespaces_are_accepted(description, namespace):
+    assert resolve_nodes(description, {'namespace': namespace}, CONFIG)
+
+
+def test_keyboard_backend_and_required_nodes(description):
+    nodes = resolve_nodes(description, {'teleop': 'keyboard', 'keyboard_backend': 'terminal',
+                                        'record': 'bag'}, CONFIG)
+    by_name = {n.name: n for n in nodes}
+    assert by_name['keyboard'].parameters == {'backend': 'terminal', 'use_sim_time': True}
+    assert {n.name for n in nodes if n.required} == {'keyboard', 'recorder'}
+
+
+def test_teleop_side_nodes_run_on_sim_time(description):
+    for teleop in ('script', 'gamepad', 'keyboard'):
+        for node in resolve_nodes(description, {'teleop': teleop}, CONFIG):
+            assert node.parameters.get('use_sim_time', False) == (node.name != 'sim')

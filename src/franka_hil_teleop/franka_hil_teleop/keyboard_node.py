@@ -16,7 +16,7 @@ from franka_hil_common import actions, names
 from franka_hil_ros_common.node_main import run_node
 from franka_hil_ros_common.parameters import declare, positive, reject_unknown_parameters
 from franka_hil_teleop import keyboard
-from franka_hil_teleop.ros_io import config_file, TeleopPublisher
+from franka_hil_teleop.ros_io import config_file, steady_timer, TeleopPublisher
 from franka_hil_teleop.teleop_core import TeleopCore
 from rclpy.node import Node
 
@@ -76,7 +76,7 @@ class KeyboardNode(Node):
             self.get_logger().info('keyboard teleop (x11) on display '
                                    f'{self.reader.display_name}; keys per action:\n'
                                    + '\n'.join(keyboard.describe(keys)))
-        self.create_timer(1.0 / rate, self._step)
+        steady_timer(self, 1.0 / rate, self._step)
 
     def _x11_held(self, now):
         try:

@@ -16,6 +16,7 @@ from franka_hil_msgs.msg import EpisodeEvent, Intervention
 from franka_hil_ros_common.log import RateLimitedLog
 from franka_hil_ros_common.parameters import ParameterError
 from geometry_msgs.msg import TwistStamped
+from rclpy.clock import Clock, ClockType
 from rclpy.qos import HistoryPolicy, QoSProfile, ReliabilityPolicy
 
 PACKAGE = 'franka_hil_teleop'
@@ -42,6 +43,16 @@ def config_file(name):
                          f'{", ".join(str(p.parent) for p in candidates)})')
 
 
+def steady_timer(node, period, callback):
+    """
+    Create a timer on the steady clock: it runs in wall time even under use_sim_time.
+
+    The teleop nodes stamp messages in sim time when /clock is there, but a deadman timeout or a
+    key-polling rate must not stop when the simulator does (lockstep: /clock moves per step).
+    """
+    return node.create_timer(period, callback, clock=Clock(clock_type=ClockType.STEADY_TIME))
+
+
 class TeleopPublisher:
     """Publishes TeleopCore outputs as Intervention, TwistStamped and EpisodeEvent messages."""
 
@@ -56,7 +67,7 @@ class TeleopPublisher:
         self._log = RateLimitedLog(node.get_logger())
 
     def publish(self, output, stamp=None):
-        """Publish one TeleopCore Output; stamp defaults to now on the node's clock."""
+        """Publish one TeleopCore Output; stamp defaults to now on the node's clock (sim time)."""
         if output.command is None and not output.events:
             return
         stamp = stamp or self.node.get_clock().now().to_msg()

@@ -15,7 +15,7 @@ from franka_hil_ros_common.log import RateLimitedLog
 from franka_hil_ros_common.node_main import run_node
 from franka_hil_ros_common.parameters import declare, positive, reject_unknown_parameters
 from franka_hil_teleop import pad_map
-from franka_hil_teleop.ros_io import COMMAND_QOS, config_file, TeleopPublisher
+from franka_hil_teleop.ros_io import COMMAND_QOS, config_file, steady_timer, TeleopPublisher
 from franka_hil_teleop.teleop_core import TeleopCore
 from rclpy.node import Node
 from sensor_msgs.msg import Joy
@@ -51,7 +51,7 @@ class TeleopNode(Node):
         # Shapes other than the map's usual one, warned about once each (a few, not garbage).
         self._unusual_shapes = {(self.pad.joy_axes, self.pad.joy_buttons)}
         self.create_subscription(Joy, names.JOY, self._on_joy, COMMAND_QOS)
-        self.create_timer(min(0.05, timeout / 5.0), self._check_timeout)
+        steady_timer(self, min(0.05, timeout / 5.0), self._check_timeout)
         self.get_logger().info(f'{pad_map.describe(self.pad)} ({self.pad.source}); '
                                f'full stick = {speed:g} m/s; Joy timeout {timeout:g} s')
 

@@ -3,16 +3,25 @@
 """
 The pick-cube graph description (config/pick_cube.yaml) resolved into concrete nodes.
 
-The launch file and the pip-only `bringup` command both call `resolve_nodes`, so the node list
-and parameters they start are the same by construction.
+The launch file and the pip-only `bringup` command both call `resolve_nodes` (and
+`check_executables` before starting anything), so the node list, the parameters and the
+argument checks are the same by construction: a bad argument is one line naming it and its
+valid values, and a graph one of whose executables is missing starts no node at all.
 """
 
 from dataclasses import dataclass, field, replace
+import os
+from pathlib import Path
 import re
+import shutil
 
+from ament_index_python.packages import get_package_prefix, PackageNotFoundError
 import yaml
 
 PLACEHOLDER = re.compile(r'\{(\w+(?:\+\w+)*)\}')
+# A ROS namespace: tokens of letters, digits and _ (not starting with a digit), '/'-separated.
+NAMESPACE = re.compile(r'/?([A-Za-z_][A-Za-z0-9_]*(/[A-Za-z_][A-Za-z0-9_]*)*)?/?')
+TYPES = ('string', 'int', 'namespace')
 
 
 @dataclass(frozen=True)
@@ -27,6 +36,8 @@ class NodeSpec:
     arguments: tuple = ()
     # Reads the terminal (keyboard teleop's terminal backend): bringup hands it our stdin.
     interactive: bool = False
+    # The graph is pointless without it: when it exits, everything stops (launch: Shutdown).
+    required: bool = False
 
 
 @dataclass(frozen=True)
@@ -37,6 +48,39 @@ class Argument:
     default: str
     description: str = ''
     choices: tuple = ()
+    kind: str = 'string'
+    minimum: int = None
+    maximum: int = None
+
+    def valid_values(self):
+        """Describe the values this argument takes (for error messages and help)."""
+        if self.choices:
+            return f'one of {list(self.choices)}'
+        if self.kind == 'int':
+            return f'an integer in [{self.minimum}, {self.maximum}]'
+        if self.kind == 'namespace':
+            return ("a ROS namespace ('' or names of letters, digits and _, not starting "
+                    "with a digit, separated by '/')")
+        return 'any text'
+
+    def check(self, text):
+        """Return None if `text` is a valid value, else the one-line error naming the argument."""
+        ok = True
+        if self.choices:
+            ok = text in self.choices
+        elif self.kind == 'int':
+            try:
+                value = int(text.strip())
+            except ValueError:
+                ok = False
+            else:
+                ok = ((self.minimum is None or value >= self.minimum)
+                      and (self.maximum is None or value <= self.maximum))
+        elif self.kind == 'namespace':
+            ok = NAMESPACE.fullmatch(text) is not None and '//' not in text
+        if ok:
+            return None
+        return f'argument {self.name}:={text!r} is not valid: it must be {self.valid_values()}'
 
 
 def load_description(path):
@@ -51,9 +95,17 @@ def load_description(path):
 
 def arguments_of(description):
     """Return the declared launch arguments, values as strings (as launch passes them)."""
-    return [Argument(name, as_text(spec.get('default', '')), spec.get('description', ''),
-                     tuple(as_text(c) for c in spec.get('choices', ())))
-            for name, spec in description['arguments'].items()]
+    arguments = []
+    for name, spec in description['arguments'].items():
+        kind = spec.get('type', 'string')
+        if kind not in TYPES:
+            raise ValueError(f'graph description: argument {name} has type {kind!r}, '
+                             f'not one of {list(TYPES)}')
+        arguments.append(Argument(
+            name, as_text(spec.get('default', '')), spec.get('description', ''),
+            tuple(as_text(c) for c in spec.get('choices', ())), kind,
+            spec.get('min'), spec.get('max')))
+    return arguments
 
 
 def as_text(value):
@@ -77,9 +129,9 @@ def validate_arguments(description, given):
         raise ValueError(f'unknown argument(s) {unknown}; known: {sorted(declared)}')
     values = {name: as_text(given.get(name, arg.default)) for name, arg in declared.items()}
     for name, arg in declared.items():
-        if arg.choices and values[name] not in arg.choices:
-            raise ValueError(
-                f'argument {name}:={values[name]!r} is not one of {list(arg.choices)}')
+        problem = arg.check(values[name])
+        if problem:
+            raise ValueError(problem)
     return values
 
 
@@ -118,7 +170,10 @@ def wanted(node, values):
 def sim_namespaces(values):
     """Namespaces of the simulators: one per sim under the graph's namespace."""
     base = values['namespace'].strip('/')
-    count = int(values['num_sims'])
+    try:
+        count = int(values['num_sims'])
+    except ValueError:
+        raise ValueError(f"argument num_sims:={values['num_sims']!r} is not an integer") from None
     if count < 1:
         raise ValueError(f'num_sims must be >= 1, got {count}')
     if count == 1:
@@ -149,8 +204,38 @@ def resolve_nodes(description, given, config_dir):
                 package=node['package'], executable=node['executable'], name=node['name'],
                 namespace=namespace, parameters=parameters,
                 arguments=tuple(str(substitute(a, local)) for a in node.get('arguments', ())),
-                interactive=bool(node.get('interactive', False))))
+                interactive=bool(node.get('interactive', False)),
+                required=bool(node.get('required', False))))
     return nodes
+
+
+def executable_path(spec):
+    """Find a node's executable the way ros2 run does: <prefix>/lib/<package>/<executable>."""
+    try:
+        path = Path(get_package_prefix(spec.package)) / 'lib' / spec.package / spec.executable
+    except (PackageNotFoundError, ValueError):
+        path = None
+    if path is None or not os.access(path, os.X_OK):
+        found = shutil.which(spec.executable)
+        if found is None:
+            raise FileNotFoundError(
+                f'node {spec.name!r}: executable {spec.executable!r} of package '
+                f'{spec.package!r} not found (is it installed, and the workspace built and '
+                'sourced? `source scripts/env.sh`)')
+        return found
+    return str(path)
+
+
+def check_executables(specs):
+    """Fail, naming every missing one, unless every node's executable is found: start none."""
+    missing = []
+    for spec in specs:
+        try:
+            executable_path(spec)
+        except FileNotFoundError as error:
+            missing.append(str(error))
+    if missing:
+        raise FileNotFoundError('; '.join(missing) + ': no node started')
 
 
 def apply_overrides(specs, overrides):

@@ -14,16 +14,14 @@ import argparse
 import os
 from pathlib import Path
 import selectors
-import shutil
 import signal
 import subprocess
 import sys
 import time
 
-from ament_index_python.packages import get_package_prefix, get_package_share_directory
-from ament_index_python.packages import PackageNotFoundError
-from franka_hil_sim.bringup.graph import apply_overrides, arguments_of, load_description
-from franka_hil_sim.bringup.graph import resolve_nodes
+from ament_index_python.packages import get_package_share_directory
+from franka_hil_sim.bringup.graph import apply_overrides, arguments_of, check_executables
+from franka_hil_sim.bringup.graph import executable_path, load_description, resolve_nodes
 import yaml
 
 SHUTDOWN_GRACE_S = 10.0
@@ -32,23 +30,6 @@ SHUTDOWN_GRACE_S = 10.0
 def default_description():
     """Return the path of the installed graph description."""
     return Path(get_package_share_directory('franka_hil_sim')) / 'config' / 'pick_cube.yaml'
-
-
-def executable_path(spec):
-    """Find a node's executable the way ros2 run does: <prefix>/lib/<package>/<executable>."""
-    try:
-        path = Path(get_package_prefix(spec.package)) / 'lib' / spec.package / spec.executable
-    except PackageNotFoundError:
-        path = None
-    if path is None or not os.access(path, os.X_OK):
-        found = shutil.which(spec.executable)
-        if found is None:
-            raise FileNotFoundError(
-                f'node {spec.name!r}: executable {spec.executable!r} of package '
-                f'{spec.package!r} not found (is the workspace built and sourced? '
-                f'`source scripts/env.sh`)')
-        return found
-    return str(path)
 
 
 def parameter_text(value):
@@ -77,6 +58,7 @@ class Graph:
         self.selector = selectors.DefaultSelector()
         self.procs = {}
         self.partial = {}
+        self.required = {label(spec) for spec in specs if spec.required}
         for spec in specs:
             # An interactive node shares our terminal and process group (to read keys);
             # the others get a session of their own, so only we forward signals to them.
@@ -147,6 +129,7 @@ def main(argv=None):
         specs = resolve_nodes(description, given, path.parent)
         if options.overrides is not None:
             specs = apply_overrides(specs, yaml.safe_load(options.overrides.read_text()))
+        check_executables(specs)
         commands = [command_line(spec) for spec in specs]
     except (ValueError, OSError, yaml.YAMLError) as error:
         print(f'[bringup] error: {error}', file=sys.stderr)
@@ -163,8 +146,12 @@ def main(argv=None):
     exited = {}
     while not stop and not exited:
         exited = graph.pump(0.2)
+    # Stopping now: more Ctrl-C changes nothing (and must not kill us while Python exits).
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)
     for name, code in exited.items():
-        print(f'[bringup] node {name} died (exit code {code}); stopping the graph',
+        required = ' (a required node)' if name in graph.required else ''
+        print(f'[bringup] node {name}{required} died (exit code {code}); stopping the graph',
               file=sys.stderr, flush=True)
     graph.shutdown()
     print('[bringup] all nodes stopped', flush=True)
