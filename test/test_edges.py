@@ -149,3 +149,54 @@ def test_teleop_nodes_survive_repeated_sigint_to_their_group(start_process, exec
     code, sent = stop_with_a_burst_of_sigint(proc)
     assert code == 0 and sent >= 2, (code, sent, proc.output())
     assert 'Traceback' not in proc.output()
+
+
+def bringup(start_process, *arguments):
+    return start_process(['bringup', *arguments], name='bringup')
+
+
+def test_bringup_stops_every_node_cleanly_on_a_burst_of_sigint(start_process):
+    proc = bringup(start_process, f'namespace:={namespace()}', 'mode:=realtime')
+    proc.wait_for_output('ready: mode=realtime', timeout=120)
+    proc.wait_for_output('playing ')
+    proc.wait_for_output("pad 'game_controller'")
+    code, sent = stop_with_a_burst_of_sigint(proc)
+    output = proc.output()
+    assert code == 0 and sent >= 2, (code, output)
+    assert 'Traceback' not in output and 'did not stop cleanly' not in output
+    assert 'died' not in output and '[bringup] all nodes stopped' in output
+
+
+def test_an_unreadable_keyboard_stops_the_graph_loudly(start_process):
+    # The test's stdin is not a terminal: the keyboard's terminal backend cannot read keys.
+    proc = bringup(start_process, f'namespace:={namespace()}', 'teleop:=keyboard',
+                   'keyboard_backend:=terminal')
+    assert proc.proc.wait(timeout=120) == 1
+    output = proc.output()
+    assert 'Traceback' not in output
+    assert '[KeyboardNode] error: no terminal: stdin is not a tty' in output
+    assert re.search(r'node \S*keyboard \(a required node\) died \(exit code 2\); stopping '
+                     'the graph', output)
+    assert '[bringup] all nodes stopped' in output
+
+
+def test_teleop_stamps_are_sim_time(start_process, ros_node, spin):
+    from rosgraph_msgs.msg import Clock
+
+    ns = namespace()
+    proc = bringup(start_process, f'namespace:={ns}', 'mode:=realtime', 'teleop:=script')
+    clock, stamps = [], []
+    ros_node.create_subscription(Clock, '/clock', lambda m: clock.append(m.clock), 10)
+
+    def on_intervention(msg):
+        if clock:
+            stamps.append((msg.header.stamp, clock[-1]))
+    ros_node.create_subscription(Intervention, f'{ns}/intervention', on_intervention, 10)
+    spin(ros_node, lambda: len(stamps) >= 20, 120,
+         lambda: f'20 interventions with /clock running:\n{proc.output()[-3000:]}')
+    wall = time.time()
+    for stamp, sim in stamps[5:]:
+        seconds, sim_seconds = stamp.sec + stamp.nanosec * 1e-9, sim.sec + sim.nanosec * 1e-9
+        assert abs(seconds - sim_seconds) < 1.0, (seconds, sim_seconds)
+        assert abs(seconds - wall) > 3600.0
+    assert proc.stop(signal.SIGINT, timeout=60) == 0

@@ -154,8 +154,13 @@ def main(argv=None):
         print(f'[bringup] node {name}{required} died (exit code {code}); stopping the graph',
               file=sys.stderr, flush=True)
     graph.shutdown()
+    unclean = {name: p.returncode for name, p in graph.procs.items()
+               if name not in exited and p.returncode != 0}
+    for name, code in unclean.items():
+        print(f'[bringup] node {name} did not stop cleanly (exit code {code})',
+              file=sys.stderr, flush=True)
     print('[bringup] all nodes stopped', flush=True)
-    return 1 if exited else 0
+    return 1 if exited or unclean else 0
 
 
 if __name__ == '__main__':
