@@ -200,3 +200,19 @@ def test_teleop_stamps_are_sim_time(start_process, ros_node, spin):
         assert abs(seconds - sim_seconds) < 1.0, (seconds, sim_seconds)
         assert abs(seconds - wall) > 3600.0
     assert proc.stop(signal.SIGINT, timeout=60) == 0
+
+
+@pytest.mark.parametrize('arguments, message', [
+    (['--bogus'], "[SimNode] error: unknown command-line argument(s) ['--bogus']"),
+    (['--ros-args', '--params-file', '/nonexistent.yaml'],
+     "[SimNode] error: Failed to parse ROS arguments: Couldn't parse params file"),
+    (['--ros-args', '-r', '__ns:=/bad..ns'],
+     "[SimNode] error: Failed to parse ROS arguments: Couldn't parse remap rule"),
+    (['--ros-args', '-p', 'control_rate:=abc'], '[SimNode] error: control_rate must be a number'),
+])
+def test_bad_sim_node_arguments_are_one_line(start_process, arguments, message):
+    proc = start_process([script('franka_hil_sim', 'sim_node'), *arguments], name='sim_node')
+    assert proc.proc.wait(timeout=60) == 2
+    output = proc.output()
+    assert message in output and 'Traceback' not in output
+    assert len([line for line in output.splitlines() if 'error' in line.lower()]) == 1
