@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """The pip-only `bringup` supervisor: prefixed logs, signal forwarding, clean stop, node death."""
 
+import os
 import signal
 import sys
 import textwrap
@@ -115,3 +116,19 @@ def test_bad_arguments_of_the_real_graph_are_one_line(start_process, arguments, 
     assert output.strip().splitlines() == [f'[bringup] error: {output.split("error: ")[1]}'
                                            .strip()]
     assert message in output and '[bringup] started' not in output
+
+
+def test_rviz_missing_starts_nothing(start_process):
+    # Where rviz2 is installed, hide it: neither its package prefix nor PATH may show it.
+    env = dict(os.environ)
+    for variable, marker in (('PATH', 'rviz2'), ('AMENT_PREFIX_PATH', 'lib/rviz2')):
+        env[variable] = os.pathsep.join(
+            d for d in env.get(variable, '').split(os.pathsep)
+            if not os.path.exists(os.path.join(d, marker)))
+    proc = start_process([sys.executable, '-m', 'franka_hil_sim.bringup.supervisor',
+                          'rviz:=true'], name='bringup', env=env)
+    assert proc.proc.wait(timeout=30) == 2
+    output = proc.output()
+    assert output.count('\n') == 1 and output.startswith('[bringup] error: ')
+    assert "executable 'rviz2' of package 'rviz2' not found" in output
+    assert 'no node started' in output
