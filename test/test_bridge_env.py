@@ -358,7 +358,7 @@ def test_sim_death_is_an_error_within_5_s_and_a_restarted_sim_resets(start_proce
 
 
 def stopped(pid):
-    """Tell whether every thread of process `pid` is stopped (SIGSTOP took effect)."""
+    """Tell whether SIGSTOP took effect: every thread of process `pid` is halted."""
     tasks = Path(f'/proc/{pid}/task').iterdir()
     return all(t.joinpath('stat').read_text().rsplit(')', 1)[1].split()[0] == 'T' for t in tasks)
 
