@@ -216,3 +216,28 @@ def test_bad_sim_node_arguments_are_one_line(start_process, arguments, message):
     output = proc.output()
     assert message in output and 'Traceback' not in output
     assert len([line for line in output.splitlines() if 'error' in line.lower()]) == 1
+
+
+def test_teleop_deadman_fires_on_sim_time_with_no_clock(start_process, ros_node, spin):
+    # use_sim_time with no /clock (a lockstep sim nobody steps): the node's clock stands still,
+    # but the deadman runs on the steady clock and releases the override all the same.
+    ns = namespace()
+    proc = start_process([script('franka_hil_teleop', 'teleop_node'), '--ros-args', '-r',
+                          f'__ns:={ns}', '-p', 'use_sim_time:=true'], name='teleop_node')
+    proc.wait_for_output("pad 'game_controller'")
+    received = []
+    ros_node.create_subscription(Intervention, f'{ns}/intervention', received.append, 100)
+    pub = ros_node.create_publisher(Joy, f'{ns}/joy', 10)
+    held = Joy(axes=[0.0] * 6, buttons=[0] * 21)
+    held.buttons[10] = 1  # RB: the deadman
+    spin(ros_node, lambda: pub.get_subscription_count() > 0, 30, 'teleop to subscribe to joy')
+    deadline = time.monotonic() + 30
+    while not any(m.active for m in received):
+        assert time.monotonic() < deadline, proc.output()
+        pub.publish(held)
+        ros_node.executor_for_test.spin_once(timeout_sec=0.1)
+    last_joy = time.monotonic()
+    spin(ros_node, lambda: not received[-1].active, 5, 'the deadman release')
+    assert time.monotonic() - last_joy < 2.0
+    assert received[-1].header.stamp.sec == 0  # sim time: no /clock yet
+    assert 'override released' in proc.output()
