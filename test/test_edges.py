@@ -241,3 +241,33 @@ def test_teleop_deadman_fires_on_sim_time_with_no_clock(start_process, ros_node,
     assert time.monotonic() - last_joy < 2.0
     assert received[-1].header.stamp.sec == 0  # sim time: no /clock yet
     assert 'override released' in proc.output()
+
+
+def test_a_full_disk_stops_the_recording_not_the_graph(start_process, ros_node, spin, tmp_path):
+    import subprocess
+    from rosgraph_msgs.msg import Clock
+
+    disk = tmp_path / 'small_disk'
+    disk.mkdir()
+    subprocess.run(['mount', '-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', str(disk)], check=True)
+    try:
+        ns = namespace()
+        proc = bringup(start_process, f'namespace:={ns}', 'mode:=realtime', 'teleop:=none',
+                       f'record:={disk / "bag"}')
+        clock = []
+        ros_node.create_subscription(Clock, '/clock', clock.append, 10)
+        # Realtime images fill 2 MiB within seconds.
+        proc.wait_for_output('recording stopped', timeout=120)
+        count = len(clock)
+        spin(ros_node, lambda: len(clock) > count + 10, 30, 'the sim to go on publishing')
+        output = proc.output()
+        assert proc.proc.poll() is None and 'died' not in output and 'Traceback' not in output
+        errors = [line for line in output.splitlines() if '[ERROR]' in line]
+        assert len(errors) == 1 and 'No space left on device' in errors[0], errors
+        assert proc.stop(signal.SIGINT, timeout=60) == 0
+        result = subprocess.run(['bag_recover', str(disk / 'bag'), str(tmp_path / 'recovered')],
+                                capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0 and ' messages recovered' in result.stdout, result.stderr
+        print(result.stdout)
+    finally:
+        subprocess.run(['umount', '-l', str(disk)], check=False)
