@@ -207,7 +207,7 @@ def test_teleop_stamps_are_sim_time(start_process, ros_node, spin):
     (['--ros-args', '--params-file', '/nonexistent.yaml'],
      "[SimNode] error: Failed to parse ROS arguments: Couldn't parse params file"),
     (['--ros-args', '-r', '__ns:=/bad..ns'],
-     "[SimNode] error: Failed to parse ROS arguments: Couldn't parse remap rule"),
+     '[SimNode] error: bad namespace remap -r __ns:=/bad..ns'),
     (['--ros-args', '-p', 'control_rate:=abc'], '[SimNode] error: control_rate must be a number'),
 ])
 def test_bad_sim_node_arguments_are_one_line(start_process, arguments, message):

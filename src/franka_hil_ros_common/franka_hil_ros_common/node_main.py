@@ -18,10 +18,12 @@ import signal
 import sys
 
 import rclpy
-from rclpy.exceptions import NameValidationException, ParameterException
+from rclpy.exceptions import InvalidNamespaceException, NameValidationException
+from rclpy.exceptions import ParameterException
 from rclpy.executors import ExternalShutdownException, SingleThreadedExecutor
 from rclpy.signals import SignalHandlerOptions
 from rclpy.utilities import remove_ros_args
+from rclpy.validate_namespace import validate_namespace
 
 SPIN_SLICE_S = 0.1
 EXIT_START_FAILED = 2
@@ -33,6 +35,23 @@ def one_line(error):
     """Return an exception's text on one line, without rcl's source locations (', at /...')."""
     text = ' '.join(str(error).split()) or type(error).__name__
     return text.split(', at /')[0]
+
+
+def bad_namespace_remap(argv):
+    """
+    Return what is wrong with a `-r __ns:=...` remap of `argv` in one line, or None.
+
+    Checked before rcl parses the arguments: rcl would add a warning line of its own.
+    """
+    for flag, rule in zip(argv, argv[1:]):
+        name, assign, value = rule.partition(':=')
+        if flag in ('-r', '--remap') and assign and name.split(':')[-1] == '__ns':
+            try:
+                validate_namespace(value)
+            except InvalidNamespaceException as error:
+                why = str(error).splitlines()[0].removeprefix('Invalid namespace: ').rstrip(':')
+                return f'bad namespace remap {flag} {rule}: {why}'
+    return None
 
 
 def start_failed(name, error):
@@ -81,6 +100,9 @@ def run_node(node_class, args=None):
     name = node_class.__name__
     argv = sys.argv if args is None else list(args)
     stop = StopFlag()
+    problem = bad_namespace_remap(argv)
+    if problem:
+        return start_failed(name, problem)
     try:
         extra = remove_ros_args(argv)[1:]
     except (RuntimeError, ValueError) as error:
