@@ -26,7 +26,8 @@ from franka_hil_recorder.bag_recorder import import_message_class
 from franka_hil_recorder.bag_recorder import RecorderError
 from franka_hil_recorder.bag_recorder import SUBSCRIPTION_DEPTH
 from franka_hil_recorder.bag_recorder import subscription_qos
-from franka_hil_ros_common.node_main import one_line, start_failed, StopFlag
+from franka_hil_ros_common.node_main import bad_namespace_remap, one_line, start_failed
+from franka_hil_ros_common.node_main import StopFlag
 from rcl_interfaces.msg import ParameterDescriptor
 import rclpy
 from rclpy.event_handler import SubscriptionEventCallbacks
@@ -248,7 +249,13 @@ def main(args=None):
     # exception can cut a write in half and the bag is always finished.
     stop = StopFlag()
     argv = sys.argv if args is None else list(args)
-    extra = remove_ros_args(argv)[1:]
+    problem = bad_namespace_remap(argv)
+    if problem:
+        return start_failed('recorder', problem)
+    try:
+        extra = remove_ros_args(argv)[1:]
+    except (RuntimeError, ValueError) as error:
+        return start_failed('recorder', one_line(error))
     if extra:
         return start_failed('recorder', f'unknown command-line argument(s) {extra}: the '
                             'recorder takes only ROS arguments (--ros-args -p output:=DIR ...)')

@@ -85,10 +85,16 @@ def test_integer_seconds_are_accepted(start_process, tmp_path):
     assert (tmp_path / 'bag' / 'metadata.yaml').is_file()
 
 
-def test_unknown_arguments_are_refused():
-    result = subprocess.run([script('recorder'), '--bogus'], capture_output=True, text=True,
+@pytest.mark.parametrize('arguments, message', [
+    (['--bogus'], "unknown command-line argument(s) ['--bogus']"),
+    (['--ros-args', '--params-file', '/nonexistent.yaml'], "Couldn't parse params file"),
+    (['--ros-args', '-r', '__ns:=/bad..ns'], 'bad namespace remap -r __ns:=/bad..ns'),
+])
+def test_bad_command_lines_are_refused(arguments, message):
+    result = subprocess.run([script('recorder'), *arguments], capture_output=True, text=True,
                             timeout=60, stdin=subprocess.DEVNULL)
-    assert_one_line_error(result, "unknown command-line argument(s) ['--bogus']")
+    assert_one_line_error(result, message)
+    assert result.stderr.count('\n') == 1 and not result.stdout
 
 
 def test_a_full_disk_stops_recording_with_one_line(ros_node, spin, start_process, tmp_path,
