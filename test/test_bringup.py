@@ -14,6 +14,7 @@ import yaml
 # stopped, exits with a code of its own).
 NODE = textwrap.dedent("""
     import glob, os, signal, sys, time
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stops as our nodes do
     name, code, ready, waiting = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
     print('hello from', name, flush=True)
     if code:

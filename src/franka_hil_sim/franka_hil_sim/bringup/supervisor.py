@@ -84,9 +84,14 @@ class Graph:
         sys.stdout.flush()
         return {name: p.returncode for name, p in self.procs.items() if p.poll() is not None}
 
-    def shutdown(self):
-        """SIGINT every node, then SIGTERM / SIGKILL those that do not exit in time."""
-        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):
+    def shutdown(self, first=signal.SIGINT):
+        """
+        Send `first` to every node, then SIGTERM / SIGKILL to those that do not exit in time.
+
+        Our nodes stop cleanly on SIGINT and SIGTERM alike; one still starting up (no handler
+        yet) dies of SIGTERM quietly, where SIGINT would print a KeyboardInterrupt traceback.
+        """
+        for sig in dict.fromkeys((first, signal.SIGTERM, signal.SIGKILL)):
             alive = [p for p in self.procs.values() if p.poll() is None]
             for proc in alive:
                 proc.send_signal(sig)
@@ -153,9 +158,10 @@ def main(argv=None):
         required = ' (a required node)' if name in graph.required else ''
         print(f'[bringup] node {name}{required} died (exit code {code}); stopping the graph',
               file=sys.stderr, flush=True)
-    graph.shutdown()
+    # A node died, maybe at once: stop the others with SIGTERM (quiet while they start up).
+    graph.shutdown(signal.SIGTERM if exited else signal.SIGINT)
     unclean = {name: p.returncode for name, p in graph.procs.items()
-               if name not in exited and p.returncode != 0}
+               if name not in exited and p.returncode not in (0, -signal.SIGTERM)}
     for name, code in unclean.items():
         print(f'[bringup] node {name} did not stop cleanly (exit code {code})',
               file=sys.stderr, flush=True)
