@@ -1,0 +1,158 @@
+# Copyright 2026 franka-hil developers
+# SPDX-License-Identifier: Apache-2.0
+"""
+The viewer node: the live graph in Rerun's web viewer, served on this machine.
+
+It subscribes to what the simulator publishes (robot_description, /tf, /tf_static, markers, the
+camera images, step_info), turns each message into Rerun entries (franka_hil_viewer.scene) on a
+time line of sim time, and streams them to a local web viewer whose address it prints at start,
+with the `ssh -L` line that reaches it from another machine. It only listens: the simulator
+publishes the same whether it runs or not (images are received best-effort, never slowing a
+publisher). It imports neither the simulator nor MuJoCo.
+"""
+
+import uuid
+
+from franka_hil_common import names, observation as layout
+from franka_hil_common.messages import image_array, stamp_ns
+from franka_hil_msgs.msg import StepInfo
+from franka_hil_ros_common.node_main import run_node
+from franka_hil_ros_common.parameters import declare, reject_unknown_parameters
+from franka_hil_viewer import scene
+from franka_hil_viewer.server import WebViewerServer
+from franka_hil_viewer.urdf import parse_urdf
+from rclpy.node import Node
+from rclpy.qos import DurabilityPolicy, QoSProfile, ReliabilityPolicy
+import rerun as rr
+from sensor_msgs.msg import Image
+from std_msgs.msg import String
+from tf2_msgs.msg import TFMessage
+from visualization_msgs.msg import MarkerArray
+
+APPLICATION_ID = 'franka_hil'
+
+
+def _port(value):
+    return None if 1 <= value <= 65535 else 'must be a TCP port in [1, 65535]'
+
+
+class ViewerNode(Node):
+    """Streams the graph to a Rerun web viewer (and / or an .rrd file)."""
+
+    def __init__(self):
+        """Declare parameters, start the web viewer, subscribe; clear error if it cannot."""
+        super().__init__('viewer')
+        serve = declare(self, 'serve', True, 'serve the web viewer (false: only `save`)')
+        bind = declare(self, 'bind', '127.0.0.1',
+                       'address the web viewer listens on (127.0.0.1: this machine only; '
+                       'reach it from elsewhere with ssh -L)')
+        web_port = declare(self, 'web_port', 9090, 'HTTP port of the web viewer page', _port)
+        grpc_port = declare(self, 'grpc_port', 9876,
+                            'gRPC port the page reads the data from (forward it too)', _port)
+        memory_limit = declare(self, 'memory_limit', '1GiB',
+                               'data the server keeps for late browsers (oldest dropped)')
+        save = declare(self, 'save', '', 'also write everything to this .rrd file')
+        cameras = declare(self, 'cameras', list(layout.CAMERAS), 'camera panels (image topics)',
+                          lambda v: None if set(v) <= set(layout.CAMERAS)
+                          else f'must be names from {list(layout.CAMERAS)}')
+        self.frame_prefix = declare(self, 'frame_prefix', '',
+                                    "the simulator's TF frame prefix (its robot's links)")
+        time_panel = declare(self, 'time_panel', False, 'show the time line panel expanded')
+        reject_unknown_parameters(self)
+        if not serve and not save:
+            raise ValueError('nothing to do: serve is false and save is empty')
+
+        self.stream = rr.RecordingStream(APPLICATION_ID, recording_id=str(uuid.uuid4()))
+        self.server = None
+        sinks = []
+        if serve:
+            self.server = WebViewerServer(bind, web_port, grpc_port, memory_limit)
+            sinks.append(rr.GrpcSink(self.server.grpc_url))
+        if save:
+            sinks.append(rr.FileSink(save))
+        self.stream.set_sinks(*sinks)
+        self.stream.send_blueprint(scene.blueprint(cameras, time_panel))
+        scene.log(self.stream, 0, scene.world_entries() + scene.series_entries())
+        self.tree = scene.TfTree(self.frame_prefix + names.WORLD_FRAME)
+        self.steps = scene.StepView()
+        self.received = {}
+
+        latched = QoSProfile(depth=1, reliability=ReliabilityPolicy.RELIABLE,
+                             durability=DurabilityPolicy.TRANSIENT_LOCAL)
+        reliable = QoSProfile(depth=100, reliability=ReliabilityPolicy.RELIABLE)
+        images = QoSProfile(depth=2, reliability=ReliabilityPolicy.BEST_EFFORT)
+        self.create_subscription(String, names.ROBOT_DESCRIPTION, self._on_description, latched)
+        self.create_subscription(TFMessage, names.TF, self._on_tf, QoSProfile(depth=100))
+        self.create_subscription(TFMessage, names.TF_STATIC, self._on_tf,
+                                 QoSProfile(depth=100, durability=DurabilityPolicy.TRANSIENT_LOCAL))
+        self.create_subscription(MarkerArray, names.MARKERS, self._on_markers, reliable)
+        self.create_subscription(StepInfo, names.STEP_INFO, self._on_step_info, reliable)
+        for camera in cameras:
+            self.create_subscription(Image, names.image_topic(camera),
+                                     lambda msg, c=camera: self._on_image(c, msg), images)
+        if self.server is not None:
+            # print, not the logger: the address must stand out in bringup's and the demo's output
+            print(f'[viewer] {self.server.banner()}', flush=True)
+        if save:
+            self.get_logger().info(f'writing the view to {save}')
+
+    def _count(self, what):
+        self.received[what] = self.received.get(what, 0) + 1
+        if self.received[what] == 1:
+            self.get_logger().info(f'first {what} received')
+
+    def _on_description(self, msg):
+        try:
+            model = parse_urdf(msg.data)
+        except ValueError as error:
+            self.get_logger().error(f'robot_description not shown: {error}')
+            return
+        for reason in model.skipped:
+            self.get_logger().warning(f'robot_description: {reason}')
+        scene.log(self.stream, 0, scene.robot_entries(model, self.frame_prefix))
+        self._count('robot_description')
+
+    def _on_tf(self, msg):
+        if not msg.transforms:
+            return
+        self.tree.update_from_msg(msg)
+        scene.log(self.stream, stamp_ns(msg.transforms[0].header.stamp),
+                  scene.frame_entries(self.tree, self.tree.frames()))
+        self._count('tf')
+
+    def _on_markers(self, msg):
+        if not msg.markers:
+            return
+        scene.log(self.stream, stamp_ns(msg.markers[0].header.stamp),
+                  scene.marker_entries(msg, self.tree))
+        self._count('markers')
+
+    def _on_image(self, camera, msg):
+        try:
+            pixels = image_array(msg)
+        except ValueError as error:
+            self.get_logger().warning(f'{camera} image not shown: {error}',
+                                      throttle_duration_sec=5.0)
+            return
+        scene.log(self.stream, stamp_ns(msg.header.stamp), scene.image_entries(camera, pixels))
+        self._count(f'{camera} image')
+
+    def _on_step_info(self, msg):
+        scene.log(self.stream, stamp_ns(msg.header.stamp), self.steps.entries(msg))
+        self._count('step_info')
+
+    def close(self):
+        """Flush what was logged (the .rrd file is complete) and stop the web viewer."""
+        self.stream.flush(timeout_sec=5.0)
+        self.stream.disconnect()
+        if self.server is not None:
+            self.server.close()
+
+
+def main(args=None):
+    """Console entry point."""
+    return run_node(ViewerNode, args)
+
+
+if __name__ == '__main__':
+    raise SystemExit(main())
