@@ -35,7 +35,7 @@ def entity_name(frame):
 
 
 def frame_path(frame):
-    """Entity path of a TF frame's world pose."""
+    """Return the entity path of a TF frame's world pose."""
     return f'{WORLD}/tf/{entity_name(frame)}'
 
 
@@ -47,7 +47,7 @@ def log(stream, stamp_ns, entries):
 
 
 def world_entries():
-    """The world's axes: z up, as in ROS."""
+    """Return the world's axes entry: z up, as in ROS."""
     return [(WORLD, rr.ViewCoordinates.RIGHT_HAND_Z_UP, True)]
 
 
@@ -56,7 +56,7 @@ def _rgba(rgba):
 
 
 def robot_entries(model, frame_prefix=''):
-    """Static entries drawing each URDF visual under its link's TF frame entity."""
+    """Return static entries drawing each URDF visual under its link's TF frame entity."""
     entries = []
     for v in model.visuals:
         path = f'{frame_path(frame_prefix + v.link)}/visual_{v.index}'
@@ -101,7 +101,7 @@ class TfTree:
         return children
 
     def world_pose(self, frame):
-        """(translation, quaternion xyzw) of a frame in the root frame, or None if unknown."""
+        """Return (translation, quaternion xyzw) of a frame in the root frame; None if unknown."""
         position, rotation = np.zeros(3), (0.0, 0.0, 0.0, 1.0)
         seen = set()
         while frame != self.root:
@@ -116,12 +116,12 @@ class TfTree:
         return position, rotation
 
     def frames(self):
-        """Every frame with a parent."""
+        """Return every frame with a parent."""
         return list(self.parents)
 
 
 def frame_entries(tree, frames):
-    """Transform3D entries of the world poses of `frames` (those the tree can resolve)."""
+    """Return Transform3D entries of the world poses of `frames` (those the tree can resolve)."""
     entries = []
     for frame in frames:
         pose = tree.world_pose(frame)
@@ -138,7 +138,7 @@ def _pose(pose):
 
 def marker_entries(markers, tree):
     """
-    Entries of a visualization_msgs/MarkerArray in world coordinates.
+    Return the entries of a visualization_msgs/MarkerArray in world coordinates.
 
     Cubes, spheres, cylinders, line lists / strips and points are drawn; DELETE clears one marker
     and DELETEALL every marker. Markers in a frame the tree cannot resolve are left out.
@@ -189,12 +189,12 @@ def marker_entries(markers, tree):
 
 
 def image_entries(camera, pixels):
-    """The camera panel's entry of an HxWx3 uint8 RGB image."""
+    """Return the camera panel's entry of an HxWx3 uint8 RGB image."""
     return [(f'cameras/{camera}', rr.Image(pixels, color_model='RGB'), False)]
 
 
 def series_entries():
-    """Static styles of the step plot's series."""
+    """Return the static styles of the step plot's series."""
     return [('plot/reward', rr.SeriesLines(names=['reward'], colors=[(40, 170, 60)]), True),
             ('plot/is_intervention', rr.SeriesLines(names=['human acts (0/1)'],
                                                     colors=[HUMAN_COLOR]), True),
@@ -202,7 +202,7 @@ def series_entries():
 
 
 def outcome(info):
-    """Text of how a step ended its episode ('' when it did not)."""
+    """Return how a step ended its episode ('' when it did not)."""
     if not (info.terminated or info.truncated):
         return ''
     how = 'success' if info.success else 'failure'
@@ -222,7 +222,7 @@ class StepView:
         self.last_outcome = ''
 
     def entries(self, info):
-        """Entries for one StepInfo."""
+        """Return the entries of one StepInfo."""
         human = bool(info.is_intervention)
         who = 'human' if human else 'policy'
         ended = outcome(info)
@@ -254,7 +254,7 @@ class StepView:
 
 def blueprint(cameras, time_panel=False):
     """
-    The view's layout: 3D world and plot on the left; cameras, status and events right.
+    Return the view's layout: 3D world and plot on the left; cameras, status and events right.
 
     time_panel: show the time line panel expanded (recordings), else collapsed (live view).
     """

@@ -28,7 +28,7 @@ class ServerError(RuntimeError):
 
 def rerun_program():
     """
-    Path of the `rerun` program of the rerun-sdk wheel.
+    Return the path of the `rerun` program of the rerun-sdk wheel.
 
     The binary itself (rerun_cli/rerun), not the `rerun` console script, which runs it as a child
     that stopping the script would leave behind.
@@ -45,23 +45,23 @@ def rerun_program():
 
 
 def shown_host(bind):
-    """The host to print in addresses: a wildcard bind is reachable at 127.0.0.1."""
+    """Return the host to print in addresses: a wildcard bind is reachable at 127.0.0.1."""
     return '127.0.0.1' if bind in ('0.0.0.0', '::', '') else bind
 
 
 def grpc_url(bind, grpc_port):
-    """The gRPC proxy address that loggers and viewers connect to."""
+    """Return the gRPC proxy address that loggers and viewers connect to."""
     return f'rerun+http://{shown_host(bind)}:{grpc_port}/proxy'
 
 
 def web_url(bind, web_port, grpc_port):
-    """The address to open in a browser: the web viewer, pointed at the gRPC server."""
+    """Return the address to open in a browser: the web viewer, pointed at the gRPC server."""
     return (f'http://{shown_host(bind)}:{web_port}/?url='
             + quote(grpc_url(bind, grpc_port), safe=''))
 
 
 def ssh_hint(web_port, grpc_port):
-    """How to open the view from another machine."""
+    """Return how to open the view from another machine."""
     return (f'from another machine: ssh -N -L {web_port}:127.0.0.1:{web_port} '
             f'-L {grpc_port}:127.0.0.1:{grpc_port} USER@THIS_HOST, then open the same address')
 
@@ -107,16 +107,16 @@ class WebViewerServer:
 
     @property
     def url(self):
-        """The address to open in a browser."""
+        """Return the address to open in a browser."""
         return web_url(self.bind, self.web_port, self.grpc_port)
 
     @property
     def grpc_url(self):
-        """Where a logger connects."""
+        """Return where a logger connects."""
         return grpc_url(self.bind, self.grpc_port)
 
     def banner(self, what='live view of the graph'):
-        """Lines to print at start: the address and the ssh -L hint."""
+        """Return the lines to print at start: the address and the ssh -L hint."""
         return (f'{what}: {self.url}\n'
                 f'  ({ssh_hint(self.web_port, self.grpc_port)})')
 

@@ -6,7 +6,8 @@ The visual part of a URDF (robot_description), read without ROS.
 Each link's <visual> elements become Visual records: the shape (box, cylinder, sphere or mesh),
 its origin in the link frame, a colour (the visual's own material, or a named top-level one)
 and, for meshes, the resolved file path and scale. Only file:// URIs and plain paths name a
-mesh file here (package:// needs a ROS package index; such meshes are reported as skipped).
+mesh file here (package:// needs a ROS package index); meshes that cannot be found are
+reported as skipped, with the reason.
 """
 
 from dataclasses import dataclass
@@ -133,6 +134,9 @@ def parse_urdf(text, base_dir=None):
                     path = mesh_path(shape.get('filename', ''), base_dir)
                 except ValueError as error:
                     skipped.append(f'{name} visual {index}: {error}')
+                    continue
+                if not Path(path).is_file():
+                    skipped.append(f'{name} visual {index}: mesh file {path} not found')
                     continue
                 visuals.append(Visual(shape='mesh', size=(), mesh_path=path,
                                       scale=_floats(shape.get('scale'), 3, (1.0, 1.0, 1.0)),

@@ -84,7 +84,8 @@ class ViewerNode(Node):
         self.create_subscription(String, names.ROBOT_DESCRIPTION, self._on_description, latched)
         self.create_subscription(TFMessage, names.TF, self._on_tf, QoSProfile(depth=100))
         self.create_subscription(TFMessage, names.TF_STATIC, self._on_tf,
-                                 QoSProfile(depth=100, durability=DurabilityPolicy.TRANSIENT_LOCAL))
+                                 QoSProfile(depth=100,
+                                            durability=DurabilityPolicy.TRANSIENT_LOCAL))
         self.create_subscription(MarkerArray, names.MARKERS, self._on_markers, reliable)
         self.create_subscription(StepInfo, names.STEP_INFO, self._on_step_info, reliable)
         for camera in cameras:
