@@ -17,6 +17,8 @@ from franka_hil_common.task import config_from_parameters, DEFAULT_INTERVENTION_
 from franka_hil_common.task import MODES, SESSION_PARAMETERS, SessionConfig
 
 RELIABILITIES = ('reliable', 'best_effort')
+# The graph's viewer choices; only `window` concerns the simulator (web is the viewer node's).
+VIEWERS = ('none', 'web', 'window')
 MAX_IMAGE_SIDE = 4096
 _FRAME_PREFIX = re.compile(r'[A-Za-z0-9_][A-Za-z0-9_/]*')
 
@@ -36,6 +38,8 @@ PARAMETERS = {
                        'than this (s of wall time) is replaced by holding still'),
     'publish_clock': (True, 'publish sim time on /clock'),
     'frame_prefix': ('', 'prefix of every TF frame id (e.g. sim0/ for several sims in one graph)'),
+    'viewer': ('none', 'window: open a MuJoCo viewer window on this simulation (needs a display), '
+               'updated after every step; none / web: no window (web is the viewer node)'),
 }
 
 
@@ -51,6 +55,7 @@ class NodeSettings:
     action_timeout: float
     publish_clock: bool
     frame_prefix: str
+    window: bool
 
 
 def settings_from(values):
@@ -72,7 +77,8 @@ def settings_from(values):
             return None
         return float(value)
 
-    for name, choices in (('mode', MODES), ('image_reliability', RELIABILITIES)):
+    for name, choices in (('mode', MODES), ('image_reliability', RELIABILITIES),
+                          ('viewer', VIEWERS)):
         if v[name] not in choices:
             problems.append(f'{name} must be one of {list(choices)}, got {v[name]!r}')
     # The upper limit (one physics step per control period) is the sim core's to check.
@@ -103,4 +109,4 @@ def settings_from(values):
                         image_size=(v['image_width'], v['image_height']),
                         reliable_images=v['image_reliability'] == 'reliable',
                         action_timeout=action_timeout, publish_clock=v['publish_clock'],
-                        frame_prefix=prefix)
+                        frame_prefix=prefix, window=v['viewer'] == 'window')

@@ -28,6 +28,7 @@ from franka_hil_sim.core.session import HilSession, Refused
 from franka_hil_sim.node import messages as rm, telemetry
 from franka_hil_sim.node.parameters import PARAMETERS, settings_from
 from franka_hil_sim.node.service_thread import ServiceThread
+from franka_hil_sim.node.window import ViewerWindow
 import numpy as np
 from rcl_interfaces.msg import ParameterDescriptor
 from rclpy.clock import Clock, ClockType
@@ -62,6 +63,14 @@ class SimNode(Node):
             raise ValueError(f'control_rate={1.0 / s.session.control_dt:g} Hz: {error}') from None
         self._prefix = s.frame_prefix
         self._world = s.frame_prefix + names.WORLD_FRAME
+        self.window = None
+        if s.window:
+            try:
+                self.window = ViewerWindow(self.session.sim.model, self.session.sim.data)
+            except (ValueError, RuntimeError):
+                self.session.close()
+                raise
+            self.get_logger().info('viewer window open (MuJoCo viewer, updated every step)')
 
         reliable = QoSProfile(depth=10, reliability=ReliabilityPolicy.RELIABLE)
         latched = QoSProfile(depth=1, reliability=ReliabilityPolicy.RELIABLE,
@@ -264,6 +273,8 @@ class SimNode(Node):
         """Take the state to publish, under the session lock: images of cameras with receivers."""
         cameras = [camera for camera, (image_pub, info_pub, _, _) in self._pub_cameras.items()
                    if _wanted(image_pub) or _wanted(info_pub)]
+        if self.window is not None:
+            self.window.sync()
         return telemetry.snapshot(self.session, cameras, self.settings.image_size, observation,
                                   links=_wanted(self._pub_tf))
 
@@ -319,6 +330,8 @@ class SimNode(Node):
     def close(self):
         """Stop serving Step / Reset, then release the renderers."""
         self._service_thread.close()
+        if self.window is not None:
+            self.window.close()
         self.session.close()
 
 

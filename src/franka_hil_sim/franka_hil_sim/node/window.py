@@ -1,0 +1,44 @@
+# Copyright 2026 franka-hil developers
+# SPDX-License-Identifier: Apache-2.0
+"""
+A MuJoCo viewer window on the simulation (sim_node's viewer=window), where a display exists.
+
+MuJoCo's passive viewer draws the model and data the session steps, in a window of its own
+(its own thread and OpenGL context); sync() after each step copies the new state into it. The
+person may rotate and zoom; closing the window stops the updates, not the simulator.
+"""
+
+import os
+
+NO_DISPLAY = ('viewer=window needs a display, and DISPLAY is not set: over SSH or headless use '
+              'viewer:=web (a browser view through ssh -L) instead')
+
+
+class ViewerWindow:
+    """The window, or a clear error when it cannot open."""
+
+    def __init__(self, model, data, environ=os.environ):
+        """Open the window; ValueError without a display, RuntimeError when it fails."""
+        if not (environ.get('DISPLAY') or environ.get('WAYLAND_DISPLAY')):
+            raise ValueError(NO_DISPLAY)
+        import mujoco.viewer
+        try:
+            self.handle = mujoco.viewer.launch_passive(model, data, show_left_ui=False,
+                                                       show_right_ui=False)
+        except Exception as error:  # GLFW reports a failed window as several types
+            raise RuntimeError(f'viewer=window: the MuJoCo viewer window did not open on '
+                               f'display {environ.get("DISPLAY")!r}: {error}') from None
+
+    @property
+    def is_open(self):
+        """Return True while the person has not closed the window."""
+        return self.handle.is_running()
+
+    def sync(self):
+        """Show the current state (call with the simulation not stepping)."""
+        if self.handle.is_running():
+            self.handle.sync()
+
+    def close(self):
+        """Close the window."""
+        self.handle.close()
