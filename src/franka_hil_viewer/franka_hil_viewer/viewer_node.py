@@ -93,7 +93,7 @@ class ViewerNode(Node):
                                      lambda msg, c=camera: self._on_image(c, msg), images)
         if self.server is not None:
             # print, not the logger: the address must stand out in bringup's and the demo's output
-            print(f'[viewer] {self.server.banner()}', flush=True)
+            print(self.server.banner(), flush=True)
         if save:
             self.get_logger().info(f'writing the view to {save}')
 
