@@ -1,0 +1,174 @@
+# Copyright 2026 franka-hil developers
+# SPDX-License-Identifier: Apache-2.0
+"""
+The web view in a real browser: headless Chromium (Debian's, driven by Playwright) on a graph.
+
+A realtime graph runs with viewer:=web; the page at the printed address must show the front
+camera panel with the published image (its pixels, cropped from a screenshot and scaled back,
+match a frame received from front/image_raw), the step-info plot (its series colours) and the 3D
+robot with the markers. The same screenshot becomes the README's picture with
+UPDATE_SCREENSHOT=1 (docs/viewer.png).
+"""
+
+from collections import deque
+import os
+from pathlib import Path
+import re
+import shutil
+import socket
+import sys
+import time
+
+from franka_hil_common.messages import image_array
+from franka_hil_msgs.msg import StepInfo
+import numpy as np
+import pytest
+from rclpy.qos import QoSProfile, ReliabilityPolicy
+from sensor_msgs.msg import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+VIEWPORT = {'width': 1400, 'height': 900}
+# Software WebGL: no GPU here, nor in CI.
+CHROMIUM_ARGS = ['--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+                 '--ignore-gpu-blocklist', '--no-sandbox']
+# Mean absolute difference (0..255) below which a screenshot crop shows a camera frame.
+SAME_IMAGE = 12.0
+# Colours of the scene (franka_hil_viewer.scene and the sim's markers).
+SERIES = ((40, 170, 60), (230, 80, 40), (230, 200, 40))
+BOUNDS = (51, 102, 255)
+
+
+def chromium():
+    for name in ('chromium', 'chromium-browser'):
+        if shutil.which(name):
+            return shutil.which(name)
+    pytest.skip('chromium is not installed (`bash scripts/setup.sh` installs Debian chromium)')
+
+
+def free_ports(count):
+    """Return ports the system has just found free."""
+    sockets = [socket.socket() for _ in range(count)]
+    for sock in sockets:
+        sock.bind(('127.0.0.1', 0))
+    ports = [sock.getsockname()[1] for sock in sockets]
+    for sock in sockets:
+        sock.close()
+    return ports
+
+
+def longest_run(indices):
+    """Return (first, last) of the longest run of consecutive integers in sorted indices."""
+    best, start = (0, -1), None
+    for i, index in enumerate(indices):
+        if start is None or index != indices[i - 1] + 1:
+            start = index
+        if index - start > best[1] - best[0]:
+            best = (start, index)
+    return best
+
+
+def image_in(region):
+    """
+    Return the part of a screenshot region that is one image on the page background.
+
+    The panel background is near white (light theme); the image's rows and columns are the
+    longest runs where most pixels are not background (titles and icons are sparse).
+    """
+    content = ~(region > 235).all(axis=2)
+    rows = np.flatnonzero(content.mean(axis=1) > 0.5)
+    cols = np.flatnonzero(content.mean(axis=0) > 0.5)
+    if len(rows) < 32 or len(cols) < 32:
+        return None
+    (top, bottom), (left, right) = longest_run(list(rows)), longest_run(list(cols))
+    if bottom - top < 32 or right - left < 32:
+        return None
+    return region[top:bottom + 1, left:right + 1]
+
+
+def mean_difference(crop, frame):
+    """Mean absolute difference (0..255) of a screenshot crop scaled to a frame's size."""
+    from PIL import Image as PilImage
+    height, width = frame.shape[:2]
+    scaled = np.asarray(PilImage.fromarray(crop.astype(np.uint8)).resize(
+        (width, height), PilImage.BOX), dtype=float)
+    return float(np.abs(scaled - frame.astype(float)).mean())
+
+
+def near(pixels, color, tolerance=40):
+    """Count the pixels within `tolerance` (per channel) of a colour."""
+    return int((np.abs(pixels.astype(int) - np.array(color)) <= tolerance).all(axis=2).sum())
+
+
+def test_web_view_shows_cameras_plot_and_robot(start_process, ros_node, spin, tmp_path):
+    executable = chromium()
+    from PIL import Image as PilImage
+    from playwright.sync_api import sync_playwright
+
+    web, data = free_ports(2)
+    graph = start_process([sys.executable, '-m', 'franka_hil_sim.bringup.supervisor',
+                           'mode:=realtime', 'teleop:=script', 'viewer:=web',
+                           f'viewer_port:={web}', f'viewer_data_port:={data}'], name='bringup')
+    graph.wait_for_output('live view of the graph: http', timeout=90)
+    url = re.search(r'live view of the graph: (\S+)', graph.output()).group(1)
+    assert url.startswith(f'http://127.0.0.1:{web}/?url=rerun%2Bhttp%3A%2F%2F127.0.0.1%3A{data}')
+
+    frames = {camera: deque(maxlen=400) for camera in ('front', 'wrist')}
+    for camera, kept in frames.items():
+        ros_node.create_subscription(
+            Image, f'{camera}/image_raw', lambda m, kept=kept: kept.append(image_array(m)),
+            QoSProfile(depth=10, reliability=ReliabilityPolicy.RELIABLE))
+    ended = []
+    ros_node.create_subscription(StepInfo, 'step_info', lambda m: ended.append(m)
+                                 if m.terminated or m.truncated else None, 100)
+    spin(ros_node, lambda: all(frames.values()), timeout=60, what='camera frames')
+    # A whole episode first: the plot and the events log have something to show.
+    spin(ros_node, lambda: ended, timeout=90, what='an episode end')
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport=VIEWPORT, color_scheme='light')
+            page.goto(url, timeout=60_000)
+            assert page.title() == 'Rerun Viewer'
+            width, height = VIEWPORT['width'], VIEWPORT['height']
+            # The layout (franka_hil_viewer.scene.blueprint): 3D view over the plot on the
+            # left 3/5; front | wrist cameras at the top of the right 2/5.
+            front = (slice(0, int(0.45 * height)), slice(int(0.59 * width), int(0.8 * width)))
+            best = None
+            deadline = time.monotonic() + 180
+            while True:
+                ros_node.executor_for_test.spin_once(timeout_sec=0.05)
+                shot_path = tmp_path / 'viewer.png'
+                page.screenshot(path=str(shot_path))
+                shot = np.asarray(PilImage.open(shot_path).convert('RGB'))
+                crop = image_in(shot[front])
+                if crop is not None:
+                    recent = list(frames['front'])
+                    best = min(mean_difference(crop, f) for f in recent)
+                    if best < SAME_IMAGE:
+                        break
+                assert time.monotonic() < deadline, (
+                    f'no front camera frame on the page (best difference {best}); '
+                    f'screenshot {shot_path}')
+                ros_node.executor_for_test.spin_once(timeout_sec=0.5)
+            # The crop is the front camera, not just any image of the scene.
+            wrist_best = min(mean_difference(crop, f) for f in list(frames['wrist']))
+            assert best < wrist_best / 2, (best, wrist_best)
+
+            left = shot[:, :int(0.58 * width)]
+            view3d, plot = left[:int(0.55 * height)], left[int(0.62 * height):]
+            assert sum(near(plot, c) for c in SERIES) > 150, 'no step-info series plotted'
+            rgb = view3d.astype(int)
+            red = (rgb[..., 0] > 100) & (rgb[..., 0] > rgb[..., 1] + 60) & \
+                (rgb[..., 0] > rgb[..., 2] + 60)
+            assert red.sum() > 10, 'no cube marker (red, shaded) in the 3D view'
+            assert near(view3d, BOUNDS, 30) > 100, 'no workspace box in the 3D view'
+            # The robot: its dark joint caps and light links on the light background.
+            assert near(view3d, (20, 20, 20), 20) > 1000, 'no robot in the 3D view'
+        finally:
+            browser.close()
+    if os.environ.get('UPDATE_SCREENSHOT'):
+        (ROOT / 'docs').mkdir(exist_ok=True)
+        shutil.copy(shot_path, ROOT / 'docs' / 'viewer.png')
+    assert graph.stop(timeout=30) == 0
+    assert 'died' not in graph.output()
