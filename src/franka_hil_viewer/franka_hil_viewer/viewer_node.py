@@ -14,13 +14,11 @@ publisher). It imports neither the simulator nor MuJoCo.
 import uuid
 
 from franka_hil_common import names, observation as layout
-from franka_hil_common.messages import image_array, stamp_ns
 from franka_hil_msgs.msg import StepInfo
 from franka_hil_ros_common.node_main import run_node
 from franka_hil_ros_common.parameters import declare, reject_unknown_parameters
-from franka_hil_viewer import scene
+from franka_hil_viewer.graph_view import GraphView
 from franka_hil_viewer.server import WebViewerServer
-from franka_hil_viewer.urdf import parse_urdf
 from rclpy.node import Node
 from rclpy.qos import DurabilityPolicy, QoSProfile, ReliabilityPolicy
 import rerun as rr
@@ -55,8 +53,8 @@ class ViewerNode(Node):
         cameras = declare(self, 'cameras', list(layout.CAMERAS), 'camera panels (image topics)',
                           lambda v: None if set(v) <= set(layout.CAMERAS)
                           else f'must be names from {list(layout.CAMERAS)}')
-        self.frame_prefix = declare(self, 'frame_prefix', '',
-                                    "the simulator's TF frame prefix (its robot's links)")
+        frame_prefix = declare(self, 'frame_prefix', '',
+                               "the simulator's TF frame prefix (its robot's links)")
         time_panel = declare(self, 'time_panel', False, 'show the time line panel expanded')
         reject_unknown_parameters(self)
         if not serve and not save:
@@ -71,11 +69,7 @@ class ViewerNode(Node):
         if save:
             sinks.append(rr.FileSink(save))
         self.stream.set_sinks(*sinks)
-        self.stream.send_blueprint(scene.blueprint(cameras, time_panel))
-        scene.log(self.stream, 0, scene.world_entries() + scene.series_entries())
-        self.tree = scene.TfTree(self.frame_prefix + names.WORLD_FRAME)
-        self.steps = scene.StepView()
-        self.received = {}
+        self.view = GraphView(self.stream, cameras, frame_prefix, time_panel)
 
         latched = QoSProfile(depth=1, reliability=ReliabilityPolicy.RELIABLE,
                              durability=DurabilityPolicy.TRANSIENT_LOCAL)
@@ -97,50 +91,40 @@ class ViewerNode(Node):
         if save:
             self.get_logger().info(f'writing the view to {save}')
 
-    def _count(self, what):
-        self.received[what] = self.received.get(what, 0) + 1
-        if self.received[what] == 1:
+    def _first(self, what):
+        if self.view.counts.get(what) == 1:
             self.get_logger().info(f'first {what} received')
 
     def _on_description(self, msg):
         try:
-            model = parse_urdf(msg.data)
+            skipped = self.view.on_description(msg)
         except ValueError as error:
             self.get_logger().error(f'robot_description not shown: {error}')
             return
-        for reason in model.skipped:
+        for reason in skipped:
             self.get_logger().warning(f'robot_description: {reason}')
-        scene.log(self.stream, 0, scene.robot_entries(model, self.frame_prefix))
-        self._count('robot_description')
+        self._first('robot_description')
 
     def _on_tf(self, msg):
-        if not msg.transforms:
-            return
-        self.tree.update_from_msg(msg)
-        scene.log(self.stream, stamp_ns(msg.transforms[0].header.stamp),
-                  scene.frame_entries(self.tree, self.tree.frames()))
-        self._count('tf')
+        self.view.on_tf(msg)
+        self._first('tf')
 
     def _on_markers(self, msg):
-        if not msg.markers:
-            return
-        scene.log(self.stream, stamp_ns(msg.markers[0].header.stamp),
-                  scene.marker_entries(msg, self.tree))
-        self._count('markers')
+        self.view.on_markers(msg)
+        self._first('markers')
 
     def _on_image(self, camera, msg):
         try:
-            pixels = image_array(msg)
+            self.view.on_image(camera, msg)
         except ValueError as error:
             self.get_logger().warning(f'{camera} image not shown: {error}',
                                       throttle_duration_sec=5.0)
             return
-        scene.log(self.stream, stamp_ns(msg.header.stamp), scene.image_entries(camera, pixels))
-        self._count(f'{camera} image')
+        self._first(f'{camera} image')
 
     def _on_step_info(self, msg):
-        scene.log(self.stream, stamp_ns(msg.header.stamp), self.steps.entries(msg))
-        self._count('step_info')
+        self.view.on_step_info(msg)
+        self._first('step_info')
 
     def close(self):
         """Flush what was logged (the .rrd file is complete) and stop the web viewer."""
