@@ -21,6 +21,7 @@ import time
 
 from franka_hil_common.messages import image_array
 from franka_hil_msgs.msg import StepInfo
+from franka_hil_recorder.bag_export import Bag
 import numpy as np
 import pytest
 from rclpy.qos import QoSProfile, ReliabilityPolicy
@@ -99,9 +100,45 @@ def near(pixels, color, tolerance=40):
     return int((np.abs(pixels.astype(int) - np.array(color)) <= tolerance).all(axis=2).sum())
 
 
+def wait_for_camera(page, frames, shot_path, spin=None, timeout=180):
+    """
+    Screenshot the page until its front camera panel shows one of `frames()`.
+
+    The layout (franka_hil_viewer.scene.blueprint): 3D view over the plot on the left 3/5,
+    front | wrist cameras at the top of the right 2/5. Return (screenshot, crop, difference).
+    """
+    from PIL import Image as PilImage
+    width, height = VIEWPORT['width'], VIEWPORT['height']
+    front = (slice(0, int(0.45 * height)), slice(int(0.59 * width), int(0.8 * width)))
+    best = None
+    deadline = time.monotonic() + timeout
+    while True:
+        if spin:
+            spin(timeout_sec=0.05)
+        page.screenshot(path=str(shot_path))
+        shot = np.asarray(PilImage.open(shot_path).convert('RGB'))
+        crop = image_in(shot[front])
+        if crop is not None:
+            best = min(mean_difference(crop, f) for f in frames())
+            if best < SAME_IMAGE:
+                return shot, crop, best
+        assert time.monotonic() < deadline, (
+            f'no front camera frame on the page (best difference {best}); '
+            f'screenshot {shot_path}')
+        if spin:
+            spin(timeout_sec=0.5)
+        else:
+            time.sleep(0.5)
+
+
+def browser_page(playwright, executable):
+    """Open a page in headless Chromium (software WebGL) at the test's viewport size."""
+    browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+    return browser, browser.new_page(viewport=VIEWPORT, color_scheme='light')
+
+
 def test_web_view_shows_cameras_plot_and_robot(start_process, ros_node, spin, tmp_path):
     executable = chromium()
-    from PIL import Image as PilImage
     from playwright.sync_api import sync_playwright
 
     web, data = free_ports(2)
@@ -125,32 +162,17 @@ def test_web_view_shows_cameras_plot_and_robot(start_process, ros_node, spin, tm
     spin(ros_node, lambda: ended, timeout=90, what='an episode end')
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        browser, page = browser_page(playwright, executable)
         try:
-            page = browser.new_page(viewport=VIEWPORT, color_scheme='light')
             page.goto(url, timeout=60_000)
             assert page.title() == 'Rerun Viewer'
             width, height = VIEWPORT['width'], VIEWPORT['height']
             # The layout (franka_hil_viewer.scene.blueprint): 3D view over the plot on the
             # left 3/5; front | wrist cameras at the top of the right 2/5.
-            front = (slice(0, int(0.45 * height)), slice(int(0.59 * width), int(0.8 * width)))
-            best = None
-            deadline = time.monotonic() + 180
-            while True:
-                ros_node.executor_for_test.spin_once(timeout_sec=0.05)
-                shot_path = tmp_path / 'viewer.png'
-                page.screenshot(path=str(shot_path))
-                shot = np.asarray(PilImage.open(shot_path).convert('RGB'))
-                crop = image_in(shot[front])
-                if crop is not None:
-                    recent = list(frames['front'])
-                    best = min(mean_difference(crop, f) for f in recent)
-                    if best < SAME_IMAGE:
-                        break
-                assert time.monotonic() < deadline, (
-                    f'no front camera frame on the page (best difference {best}); '
-                    f'screenshot {shot_path}')
-                ros_node.executor_for_test.spin_once(timeout_sec=0.5)
+            shot, crop, best = wait_for_camera(page, lambda: list(frames['front']),
+                                               tmp_path / 'viewer.png',
+                                               spin=ros_node.executor_for_test.spin_once)
+            shot_path = tmp_path / 'viewer.png'
             # The crop is the front camera, not just any image of the scene.
             wrist_best = min(mean_difference(crop, f) for f in list(frames['wrist']))
             assert best < wrist_best / 2, (best, wrist_best)
@@ -172,3 +194,36 @@ def test_web_view_shows_cameras_plot_and_robot(start_process, ros_node, spin, tm
         shutil.copy(shot_path, ROOT / 'docs' / 'viewer.png')
     assert graph.stop(timeout=30) == 0
     assert 'died' not in graph.output()
+
+
+def test_recording_review_in_the_same_view(start_process, tmp_path):
+    executable = chromium()
+    from playwright.sync_api import sync_playwright
+
+    demo = start_process([sys.executable, '-m', 'franka_hil_sim.bringup.demo', '--episodes', '1',
+                          '--out', str(tmp_path / 'demo'), '--timeout', '120', 'viewer:=none'],
+                         name='hil_demo')
+    assert demo.proc.wait(timeout=180) == 0, demo.output()
+    bag, review = tmp_path / 'demo' / 'bag', tmp_path / 'review.rrd'
+    converted = start_process([sys.executable, '-m', 'franka_hil_viewer.bag_to_rerun', str(bag),
+                               str(review)], name='bag_to_rerun')
+    assert converted.proc.wait(timeout=120) == 0, converted.output()
+    with Bag(bag) as recorded:
+        frames = [image_array(m) for _, _, m in recorded.messages(
+            [recorded.topic('front/image_raw')])]
+
+    web, data = free_ports(2)
+    viewer = start_process([sys.executable, '-m', 'franka_hil_viewer.view_recording',
+                            str(review), '--port', str(web), '--data-port', str(data)],
+                           name='view_recording')
+    viewer.wait_for_output('Ctrl-C stops', timeout=60)
+    url = re.search(r'review.rrd: (\S+)', viewer.output()).group(1)
+    with sync_playwright() as playwright:
+        browser, page = browser_page(playwright, executable)
+        try:
+            page.goto(url, timeout=60_000)
+            # The recording opens at its end: the panel shows one of the bag's frames.
+            wait_for_camera(page, lambda: frames, tmp_path / 'review.png')
+        finally:
+            browser.close()
+    assert viewer.stop() == 0
