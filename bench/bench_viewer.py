@@ -11,7 +11,8 @@ a loaded machine slows both alike; printed are the medians side by side.
 1. Realtime (the demo's mode): real-time factor from /clock against wall time, and the CPU
    shares of the sim node and the viewer (node + its `rerun` server; 100 % = one core).
 2. Lockstep: Step service calls per second from this process with seeded actions (state
-   observations). With the viewer on, the sim also renders both cameras every step for it.
+   observations). With the viewer on, the sim also renders both cameras for it, at most
+   preview_rate (10 Hz) of wall time (<camera>/image_preview).
 """
 
 import argparse
@@ -76,7 +77,7 @@ class Bench:
 
     def __init__(self, sim):
         self.sim = sim
-        self.node = rclpy.create_node(f'bench_viewer_{os.getpid()}')
+        self.node = rclpy.create_node(f'bench_viewer_{os.getpid()}_{sim.ns.rsplit("_", 1)[1]}')
         self.executor = rclpy.executors.SingleThreadedExecutor()
         self.executor.add_node(self.node)
 
@@ -90,7 +91,7 @@ class Bench:
     def viewer_on(self):
         """Start a viewer and wait until it receives the sim's topics."""
         viewer = Viewer(self.sim.ns)
-        self.spin_until(lambda: self.node.count_subscribers(f'{self.sim.ns}/front/image_raw')
+        self.spin_until(lambda: self.node.count_subscribers(f'{self.sim.ns}/front/image_preview')
                         > 0 and self.node.count_subscribers(f'{self.sim.ns}/step_info') > 0,
                         60, 'the viewer subscribing')
         return viewer

@@ -16,7 +16,7 @@ import uuid
 from franka_hil_common import names, observation as layout
 from franka_hil_msgs.msg import StepInfo
 from franka_hil_ros_common.node_main import run_node
-from franka_hil_ros_common.parameters import declare, reject_unknown_parameters
+from franka_hil_ros_common.parameters import declare, one_of, reject_unknown_parameters
 from franka_hil_viewer.graph_view import GraphView
 from franka_hil_viewer.server import WebViewerServer
 from rclpy.node import Node
@@ -56,6 +56,10 @@ class ViewerNode(Node):
         frame_prefix = declare(self, 'frame_prefix', '',
                                "the simulator's TF frame prefix (its robot's links)")
         time_panel = declare(self, 'time_panel', False, 'show the time line panel expanded')
+        image_source = declare(
+            self, 'images', 'preview', 'preview: <camera>/image_preview (the sim renders them '
+            'at a bounded rate, so watching costs a fast lockstep run little); raw: '
+            '<camera>/image_raw, every step', one_of(('preview', 'raw')))
         reject_unknown_parameters(self)
         if not serve and not save:
             raise ValueError('nothing to do: serve is false and save is empty')
@@ -83,7 +87,9 @@ class ViewerNode(Node):
         self.create_subscription(MarkerArray, names.MARKERS, self._on_markers, reliable)
         self.create_subscription(StepInfo, names.STEP_INFO, self._on_step_info, reliable)
         for camera in cameras:
-            self.create_subscription(Image, names.image_topic(camera),
+            topic = names.image_preview_topic(camera) if image_source == 'preview' \
+                else names.image_topic(camera)
+            self.create_subscription(Image, topic,
                                      lambda msg, c=camera: self._on_image(c, msg), images)
         if self.server is not None:
             # print, not the logger: the address must stand out in bringup's and the demo's output

@@ -38,6 +38,8 @@ PARAMETERS = {
                        'than this (s of wall time) is replaced by holding still'),
     'publish_clock': (True, 'publish sim time on /clock'),
     'frame_prefix': ('', 'prefix of every TF frame id (e.g. sim0/ for several sims in one graph)'),
+    'preview_rate': (10.0, 'at most this many images per second (wall clock) on each '
+                     '<camera>/image_preview (for the viewer; image_raw has every step)'),
     'viewer': ('none', 'window: open a MuJoCo viewer window on this simulation (needs a display), '
                'updated after every step; none / web: no window (web is the viewer node)'),
 }
@@ -56,6 +58,7 @@ class NodeSettings:
     publish_clock: bool
     frame_prefix: str
     window: bool
+    preview_period: float
 
 
 def settings_from(values):
@@ -84,6 +87,7 @@ def settings_from(values):
     # The upper limit (one physics step per control period) is the sim core's to check.
     number('control_rate', 0.0)
     action_timeout = number('action_timeout', 0.0)
+    preview_rate = number('preview_rate', 0.0)
     if not isinstance(v['publish_clock'], bool):
         problems.append(f'publish_clock must be true or false, got {v["publish_clock"]!r}')
     # ROS parameters cannot hold an empty list: `cameras:=[]` arrives as no value.
@@ -109,4 +113,5 @@ def settings_from(values):
                         image_size=(v['image_width'], v['image_height']),
                         reliable_images=v['image_reliability'] == 'reliable',
                         action_timeout=action_timeout, publish_clock=v['publish_clock'],
-                        frame_prefix=prefix, window=v['viewer'] == 'window')
+                        frame_prefix=prefix, window=v['viewer'] == 'window',
+                        preview_period=1.0 / preview_rate)
