@@ -48,6 +48,7 @@ def tmux():
     run('kill-server', check=False)
 
 
+@pytest.mark.slow
 def test_keyboard_demo_in_a_terminal_drives_to_a_success(tmux, tmp_path, ros_node, spin):
     web, data = free_ports(2)
     env = {name: os.environ[name] for name in ('ROS_DOMAIN_ID', 'ROS_AUTOMATIC_DISCOVERY_RANGE')}

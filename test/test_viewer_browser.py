@@ -137,6 +137,7 @@ def browser_page(playwright, executable):
     return browser, browser.new_page(viewport=VIEWPORT, color_scheme='light')
 
 
+@pytest.mark.slow
 def test_web_view_shows_cameras_plot_and_robot(start_process, ros_node, spin, tmp_path):
     executable = chromium()
     from playwright.sync_api import sync_playwright
@@ -196,6 +197,7 @@ def test_web_view_shows_cameras_plot_and_robot(start_process, ros_node, spin, tm
     assert 'died' not in graph.output()
 
 
+@pytest.mark.slow
 def test_recording_review_in_the_same_view(start_process, tmp_path):
     executable = chromium()
     from playwright.sync_api import sync_playwright
