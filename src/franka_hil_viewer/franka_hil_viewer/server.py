@@ -9,6 +9,7 @@ by default: reach them from another machine through `ssh -L`). Nothing is fetche
 internet; the page asks for web fonts, and falls back to its own when they cannot be had.
 """
 
+import ctypes
 import importlib.util
 import os
 from pathlib import Path
@@ -20,6 +21,7 @@ import time
 from urllib.parse import quote
 
 START_TIMEOUT_S = 30.0
+_PR_SET_PDEATHSIG = 1
 
 
 class ServerError(RuntimeError):
@@ -66,6 +68,15 @@ def ssh_hint(web_port, grpc_port):
             f'-L {grpc_port}:127.0.0.1:{grpc_port} USER@THIS_HOST, then open the same address')
 
 
+def _stop_with_parent():
+    """In the child: be sent SIGTERM when the process that started it dies (even by SIGKILL)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass  # not Linux: close() still stops it
+
+
 def port_open(host, port):
     """Return True when a TCP connection to host:port succeeds."""
     try:
@@ -93,7 +104,8 @@ class WebViewerServer:
         # Its INFO lines repeat the addresses we print; warnings and errors still show.
         env = dict(os.environ, RUST_LOG=os.environ.get('RUST_LOG', 'warn'))
         self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                     env=env, start_new_session=True)
+                                     env=env, start_new_session=True,
+                                     preexec_fn=_stop_with_parent)
         deadline = time.monotonic() + timeout
         while not (port_open(host, grpc_port) and port_open(host, web_port)):
             if self.proc.poll() is not None:

@@ -70,10 +70,15 @@ class ViewerNode(Node):
         if serve:
             self.server = WebViewerServer(bind, web_port, grpc_port, memory_limit)
             sinks.append(rr.GrpcSink(self.server.grpc_url))
-        if save:
-            sinks.append(rr.FileSink(save))
-        self.stream.set_sinks(*sinks)
-        self.view = GraphView(self.stream, cameras, frame_prefix, time_panel)
+        try:
+            if save:
+                sinks.append(rr.FileSink(save))
+            self.stream.set_sinks(*sinks)
+            self.view = GraphView(self.stream, cameras, frame_prefix, time_panel)
+        except Exception as error:  # run_node reports it; the server must not outlive us
+            if self.server is not None:
+                self.server.close()
+            raise RuntimeError(f'the view could not start: {error}') from error
 
         latched = QoSProfile(depth=1, reliability=ReliabilityPolicy.RELIABLE,
                              durability=DurabilityPolicy.TRANSIENT_LOCAL)
