@@ -38,12 +38,13 @@ class GraphView:
         self._logged('robot_description', 0, scene.robot_entries(model, self.frame_prefix))
         return list(model.skipped)
 
-    def on_tf(self, msg):
-        """Move the frames of a tf2_msgs/TFMessage (/tf or /tf_static)."""
+    def on_tf(self, msg, show=True):
+        """Move the frames of a tf2_msgs/TFMessage (/tf or /tf_static); show=False: only note."""
         if msg.transforms:
             self.tree.update_from_msg(msg)
-            self._logged('tf', stamp_ns(msg.transforms[0].header.stamp),
-                         scene.frame_entries(self.tree, self.tree.frames()))
+            if show:
+                self._logged('tf', stamp_ns(msg.transforms[0].header.stamp),
+                             scene.frame_entries(self.tree, self.tree.frames()))
 
     def on_markers(self, msg):
         """Draw a visualization_msgs/MarkerArray."""

@@ -11,6 +11,8 @@ publishes the same whether it runs or not (images are received best-effort, neve
 publisher). It imports neither the simulator nor MuJoCo.
 """
 
+import math
+import time
 import uuid
 
 from franka_hil_common import names, observation as layout
@@ -60,7 +62,13 @@ class ViewerNode(Node):
             self, 'images', 'preview', 'preview: <camera>/image_preview (the sim renders them '
             'at a bounded rate, so watching costs a fast lockstep run little); raw: '
             '<camera>/image_raw, every step', one_of(('preview', 'raw')))
+        max_rate = declare(self, 'max_rate', 30.0,
+                           'at most this many updates per second (wall clock) of the robot and '
+                           'the markers: watching a fast lockstep run costs it little (0: all)',
+                           lambda v: None if v >= 0 else 'must be >= 0')
         reject_unknown_parameters(self)
+        self.min_interval = 1.0 / max_rate if max_rate > 0 else 0.0
+        self.last_shown = {}
         if not serve and not save:
             raise ValueError('nothing to do: serve is false and save is empty')
 
@@ -86,7 +94,7 @@ class ViewerNode(Node):
         images = QoSProfile(depth=2, reliability=ReliabilityPolicy.BEST_EFFORT)
         self.create_subscription(String, names.ROBOT_DESCRIPTION, self._on_description, latched)
         self.create_subscription(TFMessage, names.TF, self._on_tf, QoSProfile(depth=100))
-        self.create_subscription(TFMessage, names.TF_STATIC, self._on_tf,
+        self.create_subscription(TFMessage, names.TF_STATIC, self._on_tf_static,
                                  QoSProfile(depth=100,
                                             durability=DurabilityPolicy.TRANSIENT_LOCAL))
         self.create_subscription(MarkerArray, names.MARKERS, self._on_markers, reliable)
@@ -116,13 +124,25 @@ class ViewerNode(Node):
             self.get_logger().warning(f'robot_description: {reason}')
         self._first('robot_description')
 
+    def _due(self, what):
+        """Return True when `what` was last shown at least min_interval ago (then it is now)."""
+        now = time.monotonic()
+        if now - self.last_shown.get(what, -math.inf) < 0.8 * self.min_interval:
+            return False  # (a fifth early: a timer at the same rate jitters)
+        self.last_shown[what] = now
+        return True
+
     def _on_tf(self, msg):
-        self.view.on_tf(msg)
+        self.view.on_tf(msg, show=self._due('tf'))
         self._first('tf')
 
+    def _on_tf_static(self, msg):
+        self.view.on_tf(msg)
+
     def _on_markers(self, msg):
-        self.view.on_markers(msg)
-        self._first('markers')
+        if self._due('markers'):
+            self.view.on_markers(msg)
+            self._first('markers')
 
     def _on_image(self, camera, msg):
         try:
