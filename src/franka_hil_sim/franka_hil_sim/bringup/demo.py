@@ -55,7 +55,7 @@ def follow_episodes(graph, wanted, timeout_s):
             progress(stats, wanted)
 
     context = rclpy.Context()
-    rclpy.init(context=context)
+    rclpy.init(args=[], context=context)  # (not our argv: name:=value would be remap rules)
     node = rclpy.create_node('hil_demo', context=context)
     node.create_subscription(StepInfo, names.STEP_INFO, on_step,
                              QoSProfile(depth=100, reliability=ReliabilityPolicy.RELIABLE))
