@@ -91,9 +91,14 @@ class Bench:
     def viewer_on(self):
         """Start a viewer and wait until it receives the sim's topics."""
         viewer = Viewer(self.sim.ns)
-        self.spin_until(lambda: self.node.count_subscribers(f'{self.sim.ns}/front/image_preview')
-                        > 0 and self.node.count_subscribers(f'{self.sim.ns}/step_info') > 0,
-                        60, 'the viewer subscribing')
+        try:
+            self.spin_until(
+                lambda: self.node.count_subscribers(f'{self.sim.ns}/front/image_preview') > 0
+                and self.node.count_subscribers(f'{self.sim.ns}/step_info') > 0,
+                60, 'the viewer subscribing')
+        except BaseException:
+            viewer.stop()
+            raise
         return viewer
 
     def call(self, client, request):
