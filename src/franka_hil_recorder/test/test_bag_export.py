@@ -27,7 +27,7 @@ EXPORTED = (1, 2)
 
 
 def script(name):
-    return f'{get_package_prefix("franka_hil_sim")}/lib/franka_hil_sim/{name}'
+    return f'{get_package_prefix("franka_hil_recorder")}/lib/franka_hil_recorder/{name}'
 
 
 def run(*args):
