@@ -32,8 +32,8 @@ VIEWPORT = {'width': 1400, 'height': 900}
 # Software WebGL: no GPU here, nor in CI.
 CHROMIUM_ARGS = ['--use-angle=swiftshader', '--enable-unsafe-swiftshader',
                  '--ignore-gpu-blocklist', '--no-sandbox']
-# Mean absolute difference (0..255) below which a screenshot crop shows a camera frame.
-SAME_IMAGE = 12.0
+# Mean absolute difference (0..255, at 32 x 32) below which a crop shows a camera frame.
+SAME_IMAGE = 10.0
 # Colours of the scene (franka_hil_viewer.scene and the sim's markers).
 SERIES = ((40, 170, 60), (230, 80, 40), (230, 200, 40))
 BOUNDS = (51, 102, 255)
@@ -77,22 +77,33 @@ def image_in(region):
     """
     content = ~(region > 235).all(axis=2)
     rows = np.flatnonzero(content.mean(axis=1) > 0.5)
-    cols = np.flatnonzero(content.mean(axis=0) > 0.5)
-    if len(rows) < 32 or len(cols) < 32:
+    if len(rows) < 32:
         return None
-    (top, bottom), (left, right) = longest_run(list(rows)), longest_run(list(cols))
+    top, bottom = longest_run(list(rows))
+    # Columns within those rows only (white parts of the image, e.g. the robot, count as
+    # background, so a column fraction over the whole region would cut them off).
+    cols = np.flatnonzero(content[top:bottom + 1].mean(axis=0) > 0.5)
+    if len(cols) < 32:
+        return None
+    left, right = longest_run(list(cols))
     if bottom - top < 32 or right - left < 32:
         return None
     return region[top:bottom + 1, left:right + 1]
 
 
-def mean_difference(crop, frame):
-    """Mean absolute difference (0..255) of a screenshot crop scaled to a frame's size."""
+def mean_difference(crop, frame, side=32):
+    """
+    Mean absolute difference (0..255) of a screenshot crop and a frame, both box-scaled to side².
+
+    The page scales the image by a non-integer factor, and the crop may be a pixel off at an
+    edge; at 32 x 32 both average out, while another frame or camera still differs clearly.
+    """
     from PIL import Image as PilImage
-    height, width = frame.shape[:2]
-    scaled = np.asarray(PilImage.fromarray(crop.astype(np.uint8)).resize(
-        (width, height), PilImage.BOX), dtype=float)
-    return float(np.abs(scaled - frame.astype(float)).mean())
+
+    def small(pixels):
+        return np.asarray(PilImage.fromarray(np.ascontiguousarray(pixels, dtype=np.uint8))
+                          .resize((side, side), PilImage.BOX), dtype=float)
+    return float(np.abs(small(crop) - small(frame)).mean())
 
 
 def near(pixels, color, tolerance=40):
@@ -177,6 +188,15 @@ def test_web_view_shows_cameras_plot_and_robot(start_process, ros_node, spin, tm
             # The crop is the front camera, not just any image of the scene.
             wrist_best = min(mean_difference(crop, f) for f in list(frames['wrist']))
             assert best < wrist_best / 2, (best, wrist_best)
+            # The page first replays what the server buffered (software WebGL is slow at it):
+            # for the picture, give it a while to catch up with the last 3 s of frames.
+            try:
+                shot, crop, best = wait_for_camera(
+                    page, lambda: list(frames['front'])[-30:], tmp_path / 'viewer.png',
+                    spin=ros_node.executor_for_test.spin_once, timeout=60)
+                print('the page caught up with the live frames')
+            except AssertionError:
+                print('the page did not catch up within 60 s (screenshot of an older frame)')
 
             left = shot[:, :int(0.58 * width)]
             view3d, plot = left[:int(0.55 * height)], left[int(0.62 * height):]
@@ -186,8 +206,12 @@ def test_web_view_shows_cameras_plot_and_robot(start_process, ros_node, spin, tm
                 (rgb[..., 0] > rgb[..., 2] + 60)
             assert red.sum() > 10, 'no cube marker (red, shaded) in the 3D view'
             assert near(view3d, BOUNDS, 30) > 100, 'no workspace box in the 3D view'
-            # The robot: its dark joint caps and light links on the light background.
-            assert near(view3d, (20, 20, 20), 20) > 1000, 'no robot in the 3D view'
+            # The robot: shaded grey links (meshes or primitives) on the near-white background
+            # (whose grid lines are fainter): tens of thousands of pixels, the grid alone a few
+            # hundred.
+            value, spread = rgb.max(axis=2), rgb.max(axis=2) - rgb.min(axis=2)
+            grey = (spread < 20) & (value > 60) & (value < 215)
+            assert grey.sum() > 10000, f'no robot in the 3D view ({grey.sum()} grey pixels)'
         finally:
             browser.close()
     if os.environ.get('UPDATE_SCREENSHOT'):
