@@ -9,9 +9,10 @@ venv="$root/.venv"
 stamps="$venv/.franka_hil"
 say() { printf '[setup] %s\n' "$*"; }
 
-# 1. Debian packages: headless GL for MuJoCo, X/terminal test tools, a compiler and CMake.
+# 1. Debian packages: headless GL for MuJoCo, X/terminal test tools, chromium (browser tests of
+#    the web view), a compiler and CMake.
 apt_pkgs=(python3-venv python3-dev cmake g++ make git libegl1 libegl-mesa0 libgl1-mesa-dri
-          libosmesa6 libglfw3 xvfb xdotool tmux)
+          libosmesa6 libglfw3 xvfb xdotool tmux chromium)
 missing=()
 for p in "${apt_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -24,7 +24,7 @@ NON_ROS = {
     'numpy': 'python3-numpy', 'yaml': 'python3-yaml', 'pygame': 'python3-pygame',
     'Xlib': 'python3-xlib', 'pytest': 'python3-pytest',
     'mujoco': None, 'gymnasium': None, 'rosbags': None, 'mcap': None, 'mcap_ros2': None,
-    'imageio_ffmpeg': None, 'pyarrow': None,
+    'imageio_ffmpeg': None, 'pyarrow': None, 'rerun': None, 'playwright': None,
 }
 # The package that brings the graph up (launch file, graph description, bringup, demo).
 BRINGUP = 'franka_hil_sim'

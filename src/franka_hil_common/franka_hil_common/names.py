@@ -41,6 +41,16 @@ def image_topic(camera):
     return f'{camera}/image_raw'
 
 
+def image_preview_topic(camera):
+    """
+    Return a camera's preview topic: the same images at a bounded wall-clock rate.
+
+    For people watching (the viewer): rendered only when subscribed and at most the sim's
+    preview_rate per second, so watching a fast lockstep run does not render every step.
+    """
+    return f'{camera}/image_preview'
+
+
 def camera_info_topic(camera):
     """Return the camera_info topic of a camera."""
     return f'{camera}/camera_info'

@@ -57,6 +57,8 @@ DEFAULT_TOPICS = (
     names.TF, names.TF_STATIC,
     names.OBSERVATION, names.STEP_INFO, names.INTERVENTION, names.EPISODE_EVENT,
     names.CLOCK,
+    # what a review of the bag shows beside the cameras (bag_to_rerun): the robot and markers
+    names.ROBOT_DESCRIPTION, names.MARKERS,
 )
 
 # Subscription history: messages that may wait in DDS while the recorder is busy writing.

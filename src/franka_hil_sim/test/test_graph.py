@@ -26,7 +26,7 @@ def test_defaults_start_sim_teleop_and_synthetic_human(description):
     assert (sim.package, sim.executable) == ('franka_hil_sim', 'sim_node')
     assert sim.parameters == {'mode': 'lockstep', 'image_obs': False, 'seed': 0,
                               'random_block_position': False, 'reward_type': 'sparse',
-                              'frame_prefix': '', 'publish_clock': True}
+                              'frame_prefix': '', 'publish_clock': True, 'viewer': 'none'}
 
 
 @pytest.mark.parametrize('teleop, expected', [
@@ -38,6 +38,22 @@ def test_teleop_choice_selects_its_nodes(description, teleop, expected):
     assert [n.name for n in resolve_nodes(description, {'teleop': teleop}, CONFIG)] == expected
 
 
+@pytest.mark.parametrize('viewer, nodes, window', [
+    ('none', ['sim', 'teleop', 'synthetic_human'], 'none'),
+    ('web', ['sim', 'teleop', 'synthetic_human', 'viewer'], 'web'),
+    ('window', ['sim', 'teleop', 'synthetic_human'], 'window'),
+])
+def test_viewer_choice(description, viewer, nodes, window):
+    resolved = resolve_nodes(description, {'viewer': viewer, 'viewer_port': '9191',
+                                           'viewer_data_port': '9292'}, CONFIG)
+    assert [n.name for n in resolved] == nodes
+    assert resolved[0].parameters['viewer'] == window  # the sim opens a window for `window`
+    if viewer == 'web':
+        assert (resolved[-1].package, resolved[-1].executable) == ('franka_hil_viewer',
+                                                                   'viewer_node')
+        assert resolved[-1].parameters == {'web_port': 9191, 'grpc_port': 9292}
+
+
 def test_arguments_are_typed_and_substituted(description):
     nodes = resolve_nodes(description, {'mode': 'realtime', 'image_obs': 'true', 'seed': '5',
                                         'record': '/tmp/bag', 'rviz': 'true'}, CONFIG)
@@ -45,7 +61,7 @@ def test_arguments_are_typed_and_substituted(description):
     assert by_name['sim'].parameters == {'mode': 'realtime', 'image_obs': True, 'seed': 5,
                                          'random_block_position': False,
                                          'reward_type': 'sparse', 'frame_prefix': '',
-                                         'publish_clock': True}
+                                         'publish_clock': True, 'viewer': 'none'}
     assert by_name['recorder'].parameters == {'output': '/tmp/bag'}
     assert by_name['rviz'].arguments == ('-d', f'{CONFIG}/pick_cube.rviz')
 

@@ -3,17 +3,21 @@
 """
 The pick-cube demo: the whole graph, headless, with the synthetic human at the gamepad.
 
-It starts the graph with `bringup` (realtime simulator, scripted human through joy, recorder),
-follows step_info until N whole episodes are done, stops the graph (the bag is finalised), writes
-the two cameras side by side to an mp4 and prints the success and intervention rates. Extra
-name:=value arguments go to bringup (e.g. teleop:=keyboard to drive it yourself).
+It starts the graph with `bringup` (realtime simulator, scripted human through joy, recorder,
+and the web viewer, whose address it prints), follows step_info until N whole episodes are done,
+stops the graph (the bag is finalised), writes the two cameras side by side to an mp4 and prints
+the success and intervention rates. Extra name:=value arguments go to bringup (e.g.
+teleop:=keyboard to drive it yourself: the keyboard node reads this terminal and its key map is
+shown; viewer:=none for no view).
 """
 
 import argparse
 from pathlib import Path
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 
 from franka_hil_common import names
@@ -25,6 +29,11 @@ from rclpy.qos import QoSProfile, ReliabilityPolicy
 
 FIRST_STEP_TIMEOUT_S = 60.0
 BAR_WIDTH = 30
+# The web viewer's ports when free (else the system picks free ones): page, data.
+VIEWER_PORTS = {'viewer_port': 9090, 'viewer_data_port': 9876}
+# Graph log lines shown in the terminal too (by bringup's label): the viewer's address and the
+# keyboard's key map; everything goes to the log file.
+SHOWN = ('[viewer] ', '[keyboard] ')
 
 
 def progress(stats, wanted, out=sys.stderr):
@@ -46,7 +55,7 @@ def follow_episodes(graph, wanted, timeout_s):
             progress(stats, wanted)
 
     context = rclpy.Context()
-    rclpy.init(context=context)
+    rclpy.init(args=[], context=context)  # (not our argv: name:=value would be remap rules)
     node = rclpy.create_node('hil_demo', context=context)
     node.create_subscription(StepInfo, names.STEP_INFO, on_step,
                              QoSProfile(depth=100, reliability=ReliabilityPolicy.RELIABLE))
@@ -71,6 +80,50 @@ def follow_episodes(graph, wanted, timeout_s):
         node.destroy_node()
         rclpy.shutdown(context=context)
     return stats
+
+
+def port_free(port):
+    """Return True when nothing listens on 127.0.0.1:port."""
+    with socket.socket() as sock:
+        return sock.connect_ex(('127.0.0.1', port)) != 0
+
+
+def free_port():
+    """Return a port the system has just found free."""
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def bringup_arguments(given):
+    """
+    Return bringup's arguments: the demo's defaults, then the user's name:=value (which win).
+
+    The web view is on unless viewer:= says otherwise; its ports are the usual ones when free.
+    """
+    named = dict(a.split(':=', 1) for a in given)
+    defaults = {'mode': 'realtime', 'teleop': 'script', 'viewer': 'web'}
+    if named.get('viewer', 'web') == 'web':
+        used = {int(named[name]) for name in VIEWER_PORTS if name in named}
+        for name, port in VIEWER_PORTS.items():
+            if name not in named:
+                port = port if port_free(port) and port not in used else free_port()
+                defaults[name] = str(port)
+                used.add(port)
+    return [f'{k}:={v}' for k, v in defaults.items()] + list(given)
+
+
+def show_graph_output(stream, log, terminal):
+    """Copy bringup's output to the log; SHOWN nodes' lines, but their INFO logs, to terminal."""
+    clear = '\r\033[K' if terminal.isatty() else ''  # over the progress bar's line
+    for raw in iter(stream.readline, b''):
+        log.write(raw)
+        log.flush()
+        line = raw.decode(errors='replace')
+        label, _, rest = line.partition('] ')
+        if line.startswith(SHOWN) and not rest.startswith('[INFO]'):
+            terminal.write(clear + line)
+            terminal.flush()
 
 
 def stop(graph):
@@ -102,20 +155,32 @@ def main(argv=None):
     options.out.mkdir(parents=True)
     bag, video = options.out / 'bag', options.out / 'cameras.mp4'
     log_path = options.out / 'graph.log'
-    print(f'[demo] starting the graph (log: {log_path})', flush=True)
-    with open(log_path, 'w') as log:
+    arguments = bringup_arguments([f'record:={bag}', *bringup_args])
+    print(f'[demo] starting the graph: bringup {" ".join(arguments)} (log: {log_path})',
+          flush=True)
+    if dict(a.split(':=', 1) for a in arguments)['teleop'] == 'keyboard':
+        print('[demo] you drive from this terminal: Space takes over, arrows / PageUp / '
+              'PageDown move, c / o close / open the gripper, Enter ends the episode with '
+              'success (key map below)', flush=True)
+    with open(log_path, 'wb') as log:
+        # bringup shares our terminal and process group: an interactive node (the keyboard)
+        # reads this terminal, in the foreground, and Ctrl-C reaches every process.
         graph = subprocess.Popen(
-            [sys.executable, '-m', 'franka_hil_sim.bringup.supervisor', 'mode:=realtime',
-             'teleop:=script', f'record:={bag}', *bringup_args],
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            [sys.executable, '-m', 'franka_hil_sim.bringup.supervisor', *arguments],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        pump = threading.Thread(target=show_graph_output, args=(graph.stdout, log, sys.stdout),
+                                daemon=True)
+        pump.start()
         try:
             stats = follow_episodes(graph, options.episodes, options.timeout)
         except (RuntimeError, KeyboardInterrupt) as error:
             stop(graph)
+            pump.join(timeout=10)
             print(f'[demo] {error or "interrupted"}; the graph log ends:\n'
                   + ''.join(log_path.read_text().splitlines(True)[-20:]), file=sys.stderr)
             return 1
         code = stop(graph)
+        pump.join(timeout=10)
     if code != 0:
         print(f'[demo] the graph did not stop cleanly (exit code {code}); see {log_path}',
               file=sys.stderr)

@@ -17,6 +17,8 @@ from franka_hil_common.task import config_from_parameters, DEFAULT_INTERVENTION_
 from franka_hil_common.task import MODES, SESSION_PARAMETERS, SessionConfig
 
 RELIABILITIES = ('reliable', 'best_effort')
+# The graph's viewer choices; only `window` concerns the simulator (web is the viewer node's).
+VIEWERS = ('none', 'web', 'window')
 MAX_IMAGE_SIDE = 4096
 _FRAME_PREFIX = re.compile(r'[A-Za-z0-9_][A-Za-z0-9_/]*')
 
@@ -38,6 +40,10 @@ PARAMETERS = {
     'pace_human': (True, 'lockstep: while a human overrides, steps follow no faster than one per '
                    'control period of wall time, so the person sees the robot at real speed'),
     'frame_prefix': ('', 'prefix of every TF frame id (e.g. sim0/ for several sims in one graph)'),
+    'preview_rate': (10.0, 'at most this many images per second (wall clock) on each '
+                     '<camera>/image_preview (for the viewer; image_raw has every step)'),
+    'viewer': ('none', 'window: open a MuJoCo viewer window on this simulation (needs a display), '
+               'updated after every step; none / web: no window (web is the viewer node)'),
 }
 
 
@@ -54,6 +60,8 @@ class NodeSettings:
     publish_clock: bool
     pace_human: bool
     frame_prefix: str
+    window: bool
+    preview_period: float
 
 
 def settings_from(values):
@@ -75,12 +83,14 @@ def settings_from(values):
             return None
         return float(value)
 
-    for name, choices in (('mode', MODES), ('image_reliability', RELIABILITIES)):
+    for name, choices in (('mode', MODES), ('image_reliability', RELIABILITIES),
+                          ('viewer', VIEWERS)):
         if v[name] not in choices:
             problems.append(f'{name} must be one of {list(choices)}, got {v[name]!r}')
     # The upper limit (one physics step per control period) is the sim core's to check.
     number('control_rate', 0.0)
     action_timeout = number('action_timeout', 0.0)
+    preview_rate = number('preview_rate', 0.0)
     for name in ('publish_clock', 'pace_human'):
         if not isinstance(v[name], bool):
             problems.append(f'{name} must be true or false, got {v[name]!r}')
@@ -107,4 +117,5 @@ def settings_from(values):
                         image_size=(v['image_width'], v['image_height']),
                         reliable_images=v['image_reliability'] == 'reliable',
                         action_timeout=action_timeout, publish_clock=v['publish_clock'],
-                        pace_human=v['pace_human'], frame_prefix=prefix)
+                        pace_human=v['pace_human'], frame_prefix=prefix,
+                        window=v['viewer'] == 'window', preview_period=1.0 / preview_rate)

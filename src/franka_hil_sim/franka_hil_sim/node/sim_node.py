@@ -17,6 +17,7 @@ here stalling Steps for up to 1.8 s (median 32 ms) while teleop published.
 
 from collections import deque
 import json
+import math
 import sys
 import time
 
@@ -30,6 +31,7 @@ from franka_hil_sim.core.session import HilSession, Refused
 from franka_hil_sim.node import messages as rm, telemetry
 from franka_hil_sim.node.parameters import PARAMETERS, settings_from
 from franka_hil_sim.node.service_thread import ServiceThread
+from franka_hil_sim.node.window import ViewerWindow
 import numpy as np
 from rcl_interfaces.msg import ParameterDescriptor
 from rclpy.clock import Clock, ClockType
@@ -68,6 +70,14 @@ class SimNode(Node):
             raise ValueError(f'control_rate={1.0 / s.session.control_dt:g} Hz: {error}') from None
         self._prefix = s.frame_prefix
         self._world = s.frame_prefix + names.WORLD_FRAME
+        self.window = None
+        if s.window:
+            try:
+                self.window = ViewerWindow(self.session.sim.model, self.session.sim.data)
+            except (ValueError, RuntimeError):
+                self.session.close()
+                raise
+            self.get_logger().info('viewer window open (MuJoCo viewer, updated every step)')
 
         reliable = QoSProfile(depth=10, reliability=ReliabilityPolicy.RELIABLE)
         latched = QoSProfile(depth=1, reliability=ReliabilityPolicy.RELIABLE,
@@ -93,6 +103,10 @@ class SimNode(Node):
                      telemetry.camera_intrinsics(self.session.sim, camera, s.image_size),
                      self._prefix + names.optical_frame(camera))
             for camera in s.cameras}
+        self._pub_previews = {camera: self._publisher(Image, names.image_preview_topic(camera),
+                                                      images, best_effort_images)
+                              for camera in s.cameras}
+        self._last_preview = -math.inf
 
         self.create_subscription(Intervention, names.INTERVENTION, self._on_intervention,
                                  reliable)
@@ -281,8 +295,20 @@ class SimNode(Node):
         """Take the state to publish, under the session lock: images of cameras with receivers."""
         cameras = [camera for camera, (image_pub, info_pub, _, _) in self._pub_cameras.items()
                    if _wanted(image_pub) or _wanted(info_pub)]
-        return telemetry.snapshot(self.session, cameras, self.settings.image_size, observation,
-                                  links=_wanted(self._pub_tf))
+        # Previews at most every preview period (a fifth less: ticks of the realtime timer at
+        # the same rate jitter, and must each get one).
+        now = time.monotonic()
+        previews = [camera for camera, pub in self._pub_previews.items() if _wanted(pub)] \
+            if now - self._last_preview >= 0.8 * self.settings.preview_period else []
+        if previews:
+            self._last_preview = now
+        if self.window is not None:
+            self.window.sync()
+        state = telemetry.snapshot(self.session, sorted(set(cameras) | set(previews)),
+                                   self.settings.image_size, observation,
+                                   links=_wanted(self._pub_tf))
+        state.raw_cameras, state.previews = tuple(cameras), tuple(previews)
+        return state
 
     def publish_step(self, outcome, observation_msg=None, info=None):
         """Publish the state a session step left (the embedded env steps the session itself)."""
@@ -318,8 +344,12 @@ class SimNode(Node):
             self._pub_tf.publish(rm.tf_msg(state.transforms, ns, self._prefix))
         for camera, pixels in state.images.items():
             image_pub, info_pub, intrinsics, frame = self._pub_cameras[camera]
-            image_pub.publish(rm.image_msg(pixels, ns, frame))
-            info_pub.publish(rm.camera_info_msg(intrinsics, ns, frame))
+            image = rm.image_msg(pixels, ns, frame)
+            if camera in state.raw_cameras:
+                image_pub.publish(image)
+                info_pub.publish(rm.camera_info_msg(intrinsics, ns, frame))
+            if camera in state.previews:
+                self._pub_previews[camera].publish(image)
         if _wanted(self._pub_markers):
             self._pub_markers.publish(rm.markers_msg(
                 state, telemetry.block_half_size(self.session.sim),
@@ -336,6 +366,8 @@ class SimNode(Node):
     def close(self):
         """Stop serving Step / Reset, then release the renderers."""
         self._service_thread.close()
+        if self.window is not None:
+            self.window.close()
         self.session.close()
 
 

@@ -32,6 +32,9 @@ class Telemetry:
     block_pose: tuple
     target_pos: np.ndarray
     images: dict
+    # Set by the node: which images go to image_raw + camera_info, and which to image_preview.
+    raw_cameras: tuple = ()
+    previews: tuple = ()
 
 
 def snapshot(session, cameras=(), image_size=None, observation=None, links=True):

@@ -1,0 +1,198 @@
+# Copyright 2026 franka-hil developers
+# SPDX-License-Identifier: Apache-2.0
+"""
+What the web viewer costs the simulator: realtime factor and lockstep Step rate, viewer on / off.
+
+Run: bash scripts/with_env.sh python bench/bench_viewer.py
+
+One sim_node per mode. Rounds alternate viewer off and on (a viewer_node process in the sim's
+namespace serving the web viewer on free ports, started before and stopped after its round), so
+a loaded machine slows both alike; printed are the medians side by side.
+1. Realtime (the demo's mode): real-time factor from /clock against wall time, and the CPU
+   shares of the sim node and the viewer (node + its `rerun` server; 100 % = one core).
+2. Lockstep: Step service calls per second from this process with seeded actions (state
+   observations). With the viewer on, the sim also renders both cameras for it, at most
+   preview_rate (10 Hz) of wall time (<camera>/image_preview).
+"""
+
+import argparse
+import json
+import os
+from pathlib import Path
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+from franka_hil_msgs.srv import Reset, Step
+import rclpy
+from rclpy.qos import QoSProfile
+from ros_bench import ee_action_stream, SimProcess, TICKS
+from rosgraph_msgs.msg import Clock
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def cpu_seconds(pids):
+    """User + system CPU seconds of processes and their children, from /proc."""
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f'/proc/{pid}/stat').read_text().rsplit(')', 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += sum(int(f) for f in fields[11:15]) / TICKS
+    return total
+
+
+class Viewer:
+    """A viewer_node process (and its rerun server) watching the sim in namespace `ns`."""
+
+    def __init__(self, ns):
+        self.log = tempfile.NamedTemporaryFile(prefix='bench_viewer_', suffix='.log')
+        self.proc = subprocess.Popen(
+            [sys.executable, '-m', 'franka_hil_viewer.viewer_node', '--ros-args', '-r',
+             f'__ns:={ns}', '-p', f'web_port:={free_port()}', '-p',
+             f'grpc_port:={free_port()}'], stdout=self.log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL)
+
+    def pids(self):
+        children = Path(f'/proc/{self.proc.pid}/task/{self.proc.pid}/children')
+        return [self.proc.pid, *map(int, children.read_text().split())] \
+            if children.exists() else [self.proc.pid]
+
+    def stop(self):
+        self.proc.send_signal(2)
+        self.proc.wait(timeout=30)
+
+
+class Bench:
+    """This process's rclpy node and the sim under test."""
+
+    def __init__(self, sim):
+        self.sim = sim
+        self.node = rclpy.create_node(f'bench_viewer_{os.getpid()}_{sim.ns.rsplit("_", 1)[1]}')
+        self.executor = rclpy.executors.SingleThreadedExecutor()
+        self.executor.add_node(self.node)
+
+    def spin_until(self, predicate, timeout, what):
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            if time.monotonic() > deadline or self.sim.proc.poll() is not None:
+                raise self.sim.failure(f'timed out waiting for {what}')
+            self.executor.spin_once(timeout_sec=0.05)
+
+    def viewer_on(self):
+        """Start a viewer and wait until it receives the sim's topics."""
+        viewer = Viewer(self.sim.ns)
+        try:
+            self.spin_until(
+                lambda: self.node.count_subscribers(f'{self.sim.ns}/front/image_preview') > 0
+                and self.node.count_subscribers(f'{self.sim.ns}/step_info') > 0,
+                60, 'the viewer subscribing')
+        except BaseException:
+            viewer.stop()
+            raise
+        return viewer
+
+    def call(self, client, request):
+        future = client.call_async(request)
+        while not future.done():
+            self.executor.spin_once(timeout_sec=1.0)
+        return future.result()
+
+
+def realtime_round(bench, clock, seconds, viewer):
+    first = len(clock)
+    pids = [bench.sim.proc.pid]
+    viewer_pids = viewer.pids() if viewer else []
+    cpu0, viewer_cpu0, wall0 = cpu_seconds(pids), cpu_seconds(viewer_pids), time.monotonic()
+    while time.monotonic() - wall0 < seconds:
+        bench.executor.spin_once(timeout_sec=0.1)
+    wall = time.monotonic() - wall0
+    (t0, s0), (t1, s1) = clock[first], clock[-1]
+    return {'rtf': (s1 - s0) * 1e-9 / (t1 - t0),
+            'sim_cpu': 100 * (cpu_seconds(pids) - cpu0) / wall,
+            'viewer_cpu': 100 * (cpu_seconds(viewer_pids) - viewer_cpu0) / wall}
+
+
+def lockstep_round(bench, step, seconds, seed):
+    actions = ee_action_stream(seed)
+    steps, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        answer = bench.call(step, Step.Request(action=next(actions)))
+        if not answer.ok:
+            raise RuntimeError(answer.error)
+        steps += 1
+        if answer.terminated or answer.truncated:
+            bench.call(bench.reset, Reset.Request())
+    return steps / (time.perf_counter() - start)
+
+
+def run(mode, rounds, seconds):
+    sim = SimProcess(f'/bench_viewer_{os.getpid()}_{mode}', mode=mode)
+    bench = Bench(sim)
+    results = {'off': [], 'on': []}
+    try:
+        if mode == 'realtime':
+            clock = []
+            bench.node.create_subscription(Clock, '/clock', lambda m: clock.append(
+                (time.monotonic(), m.clock.sec * 10**9 + m.clock.nanosec)), QoSProfile(depth=100))
+            bench.spin_until(lambda: len(clock) > 20, 60, '/clock')
+        else:
+            step = bench.node.create_client(Step, f'{sim.ns}/step')
+            bench.reset = bench.node.create_client(Reset, f'{sim.ns}/reset')
+            bench.spin_until(lambda: step.service_is_ready() and bench.reset.service_is_ready(),
+                             60, 'the services')
+            bench.call(bench.reset, Reset.Request())
+        for r in range(rounds):
+            for state in ('off', 'on'):
+                viewer = bench.viewer_on() if state == 'on' else None
+                try:
+                    results[state].append(
+                        realtime_round(bench, clock, seconds, viewer) if mode == 'realtime'
+                        else lockstep_round(bench, step, seconds, r))
+                finally:
+                    if viewer:
+                        viewer.stop()
+    finally:
+        sim.stop()
+    if mode == 'realtime':
+        return {state: {key: round(statistics.median(r[key] for r in results[state]), 3)
+                        for key in ('rtf', 'sim_cpu', 'viewer_cpu')} for state in results}
+    return {state: round(statistics.median(results[state]), 1) for state in results}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.strip().split('\n')[0])
+    parser.add_argument('--rounds', type=int, default=3)
+    parser.add_argument('--seconds', type=float, default=10.0, help='per round and state')
+    parser.add_argument('--json', action='store_true')
+    options = parser.parse_args()
+    rclpy.init()
+    try:
+        realtime = run('realtime', options.rounds, options.seconds)
+        lockstep = run('lockstep', options.rounds, options.seconds)
+    finally:
+        rclpy.shutdown()
+    if options.json:
+        print(json.dumps({'realtime': realtime, 'lockstep_steps_per_s': lockstep}))
+        return
+    print(f'{"":34}{"viewer off":>12}{"viewer on":>12}')
+    print(f'{"realtime: real-time factor":34}{realtime["off"]["rtf"]:>12.3f}'
+          f'{realtime["on"]["rtf"]:>12.3f}')
+    print(f'{"realtime: sim node CPU %":34}{realtime["off"]["sim_cpu"]:>12.1f}'
+          f'{realtime["on"]["sim_cpu"]:>12.1f}')
+    print(f'{"realtime: viewer CPU % (+rerun)":34}{"-":>12}{realtime["on"]["viewer_cpu"]:>12.1f}')
+    print(f'{"lockstep: Step calls/s":34}{lockstep["off"]:>12.1f}{lockstep["on"]:>12.1f}'
+          f'   (on / off {lockstep["on"] / lockstep["off"]:.2f})')
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,30 @@
+# Copyright 2026 franka-hil developers
+# SPDX-License-Identifier: Apache-2.0
+"""Build script of the franka_hil_viewer ament_python package."""
+
+from setuptools import find_packages, setup
+
+PACKAGE = 'franka_hil_viewer'
+
+setup(
+    name=PACKAGE,
+    version='0.1.0',
+    packages=find_packages(exclude=['test']),
+    data_files=[
+        ('share/ament_index/resource_index/packages', ['resource/' + PACKAGE]),
+        ('share/' + PACKAGE, ['package.xml']),
+    ],
+    install_requires=['setuptools'],
+    zip_safe=True,
+    maintainer='franka-hil developers',
+    maintainer_email='dev@franka-hil.invalid',
+    description='Live view of the graph in a browser (Rerun web viewer) and bag review.',
+    license='Apache-2.0',
+    entry_points={
+        'console_scripts': [
+            'viewer_node = franka_hil_viewer.viewer_node:main',
+            'bag_to_rerun = franka_hil_viewer.bag_to_rerun:main',
+            'view_recording = franka_hil_viewer.view_recording:main',
+        ],
+    },
+)

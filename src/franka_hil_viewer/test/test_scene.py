@@ -1,0 +1,210 @@
+# Copyright 2026 franka-hil developers
+# SPDX-License-Identifier: Apache-2.0
+"""The ROS-free conversions: URDF visuals, TF to world poses, markers and step info as entries."""
+
+import math
+from types import SimpleNamespace as Msg
+
+from franka_hil_common import events
+from franka_hil_viewer import scene
+from franka_hil_viewer.recording import entity_rows, image_pixels
+from franka_hil_viewer.urdf import parse_urdf, quaternion_from_rpy
+import numpy as np
+import pytest
+import rerun as rr
+
+URDF = """<?xml version="1.0"?>
+<robot name="toy">
+  <material name="red"><color rgba="1 0 0 1"/></material>
+  <link name="base">
+    <visual><origin xyz="0 0 0.1" rpy="0 0 1.5707963267948966"/>
+      <geometry><box size="0.2 0.4 0.6"/></geometry><material name="red"/></visual>
+    <visual><geometry><cylinder radius="0.05" length="0.3"/></geometry>
+      <material name="inline"><color rgba="0 0 1 0.5"/></material></visual>
+  </link>
+  <link name="tip">
+    <visual><geometry><sphere radius="0.02"/></geometry></visual>
+    <visual><geometry><mesh filename="file://{mesh_dir}/hand%20v2.stl" scale="0.001 0.001 0.001"/>
+      </geometry></visual>
+    <visual><geometry><mesh filename="file:///nowhere/finger.stl"/></geometry></visual>
+    <visual><geometry><mesh filename="package://franka_description/meshes/hand.dae"/>
+      </geometry></visual>
+  </link>
+  <joint name="j" type="revolute"><parent link="base"/><child link="tip"/></joint>
+</robot>
+"""
+
+
+def values(archetype, component):
+    """Return the values of one component of an archetype, as Python lists."""
+    return getattr(archetype, component).as_arrow_array().to_pylist()
+
+
+STL = """solid t
+facet normal 0 0 1
+outer loop
+vertex 0 0 0
+vertex 1 0 0
+vertex 0 1 0
+endloop
+endfacet
+endsolid t
+"""
+
+
+@pytest.fixture
+def urdf(tmp_path):
+    """Give the toy URDF, its mesh file written under tmp_path."""
+    (tmp_path / 'hand v2.stl').write_text(STL)
+    return URDF.replace('{mesh_dir}', str(tmp_path))
+
+
+def test_urdf_visuals_shapes_origins_colours_and_meshes(urdf, tmp_path):
+    model = parse_urdf(urdf)
+    assert model.name == 'toy' and model.links == ('base', 'tip')
+    box, cylinder, sphere, mesh = model.visuals
+    assert (box.shape, box.size, box.position, box.rgba) == ('box', (0.2, 0.4, 0.6),
+                                                             (0.0, 0.0, 0.1), (1, 0, 0, 1))
+    assert np.allclose(box.quaternion, (0, 0, math.sqrt(0.5), math.sqrt(0.5)))
+    assert (cylinder.shape, cylinder.size, cylinder.rgba) == ('cylinder', (0.05, 0.3),
+                                                              (0, 0, 1, 0.5))
+    assert sphere.size == (0.02,) and sphere.rgba == (0.7, 0.7, 0.7, 1.0)
+    assert mesh.mesh_path == str(tmp_path / 'hand v2.stl') and mesh.scale == (0.001,) * 3
+    assert len(model.skipped) == 2
+    assert 'finger.stl not found' in model.skipped[0] and 'package://' in model.skipped[1]
+
+
+@pytest.mark.parametrize('text', ['not xml <', '<launch/>'])
+def test_urdf_that_is_not_one_is_a_clear_error(text):
+    with pytest.raises(ValueError, match='robot_description'):
+        parse_urdf(text)
+
+
+def test_rpy_matches_a_rotation_matrix():
+    roll, pitch, yaw = 0.3, -0.7, 1.1
+    x, y, z, w = quaternion_from_rpy(roll, pitch, yaw)
+    from_quaternion = np.array([
+        [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
+        [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
+        [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)]])
+
+    def rot(axis, a):
+        c, s = math.cos(a), math.sin(a)
+        return {'x': np.array([[1, 0, 0], [0, c, -s], [0, s, c]]),
+                'y': np.array([[c, 0, s], [0, 1, 0], [-s, 0, c]]),
+                'z': np.array([[c, -s, 0], [s, c, 0], [0, 0, 1]])}[axis]
+    assert np.allclose(from_quaternion, rot('z', yaw) @ rot('y', pitch) @ rot('x', roll))
+
+
+def test_robot_entries_hang_each_visual_under_its_link_frame(urdf):
+    entries = scene.robot_entries(parse_urdf(urdf), frame_prefix='sim0/')
+    paths = [path for path, _, static in entries if static]
+    assert len(paths) == len(entries)
+    assert paths[:3] == ['world/tf/sim0__base/visual_0', 'world/tf/sim0__base/visual_1',
+                         'world/tf/sim0__tip/visual_0']
+    box = entries[0][1]
+    assert isinstance(box, rr.Boxes3D)
+    assert np.allclose(values(box, 'half_sizes'), [[0.1, 0.2, 0.3]])
+    assert np.allclose(values(box, 'centers'), [[0, 0, 0.1]])
+    assert isinstance(entries[1][1], rr.Cylinders3D)
+    assert isinstance(entries[2][1], rr.Ellipsoids3D)
+    # The mesh: its scale as a transform, then the asset itself (file read at log time).
+    mesh_transform, mesh = entries[3][1], entries[4][1]
+    assert entries[3][0] == entries[4][0] == 'world/tf/sim0__tip/visual_1'
+    assert np.allclose(values(mesh_transform, 'scale'), [[0.001] * 3])
+    assert isinstance(mesh, rr.Asset3D)
+
+
+def test_tf_tree_chains_transforms_to_world_poses():
+    tree = scene.TfTree()
+    quarter_turn = (0.0, 0.0, math.sqrt(0.5), math.sqrt(0.5))
+    tree.update('world', 'a', (1, 0, 0), quarter_turn)
+    tree.update('a', 'b', (1, 0, 0), (0, 0, 0, 1))
+    position, rotation = tree.world_pose('b')
+    assert np.allclose(position, (1, 1, 0)) and np.allclose(rotation, quarter_turn)
+    assert tree.world_pose('unknown') is None
+    tree.update('c', 'd', (0, 0, 0), (0, 0, 0, 1))
+    tree.update('d', 'c', (0, 0, 0), (0, 0, 0, 1))
+    assert tree.world_pose('c') is None  # a cycle is no pose
+    entries = scene.frame_entries(tree, ['b', 'c', 'unknown'])
+    assert [path for path, _, _ in entries] == ['world/tf/b']
+    assert np.allclose(values(entries[0][1], 'translation'), [[1, 1, 0]])
+
+
+def _marker(kind, frame='world', position=(0, 0, 0), scale=(0.1, 0.1, 0.1), points=(),
+            action=0, ns='thing'):
+    return Msg(ns=ns, id=0, type=kind, action=action, header=Msg(frame_id=frame),
+               pose=Msg(position=Msg(x=position[0], y=position[1], z=position[2]),
+                        orientation=Msg(x=0.0, y=0.0, z=0.0, w=1.0)),
+               scale=Msg(x=scale[0], y=scale[1], z=scale[2]),
+               color=Msg(r=1.0, g=0.0, b=0.0, a=1.0),
+               points=[Msg(x=p[0], y=p[1], z=p[2]) for p in points])
+
+
+def test_markers_in_world_coordinates():
+    tree = scene.TfTree()
+    tree.update('world', 'base', (0, 0, 1), (0, 0, 0, 1))
+    markers = Msg(markers=[
+        _marker(scene.CUBE, position=(0.5, 0, 0.02), scale=(0.04, 0.04, 0.04), ns='cube'),
+        _marker(scene.SPHERE, frame='base', position=(0.1, 0, 0), ns='target'),
+        _marker(scene.LINE_LIST, points=[(0, 0, 0), (1, 0, 0), (0, 1, 0), (0, 1, 1)],
+                scale=(0.01, 0, 0), ns='bounds'),
+        _marker(scene.CUBE, frame='nowhere', ns='lost'),
+        _marker(scene.CUBE, action=scene.DELETE, ns='gone')])
+    entries = {path: arch for path, arch, _ in scene.marker_entries(markers, tree)}
+    assert set(entries) == {'world/markers/cube/0', 'world/markers/target/0',
+                            'world/markers/bounds/0', 'world/markers/gone/0'}
+    cube = entries['world/markers/cube/0']
+    assert np.allclose(values(cube, 'centers'), [[0.5, 0, 0.02]])
+    assert np.allclose(values(cube, 'half_sizes'), [[0.02] * 3])
+    assert values(cube, 'colors') == [0xFF0000FF]
+    assert np.allclose(values(entries['world/markers/target/0'], 'centers'), [[0.1, 0, 1]])
+    strips = values(entries['world/markers/bounds/0'], 'strips')
+    assert np.allclose(strips, [[[0, 0, 0], [1, 0, 0]], [[0, 1, 0], [0, 1, 1]]])
+    assert isinstance(entries['world/markers/gone/0'], rr.Clear)
+
+
+def _step(episode=1, step=1, human=False, reward=0.0, terminated=False, truncated=False,
+          success=False, event=events.NONE):
+    return Msg(episode=episode, step=step, is_intervention=human, reward=reward,
+               terminated=terminated, truncated=truncated, success=success,
+               human_event=event, physics_error=False, action=[0.1, 0.0, -0.2, 1.0])
+
+
+def test_step_view_plots_says_who_acts_and_logs_takeovers_and_outcomes():
+    view = scene.StepView()
+    first = {path: arch for path, arch, _ in view.entries(_step())}
+    assert values(first['plot/reward'], 'scalars') == [0.0]
+    assert values(first['plot/is_intervention'], 'scalars') == [0.0]
+    assert 'POLICY acts' in values(first['status'], 'text')[0]
+    assert 'events' not in first
+    taken = view.entries(_step(step=2, human=True))
+    logs = [values(arch, 'text')[0] for path, arch, _ in taken if path == 'events']
+    assert logs == ['episode 1 step 2: human takes over']
+    assert 'HUMAN acts' in values({p: a for p, a, _ in taken}['status'], 'text')[0]
+    ended = view.entries(_step(step=3, human=True, reward=1.0, terminated=True, success=True,
+                               event=events.SUCCESS))
+    logs = [values(arch, 'text')[0] for path, arch, _ in ended if path == 'events']
+    assert logs == ['episode 1 success: terminated, human pressed success at step 3']
+    assert values({p: a for p, a, _ in ended}['plot/success'], 'scalars') == [1.0]
+    next_episode = {p: a for p, a, _ in view.entries(_step(episode=2))}
+    text = values(next_episode['status'], 'text')[0]
+    assert 'episode **2**' in text and 'last episode: episode 1: success' in text
+    timeout = view.entries(_step(episode=2, step=100, truncated=True))
+    logs = [values(arch, 'text')[0] for path, arch, _ in timeout if path == 'events']
+    assert logs == ['episode 2 failure: truncated (time limit) at step 100']
+
+
+def test_logged_entries_read_back_at_sim_time(tmp_path):
+    pixels = np.random.default_rng(0).integers(0, 256, (6, 8, 3), dtype=np.uint8)
+    stream = rr.RecordingStream('test', recording_id='viewer-scene-test')
+    stream.save(tmp_path / 'out.rrd')
+    scene.log(stream, 0, scene.world_entries())
+    scene.log(stream, 1_500_000_000, scene.image_entries('front', pixels))
+    stream.flush()
+    stream.disconnect()
+    rows = entity_rows(tmp_path / 'out.rrd')
+    (time, row), = rows['/cameras/front']
+    assert time == 1_500_000_000
+    assert np.array_equal(image_pixels(row), pixels)
+    assert rows['/world'][0][0] is None  # static

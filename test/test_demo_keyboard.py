@@ -1,0 +1,111 @@
+# Copyright 2026 franka-hil developers
+# SPDX-License-Identifier: Apache-2.0
+"""
+`bash scripts/demo.sh teleop:=keyboard` in a real terminal (tmux): a person drives to a success.
+
+The demo hands its terminal to the keyboard node (through bringup), which shows its key map;
+keys sent with tmux take over (Space), move (Up) and end the episode with success (Enter), and
+the demo counts it from step_info and finishes. Every wait is on the screen or on step_info.
+"""
+
+import os
+from pathlib import Path
+import shlex
+import shutil
+import socket
+import subprocess
+import time
+
+from franka_hil_common import events
+from franka_hil_msgs.msg import StepInfo
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_ports(count):
+    """Return ports the system has just found free."""
+    sockets = [socket.socket() for _ in range(count)]
+    for sock in sockets:
+        sock.bind(('127.0.0.1', 0))
+    ports = [sock.getsockname()[1] for sock in sockets]
+    for sock in sockets:
+        sock.close()
+    return ports
+
+
+@pytest.fixture
+def tmux():
+    """Give a tmux runner on a server of this test's own (its own socket name)."""
+    if shutil.which('tmux') is None:
+        pytest.fail('tmux is not installed; `bash scripts/setup.sh` installs it')
+    socket_name = f'franka_hil_demo_{os.getpid()}_{time.monotonic_ns()}'
+
+    def run(*args, check=True):
+        return subprocess.run(['tmux', '-L', socket_name, '-f', '/dev/null', *args],
+                              check=check, capture_output=True, text=True, timeout=10)
+    yield run
+    run('kill-server', check=False)
+
+
+@pytest.mark.slow
+def test_keyboard_demo_in_a_terminal_drives_to_a_success(tmux, tmp_path, ros_node, spin):
+    web, data = free_ports(2)
+    env = {name: os.environ[name] for name in ('ROS_DOMAIN_ID', 'ROS_AUTOMATIC_DISCOVERY_RANGE')}
+    demo = ['bash', str(ROOT / 'scripts' / 'demo.sh'), '--episodes', '1', '--out',
+            str(tmp_path / 'demo'), '--timeout', '240', 'teleop:=keyboard',
+            f'viewer_port:={web}', f'viewer_data_port:={data}']
+    # After the demo, its exit code stays on the screen (the shell outlives it).
+    script = (f'env {" ".join(f"{k}={v}" for k, v in env.items())} {shlex.join(demo)}; '
+              'echo "demo exit=$?"; sleep 600')
+    tmux('new-session', '-d', '-x', '200', '-y', '60', 'sh', '-c', script)
+
+    def screen():
+        return tmux('capture-pane', '-p', '-J', '-S', '-200').stdout
+
+    def wait_screen(text, timeout):
+        deadline = time.monotonic() + timeout
+        while text not in screen():
+            assert time.monotonic() < deadline, f'{text!r} not on the screen:\n{screen()}'
+            assert 'demo exit=' not in screen(), f'the demo ended early:\n{screen()}'
+            time.sleep(0.1)
+
+    wait_screen('keys per action', 120)      # the keyboard node has the terminal
+    wait_screen(f'live view of the graph: http://127.0.0.1:{web}/', 60)
+    assert 'enter' in screen() and 'space' in screen()
+
+    steps = []
+    ros_node.create_subscription(StepInfo, 'step_info', steps.append, 100)
+    # Drive every episode from its first seconds until the demo counts a success: it counts
+    # the first episode it saw start, which this test cannot tell from outside.
+    handled = set()
+    deadline = time.monotonic() + 180
+    while '(1/1)' not in screen():
+        assert time.monotonic() < deadline, f'no success counted by the demo:\n{screen()}'
+        spin(ros_node, lambda: steps and steps[-1].episode not in handled, timeout=60,
+             what=lambda: f'a new episode ({len(steps)} steps seen); screen:\n{screen()}')
+        episode = steps[-1].episode
+        handled.add(episode)
+        if not steps[-1].is_intervention:
+            tmux('send-keys', 'Space')
+            spin(ros_node, lambda: steps[-1].is_intervention, timeout=30, what='the takeover')
+        moved = len(steps)
+        tmux('send-keys', 'Up')
+        spin(ros_node, lambda: any(s.is_intervention and s.action[0] > 0
+                                   for s in steps[moved:]), timeout=30, what='a move in +x')
+        # The terminal backend takes presses of one key within button_hold (0.6 s) as one held
+        # key: the last Enter ended the previous episode, so wait for 8 steps (0.8 s) of this one.
+        spin(ros_node, lambda: steps[-1].episode == episode and steps[-1].step >= 8,
+             timeout=30, what='8 steps into the episode')
+        tmux('send-keys', 'Enter')
+        spin(ros_node, lambda: any(s.episode == episode and s.terminated for s in steps),
+             timeout=30, what=f'episode {episode} ending')
+        ended = next(s for s in steps if s.episode == episode and s.terminated)
+        assert ended.success and ended.human_event == events.SUCCESS
+        spin(ros_node, lambda: '(1/1)' in screen() or 'demo exit=' in screen() or any(
+            s.episode > episode for s in steps), timeout=30, what='the demo counting it')
+    wait_screen('demo exit=', 120)
+    final = screen()
+    assert '[demo] 1 episodes, success rate 100% (1/1)' in final
+    assert 'demo exit=0' in final, final
+    assert (tmp_path / 'demo' / 'cameras.mp4').is_file()

@@ -1,0 +1,255 @@
+# Copyright 2026 franka-hil developers
+# SPDX-License-Identifier: Apache-2.0
+"""
+The web view in a real browser: headless Chromium (Debian's, driven by Playwright) on a graph.
+
+A realtime graph runs with viewer:=web; the page at the printed address must show the front
+camera panel with the published image (its pixels, cropped from a screenshot and scaled back,
+match a frame received from front/image_raw), the step-info plot (its series colours) and the 3D
+robot with the markers. The same screenshot becomes the README's picture with
+UPDATE_SCREENSHOT=1 (docs/viewer.png).
+"""
+
+from collections import deque
+import os
+from pathlib import Path
+import re
+import shutil
+import socket
+import sys
+import time
+
+from franka_hil_common.messages import image_array
+from franka_hil_msgs.msg import StepInfo
+from franka_hil_recorder.bag_export import Bag
+import numpy as np
+import pytest
+from rclpy.qos import QoSProfile, ReliabilityPolicy
+from sensor_msgs.msg import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+VIEWPORT = {'width': 1400, 'height': 900}
+# Software WebGL: no GPU here, nor in CI.
+CHROMIUM_ARGS = ['--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+                 '--ignore-gpu-blocklist', '--no-sandbox']
+# Mean absolute difference (0..255, at 32 x 32) below which a crop shows a camera frame.
+SAME_IMAGE = 10.0
+# Colours of the scene (franka_hil_viewer.scene and the sim's markers).
+SERIES = ((40, 170, 60), (230, 80, 40), (230, 200, 40))
+BOUNDS = (51, 102, 255)
+
+
+def chromium():
+    for name in ('chromium', 'chromium-browser'):
+        if shutil.which(name):
+            return shutil.which(name)
+    pytest.skip('chromium is not installed (`bash scripts/setup.sh` installs Debian chromium)')
+
+
+def free_ports(count):
+    """Return ports the system has just found free."""
+    sockets = [socket.socket() for _ in range(count)]
+    for sock in sockets:
+        sock.bind(('127.0.0.1', 0))
+    ports = [sock.getsockname()[1] for sock in sockets]
+    for sock in sockets:
+        sock.close()
+    return ports
+
+
+def longest_run(indices):
+    """Return (first, last) of the longest run of consecutive integers in sorted indices."""
+    best, start = (0, -1), None
+    for i, index in enumerate(indices):
+        if start is None or index != indices[i - 1] + 1:
+            start = index
+        if index - start > best[1] - best[0]:
+            best = (start, index)
+    return best
+
+
+def image_in(region):
+    """
+    Return the part of a screenshot region that is one image on the page background.
+
+    The panel background is near white (light theme); the image's rows and columns are the
+    longest runs where most pixels are not background (titles and icons are sparse).
+    """
+    content = ~(region > 235).all(axis=2)
+    rows = np.flatnonzero(content.mean(axis=1) > 0.5)
+    if len(rows) < 32:
+        return None
+    top, bottom = longest_run(list(rows))
+    # Columns within those rows only (white parts of the image, e.g. the robot, count as
+    # background, so a column fraction over the whole region would cut them off).
+    cols = np.flatnonzero(content[top:bottom + 1].mean(axis=0) > 0.5)
+    if len(cols) < 32:
+        return None
+    left, right = longest_run(list(cols))
+    if bottom - top < 32 or right - left < 32:
+        return None
+    return region[top:bottom + 1, left:right + 1]
+
+
+def mean_difference(crop, frame, side=32):
+    """
+    Mean absolute difference (0..255) of a screenshot crop and a frame, both box-scaled to side².
+
+    The page scales the image by a non-integer factor, and the crop may be a pixel off at an
+    edge; at 32 x 32 both average out, while another frame or camera still differs clearly.
+    """
+    from PIL import Image as PilImage
+
+    def small(pixels):
+        return np.asarray(PilImage.fromarray(np.ascontiguousarray(pixels, dtype=np.uint8))
+                          .resize((side, side), PilImage.BOX), dtype=float)
+    return float(np.abs(small(crop) - small(frame)).mean())
+
+
+def near(pixels, color, tolerance=40):
+    """Count the pixels within `tolerance` (per channel) of a colour."""
+    return int((np.abs(pixels.astype(int) - np.array(color)) <= tolerance).all(axis=2).sum())
+
+
+def wait_for_camera(page, frames, shot_path, spin=None, timeout=180):
+    """
+    Screenshot the page until its front camera panel shows one of `frames()`.
+
+    The layout (franka_hil_viewer.scene.blueprint): 3D view over the plot on the left 3/5,
+    front | wrist cameras at the top of the right 2/5. Return (screenshot, crop, difference).
+    """
+    from PIL import Image as PilImage
+    width, height = VIEWPORT['width'], VIEWPORT['height']
+    front = (slice(0, int(0.45 * height)), slice(int(0.59 * width), int(0.8 * width)))
+    best = None
+    deadline = time.monotonic() + timeout
+    while True:
+        if spin:
+            spin(timeout_sec=0.05)
+        page.screenshot(path=str(shot_path))
+        shot = np.asarray(PilImage.open(shot_path).convert('RGB'))
+        crop = image_in(shot[front])
+        if crop is not None:
+            best = min(mean_difference(crop, f) for f in frames())
+            if best < SAME_IMAGE:
+                return shot, crop, best
+        assert time.monotonic() < deadline, (
+            f'no front camera frame on the page (best difference {best}); '
+            f'screenshot {shot_path}')
+        if spin:
+            spin(timeout_sec=0.5)
+        else:
+            time.sleep(0.5)
+
+
+def browser_page(playwright, executable):
+    """Open a page in headless Chromium (software WebGL) at the test's viewport size."""
+    browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+    return browser, browser.new_page(viewport=VIEWPORT, color_scheme='light')
+
+
+@pytest.mark.slow
+def test_web_view_shows_cameras_plot_and_robot(start_process, ros_node, spin, tmp_path):
+    executable = chromium()
+    from playwright.sync_api import sync_playwright
+
+    web, data = free_ports(2)
+    graph = start_process([sys.executable, '-m', 'franka_hil_sim.bringup.supervisor',
+                           'mode:=realtime', 'teleop:=script', 'viewer:=web',
+                           f'viewer_port:={web}', f'viewer_data_port:={data}'], name='bringup')
+    graph.wait_for_output('live view of the graph: http', timeout=90)
+    url = re.search(r'live view of the graph: (\S+)', graph.output()).group(1)
+    assert url.startswith(f'http://127.0.0.1:{web}/?url=rerun%2Bhttp%3A%2F%2F127.0.0.1%3A{data}')
+
+    frames = {camera: deque(maxlen=400) for camera in ('front', 'wrist')}
+    for camera, kept in frames.items():
+        ros_node.create_subscription(
+            Image, f'{camera}/image_raw', lambda m, kept=kept: kept.append(image_array(m)),
+            QoSProfile(depth=10, reliability=ReliabilityPolicy.RELIABLE))
+    ended = []
+    ros_node.create_subscription(StepInfo, 'step_info', lambda m: ended.append(m)
+                                 if m.terminated or m.truncated else None, 100)
+    spin(ros_node, lambda: all(frames.values()), timeout=60, what='camera frames')
+    # A whole episode first: the plot and the events log have something to show.
+    spin(ros_node, lambda: ended, timeout=90, what='an episode end')
+
+    with sync_playwright() as playwright:
+        browser, page = browser_page(playwright, executable)
+        try:
+            page.goto(url, timeout=60_000)
+            assert page.title() == 'Rerun Viewer'
+            width, height = VIEWPORT['width'], VIEWPORT['height']
+            # The layout (franka_hil_viewer.scene.blueprint): 3D view over the plot on the
+            # left 3/5; front | wrist cameras at the top of the right 2/5.
+            shot, crop, best = wait_for_camera(page, lambda: list(frames['front']),
+                                               tmp_path / 'viewer.png',
+                                               spin=ros_node.executor_for_test.spin_once)
+            shot_path = tmp_path / 'viewer.png'
+            # The crop is the front camera, not just any image of the scene.
+            wrist_best = min(mean_difference(crop, f) for f in list(frames['wrist']))
+            assert best < wrist_best / 2, (best, wrist_best)
+            # The page first replays what the server buffered (software WebGL is slow at it):
+            # for the picture, give it a while to catch up with the last 3 s of frames.
+            try:
+                shot, crop, best = wait_for_camera(
+                    page, lambda: list(frames['front'])[-30:], tmp_path / 'viewer.png',
+                    spin=ros_node.executor_for_test.spin_once, timeout=60)
+                print('the page caught up with the live frames')
+            except AssertionError:
+                print('the page did not catch up within 60 s (screenshot of an older frame)')
+
+            left = shot[:, :int(0.58 * width)]
+            view3d, plot = left[:int(0.55 * height)], left[int(0.62 * height):]
+            assert sum(near(plot, c) for c in SERIES) > 150, 'no step-info series plotted'
+            rgb = view3d.astype(int)
+            red = (rgb[..., 0] > 100) & (rgb[..., 0] > rgb[..., 1] + 60) & \
+                (rgb[..., 0] > rgb[..., 2] + 60)
+            assert red.sum() > 10, 'no cube marker (red, shaded) in the 3D view'
+            assert near(view3d, BOUNDS, 30) > 100, 'no workspace box in the 3D view'
+            # The robot: shaded grey links (meshes or primitives) on the near-white background
+            # (whose grid lines are fainter): tens of thousands of pixels, the grid alone a few
+            # hundred.
+            value, spread = rgb.max(axis=2), rgb.max(axis=2) - rgb.min(axis=2)
+            grey = (spread < 20) & (value > 60) & (value < 215)
+            assert grey.sum() > 10000, f'no robot in the 3D view ({grey.sum()} grey pixels)'
+        finally:
+            browser.close()
+    if os.environ.get('UPDATE_SCREENSHOT'):
+        (ROOT / 'docs').mkdir(exist_ok=True)
+        shutil.copy(shot_path, ROOT / 'docs' / 'viewer.png')
+    assert graph.stop(timeout=30) == 0
+    assert 'died' not in graph.output()
+
+
+@pytest.mark.slow
+def test_recording_review_in_the_same_view(start_process, tmp_path):
+    executable = chromium()
+    from playwright.sync_api import sync_playwright
+
+    demo = start_process([sys.executable, '-m', 'franka_hil_sim.bringup.demo', '--episodes', '1',
+                          '--out', str(tmp_path / 'demo'), '--timeout', '120', 'viewer:=none'],
+                         name='hil_demo')
+    assert demo.proc.wait(timeout=180) == 0, demo.output()
+    bag, review = tmp_path / 'demo' / 'bag', tmp_path / 'review.rrd'
+    converted = start_process([sys.executable, '-m', 'franka_hil_viewer.bag_to_rerun', str(bag),
+                               str(review)], name='bag_to_rerun')
+    assert converted.proc.wait(timeout=120) == 0, converted.output()
+    with Bag(bag) as recorded:
+        frames = [image_array(m) for _, _, m in recorded.messages(
+            [recorded.topic('front/image_raw')])]
+
+    web, data = free_ports(2)
+    viewer = start_process([sys.executable, '-m', 'franka_hil_viewer.view_recording',
+                            str(review), '--port', str(web), '--data-port', str(data)],
+                           name='view_recording')
+    viewer.wait_for_output('Ctrl-C stops', timeout=60)
+    url = re.search(r'review.rrd: (\S+)', viewer.output()).group(1)
+    with sync_playwright() as playwright:
+        browser, page = browser_page(playwright, executable)
+        try:
+            page.goto(url, timeout=60_000)
+            # The recording opens at its end: the panel shows one of the bag's frames.
+            wait_for_camera(page, lambda: frames, tmp_path / 'review.png')
+        finally:
+            browser.close()
+    assert viewer.stop() == 0
