@@ -421,6 +421,7 @@ def test_close_wakes_a_blocked_step_and_releases_everything(start_process, ros_n
 
     # The sim stops answering; close() from this thread must not wait for the step's timeout.
     sim.proc.send_signal(signal.SIGSTOP)
+    spin(ros_node, lambda: stopped(sim.proc.pid), 10, 'the simulator to stop')
     outcome, stepping = [], threading.Event()
 
     def step():
