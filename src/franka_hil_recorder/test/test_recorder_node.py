@@ -48,7 +48,7 @@ FLUSH_PERIOD = 0.5
 
 
 def script(name):
-    return f'{get_package_prefix("franka_hil_sim")}/lib/franka_hil_sim/{name}'
+    return f'{get_package_prefix("franka_hil_recorder")}/lib/franka_hil_recorder/{name}'
 
 
 def header(i, frame=''):
