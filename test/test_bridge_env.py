@@ -127,14 +127,16 @@ def test_check_env_contract_spaces_and_same_run_as_direct(start_process, image_o
     direct.close()
 
 
-def test_truncation_once_and_the_envs_own_gripper_penalty(start_process):
+def test_truncation_once_and_the_gripper_penalty_as_the_env_asked(start_process):
     ns = namespace('truncation')
-    start_sim(start_process, ns)  # gripper_penalty -0.05
+    start_sim(start_process, ns, gripper_penalty=-0.02)
+    with pytest.raises(SimMismatch, match=r'gripper_penalty=-0.02 \(the env wants -0.05\)'):
+        gym.make(ENV_ID, namespace=ns, gripper_penalty=-0.05)
     env = gym.make(ENV_ID, namespace=ns, gripper_penalty=-0.02)
     env.reset(seed=0)
     close, hold, open_ = (np.array([0, 0, 0, g], dtype=np.float32) for g in (2, 1, 0))
     penalties = [env.step(a)[4]['discrete_penalty'] for a in (close, close, hold, open_, open_)]
-    assert penalties == pytest.approx([-0.02, 0.0, 0.0, -0.02, 0.0])
+    assert penalties == [-0.02, 0.0, 0.0, -0.02, 0.0]  # exactly, as gym-hil's Python float
 
     env.reset(seed=0)
     ends = []

@@ -130,7 +130,7 @@ class RemoteSim:
             response = self._call(self.link.step, Step.Request(action=action.tolist()))
         else:
             response = self._call(self.ticks.step, action)
-        result = step_result(response, self.where)
+        result = step_result(response, self.where, self.config.gripper_penalty)
         self._stamp_ns = stamp_ns(response.observation.header.stamp)
         return result
 
