@@ -11,7 +11,7 @@ from rosbags.rosbag2 import Reader
 
 def test_demo_runs_end_to_end(start_process, tmp_path):
     out = tmp_path / 'demo'
-    demo = start_process([sys.executable, '-m', 'franka_hil_sim.demo', '--episodes', '2',
+    demo = start_process([sys.executable, '-m', 'franka_hil_sim.bringup.demo', '--episodes', '2',
                           '--out', str(out), '--timeout', '120'], name='hil_demo')
     assert demo.proc.wait(timeout=180) == 0, demo.output()
     output = demo.output()
@@ -21,11 +21,14 @@ def test_demo_runs_end_to_end(start_process, tmp_path):
     with Reader(out / 'bag') as reader:
         counts = {c.topic: c.msgcount for c in reader.connections}
     assert counts['/step_info'] >= 2 and counts['/episode_event'] >= 2
+    # what a replay or a dataset needs: the robot, the pad, the teleop's command
+    assert counts['/robot_description'] >= 1
+    assert counts['/joy'] >= 2 and counts['/cmd_vel'] >= 2
     assert (out / 'graph.log').read_text().count('terminated') >= 2
 
 
 def test_demo_refuses_to_overwrite(start_process, tmp_path):
-    demo = start_process([sys.executable, '-m', 'franka_hil_sim.demo', '--out', str(tmp_path)],
+    demo = start_process([sys.executable, '-m', 'franka_hil_sim.bringup.demo', '--out', str(tmp_path)],
                          name='hil_demo')
     assert demo.proc.wait(timeout=60) == 2
     assert 'exists already' in demo.output()
