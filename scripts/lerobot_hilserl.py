@@ -406,7 +406,8 @@ def run_training(workdir, demos, failures, timeout=TRAIN_TIMEOUT_S):
             loads = actor.text().count('[ACTOR] Load new parameters from Learner.')
             if steps >= TRAIN_STEPS and reached is None:
                 reached = time.monotonic()
-            checkpoint = (workdir / 'train' / 'dataset' / 'meta' / 'info.json').exists()
+            # the learner logs this once its checkpoint (online buffer included) is written
+            checkpoint = 'Resume training' in learner.text()
             if reached is not None and loads >= 2 and checkpoint:
                 break
             if time.monotonic() - started > timeout:
