@@ -89,13 +89,19 @@ def tail(path, chars=3000):
         return ''
 
 
-def complete_episodes(steps):
-    """Group bag StepInfo rows into the episodes bag_to_lerobot exports, in order."""
+def complete_episodes(steps, skipped=()):
+    """
+    Group bag StepInfo rows into the episodes bag_to_lerobot exports, in order.
+
+    Those are the complete ones (steps 1..n, ended, not re-recorded), less the sim episodes it
+    says it `skipped` for want of an observation or camera frame (the first one of a recording
+    may start before the recorder has the cameras).
+    """
     episodes = {}
     for row in steps:
         episodes.setdefault(row['episode'], []).append(row)
     kept = []
-    for number in sorted(episodes):
+    for number in sorted(set(episodes) - set(skipped)):
         rows = sorted(episodes[number], key=lambda r: r['step'])
         if ([r['step'] for r in rows] == list(range(1, len(rows) + 1)) and rows[-1]['done']
                 and not any(r['rerecord'] for r in rows)):
@@ -129,8 +135,7 @@ def record_demos(workdir, failures):
     failures.check(bool(steps) and all(len(r['policy_action']) == len(r['action']) == 4
                                        for r in steps),
                    "demo bag: StepInfo carries the policy's and the executed 4-D actions")
-    episodes = complete_episodes(steps)
-    datasets = {}
+    datasets, skipped = {}, {}
     for name, extra in (('demos_images', ['--images']), ('demos_video', [])):
         out = workdir / name
         result = workspace(['bag_to_lerobot', str(demo / 'bag'), str(out), '--task',
@@ -139,10 +144,21 @@ def record_demos(workdir, failures):
                        f'{result.returncode}: {result.stderr[-500:]}')
         if result.returncode == 0:
             datasets[name] = out
+            skipped[name] = {int(n): why for n, why in re.findall(
+                r'skipped sim episode (\d+): (.*)', result.stdout)}
+            print(f'  {name}: bag_to_lerobot {result.stdout.strip().splitlines()[0]}'
+                  + ''.join(f'; skipped sim episode {n}: {why}'
+                            for n, why in skipped[name].items()))
     if len(datasets) < 2:
         return None
+    episodes = complete_episodes(steps, skipped['demos_images'])
+    failures.check(len(episodes) >= DEMO_EPISODES - 1 and skipped['demos_images'] == skipped[
+        'demos_video'], f'bag_to_lerobot exported {len(episodes)} of the {DEMO_EPISODES} demos '
+        f'(skipped {skipped})')
     images = check_dataset(datasets['demos_images'], episodes, True, failures)
     check_dataset(datasets['demos_video'], episodes, False, failures)
+    if images is None:
+        return None
     return {'dataset': datasets['demos_images'], 'episodes': len(episodes),
             'frames': sum(map(len, episodes)), 'stats': images}
 
