@@ -4,8 +4,9 @@
 Launch the pick-cube HIL graph: `ros2 launch franka_hil_sim pick_cube.launch.py`.
 
 The nodes and their parameters come from config/pick_cube.yaml through
-franka_hil_sim.bringup.graph, the same code the pip-only `bringup` command uses. Arguments (name:=value)
-are declared from that file too: teleop, mode, image_obs, record, namespace, num_sims, seed, rviz.
+franka_hil_sim.bringup.graph, the same code the pip-only `bringup` command uses. Arguments
+(name:=value) are declared from that file too: teleop, mode, image_obs, record, namespace,
+num_sims, seed, rviz, ...
 """
 
 from pathlib import Path

@@ -220,7 +220,7 @@ def test_dead_sim_is_an_error_within_5_s_and_a_restarted_one_resets(start_proces
 def test_a_launched_graph_runs_realtime():
     env = FrankaHilRosEnv(launch=True, mode='realtime')
     try:
-        assert env.mode == env.sim.settings.mode == 'realtime'
+        assert env.mode == env.sim.mode == 'realtime'
         env.reset(seed=0)
         for action in random_actions(5, 3):
             np.testing.assert_array_equal(env.step(action)[4]['policy_action'], action)

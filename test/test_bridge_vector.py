@@ -26,8 +26,8 @@ HOLD = np.array([0, 0, 0, 1], dtype=np.float32)
 
 def test_async_vector_env_over_two_namespaced_sims(start_process):
     base = f'/bridge_{os.getpid()}_vector'
-    graph = start_process([sys.executable, '-m', 'franka_hil_sim.bringup.supervisor', f'namespace:={base}',
-                           'num_sims:=2', 'teleop:=none'], name='bringup')
+    graph = start_process([sys.executable, '-m', 'franka_hil_sim.bringup.supervisor',
+                           f'namespace:={base}', 'num_sims:=2', 'teleop:=none'], name='bringup')
     envs = AsyncVectorEnv([partial(gym.make, ENV_ID, namespace=f'{base}/sim{i}',
                                    connect_timeout=60) for i in range(2)], context='spawn')
     directs = [gym.make(DIRECT_ID) for _ in range(2)]

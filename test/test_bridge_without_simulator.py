@@ -18,7 +18,7 @@ import pytest
 NAMESPACE = f'/no_mujoco_{os.getpid()}'
 
 # Run in a fresh interpreter: `import mujoco` (and so franka_hil_sim) raises ImportError there.
-CLIENT = textwrap.dedent('''
+CLIENT = textwrap.dedent("""
     import importlib.abc, json, sys
 
     class NoMujoco(importlib.abc.MetaPathFinder):
@@ -50,7 +50,7 @@ CLIENT = textwrap.dedent('''
         'spaces': [str(env.observation_space), str(env.action_space)],
         'steps': steps, 'info_keys': sorted(info),
         'loaded': sorted(m for m in ('mujoco', 'franka_hil_sim', 'OpenGL') if m in sys.modules)}))
-''')
+""")
 
 
 @pytest.mark.slow

@@ -34,8 +34,8 @@ LATCHED = ('/tf_static', 'robot_description')
 
 def test_bringup_runs_the_graph_and_records_it(start_process, ros_node, spin, tmp_path):
     bag = tmp_path / 'bag'
-    graph = start_process([sys.executable, '-m', 'franka_hil_sim.bringup.supervisor', 'mode:=realtime',
-                           'teleop:=script', f'record:={bag}'], name='bringup')
+    graph = start_process([sys.executable, '-m', 'franka_hil_sim.bringup.supervisor',
+                           'mode:=realtime', 'teleop:=script', f'record:={bag}'], name='bringup')
     seen = {}  # the latest message of each topic
     for topic, msg_type in TOPICS.items():
         qos = QoSProfile(depth=10, reliability=ReliabilityPolicy.RELIABLE,

@@ -28,7 +28,7 @@ def test_demo_runs_end_to_end(start_process, tmp_path):
 
 
 def test_demo_refuses_to_overwrite(start_process, tmp_path):
-    demo = start_process([sys.executable, '-m', 'franka_hil_sim.bringup.demo', '--out', str(tmp_path)],
-                         name='hil_demo')
+    demo = start_process([sys.executable, '-m', 'franka_hil_sim.bringup.demo', '--out',
+                          str(tmp_path)], name='hil_demo')
     assert demo.proc.wait(timeout=60) == 2
     assert 'exists already' in demo.output()

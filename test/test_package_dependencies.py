@@ -49,7 +49,7 @@ def imported(paths):
 
 
 def requirements(modules, package_name):
-    """The package.xml entries that `modules` need (stdlib and the package itself need none)."""
+    """Return the package.xml entries `modules` need (stdlib and the package itself need none)."""
     needed = set()
     for module in modules - set(sys.stdlib_module_names) - {package_name, 'setuptools'}:
         if module in NON_ROS:

@@ -42,6 +42,12 @@ def shape(action_space='ee', use_gripper=True):
     return bounds(action_space, use_gripper)[0].shape
 
 
+def clip(action, action_space='ee', use_gripper=True):
+    """Return a (checked) action clipped to its space's bounds, as float32: what is executed."""
+    low, high = bounds(action_space, use_gripper)
+    return np.clip(np.asarray(action, dtype=np.float64), low, high).astype(np.float32)
+
+
 def hold(action_space='ee', use_gripper=True):
     """Return the action that keeps the TCP target and the gripper where they are."""
     action = np.zeros(shape(action_space, use_gripper), dtype=np.float32)

@@ -28,6 +28,12 @@ def stamp_fields(ns):
     return {'sec': int(ns // NS_PER_S), 'nanosec': int(ns % NS_PER_S)}
 
 
+def deadline_passed(deadline, now_ns):
+    """Return True when a request's deadline (a Time; zero: none) lies before `now_ns`."""
+    ns = stamp_ns(deadline)
+    return ns != 0 and now_ns > ns
+
+
 def image_fields(pixels):
     """sensor_msgs/Image fields (rgb8) of an HxWx3 uint8 array, header aside."""
     pixels = np.ascontiguousarray(pixels, dtype=np.uint8)

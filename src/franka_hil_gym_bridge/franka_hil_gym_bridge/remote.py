@@ -126,6 +126,10 @@ class RemoteSim:
 
     def step(self, action):
         """One Step round trip, or in realtime mode the tick that applied `action`."""
+        if not self.connected:
+            raise SimUnavailable(f'{self.where}: step refused: a call to it went unanswered, so '
+                                 f'its state is unknown; call reset() first (it finds the '
+                                 f'simulator again)')
         if self.ticks is None:
             response = self._call(self.link.step, Step.Request(action=action.tolist()))
         else:

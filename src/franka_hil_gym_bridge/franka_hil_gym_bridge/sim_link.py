@@ -21,8 +21,9 @@ import os
 import threading
 import time
 
+from builtin_interfaces.msg import Time
 from franka_hil_common import names
-from franka_hil_common.messages import stamp_ns as time_ns
+from franka_hil_common.messages import stamp_fields, stamp_ns as time_ns
 from franka_hil_gym_bridge.sim_config import normalized
 from franka_hil_msgs.msg import Observation, StepInfo
 from franka_hil_msgs.srv import Reset, Step
@@ -146,8 +147,16 @@ class SimLink:
         return self._call(self._reset, request, timeout)
 
     def _call(self, client, request, timeout, resend_s=None):
+        """
+        Send `request` and return its response; SimUnavailable after `timeout` s.
+
+        The request carries the moment this call gives up (its deadline, wall clock), so the
+        simulator refuses it if it arrives later: an unanswered Step never runs afterwards.
+        """
         with self._lock:
             self._check_open()
+            if hasattr(request, 'deadline'):
+                request.deadline = Time(**stamp_fields(time.time_ns() + int(timeout * _NS_PER_S)))
             start = time.monotonic()
             deadline = start + timeout
             resend_at = start + resend_s if resend_s else deadline

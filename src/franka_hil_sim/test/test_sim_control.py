@@ -145,7 +145,7 @@ def test_substeps_in_one_call_equal_single_steps(arm):
 
 def test_engine_error_raises_like_mj_step():
     """A MuJoCo error inside the compiled loop is a mujoco.FatalError, not the process's end."""
-    spec = mujoco.MjSpec.from_file(str(robot.SCENE_XML))
+    spec = robot.scene_spec()
     for memory in range(2000, 8001, 500):         # an arena big enough to allocate, not to step
         spec.memory = memory
         try:

@@ -1,11 +1,14 @@
 # Copyright 2026 franka-hil developers
 # SPDX-License-Identifier: Apache-2.0
-"""The Panda model: ROS names, published kinematics and inertia, URDF generated from the MJCF."""
+"""The Panda model: ROS names, published kinematics and inertia, meshes, URDF from the MJCF."""
 
+from pathlib import Path
+from urllib.parse import unquote, urlparse
 import xml.etree.ElementTree as ET
 
 from franka_hil_common.observation import CAMERAS
 from franka_hil_sim.core import robot
+from franka_hil_sim.core.opspace import OpSpaceController
 from franka_hil_sim.core.pick_cube import HOME_QPOS
 from franka_hil_sim.core.urdf import robot_description
 import mujoco
@@ -14,6 +17,7 @@ import pytest
 
 LINKS = [f'panda_link{i}' for i in range(9)] + [
     'panda_hand', 'panda_leftfinger', 'panda_rightfinger', 'panda_hand_tcp']
+MESH_LINKS = LINKS[:8] + ['panda_hand', 'panda_leftfinger', 'panda_rightfinger']
 
 
 @pytest.fixture(scope='module')
@@ -94,12 +98,101 @@ def test_urdf_has_ros_names_and_matches_the_model(urdf):
             assert mass == pytest.approx(model.body(link.get('name')).mass[0])
 
 
-def test_urdf_geometry_is_primitives_with_collisions(urdf):
-    shapes = {child.tag for geometry in urdf.iter('geometry') for child in geometry}
-    assert shapes <= {'box', 'cylinder', 'sphere'}
-    for name in LINKS[:8] + ['panda_hand', 'panda_leftfinger']:
+def test_urdf_draws_the_link_meshes_and_keeps_primitive_collisions(urdf):
+    for name in MESH_LINKS:
         link = urdf.find(f"link[@name='{name}']")
-        assert link.findall('visual') and link.findall('collision'), name
+        visuals = link.findall('visual')
+        assert len(visuals) == 1, name
+        mesh = visuals[0].find('geometry/mesh')
+        uri = urlparse(mesh.get('filename'))
+        assert uri.scheme == 'file'
+        path = Path(unquote(uri.path))
+        assert path.is_file() and path.parent.name == 'visual', path  # full detail for rviz
+        stem = {'panda_hand': 'hand', 'panda_leftfinger': 'finger',
+                'panda_rightfinger': 'finger'}.get(name, name[len('panda_'):])
+        assert path.name == f'{stem}.stl'
+        # the meshes are given in the link frames: no offset
+        origin = visuals[0].find('origin')
+        assert [float(v) for v in origin.get('xyz').split()] == [0.0, 0.0, 0.0]
+        assert [abs(float(v)) for v in origin.get('rpy').split()] == [0.0, 0.0, 0.0]
+        assert link.findall('collision'), name
+        for collision in link.findall('collision'):
+            assert {c.tag for c in collision.find('geometry')} <= {'box', 'cylinder', 'sphere'}
+
+
+def _visual_only(model, geom):
+    return model.geom_contype[geom] == 0 and model.geom_conaffinity[geom] == 0
+
+
+@pytest.mark.parametrize('detail', robot.MESH_DETAILS)
+def test_meshes_are_visual_only_and_collisions_are_hidden(detail):
+    model = robot.load_robot(detail)
+    meshes = {}
+    for geom in range(model.ngeom):
+        body = model.body(model.geom_bodyid[geom]).name
+        if _visual_only(model, geom):
+            assert model.geom_type[geom] == mujoco.mjtGeom.mjGEOM_MESH, body
+            assert model.geom_group[geom] == 1
+            meshes[body] = model.geom_dataid[geom]
+        else:
+            assert model.geom_group[geom] == 3, body   # cameras (groups 0-2) never draw it
+    assert sorted(meshes) == sorted(MESH_LINKS)
+    files = {Path(model.paths[model.mesh_pathadr[m]:].split(b'\0', 1)[0].decode())
+             for m in meshes.values()}
+    assert all(path.is_file() and path.is_relative_to(robot.mesh_dir()) for path in files)
+    folders = {path.name: path.parent.name for path in files}
+    assert folders['hand.stl'] == folders['finger.stl'] == 'visual'
+    assert folders['link3.stl'] == ('visual' if detail == 'full' else 'collision')
+
+
+def _without_visuals():
+    """Compile the scene with every visual-only geom and every mesh removed."""
+    spec = robot.scene_spec()
+    for geom in list(spec.geoms):
+        if geom.contype == 0 and geom.conaffinity == 0 and geom.parent.name in MESH_LINKS:
+            spec.delete(geom)
+    for mesh in list(spec.meshes):
+        spec.delete(mesh)
+    return spec.compile()
+
+
+def _trajectory(model):
+    """Reach down to the cube, grasp it and lift it: contacts of fingers, cube and floor."""
+    data = mujoco.MjData(model)
+    data.qpos[:7] = HOME_QPOS
+    data.qpos[7:9] = robot.FINGER_OPEN
+    mujoco.mj_forward(model, data)
+    controller = OpSpaceController(model, data, HOME_QPOS)
+    states, contacts = [], 0
+    for step in range(40):
+        data.mocap_pos[0] = (0.5, 0.0, 0.02 if step < 25 else 0.1)
+        data.ctrl[model.actuator(robot.GRIPPER_ACTUATOR).id] = 1.0 if step >= 15 else 0.0
+        controller.step(25)
+        states.append(np.concatenate([data.qpos, data.qvel, data.qacc_warmstart]))
+        contacts = max(contacts, data.ncon)
+    return np.array(states), contacts
+
+
+def test_mesh_visuals_leave_the_physics_unchanged():
+    bare = _without_visuals()
+    assert bare.nmesh == 0 and bare.ngeom < robot.load_scene().ngeom
+    reference, contacts = _trajectory(bare)
+    assert contacts >= 4                           # the fingers hold the cube
+    for detail in robot.MESH_DETAILS:
+        model = robot.load_scene(detail)
+        for field in ('body_mass', 'body_inertia', 'body_ipos', 'body_iquat', 'body_pos',
+                      'body_quat', 'body_subtreemass'):
+            np.testing.assert_array_equal(getattr(model, field), getattr(bare, field), field)
+        states, _ = _trajectory(model)
+        np.testing.assert_array_equal(states, reference)
+
+
+def test_missing_mesh_package_is_one_clear_error(monkeypatch):
+    monkeypatch.setattr(robot.importlib.util, 'find_spec', lambda name: None)
+    with pytest.raises(RuntimeError, match='gymnasium-robotics package, which is not installed'):
+        robot.load_scene()
+    with pytest.raises(ValueError, match='mesh detail'):
+        robot.mesh_file('hand.stl', 'medium')
 
 
 def test_scene_has_the_task_objects():
@@ -108,5 +201,10 @@ def test_scene_has_the_task_objects():
         assert model.camera(camera).id >= 0
     assert model.camera('front').fovy[0] == pytest.approx(45.0)
     np.testing.assert_allclose(model.cam_pos[model.camera('front').id], (1.3, 0.0, 0.7))
+    # gym-hil's orientation too: image x along world +y, looking 25 degrees below the horizon
+    axes = model.cam_mat0[model.camera('front').id].reshape(3, 3)
+    tilt = np.radians(25.0)
+    np.testing.assert_allclose(axes[:, 0], (0.0, 1.0, 0.0), atol=1e-6)
+    np.testing.assert_allclose(axes[:, 1], (-np.sin(tilt), 0.0, np.cos(tilt)), atol=1e-6)
     np.testing.assert_allclose(model.geom(robot.BLOCK_BODY).size, (0.02, 0.02, 0.02))
     assert model.opt.timestep == pytest.approx(0.002)

@@ -18,8 +18,10 @@ import subprocess
 import time
 
 from ament_index_python.packages import get_package_prefix
+from builtin_interfaces.msg import Time
 from franka_hil_common import actions
-from franka_hil_common.messages import info_from_step_info, observation_from_msg, stamp_ns
+from franka_hil_common.messages import info_from_step_info, observation_from_msg, stamp_fields
+from franka_hil_common.messages import stamp_ns
 from franka_hil_msgs.msg import EpisodeEvent, Intervention, Observation, StepInfo
 from franka_hil_msgs.srv import Reset, Step
 import franka_hil_sim  # noqa: F401  (registers the ids)
@@ -27,10 +29,11 @@ from franka_hil_sim.core import robot
 from franka_hil_sim.core.urdf import robot_description
 from geometry_msgs.msg import Twist, Vector3
 import gymnasium as gym
+import mujoco
 import numpy as np
 import pytest
 import rclpy
-from rclpy.qos import DurabilityPolicy, QoSProfile, ReliabilityPolicy
+from rclpy.qos import DurabilityPolicy, HistoryPolicy, QoSProfile, ReliabilityPolicy
 from rosgraph_msgs.msg import Clock
 from sensor_msgs.msg import CameraInfo, Image, JointState
 from std_msgs.msg import Float32MultiArray, Float64, Header, String
@@ -297,7 +300,10 @@ def test_topics_tf_clock_and_cameras_in_lockstep(start_process, ros_node, spin):
     np.testing.assert_allclose(tcp, direct['agent_pos'][15:], atol=1e-6)
     for camera in CAMERAS:
         pos, quat = world_pose(tree, f'{prefix}{camera}_optical_frame', world)
-        cam_pos, cam_quat = sim_core.camera_pose(camera, optical=True)
+        cam = sim_core.data.camera(camera)
+        cam_pos, cam_quat = cam.xpos, np.zeros(4)
+        mujoco.mju_mat2Quat(cam_quat, cam.xmat)  # MuJoCo: looks along -z, y up
+        mujoco.mju_mulQuat(cam_quat, cam_quat.copy(), np.array((0.0, 1.0, 0.0, 0.0)))
         # MuJoCo's camera pose lags the body poses by one physics substep (2 ms) while moving.
         np.testing.assert_allclose(pos, cam_pos, atol=2e-3)
         assert abs(np.dot(quat, cam_quat)) == pytest.approx(1.0, abs=1e-4)
@@ -641,3 +647,99 @@ def test_realtime_mode_paces_steps_at_wall_clock(start_process, ros_node, spin):
     after = sim.wait_for(infos, lambda m: stamp_of(m) > stamp_ns(reset.observation.header.stamp),
                          'a step after the reset')[0]
     assert list(after.policy_action) == pytest.approx([0.0, 0.0, 0.0, 1.0])
+
+
+# The edges: what is recorded, stale and bursting requests, the human's pace --------------------
+
+def test_the_recorded_action_is_the_one_the_physics_applied(start_process, ros_node, spin):
+    sim = SimUnderTest(start_process, ros_node, spin)
+    infos = sim.inbox('step_info', StepInfo)
+    sim.reset(seed=0)
+    raw = np.array([1e30, -1e30, 3.4e38, 255.0], np.float32)
+    answer = sim.step(raw)
+    assert answer.ok
+    assert list(answer.info.action) == [1.0, -1.0, 1.0, 2.0]  # clipped, as executed
+    np.testing.assert_array_equal(answer.info.policy_action, raw)  # the request, as sent
+    published = sim.wait_for(infos, lambda m: m.step == 1, 'the step_info')[-1]
+    assert list(published.action) == [1.0, -1.0, 1.0, 2.0]
+    env = gym.make('franka_hil/PandaPickCube-v0')
+    env.reset(seed=0)
+    expected = env.step(raw)[0]  # the env clips the same way: same physics
+    assert_same_observation(observation_from_msg(answer.observation), expected)
+    env.close()
+
+
+def test_a_request_past_its_deadline_is_refused_not_executed(start_process, ros_node, spin):
+    sim = SimUnderTest(start_process, ros_node, spin)
+    infos = sim.inbox('step_info', StepInfo)
+    assert sim.reset(seed=0).ok
+    past = Time(**stamp_fields(time.time_ns() - 1_000_000))
+    answer = sim.call(sim.step_client, Step.Request(action=np.ones(4, np.float32),
+                                                    deadline=past))
+    assert not answer.ok and 'deadline passed' in answer.error
+    future = Time(**stamp_fields(time.time_ns() + 10_000_000_000))
+    answer = sim.call(sim.step_client, Step.Request(action=np.ones(4, np.float32),
+                                                    deadline=future))
+    assert answer.ok and answer.info.step == 1  # the refused one did not count
+    late_reset = Reset.Request(deadline=past)
+    assert 'deadline passed' in sim.call(sim.reset_client, late_reset).error
+    sim.wait_for(infos, lambda m: m.step == 1)
+    assert [m.step for m in infos] == [1]
+
+
+@pytest.mark.parametrize('clients, each', [(1, 200), (10, 20)])
+def test_every_request_of_a_burst_is_answered(start_process, ros_node, spin, clients, each):
+    sim = SimUnderTest(start_process, ros_node, spin, 'max_episode_steps:=1000')
+    assert sim.reset(seed=0).ok
+    keep_all = QoSProfile(history=HistoryPolicy.KEEP_ALL)
+    nodes, callers = [], []
+    for k in range(clients):
+        node = rclpy.create_node(f'burst_{os.getpid()}_{k}', context=ros_node.context)
+        ros_node.executor_for_test.add_node(node)
+        nodes.append(node)
+        callers.append(node.create_client(Step, f'{sim.ns}/step', qos_profile=keep_all))
+    spin(ros_node, lambda: all(c.service_is_ready() for c in callers), 30, 'the step service')
+    for caller in callers:
+        sim.handshake(caller)
+    futures = [caller.call_async(Step.Request(action=np.zeros(4, np.float32)))
+               for _ in range(each) for caller in callers]
+    spin(ros_node, lambda: all(f.done() for f in futures), 120,
+         lambda: f'{sum(f.done() for f in futures)} of {len(futures)} answers')
+    assert sorted(f.result().info.step for f in futures) == list(range(1, len(futures) + 1))
+    for node in nodes:
+        node.destroy_node()
+
+
+def test_a_human_drives_a_lockstep_sim_at_real_speed(start_process, ros_node, spin):
+    for pace in (True, False):
+        sim = SimUnderTest(start_process, ros_node, spin, f'pace_human:={str(pace).lower()}',
+                           'intervention_timeout:=5.0')
+        human = sim.publisher('intervention', Intervention)
+        sim.reset(seed=0)
+        human.publish(intervention(True, (0.05, 0.0, 0.0)))
+        hold = np.array([0.0, 0.0, 0.0, actions.GRIPPER_STAY], np.float32)
+        spin(ros_node, lambda: sim.step(hold).info.is_intervention, 10, 'the override')
+        human.publish(intervention(True, (0.05, 0.0, 0.0)))
+        start = time.monotonic()
+        steps = [sim.step(hold) for _ in range(10)]
+        elapsed = time.monotonic() - start
+        if pace:
+            assert all(s.info.is_intervention for s in steps)
+            assert elapsed >= 0.95  # ten human steps take a second, as the person sees them
+        else:
+            # Unpaced, a command lasts intervention_timeout of sim time at most: 5 s here.
+            assert elapsed < 0.95 and all(s.info.is_intervention for s in steps)
+
+
+def test_a_silent_humans_command_lasts_at_most_its_timeout_of_sim_time(
+        start_process, ros_node, spin):
+    sim = SimUnderTest(start_process, ros_node, spin, 'pace_human:=false',
+                       'intervention_timeout:=0.5')
+    human = sim.publisher('intervention', Intervention)
+    sim.reset(seed=0)
+    human.publish(intervention(True, (0.05, 0.0, 0.0)))  # then the teleop dies, unreleased
+    hold = np.array([0.0, 0.0, 0.0, actions.GRIPPER_STAY], np.float32)
+    spin(ros_node, lambda: sim.step(hold).info.is_intervention, 10, 'the override')
+    overridden = 1 + sum(sim.step(hold).info.is_intervention for _ in range(20))
+    # 0.5 s of sim time at 10 Hz: the step it arrived before and five more at most.
+    assert 2 <= overridden <= 6, overridden

@@ -7,9 +7,11 @@ import subprocess
 import sys
 
 import franka_hil_sim  # noqa: F401  (chooses the GL backend)
+from franka_hil_sim.core import robot
 from franka_hil_sim.core.gl_backend import select_gl_backend
 from franka_hil_sim.core.pick_cube import PickCubeSim
 import gymnasium as gym
+import mujoco
 import numpy as np
 import pytest
 
@@ -46,6 +48,52 @@ def test_wrist_camera_sees_fingers_and_cube(sim):
     assert dark[:, :32].mean() > 0.05 and dark[:, -32:].mean() > 0.05   # a finger each side
     assert not dark[:, 48:80].any()
     assert _red(wrist)[:, 32:96].sum() > 200       # the cube between them
+
+
+def _pixels_per_body(sim, camera):
+    """Pixels of each body's mesh / primitive geoms in `camera`'s view, by segmentation."""
+    model = sim.model
+    with mujoco.Renderer(model, 128, 128) as renderer:
+        renderer.enable_segmentation_rendering()
+        renderer.update_scene(sim.data, camera)   # default geom groups, as the sim renders
+        segmentation = renderer.render()
+    ids, types = segmentation[..., 0], segmentation[..., 1]
+    counts = {}
+    for geom in ids[types == mujoco.mjtObj.mjOBJ_GEOM]:
+        body = model.body(model.geom_bodyid[geom]).name
+        kind = 'mesh' if model.geom_type[geom] == mujoco.mjtGeom.mjGEOM_MESH else 'primitive'
+        counts[body, kind] = counts.get((body, kind), 0) + 1
+    return counts
+
+
+def test_front_view_shows_the_link_meshes(sim):
+    sim.reset(np.random.default_rng(0))
+    counts = _pixels_per_body(sim, 'front')
+    robot_bodies = {sim.model.body(b).name for b in robot.robot_bodies(sim.model)}
+    shown = {body: n for (body, kind), n in counts.items() if body in robot_bodies}
+    assert all(kind == 'mesh' for body, kind in counts if body in robot_bodies)  # no collisions
+    assert sum(shown.values()) > 1000              # the arm fills a good part of the view
+    for body in ('panda_link5', 'panda_link6', 'panda_link7', 'panda_hand'):
+        assert shown.get(body, 0) > 100, (body, shown)
+    assert shown.get('panda_leftfinger', 0) > 5 and shown.get('panda_rightfinger', 0) > 5
+    assert counts[robot.BLOCK_BODY, 'primitive'] >= 30
+
+
+def test_wrist_view_shows_both_fingers_and_the_cube_not_the_hand(sim):
+    sim.reset(np.random.default_rng(0))
+    counts = _pixels_per_body(sim, 'wrist')
+    assert counts.get(('panda_leftfinger', 'mesh'), 0) > 200
+    assert counts.get(('panda_rightfinger', 'mesh'), 0) > 200
+    assert counts[robot.BLOCK_BODY, 'primitive'] > 300
+    assert counts.get(('panda_hand', 'mesh'), 0) < 128 * 128 * 0.05   # not inside the hand
+    assert counts['world', 'primitive'] > 128 * 128 / 2       # the floor around them
+
+
+def test_floor_is_textured(sim):
+    sim.reset(np.random.default_rng(0))
+    front = sim.render('front').astype(int)
+    floor = front[100:, :]                        # the lower rows are floor only
+    assert np.ptp(floor.sum(axis=2)) > 60          # checker squares, not one flat grey
 
 
 def test_cube_moves_in_the_front_image_when_it_moves(sim):

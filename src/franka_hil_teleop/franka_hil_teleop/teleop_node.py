@@ -5,7 +5,8 @@ Gamepad teleop: sensor_msgs/Joy on `joy` -> Intervention, TwistStamped and Episo
 
 A thin shell over PadMap (which Joy index means what) and TeleopCore (deadman, timeout, events):
 every Joy message is handled as it arrives, so events go out on the press itself, and a timer
-releases the override when the Joy stream stops.
+re-armed by each Joy fires joy_timeout after the last one and releases the override when the
+Joy stream stops (a dead pad driver never leaves the robot under its last command).
 """
 
 import time
@@ -20,6 +21,8 @@ from rclpy.node import Node
 from sensor_msgs.msg import Joy
 
 PAD_FAMILIES = ('game_controller', 'xbox', 'playstation', 'logitech')
+# Released this long after the last Joy: within 0.5 s, delivery included (pads repeat at 20 Hz).
+JOY_TIMEOUT_S = 0.45
 
 
 class TeleopNode(Node):
@@ -37,7 +40,7 @@ class TeleopNode(Node):
         speed = declare(self, 'linear_speed', actions.full_scale_speed(),
                         'TCP speed in m/s at full stick deflection (default: action 1 of the '
                         'contract, 0.025 m per 0.1 s step)', positive)
-        timeout = declare(self, 'joy_timeout', 0.5,
+        timeout = declare(self, 'joy_timeout', JOY_TIMEOUT_S,
                           'seconds without a Joy message after which the override is released',
                           positive)
         frame_id = declare(self, 'frame_id', names.BASE_FRAME, 'frame of the commanded twist')
@@ -49,7 +52,8 @@ class TeleopNode(Node):
         self._last_shape = (self.pad.joy_axes, self.pad.joy_buttons)
         self._bad_value_logged = False
         self.create_subscription(Joy, names.JOY, self._on_joy, COMMAND_QOS)
-        self.create_timer(min(0.05, timeout / 5.0), self._check_timeout)
+        self._deadman = self.create_timer(timeout, self._check_timeout)
+        self._deadman.cancel()
         self.get_logger().info(f'{pad_map.describe(self.pad)} ({self.pad.source}); '
                                f'full stick = {speed:g} m/s; Joy timeout {timeout:g} s')
 
@@ -75,12 +79,18 @@ class TeleopNode(Node):
         if stamp.sec == 0 and stamp.nanosec == 0:
             stamp = None
         self.out.publish(self.core.update(state, time.monotonic()), stamp)
+        if self.core.active:
+            self._deadman.reset()  # fires joy_timeout after this message
+        else:
+            self._deadman.cancel()
 
     def _check_timeout(self):
         output = self.core.check_timeout(time.monotonic())
         if output.command is not None:
             self.get_logger().warn(f'no Joy for {self.core.timeout:g} s: override released')
         self.out.publish(output)
+        if not self.core.active:
+            self._deadman.cancel()
 
     def close(self):
         """Release the override if it is held while the node stops."""

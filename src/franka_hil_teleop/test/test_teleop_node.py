@@ -5,6 +5,7 @@
 import time
 
 from franka_hil_msgs.msg import EpisodeEvent, Intervention
+from franka_hil_teleop.teleop_node import JOY_TIMEOUT_S
 from geometry_msgs.msg import TwistStamped
 import pytest
 from sensor_msgs.msg import Joy
@@ -25,8 +26,7 @@ def joy(buttons=(), axes=None, n_axes=6, n_buttons=21):
 
 @pytest.fixture
 def teleop(start_process, executable, namespace, ros_node, inbox, spin, handshake):
-    proc = start_process([executable('teleop_node'), '--ros-args', '-r', f'__ns:={namespace}',
-                          '-p', 'joy_timeout:=0.5'])
+    proc = start_process([executable('teleop_node'), '--ros-args', '-r', f'__ns:={namespace}'])
     proc.wait_for_output("pad 'game_controller'")
     pub = ros_node.create_publisher(Joy, f'{namespace}/joy', 10)
     boxes = {'intervention': inbox(Intervention, f'{namespace}/intervention'),
@@ -108,9 +108,26 @@ def test_joy_timeout_releases_the_override(teleop, ros_node, spin):
     last_joy = time.monotonic()
     # The Joy stream stops while RB is held (pad unplugged, driver dead).
     spin(ros_node, lambda: len(interventions) >= 2, timeout=5.0, what='timeout release')
-    assert time.monotonic() - last_joy >= 0.5
+    assert time.monotonic() - last_joy >= JOY_TIMEOUT_S
     assert not interventions.messages[1].active
     assert interventions.messages[1].twist.linear.x == 0.0
+
+
+def test_the_deadman_releases_within_half_a_second_of_the_last_joy(teleop, ros_node, spin):
+    _, pub, boxes = teleop
+    interventions = boxes['intervention']
+    delays = []
+    for _ in range(20):
+        interventions.messages.clear()
+        for _ in range(3):  # a held pad repeating, then silence
+            last_joy = time.monotonic()
+            pub.publish(joy([RB], {LEFTX: 0.5}))
+        spin(ros_node, lambda: interventions.messages and not interventions.messages[-1].active,
+             timeout=5.0, what='the release')
+        delays.append(time.monotonic() - last_joy)
+    print(f'deadman release after the last Joy: min {min(delays):.3f} s, '
+          f'max {max(delays):.3f} s over {len(delays)} trials')
+    assert JOY_TIMEOUT_S <= min(delays) and max(delays) <= 0.5
 
 
 def test_joy_of_the_wrong_layout_is_reported_once_and_ignored(teleop, ros_node, spin):

@@ -121,7 +121,9 @@ class HilSession:
         Take the latest human override (raises Refused on bad values, keeping the previous one).
 
         It replaces the policy's action at every step while `active` and younger than
-        config.intervention_timeout (seconds of `clock` since `received_at`, default now).
+        config.intervention_timeout, both in seconds of `clock` since `received_at` (default
+        now) and in session time since it arrived: a human who went silent (a dead teleop)
+        drives neither a slow simulator for long nor a fast lockstep client for many steps.
         """
         try:
             action = self.human_action(linear, gripper) if active else None
@@ -129,7 +131,17 @@ class HilSession:
             raise Refused(f'intervention refused: {error}') from None
         stamp = self._clock() if received_at is None else received_at
         with self._inputs:
-            self._intervention = (bool(active), action, stamp)
+            self._intervention = (bool(active), action, stamp, self.sim_time_ns)
+
+    def human_active(self):
+        """Return True when the next step would execute the human's command."""
+        with self._inputs:
+            return self._fresh(self._intervention)
+
+    def _fresh(self, human):
+        timeout = self.config.intervention_timeout
+        return (human is not None and human[0] and self._clock() - human[2] <= timeout
+                and (self.sim_time_ns - human[3]) * 1e-9 <= timeout + 1e-9)
 
     def queue_event(self, event):
         """
@@ -210,9 +222,11 @@ class HilSession:
         Raises Refused (state untouched) on a bad action or when no episode is running.
 
         The executed action is the human's while the latest intervention is active and fresh,
-        else `action` (the policy's). A queued human event ends the episode after this step's
-        physics: success with reward 1.0 and succeed=True, failure with reward 0.0, re-record
-        with rerecord_episode=True (reward as the task gave it). truncated is Gymnasium's
+        else `action` (the policy's), clipped to the action space: what the physics applies, and
+        what info reports (teleop_action); policy_action is `action` as given. A queued human
+        event ends the episode after this step's physics: success with reward 1.0 and
+        succeed=True, failure with reward 0.0, re-record with rerecord_episode=True (reward as
+        the task gave it). truncated is Gymnasium's
         TimeLimit: step count >= max_episode_steps. info keys: succeed, discrete_penalty,
         is_intervention, teleop_action and action_intervention (the executed action),
         policy_action, rerecord_episode, human_event, physics_error, and next.success when the
@@ -222,14 +236,13 @@ class HilSession:
         with self.lock:
             if not self._running:
                 raise Refused(f'step refused: {self._not_running()}')
-            now = self._clock()
             with self._inputs:
                 human = self._intervention
                 queued = list(self._events)
                 self._events.clear()
-            intervening = (human is not None and human[0]
-                           and now - human[2] <= self.config.intervention_timeout)
-            executed = human[1] if intervening else policy
+            intervening = self._fresh(human)
+            executed = actions.clip(human[1] if intervening else policy,
+                                    self.config.action_space, self.config.use_gripper)
             observation, reward, terminated, _, env_info = self._on_gl_thread_if(
                 self.config.image_obs, self.env.step_checked, executed)
             self._step += 1

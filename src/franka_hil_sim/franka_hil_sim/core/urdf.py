@@ -5,11 +5,13 @@ robot_description generated from the MJCF, so MuJoCo and ROS can never disagree.
 
 Every body under panda_link0 becomes a link, its joint a revolute/prismatic joint (limits, effort
 from actuatorfrcrange, velocity from the model's custom numerics, mimic from a joint equality),
-a joint-less body a fixed joint, and every geom a visual; geoms that collide are also collision
-elements. URDF has no capsule, so a capsule becomes a cylinder with two spheres.
+a joint-less body a fixed joint. Geoms that collide become collision elements (URDF has no
+capsule, so a capsule becomes a cylinder with two spheres), the others (the link meshes) visual
+elements that name the very mesh files MuJoCo loaded, as absolute file:// URIs, at full detail.
 """
 
 import math
+from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 from franka_hil_sim.core.robot import load_robot, robot_bodies
@@ -43,11 +45,31 @@ def _rotate(quat, vec):
     return out
 
 
+def _mesh(model, geom):
+    """(origin, geometry) of a mesh geom: the mesh file in the frame the geom was written in."""
+    mesh = model.geom_dataid[geom]
+    # MuJoCo re-centres a mesh on its inertia frame and moves the geom by the same offset: undo.
+    pos, quat = np.zeros(3), np.zeros(4)
+    mujoco.mju_negPose(pos, quat, model.mesh_pos[mesh], model.mesh_quat[mesh])
+    out_pos, out_quat = np.zeros(3), np.zeros(4)
+    mujoco.mju_mulPose(out_pos, out_quat, model.geom_pos[geom], model.geom_quat[geom], pos, quat)
+    path = model.paths[model.mesh_pathadr[mesh]:].split(b'\0', 1)[0].decode()
+    if not Path(path).is_absolute():
+        raise ValueError(f'mesh {model.mesh(mesh).name} has no absolute file path: {path!r}')
+    scale = model.mesh_scale[mesh]
+    scaled = '' if np.all(scale == 1.0) else f' scale="{_vec(scale)}"'
+    # (rounded to the nanometre: the round trip leaves ~1e-16 residues)
+    return (_origin(np.round(out_pos, 9) + 0.0, np.round(out_quat, 9)),
+            f'<mesh filename={quoteattr(Path(path).as_uri())}{scaled}/>')
+
+
 def _shapes(model, geom):
     """(origin, geometry) pairs that draw one MuJoCo geom in URDF."""
     kind, size = int(model.geom_type[geom]), model.geom_size[geom]
     pos, quat = model.geom_pos[geom], model.geom_quat[geom]
     gt = mujoco.mjtGeom
+    if kind == gt.mjGEOM_MESH:
+        return [_mesh(model, geom)]
     if kind == gt.mjGEOM_BOX:
         return [(_origin(pos, quat), f'<box size="{_vec(2 * size)}"/>')]
     if kind == gt.mjGEOM_SPHERE:
@@ -89,9 +111,10 @@ def _link(model, body):
         use = '' if material is None else f'<material name="{material}"/>'
         collides = model.geom_contype[geom] or model.geom_conaffinity[geom]
         for origin, shape in _shapes(model, geom):
-            lines.append(f'    <visual>{origin}<geometry>{shape}</geometry>{use}</visual>')
             if collides:
                 lines.append(f'    <collision>{origin}<geometry>{shape}</geometry></collision>')
+            else:
+                lines.append(f'    <visual>{origin}<geometry>{shape}</geometry>{use}</visual>')
     lines.append('  </link>')
     return lines
 
@@ -166,5 +189,5 @@ def urdf_from_model(model, name='panda'):
 
 
 def robot_description():
-    """URDF for the robot_description parameter / topic."""
-    return urdf_from_model(load_robot())
+    """URDF for the robot_description parameter / topic (full-detail meshes: rviz has a GPU)."""
+    return urdf_from_model(load_robot('full'))

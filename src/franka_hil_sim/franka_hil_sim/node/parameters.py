@@ -35,6 +35,8 @@ PARAMETERS = {
     'action_timeout': (DEFAULT_INTERVENTION_TIMEOUT_S, 'realtime mode: a policy action older '
                        'than this (s of wall time) is replaced by holding still'),
     'publish_clock': (True, 'publish sim time on /clock'),
+    'pace_human': (True, 'lockstep: while a human overrides, steps follow no faster than one per '
+                   'control period of wall time, so the person sees the robot at real speed'),
     'frame_prefix': ('', 'prefix of every TF frame id (e.g. sim0/ for several sims in one graph)'),
 }
 
@@ -50,6 +52,7 @@ class NodeSettings:
     reliable_images: bool
     action_timeout: float
     publish_clock: bool
+    pace_human: bool
     frame_prefix: str
 
 
@@ -78,8 +81,9 @@ def settings_from(values):
     # The upper limit (one physics step per control period) is the sim core's to check.
     number('control_rate', 0.0)
     action_timeout = number('action_timeout', 0.0)
-    if not isinstance(v['publish_clock'], bool):
-        problems.append(f'publish_clock must be true or false, got {v["publish_clock"]!r}')
+    for name in ('publish_clock', 'pace_human'):
+        if not isinstance(v[name], bool):
+            problems.append(f'{name} must be true or false, got {v[name]!r}')
     # ROS parameters cannot hold an empty list: `cameras:=[]` arrives as no value.
     cameras = [] if v['cameras'] is None else v['cameras']
     if (not isinstance(cameras, (list, tuple)) or len(set(cameras)) != len(cameras)
@@ -103,4 +107,4 @@ def settings_from(values):
                         image_size=(v['image_width'], v['image_height']),
                         reliable_images=v['image_reliability'] == 'reliable',
                         action_timeout=action_timeout, publish_clock=v['publish_clock'],
-                        frame_prefix=prefix)
+                        pace_human=v['pace_human'], frame_prefix=prefix)

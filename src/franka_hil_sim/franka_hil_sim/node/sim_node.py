@@ -21,6 +21,7 @@ import sys
 import time
 
 from franka_hil_common import names, observation as layout
+from franka_hil_common.messages import deadline_passed
 from franka_hil_msgs.msg import EpisodeEvent, Intervention, Observation, StepInfo
 from franka_hil_msgs.srv import Reset, Step
 from franka_hil_ros_common.node_main import run_node
@@ -33,7 +34,7 @@ from rcl_interfaces.msg import ParameterDescriptor
 from rclpy.clock import Clock, ClockType
 from rclpy.event_handler import PublisherEventCallbacks
 from rclpy.node import Node
-from rclpy.qos import DurabilityPolicy, QoSProfile, ReliabilityPolicy
+from rclpy.qos import DurabilityPolicy, HistoryPolicy, QoSProfile, ReliabilityPolicy
 from rosgraph_msgs.msg import Clock as ClockMsg
 from sensor_msgs.msg import CameraInfo, Image, JointState
 from std_msgs.msg import Float32MultiArray, Float64, String
@@ -46,7 +47,9 @@ TWIST_FRAMES = ('', names.BASE_FRAME, names.WORLD_FRAME)
 RTF_WINDOW_S = 2.0
 LOG_THROTTLE_S = 2.0
 _NO_EVENT_CALLBACKS = PublisherEventCallbacks(use_default_callbacks=False)
-REQUEST_QUEUE_DEPTH = 100
+# Step / Reset requests are kept until served, however many clients send at once: DDS applies
+# flow control to the senders instead of dropping the oldest (as a bounded history would).
+REQUESTS_QOS = QoSProfile(history=HistoryPolicy.KEEP_ALL, reliability=ReliabilityPolicy.RELIABLE)
 
 
 class SimNode(Node):
@@ -93,6 +96,7 @@ class SimNode(Node):
         self.create_subscription(EpisodeEvent, names.EPISODE_EVENT, self._on_episode_event,
                                  QoSProfile(depth=100))
         self._policy = None  # (action, monotonic time received), realtime mode
+        self._last_human_step = -float('inf')
         self._rtf_samples = deque()
         if s.mode == 'realtime':
             self._pub_rtf = self._publisher(Float64, names.REAL_TIME_FACTOR, reliable)
@@ -108,10 +112,9 @@ class SimNode(Node):
         with self.session.lock:
             state = self.snapshot(None)
         self.publish_state(state)
-        # Requests queue deeper than the default 10, so concurrent callers lose none.
         self._service_thread = ServiceThread(
             self, {names.STEP: (Step, self.on_step), names.RESET: (Reset, self.on_reset)},
-            QoSProfile(depth=REQUEST_QUEUE_DEPTH))
+            REQUESTS_QOS)
         self.get_logger().info(
             f'ready: mode={s.mode}, control period {self.session.control_dt:g} s, '
             f'image_obs={s.session.image_obs}, action_space={s.session.action_space} '
@@ -150,6 +153,10 @@ class SimNode(Node):
         if self.settings.mode != 'lockstep':
             return self._refuse(response, 'Step is served in lockstep mode only (mode=realtime: '
                                 'publish actions on the `action` topic)')
+        if deadline_passed(request.deadline, time.time_ns()):
+            return self._refuse(response, _STALE.format('Step'))
+        if self.settings.pace_human and self.session.human_active():
+            self._pace()
         try:
             outcome = self.session.step(np.asarray(request.action))
         except Refused as error:
@@ -169,6 +176,8 @@ class SimNode(Node):
         response = Reset.Response()
         if request.probe:
             return _probe_answer(response)
+        if deadline_passed(request.deadline, time.time_ns()):
+            return self._refuse(response, _STALE.format('Reset'))
         try:
             options = rm.parse_options(request.options_json)
             with self.session.lock:
@@ -186,6 +195,13 @@ class SimNode(Node):
     def publish_reset(self, state, observation):
         """Publish the state a session reset left (the embedded env resets the session itself)."""
         self.publish_state(state, rm.observation_msg(observation, state.stamp_ns, self._prefix))
+
+    def _pace(self):
+        """Let human steps follow at most one per control period of wall time (lockstep)."""
+        wait = self._last_human_step + self.session.control_dt - time.monotonic()
+        if wait > 0.0:
+            time.sleep(wait)
+        self._last_human_step = time.monotonic()
 
     def _refuse(self, response, error):
         self.get_logger().warning(error, throttle_duration_sec=LOG_THROTTLE_S)
@@ -320,6 +336,10 @@ class SimNode(Node):
         """Stop serving Step / Reset, then release the renderers."""
         self._service_thread.close()
         self.session.close()
+
+
+_STALE = ('{} refused: its deadline passed before it reached the simulator (the client stopped '
+          'waiting for it); nothing was done')
 
 
 def _probe_answer(response):
