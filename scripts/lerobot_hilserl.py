@@ -418,6 +418,10 @@ def run_training(workdir, demos, failures, timeout=TRAIN_TIMEOUT_S):
                     raise RuntimeError(f'the {process.name} exited with code '
                                        f'{process.process.returncode}:\n'
                                        f'{tail(process.log_path)}')
+                # an exception in LeRobot's main thread leaves its gRPC threads running
+                if 'Traceback (most recent call last)' in process.text():
+                    raise RuntimeError(f'the {process.name} failed:\n'
+                                       f'{tail(process.log_path)}')
             steps = learner_steps(learner.text())
             loads = actor.text().count('[ACTOR] Load new parameters from Learner.')
             if steps >= TRAIN_STEPS and reached is None:

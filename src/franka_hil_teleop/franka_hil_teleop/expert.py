@@ -46,8 +46,10 @@ class PickCubeExpert:
             self._closed_for += 1
             if self._closed_for <= SETTLE_STEPS:
                 return np.array((0.0, 0.0, 0.0, STAY), dtype=np.float32)
-            if cube_pos[2] < self._grasp_z - 0.01 or np.linalg.norm(cube_pos - tcp_pos) > 0.04:
-                # Lost it (or never had it): open and start over.
+            if (self._grasp_z is None or cube_pos[2] < self._grasp_z - 0.01
+                    or np.linalg.norm(cube_pos - tcp_pos) > 0.04):
+                # Lost it, or never had it (someone else closed the fingers, e.g. the policy
+                # before the human took over): open and start over.
                 self.reset()
                 return np.array((0.0, 0.0, 0.0, OPEN), dtype=np.float32)
             goal = (tcp_pos[0], tcp_pos[1], self._grasp_z + LIFT)
