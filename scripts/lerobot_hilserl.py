@@ -46,7 +46,7 @@ DEMO_EPISODES = 6
 TRAIN_TASK = 'FrankaHilPickCube-v0'
 ACTOR_NAMESPACE = '/lerobot_actor'
 TRAIN_STEPS = 200
-TRAIN_TIMEOUT_S = 420.0
+TRAIN_TIMEOUT_S = 600.0
 STATE_DIM = 18
 # Reads a bag with the workspace's Python: every StepInfo, and the message count of each topic.
 BAG_DUMP = """
@@ -358,12 +358,21 @@ class LeRobotProcess:
         return Path(self.log_path).read_text(errors='replace')
 
     def stop(self, grace=30.0):
-        """Ctrl-C it (LeRobot's signal handler shuts down); kill what is left; return its code."""
+        """
+        Ctrl-C it (LeRobot's signal handler shuts down); kill what is left; return its code.
+
+        Ctrl-C goes to the LeRobot process alone: a graph its env launched stops when it exits
+        (stopping the graph first would fail the env's call in flight). What is left after
+        `grace` s, the whole process group, gets SIGTERM, then SIGKILL.
+        """
         for sig, wait in ((signal.SIGINT, grace), (signal.SIGTERM, 10.0), (signal.SIGKILL, 10.0)):
             if self.process.poll() is not None:
                 break
             try:
-                os.killpg(self.process.pid, sig)
+                if sig == signal.SIGINT:
+                    self.process.send_signal(sig)
+                else:
+                    os.killpg(self.process.pid, sig)
             except ProcessLookupError:
                 break
             try:
@@ -464,6 +473,8 @@ def run_training(workdir, demos, failures, timeout=TRAIN_TIMEOUT_S):
         result.update(exit_codes=codes, graph_left=graph_left)
     failures.check(not graph_left, f'the graph the actor launched stopped ({graph_left} '
                    'step_info publishers left)')
+    failures.check(result['exit_codes'] == {'actor': 0, 'learner': 0},
+                   f"actor and learner stop cleanly on Ctrl-C (exit codes {result['exit_codes']})")
     failures.check(result['optimisation_steps'] >= TRAIN_STEPS,
                    f"learner: {result['optimisation_steps']} optimisation steps")
     failures.check(result['learner_pushes'] >= 2 and result['actor_loads'] >= 2,
