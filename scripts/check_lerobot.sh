@@ -48,7 +48,11 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   if [ -e "$venv" ]; then say "removing $venv (made by another recipe)"; rm -rf "$venv"; fi
   say "creating $venv ($python)"
   "$python" -m venv "$venv"
-  pip=("$venv/bin/python" -m pip)
+  # pip's downloads (GBs of torch and CUDA wheels) go to a temp dir of ours, removed after:
+  # an interrupted pip leaves its pip-unpack-* dirs behind.
+  pip_tmp=$(mktemp -d "${TMPDIR:-/tmp}/check_lerobot_pip.XXXXXX")
+  trap 'rm -rf "$pip_tmp"' EXIT
+  pip=(env TMPDIR="$pip_tmp" "$venv/bin/python" -m pip)
   "${pip[@]}" install -q --upgrade pip
   say "pip install $LEROBOT (torch from PyPI; a few GB to download)"
   tr ' ' '\n' <<< "$RESOLVER_HINTS" > "$venv/resolver-hints.txt"
@@ -92,6 +96,7 @@ assert versions['lerobot'] == '0.4.4', versions
 assert tuple(map(int, versions['mujoco'].split('.')[:2])) < (3, 9), versions  # gym-hil's pin
 print('[check_lerobot] ' + ', '.join(f'{k} {v}' for k, v in versions.items()))
 EOF
+  rm -rf "$pip_tmp"
   echo "$want" > "$stamp"
   say "$venv ready in $((SECONDS - start)) s ($(du -sh "$venv" | cut -f1))"
 fi
