@@ -1,104 +1,102 @@
 #!/usr/bin/env bash
-# Opt-in check (not part of CI): LeRobot's HIL-SERL env path on our graph, for real.
+# Opt-in check (not part of CI): LeRobot's HIL-SERL on our graph, for real, in LeRobot's own venv.
 #
-# Sets up a LeRobot venv of its own (default .venv-lerobot, git-ignored; LEROBOT_VENV=DIR puts it
-# elsewhere) next to the workspace, then runs scripts/lerobot_check.py in it, which starts the
-# graph itself and stops it. Idempotent: the set-up is skipped while this script, requirements.txt
-# and constraints.txt are unchanged (a second run costs the check alone, about a minute).
-# Arguments go to lerobot_check.py (--skip-record, --workdir DIR, --timeout S).
+# Sets up a LeRobot venv as LeRobot's docs make one (default .venv-lerobot, git-ignored;
+# LEROBOT_VENV=DIR puts it elsewhere), adds the ROS 2 client wheels, and runs
+# scripts/lerobot_check.py in it with our workspace on its paths (install/, not pip-installed):
+# env + processors on a graph it attaches to, gym_manipulator record mode, demonstrations ->
+# bag_to_lerobot -> LeRobotDataset, and LeRobot's learner + actor on a graph the env launches.
+# Arguments go to lerobot_check.py (--parts 1234, --workdir DIR, --timeout S, --domain N).
+# Idempotent: the venv is made again only when its recipe (below) changes.
 #
-# Why the venv looks like this: LeRobot >= 0.5 needs Python >= 3.12, and the workspace (ROS
-# wheels, colcon install/) is Python 3.11, so LeRobot 0.4.4 is the newest that can import our
-# packages. Its pins (torch < 2.11, torchvision < 0.26) and gym-hil's (mujoco < 3.9; our sim
-# needs the workspace's mujoco 4.0.0) cannot all hold, so both are installed without their
-# dependencies, which are installed here with those pins lifted. torch comes first and alone:
-# point pip at a CPU build with TORCH_PIP_ARGS (e.g. --index-url URL) where the default would be
-# a multi-GB CUDA one.
+# The venv, nothing upgraded or patched:
+#   1. python -m venv, with the workspace's interpreter (CPython 3.11: install/ holds message
+#      typesupport built for it; LeRobot >= 0.5 needs 3.12, so 0.4.4 is the newest usable).
+#   2. pip install "lerobot[hilserl]==0.4.4": LeRobot with HIL-SERL's extras (gym-hil 0.1.14 with
+#      its own MuJoCo < 3.9, placo, grpcio, transformers) and torch / torchvision as pip picks
+#      them from PyPI (they match each other). RESOLVER_HINTS only spare pip a long backtrack
+#      (opencv-python-headless 4.12 wants numpy < 2.3, placo's cmeel-boost 1.89 wants
+#      numpy >= 2.3, < 2.4: without the hints pip downloads five torch releases, ~900 MB each,
+#      before it finds this): they pick versions inside LeRobot's own ranges and pin nothing
+#      LeRobot does not allow.
+#   3. the ROS 2 client wheels our packages import (ROS_WHEELS), at the workspace's versions;
+#      they add packages only: the check fails if they would change any version LeRobot's
+#      install chose.
+#   4. our packages come from the workspace's install/ (colcon build by scripts/setup.sh):
+#      PYTHONPATH and AMENT_PREFIX_PATH, never the workspace's mujoco / gymnasium pins. The
+#      graph itself (bringup, the sim with MuJoCo 4) runs with the workspace's Python; the env
+#      in LeRobot's process imports no simulator.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 venv=${LEROBOT_VENV:-$root/.venv-lerobot}
-LEROBOT=lerobot==0.4.4
-GYM_HIL=gym-hil==0.1.14
-TORCH=torch==2.13.0
+LEROBOT='lerobot[hilserl]==0.4.4'
+RESOLVER_HINTS='numpy==2.3.5 opencv-python-headless==4.11.0.86 coal==3.0.2 libcoal==3.0.2'
+ROS_WHEELS='ros-rclpy ros-rmw-fastrtps-cpp ros-std-msgs ros-std-srvs ros-sensor-msgs
+ros-geometry-msgs ros-visualization-msgs ros-rosgraph-msgs'
 say() { printf '[check_lerobot] %s\n' "$*"; }
 
 # The workspace first: its venv, ROS wheels and install/ (our packages, built for its Python).
 bash scripts/setup.sh
 python=$(readlink -f .venv/bin/python3)
 
-# LeRobot 0.4.4's and gym-hil 0.1.14's own dependencies (their extras for HIL-SERL: hilserl =
-# transformers + grpcio + placo + gym-hil), at the versions this check was run with, so pip does
-# not backtrack through downloads; torchvision is the one built for $TORCH.
-lerobot_requirements() {
-  cat <<'EOF'
-accelerate==1.15.0
-av==15.1.0
-cmake==4.1.3
-datasets==4.8.5
-deepdiff==8.6.2
-diffusers==0.35.2
-draccus==0.10.0
-einops==0.8.2
-grpcio==1.73.1
-hidapi==0.15.0
-huggingface-hub[cli,hf-transfer]==0.35.3
-imageio[ffmpeg]==2.38.1
-jsonlines==4.0.0
-opencv-python-headless==4.11.0.86
-placo==0.9.26
-protobuf==6.31.1
-pynput==1.8.2
-pyserial==3.5
-rerun-sdk==0.26.2
-termcolor==3.3.0
-torchvision==0.28.0
-transformers==4.57.6
-wandb==0.24.2
-EOF
-}
-
 stamp="$venv/.franka_hil_lerobot"
-want=$( { cat "${BASH_SOURCE[0]}" requirements.txt constraints.txt; echo "$python"; } \
+want=$( { echo "$LEROBOT $RESOLVER_HINTS $ROS_WHEELS $python"; cat constraints.txt; } \
         | sha256sum | cut -c1-16)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   start=$SECONDS
-  [ -x "$venv/bin/python" ] || { say "creating $venv ($python)"; "$python" -m venv "$venv"; }
-  pip=("$venv/bin/python" -m pip -q)
-  "${pip[@]}" install --upgrade pip
-  say "installing $TORCH"
-  # shellcheck disable=SC2086
-  "${pip[@]}" install "$TORCH" ${TORCH_PIP_ARGS:-}
-  say "installing the workspace's requirements and LeRobot's dependencies"
-  lerobot_requirements > "$venv/lerobot-requirements.txt"
-  # The workspace's pins, less three that LeRobot's dependencies need lower.
-  { grep -vE '^(numpy|packaging|setuptools)==' constraints.txt
-    printf '%s\n' "$TORCH" numpy==2.3.5 packaging==25.0 setuptools==79.0.1
-  } > "$venv/lerobot-constraints.txt"
-  "${pip[@]}" install -r requirements.txt -r "$venv/lerobot-requirements.txt" \
-    -c "$venv/lerobot-constraints.txt"
-  say "installing $LEROBOT and $GYM_HIL without their pins"
-  "${pip[@]}" install --no-deps "$LEROBOT" "$GYM_HIL"
-  if ! "$venv/bin/python" -c 'import torchvision' 2>/dev/null; then
-    # torchvision from PyPI is a CUDA build: with a CPU torch its C++ ops do not load, and two
-    # of its registrations (nms, qnms) do not check for them, so `import torchvision` fails.
-    # Nothing on LeRobot's env path uses those ops: guard them as the others are guarded.
-    say 'guarding torchvision nms / qnms registrations (its C++ ops need CUDA torch)'
-    "$venv/bin/python" - <<'EOF'
-from importlib.util import find_spec
-from pathlib import Path
+  if [ -e "$venv" ]; then say "removing $venv (made by another recipe)"; rm -rf "$venv"; fi
+  say "creating $venv ($python)"
+  "$python" -m venv "$venv"
+  # pip's downloads (GBs of torch and CUDA wheels) go to a temp dir of ours, removed after:
+  # an interrupted pip leaves its pip-unpack-* dirs behind.
+  pip_tmp=$(mktemp -d "${TMPDIR:-/tmp}/check_lerobot_pip.XXXXXX")
+  trap 'rm -rf "$pip_tmp"' EXIT
+  pip=(env TMPDIR="$pip_tmp" "$venv/bin/python" -m pip)
+  "${pip[@]}" install -q --upgrade pip
+  say "pip install $LEROBOT (torch from PyPI; a few GB to download)"
+  tr ' ' '\n' <<< "$RESOLVER_HINTS" > "$venv/resolver-hints.txt"
+  "${pip[@]}" install -q "$LEROBOT" -c "$venv/resolver-hints.txt"
+  "${pip[@]}" freeze --all | sort > "$venv/lerobot-freeze.txt"
+  say "pip install the ROS 2 client wheels (the workspace's versions)"
+  # constraints.txt's pins of the packages LeRobot's install does not have: ROS only
+  "$venv/bin/python" - constraints.txt > "$venv/ros-constraints.txt" <<'EOF'
+import importlib.metadata as metadata
 import re
+import sys
 
-path = Path(find_spec('torchvision').submodule_search_locations[0]) / '_meta_registrations.py'
-text = path.read_text()
-text = re.sub(r'^@torch\.library\.register_fake\("torchvision::(q?nms)"\)$',
-              r'@(torch.library.register_fake("torchvision::\1") '
-              r'if torchvision.extension._has_ops() else (lambda f: f))', text, flags=re.M)
-path.write_text(text)
+def norm(name):
+    return re.sub(r'[-_.]+', '-', name).lower()
+
+have = {norm(d.metadata['Name']) for d in metadata.distributions()}
+for line in open(sys.argv[1]):
+    name = re.split(r'[=<>\[ ;]', line.strip())[0]
+    if name and not name.startswith('#') and norm(name) not in have:
+        print(line.strip())
 EOF
+  # shellcheck disable=SC2086
+  "${pip[@]}" install -q $ROS_WHEELS -c "$venv/ros-constraints.txt"
+  changed=$("${pip[@]}" freeze --all | sort | comm -23 "$venv/lerobot-freeze.txt" - || true)
+  if [ -n "$changed" ]; then
+    say "FAILED: the ROS wheels changed what LeRobot's install chose:"; echo "$changed"; exit 1
   fi
-  "$venv/bin/python" -c 'import gym_hil, lerobot.rl.gym_manipulator, torchvision' 2>/dev/null \
-    || { "$venv/bin/python" -c 'import gym_hil, lerobot.rl.gym_manipulator'; exit 1; }
+  "${pip[@]}" check
+  "$venv/bin/python" - <<'EOF'
+import importlib.metadata as metadata
+
+import gym_hil  # noqa: F401
+import lerobot.rl.actor  # noqa: F401
+import lerobot.rl.learner  # noqa: F401
+import rclpy  # noqa: F401
+import torchvision  # noqa: F401
+
+versions = {name: metadata.version(name) for name in ('lerobot', 'gym-hil', 'mujoco', 'torch',
+                                                       'torchvision', 'numpy', 'ros-rclpy')}
+assert versions['lerobot'] == '0.4.4', versions
+assert tuple(map(int, versions['mujoco'].split('.')[:2])) < (3, 9), versions  # gym-hil's pin
+print('[check_lerobot] ' + ', '.join(f'{k} {v}' for k, v in versions.items()))
+EOF
+  rm -rf "$pip_tmp"
   echo "$want" > "$stamp"
   say "$venv ready in $((SECONDS - start)) s ($(du -sh "$venv" | cut -f1))"
 fi

@@ -1,11 +1,13 @@
 # Copyright 2026 franka-hil developers
 # SPDX-License-Identifier: Apache-2.0
 """
-Does LeRobot's HIL-SERL env path run on the graph? Run by scripts/check_lerobot.sh (opt-in).
+Does LeRobot's HIL-SERL run on the graph? Run by scripts/check_lerobot.sh (opt-in).
 
-It starts `bringup image_obs:=true teleop:=gamepad` (the workspace environment) and plays the
-person on the pad: Joy messages on /joy, chosen from the sim's step_info, so the override goes
-through teleop_node and the sim node exactly as a real pad's would. Then:
+It starts `bringup image_obs:=true teleop:=gamepad gripper_penalty:=-0.02
+namespace:=/lerobot_check` (the workspace environment; LeRobot finds it through
+FRANKA_HIL_NAMESPACE) and plays the person on the pad: Joy messages on <namespace>/joy, chosen
+from the sim's step_info, so the override goes through teleop_node and the sim node exactly as a
+real pad's would. Then:
 
 1. steps: the env and processors that LeRobot's gym_manipulator makes for env.name 'gym_hil'
    (make_robot_env, make_processors, step_env_and_process_transition with the neutral action
@@ -14,6 +16,8 @@ through teleop_node and the sim node exactly as a real pad's would. Then:
    LeRobot sees at every step.
 2. record: `python -m lerobot.rl.gym_manipulator` itself in record mode (2 episodes, dataset in
    a temp dir, no hub) and the dataset it wrote.
+3. demos and 4. train: see lerobot_hilserl (our bag -> v3.0 datasets loaded by LeRobotDataset;
+   LeRobot's learner and actor on a graph that the actor's env launches).
 """
 
 import argparse
@@ -30,16 +34,18 @@ import time
 import av
 import draccus
 from franka_hil_common import actions as ee_action
+from franka_hil_common.observation import TCP as TCP_SLICE
 from franka_hil_msgs.msg import StepInfo
 from franka_hil_msgs.srv import Step
 from franka_hil_teleop import pad_map
 from franka_hil_teleop.ros_io import COMMAND_QOS, config_file
-from franka_hil_teleop.synthetic_human import input_from_action, TCP_SLICE
+from franka_hil_teleop.synthetic_human import input_from_action
 from franka_hil_teleop.teleop_core import InputState
 from lerobot.configs.parser import load_plugin
 from lerobot.processor import create_transition, TransitionKey
 from lerobot.rl import gym_manipulator
 from lerobot.teleoperators.utils import TeleopEvents
+import lerobot_hilserl
 import numpy as np
 import pandas as pd
 import rclpy
@@ -52,6 +58,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = 'franka_hil_gym_bridge'
 TASK = 'FrankaHilPickCubeGamepad-v0'
 GRIPPER_PENALTY = -0.02  # the README config's, and gym-hil's Gamepad variant's
+NAMESPACE = '/lerobot_check'  # of the graph parts 1 and 2 attach to
 FPS = 10
 # What the person does, by episode (ordinal since the part began) and step (1 = first step).
 UP = np.array([0.0, 0.0, 0.6, ee_action.GRIPPER_STAY], np.float32)
@@ -89,8 +96,9 @@ class Pad:
         self.context = rclpy.Context()
         rclpy.init(context=self.context, signal_handler_options=SignalHandlerOptions.NO)
         self.node = rclpy.create_node('lerobot_check_pad', context=self.context)
-        self.joy = self.node.create_publisher(Joy, '/joy', COMMAND_QOS)
-        self.node.create_subscription(StepInfo, '/step_info', self._on_step_info, COMMAND_QOS)
+        self.joy = self.node.create_publisher(Joy, f'{NAMESPACE}/joy', COMMAND_QOS)
+        self.node.create_subscription(StepInfo, f'{NAMESPACE}/step_info', self._on_step_info,
+                                      COMMAND_QOS)
         self.node.create_timer(1.0 / JOY_HZ, self._publish)
         self.lock = threading.Lock()
         self.events = ()
@@ -124,11 +132,11 @@ class Pad:
 
     def wait_for_graph(self, graph, timeout):
         """Wait for the sim's step service and the teleop (reading /joy, commanding the sim)."""
-        client = self.node.create_client(Step, '/step')
+        client = self.node.create_client(Step, f'{NAMESPACE}/step')
         deadline = time.monotonic() + timeout
         while not (client.wait_for_service(timeout_sec=0.5)
-                   and self.node.count_subscribers('/joy') > 0
-                   and self.node.count_publishers('/intervention') > 0):
+                   and self.node.count_subscribers(f'{NAMESPACE}/joy') > 0
+                   and self.node.count_publishers(f'{NAMESPACE}/intervention') > 0):
             if graph.process.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit(f'the graph did not come up:\n{graph.log_tail()}')
             time.sleep(0.1)
@@ -145,12 +153,13 @@ class Pad:
 
 
 class Graph:
-    """`bringup image_obs:=true teleop:=gamepad` in the workspace environment (scripts/env.sh)."""
+    """`bringup image_obs:=true teleop:=gamepad ...` in the workspace environment (env.sh)."""
 
     def __init__(self, log_path):
         self.log_path = log_path
         command = (f'source "{ROOT}/scripts/env.sh" && '
-                   'exec bringup image_obs:=true teleop:=gamepad')
+                   'exec bringup image_obs:=true teleop:=gamepad '
+                   f'gripper_penalty:={GRIPPER_PENALTY} namespace:={NAMESPACE}')
         with open(log_path, 'wb') as log:
             self.process = subprocess.Popen(['bash', '-c', command], cwd=ROOT, stdout=log,
                                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -363,51 +372,93 @@ def run_record(config_path, dataset_root, env, pad, failures, timeout):
 
 
 def main():
-    """Run both parts against a graph started here; exit 1 if any check failed."""
+    """Run the parts (graph-attached env, record, demos, train); exit 1 if any check failed."""
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[1])
     parser.add_argument('--workdir', type=Path, default=None,
-                        help='where the config, logs and dataset go (default: a new temp dir)')
-    parser.add_argument('--skip-record', action='store_true', help='part 1 only')
+                        help='where configs, logs and datasets go (default: a new temp dir)')
+    parser.add_argument('--parts', default='1234',
+                        help='parts to run: 1 env steps, 2 record, 3 demos + datasets, 4 actor '
+                        '+ learner (needs 3); default %(default)s')
     parser.add_argument('--timeout', type=float, default=300.0,
                         help='seconds the record run may take')
     parser.add_argument('--domain', type=int, default=1 + os.getpid() % 100,
                         help='ROS_DOMAIN_ID of the graph and LeRobot (default: one of its own, '
                         'not the domain of a graph already running in this shell)')
     args = parser.parse_args()
+    parts = set(args.parts)
+    if not parts <= set('1234') or ('4' in parts and '3' not in parts):
+        parser.error('--parts: digits 1 to 4; part 4 needs part 3')
     os.environ['ROS_AUTOMATIC_DISCOVERY_RANGE'] = 'LOCALHOST'
     os.environ['ROS_DOMAIN_ID'] = str(args.domain)
     os.environ.setdefault('HF_HUB_OFFLINE', '1')
     os.environ.setdefault('WANDB_MODE', 'disabled')
+    for name in ('FRANKA_HIL_LAUNCH', 'FRANKA_HIL_NAMESPACE', 'FRANKA_HIL_TELEOP',
+                 'FRANKA_HIL_MODE'):
+        os.environ.pop(name, None)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix='franka_hil_lerobot_check_'))
     workdir.mkdir(parents=True, exist_ok=True)
     dataset_root = workdir / 'dataset'
-    if dataset_root.exists():
-        raise SystemExit(f'{dataset_root} exists: LeRobot records into a new directory only')
+    for path in (dataset_root, workdir / 'demo', workdir / 'train'):
+        if path.exists():
+            raise SystemExit(f'{path} exists: give a new --workdir')
     config_path = workdir / 'env_config_franka_hil.json'
     config_path.write_text(json.dumps(config_dict(dataset_root, 2), indent=2))
     print(f'[lerobot_check] workdir {workdir}, ROS_DOMAIN_ID {os.environ["ROS_DOMAIN_ID"]}')
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     failures = Failures()
     started = time.monotonic()
-    graph = Graph(workdir / 'bringup.log')
+    if parts & set('12'):
+        attached_parts(args, parts, config_path, dataset_root, failures)
+    if '3' in parts:
+        print('[lerobot_check] part 3: demonstrations (hil_demo) -> bag_to_lerobot -> '
+              'LeRobotDataset')
+        part = time.monotonic()
+        demos = lerobot_hilserl.record_demos(workdir, failures)
+        print(f'  in {time.monotonic() - part:.1f} s')
+        if '4' in parts and demos:
+            print('[lerobot_check] part 4: python -m lerobot.rl.learner + lerobot.rl.actor '
+                  '(FRANKA_HIL_LAUNCH=1 FRANKA_HIL_TELEOP=script)')
+            part = time.monotonic()
+            lerobot_hilserl.run_training(workdir, demos, failures)
+            print(f'  in {time.monotonic() - part:.1f} s')
+    print('[lerobot_check] known LeRobot 0.4.4 gaps in the gym_hil path (not checked): '
+          'info rerecord_episode never reaches TeleopEvents.RERECORD_EPISODE; '
+          'discrete_penalty never reaches complementary_data (recorded and sent to the learner '
+          'as 0); the actor sends no is_intervention, so the learner never adds interventions '
+          'to its offline buffer')
+    if failures:
+        print(f'[lerobot_check] FAILED {len(failures)} checks:')
+        for failure in failures:
+            print(f'  - {failure}')
+        return 1
+    print(f'[lerobot_check] all checks passed in {time.monotonic() - started:.1f} s')
+    return 0
+
+
+def attached_parts(args, parts, config_path, dataset_root, failures):
+    """Parts 1 and 2, on a graph started here that LeRobot's env attaches to by namespace."""
+    os.environ['FRANKA_HIL_NAMESPACE'] = NAMESPACE
+    started = time.monotonic()
+    graph = Graph(config_path.parent / 'bringup.log')
     pad = None
     try:
         pad = Pad()
         pad.wait_for_graph(graph, 60.0)
-        print(f'[lerobot_check] graph up in {time.monotonic() - started:.1f} s; part 1: steps')
-        part1 = time.monotonic()
-        episodes = run_steps(config_path, pad, failures)
-        print(f'[lerobot_check] part 1: {sum(map(len, episodes))} steps in '
-              f'{time.monotonic() - part1:.1f} s')
-        for event, rows in zip(('success', 'failure', 'rerecord', 'nobody'), episodes):
-            last = rows[-1]
-            print(f'  {event or "nobody":8s} {len(rows):3d} steps, '
-                  f"{sum(r['intervention'] for r in rows):2d} overridden, "
-                  f"end {'terminated' if last['done'] else 'truncated'}, "
-                  f"reward {last['reward']:g}, next.success {last['next.success']}, "
-                  f"rerecord env/LeRobot {last['rerecord']}/{last['lerobot_rerecord']}, "
-                  f"penalties {sorted({r['penalty'] for r in rows})}")
-        if not args.skip_record:
+        print(f'[lerobot_check] graph up in {time.monotonic() - started:.1f} s')
+        if '1' in parts:
+            print('[lerobot_check] part 1: steps')
+            part1 = time.monotonic()
+            episodes = run_steps(config_path, pad, failures)
+            print(f'  {sum(map(len, episodes))} steps in {time.monotonic() - part1:.1f} s')
+            for event, rows in zip(('success', 'failure', 'rerecord', 'nobody'), episodes):
+                last = rows[-1]
+                print(f'  {event or "nobody":8s} {len(rows):3d} steps, '
+                      f"{sum(r['intervention'] for r in rows):2d} overridden, "
+                      f"end {'terminated' if last['done'] else 'truncated'}, "
+                      f"reward {last['reward']:g}, next.success {last['next.success']}, "
+                      f"rerecord env/LeRobot {last['rerecord']}/{last['lerobot_rerecord']}, "
+                      f"penalties {sorted({r['penalty'] for r in rows})}")
+        if '2' in parts:
             print('[lerobot_check] part 2: python -m lerobot.rl.gym_manipulator (record)')
             part2 = time.monotonic()
             record = run_record(config_path, dataset_root, dict(os.environ), pad, failures,
@@ -421,16 +472,7 @@ def main():
         if pad is not None:
             pad.close()
         graph.close()
-    print('[lerobot_check] known LeRobot 0.4.4 gaps in the gym_hil path (not checked): '
-          'info rerecord_episode never reaches TeleopEvents.RERECORD_EPISODE, and '
-          'discrete_penalty never reaches complementary_data (recorded as 0)')
-    if failures:
-        print(f'[lerobot_check] FAILED {len(failures)} checks:')
-        for failure in failures:
-            print(f'  - {failure}')
-        return 1
-    print(f'[lerobot_check] all checks passed in {time.monotonic() - started:.1f} s')
-    return 0
+        os.environ.pop('FRANKA_HIL_NAMESPACE', None)
 
 
 if __name__ == '__main__':

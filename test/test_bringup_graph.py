@@ -61,5 +61,6 @@ def test_bringup_runs_the_graph_and_records_it(start_process, ros_node, spin, tm
     with Reader(bag) as reader:
         counts = {c.topic: c.msgcount for c in reader.connections}
     recorded = {'/joint_states', '/front/image_raw', '/wrist/image_raw', '/tf', '/tf_static',
-                '/step_info', '/observation', '/intervention', '/episode_event', '/clock'}
+                '/step_info', '/observation', '/intervention', '/episode_event', '/clock',
+                '/robot_description', '/joy', '/cmd_vel'}
     assert recorded <= {t for t, n in counts.items() if n > 0}, counts

@@ -38,6 +38,9 @@ def test_demo_runs_end_to_end(start_process, tmp_path):
     with Reader(out / 'bag') as reader:
         counts = {c.topic: c.msgcount for c in reader.connections}
     assert counts['/step_info'] >= 2 and counts['/episode_event'] >= 2
+    # what a replay or a dataset needs: the robot, the pad, the teleop's command
+    assert counts['/robot_description'] >= 1
+    assert counts['/joy'] >= 2 and counts['/cmd_vel'] >= 2
     assert (out / 'graph.log').read_text().count('terminated') >= 2
 
 

@@ -21,7 +21,7 @@ from franka_hil_common.observation import CAMERAS
 from franka_hil_common.spaces import RENDER_MODES
 from franka_hil_common.task import CONTROL_DT, DEFAULT_INTERVENTION_TIMEOUT_S, GRIPPER_PENALTY
 from franka_hil_common.task import MAX_EPISODE_STEPS
-from franka_hil_gym_bridge import sim_config
+from franka_hil_gym_bridge import env_vars, sim_config
 import gymnasium as gym
 import numpy as np
 
@@ -73,6 +73,11 @@ class FrankaHilRosEnv(gym.Env):
     render_mode: 'rgb_array' returns the front and wrist views side by side (a state env makes
     the sim render both cameras every step for that); 'human' renders nothing here: watch the
     graph in rviz. Unknown kwargs are ignored with a warning.
+
+    launch, namespace, teleop and mode not given (None) are read from the environment variables
+    FRANKA_HIL_LAUNCH, FRANKA_HIL_NAMESPACE, FRANKA_HIL_TELEOP and FRANKA_HIL_MODE (see
+    env_vars), else take their defaults (False, '', 'none', None): LeRobot passes only
+    gym-hil's kwargs, and these let it start its graph or find one.
     """
 
     metadata = {'render_modes': list(RENDER_MODES), 'render_fps': 10}
@@ -81,13 +86,19 @@ class FrankaHilRosEnv(gym.Env):
     def __init__(self, image_obs=False, render_mode=None, use_gripper=True,
                  gripper_penalty=GRIPPER_PENALTY, reward_type='sparse',
                  random_block_position=False, control_dt=CONTROL_DT, seed=0,
-                 action_space='ee', max_episode_steps=MAX_EPISODE_STEPS, namespace='',
-                 backend='graph', launch=False, teleop='none', publish=False,
+                 action_space='ee', max_episode_steps=MAX_EPISODE_STEPS, namespace=None,
+                 backend='graph', launch=None, teleop=None, publish=False,
                  intervention_timeout=DEFAULT_INTERVENTION_TIMEOUT_S, timeout=DEFAULT_TIMEOUT_S,
                  connect_timeout=None, mode=None, **unused):
         if unused:
             warnings.warn(f'{type(self).__name__} ignores unknown arguments {sorted(unused)}',
                           stacklevel=2)
+        # Not given (None): from FRANKA_HIL_LAUNCH / _NAMESPACE / _TELEOP / _MODE, else defaults.
+        # (they say how to use a graph: the embedded backend does not read them)
+        graph = env_vars.graph_settings(launch, namespace, teleop, mode,
+                                        None if backend == 'graph' else {})
+        launch, namespace, teleop, mode = (
+            graph[k] for k in ('launch', 'namespace', 'teleop', 'mode'))
         _check_choice('render_mode', render_mode, RENDER_MODES + (None,))
         _check_choice('backend', backend, BACKENDS)
         _check_choice('teleop', teleop, TELEOPS)

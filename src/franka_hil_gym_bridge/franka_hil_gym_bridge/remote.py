@@ -20,8 +20,8 @@ from franka_hil_common.messages import image_array, stamp_ns
 from franka_hil_common.observation import CAMERAS
 from franka_hil_gym_bridge.realtime import Ticks
 from franka_hil_gym_bridge.responses import reset_request, reset_result, step_result
-from franka_hil_gym_bridge.sim_config import mismatches, normalized, parameter_names
-from franka_hil_gym_bridge.sim_config import start_hint
+from franka_hil_gym_bridge.sim_config import bringup_hint, mismatches, normalized
+from franka_hil_gym_bridge.sim_config import parameter_names, start_hint
 from franka_hil_gym_bridge.sim_link import POLL_S, SimLink, SimUnavailable
 from franka_hil_msgs.srv import Reset, Step
 
@@ -74,11 +74,14 @@ class RemoteSim:
             values = link.parameters(parameter_names(), timeout)
             mode, values, problems = mismatches(self.config, values, self.mode)
             if problems:
+                bringup = bringup_hint(self.config, self.namespace, self.mode)
                 raise SimMismatch(
                     f'the simulator {self.where} does not run what this env asks for: '
-                    f'{"; ".join(problems)}. Start it with matching parameters '
-                    f'(`{start_hint(self.config, self.namespace, self.mode)}`), make the env '
-                    f'with kwargs that match it, or make the env with launch=True')
+                    f'{"; ".join(problems)}. Start it with matching parameters ('
+                    + (f'`{bringup}`, or ' if bringup else '')
+                    + f'`{start_hint(self.config, self.namespace, self.mode)}`), make the env '
+                    f'with kwargs that match it, or make the env with launch=True '
+                    f'(FRANKA_HIL_LAUNCH=1)')
             link.handshake(timeout)
             realtime = mode == 'realtime'
             images = realtime and self.config.image_obs
@@ -131,7 +134,7 @@ class RemoteSim:
             response = self._call(self.link.step, Step.Request(action=action.tolist()))
         else:
             response = self._call(self.ticks.step, action)
-        result = step_result(response, self.where)
+        result = step_result(response, self.where, self.config.gripper_penalty)
         self._stamp_ns = stamp_ns(response.observation.header.stamp)
         return result
 

@@ -26,6 +26,8 @@ COMPARED = ('image_obs', 'action_space', 'use_gripper', 'reward_type', 'random_b
 # with their defaults: what image observations in realtime mode need.
 IMAGE_DEFAULTS = {'cameras': list(observation.CAMERAS), 'image_width': observation.IMAGE_SIZE,
                   'image_height': observation.IMAGE_SIZE, 'image_reliability': 'reliable'}
+# The session settings that `bringup` (config/pick_cube.yaml) takes as arguments.
+BRINGUP_ARGUMENTS = ('image_obs', 'random_block_position', 'reward_type', 'gripper_penalty')
 # The mode of a sim node the env starts itself when it names none.
 DEFAULT_MODE = 'lockstep'
 
@@ -118,6 +120,27 @@ def start_hint(config, namespace, mode=None):
     args = ' '.join(f'-p {name}:={_text(value)}' for name, value in wanted.items())
     ns = f' -r __ns:={namespace}' if namespace else ''
     return f'sim_node --ros-args{ns}' + (f' {args}' if args else '')
+
+
+def bringup_hint(config, namespace, mode=None):
+    """
+    Return the `bringup` command whose graph runs `config` (and `mode`), or None.
+
+    None when `config` differs from the node defaults in a setting that bringup has no
+    argument for (action_space, use_gripper, max_episode_steps, control_rate).
+    """
+    defaults = {name: default for name, (default, _) in SESSION_PARAMETERS.items()}
+    parameters = node_parameters(config, mode or DEFAULT_MODE)
+    if any(not _equal(parameters[name], defaults[name]) for name in
+           ('action_space', 'use_gripper', 'max_episode_steps', 'control_rate')):
+        return None
+    args = [f'{name}:={_text(parameters[name])}' for name in BRINGUP_ARGUMENTS
+            if not _equal(parameters[name], defaults[name])]
+    if mode:
+        args.append(f'mode:={mode}')
+    if namespace:
+        args.append(f'namespace:={namespace}')
+    return ' '.join(['bringup', *args])
 
 
 def normalized(namespace):

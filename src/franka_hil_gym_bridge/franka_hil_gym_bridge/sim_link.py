@@ -39,7 +39,8 @@ from std_msgs.msg import Float32MultiArray
 # How the user starts a simulator, for the error that says none answers.
 START_HINT = ('start the graph first: `bringup` (pip-only installs) or `ros2 launch '
               'franka_hil_sim pick_cube.launch.py`, or a lone simulator with `sim_node`; '
-              'or make the env with launch=True')
+              'or make the env with launch=True (FRANKA_HIL_LAUNCH=1 where the caller passes '
+              'no kwargs, as LeRobot)')
 # Connecting requests (parameters, refused probes) are resent this often until answered: they are
 # harmless to repeat, and the first ones may go out before the node's endpoints match ours.
 RESEND_S = 0.25

@@ -49,13 +49,18 @@ from rosbags.typesys import get_typestore
 from rosbags.typesys import Stores
 import yaml
 
-# Topics recorded by default; relative names resolve in the recorder's namespace.
+# Topics recorded by default; relative names resolve in the recorder's namespace. Everything a
+# replay or a dataset needs: the robot (its description, joints, TF, cameras), each step
+# (step_info: the policy's and the executed action, reward, episode end, interventions), the
+# observation it acted on, and the human side (the pad's joy, the teleop's cmd_vel and
+# intervention, episode events).
 DEFAULT_TOPICS = (
-    names.JOINT_STATES,
+    names.ROBOT_DESCRIPTION, names.JOINT_STATES,
     *(topic for camera in CAMERAS
       for topic in (names.image_topic(camera), names.camera_info_topic(camera))),
     names.TF, names.TF_STATIC,
-    names.OBSERVATION, names.STEP_INFO, names.INTERVENTION, names.EPISODE_EVENT,
+    names.OBSERVATION, names.STEP_INFO,
+    names.JOY, names.CMD_VEL, names.INTERVENTION, names.EPISODE_EVENT,
     names.CLOCK,
     # what a review of the bag shows beside the cameras (bag_to_rerun): the robot and markers
     names.ROBOT_DESCRIPTION, names.MARKERS,

@@ -1,14 +1,16 @@
 # Copyright 2026 franka-hil developers
 # SPDX-License-Identifier: Apache-2.0
 """
-`bag_to_lerobot BAG OUT_DIR`: a recorded bag as a LeRobot dataset (v2.1 layout), without lerobot.
+`bag_to_lerobot BAG OUT_DIR`: a recorded bag as a LeRobot dataset (v3.0 layout), without lerobot.
 
-lerobot pulls in torch and is not installable on our machines, so this writes the on-disk format
-itself: data/chunk-000/episode_000000.parquet (needs pyarrow), one mp4 per episode and camera
-under videos/chunk-000/observation.images.<camera>/, and meta/info.json, episodes.jsonl,
-tasks.jsonl, episodes_stats.jsonl. lerobot >= 0.4 reads v3.0 datasets: convert with lerobot's
-v2.1 -> v3.0 script. One frame per control step, as LeRobot's gym_manipulator records HIL-SERL
-demos:
+It writes the format LeRobot 0.4.x loads directly (LeRobotDataset(repo_id, root=OUT_DIR)),
+without importing lerobot or torch: data/chunk-000/file-000.parquet (all frames; needs
+pyarrow), per camera videos/observation.images.<camera>/chunk-000/file-000.mp4 (the episodes
+back to back), and meta/info.json, meta/tasks.parquet, meta/stats.json and
+meta/episodes/chunk-000/file-000.parquet (lengths, frame ranges, video time ranges, per-episode
+stats). With --images the camera frames are PNG images inside the data file (feature dtype
+`image`) instead of videos, so a CPU-only learner reads them without a video decoder.
+One frame per control step, as LeRobot's gym_manipulator records HIL-SERL demos:
   observation.state            agent_pos of the observation the step acted on (`observation`)
   observation.images.<camera>  the camera frame (`<camera>/image_raw`) nearest that observation
   action                       StepInfo.action, the executed action (the human's when overriding)
@@ -16,16 +18,18 @@ demos:
   complementary_info.is_intervention / .discrete_penalty   from StepInfo
 The observation a step acted on is the newest `observation` stamped before the step's StepInfo,
 which needs a simulation clock that does not run backwards between episodes.
-Verified by our tests: the files read back (pyarrow, ffmpeg) with the recorded values. Not
-verified: loading with lerobot's LeRobotDataset, which is not installed here.
+Verified by our tests: the files read back (pyarrow, ffmpeg) with the recorded values; and by
+scripts/check_lerobot.sh: LeRobot 0.4.4's LeRobotDataset loads them (features, episode
+boundaries, interventions, actions) and its learner trains from them.
 """
 
 import argparse
 import json
-import math
 from pathlib import Path
 import shutil
+import struct
 import sys
+import zlib
 
 from franka_hil_common import names
 from franka_hil_common.names import image_topic
@@ -40,11 +44,17 @@ from franka_hil_recorder.bag_export import VideoWriter
 import numpy as np
 
 
-CODEBASE_VERSION = 'v2.1'
+CODEBASE_VERSION = 'v3.0'
 CHUNKS_SIZE = 1000
+# LeRobot starts a new data / video file past these sizes; this writer writes one file of each
+# (any size loads), and says so in info.json as LeRobot does.
+DATA_FILES_SIZE_MB = 100
+VIDEO_FILES_SIZE_MB = 500
 DEFAULT_TASK = 'Pick up the cube.'
-DATA_PATH = 'data/chunk-{episode_chunk:03d}/episode_{episode_index:06d}.parquet'
-VIDEO_PATH = 'videos/chunk-{episode_chunk:03d}/{video_key}/episode_{episode_index:06d}.mp4'
+DATA_PATH = 'data/chunk-{chunk_index:03d}/file-{file_index:03d}.parquet'
+VIDEO_PATH = 'videos/{video_key}/chunk-{chunk_index:03d}/file-{file_index:03d}.mp4'
+EPISODES_PATH = 'meta/episodes/chunk-{chunk_index:03d}/file-{file_index:03d}.parquet'
+STATS = ('min', 'max', 'mean', 'std', 'count')
 
 # Per-frame columns taken from StepInfo: name -> (StepInfo field, parquet dtype).
 STEP_COLUMNS = {
@@ -167,13 +177,70 @@ def _image_stats(frames):
     return stats
 
 
-class LeRobotWriter:
-    """Writes episodes into a new LeRobot v2.1 dataset directory."""
+def aggregate_stats(episode_stats):
+    """Return the dataset's stats of one feature from its episodes' (as meta/stats.json holds)."""
+    counts = np.array([s['count'][0] for s in episode_stats], dtype=np.float64)
+    means = np.array([s['mean'] for s in episode_stats], dtype=np.float64)
+    variances = np.array([s['std'] for s in episode_stats], dtype=np.float64) ** 2
+    weights = (counts / counts.sum()).reshape((-1,) + (1,) * (means.ndim - 1))
+    mean = (weights * means).sum(axis=0)
+    variance = (weights * (variances + (means - mean) ** 2)).sum(axis=0)
+    return {'min': np.min([s['min'] for s in episode_stats], axis=0).tolist(),
+            'max': np.max([s['max'] for s in episode_stats], axis=0).tolist(),
+            'mean': mean.tolist(), 'std': np.sqrt(variance).tolist(),
+            'count': [int(counts.sum())]}
 
-    def __init__(self, root, fps, task, robot_type, state_dim, action_dim, cameras):
+
+def png_bytes(image):
+    """Encode an (H, W, 3) uint8 RGB image as PNG: what a dataset's `image` feature stores."""
+    height, width, _ = image.shape
+    rows = np.zeros((height, 1 + width * 3), np.uint8)  # a filter byte (0: none) per row
+    rows[:, 1:] = np.ascontiguousarray(image, np.uint8).reshape(height, width * 3)
+
+    def chunk(kind, data):
+        return (struct.pack('>I', len(data)) + kind + data
+                + struct.pack('>I', zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    return (b'\x89PNG\r\n\x1a\n'
+            + chunk(b'IHDR', struct.pack('>IIBBBBB', width, height, 8, 2, 0, 0, 0))
+            + chunk(b'IDAT', zlib.compress(rows.tobytes(), 6)) + chunk(b'IEND', b''))
+
+
+def _pandas_index_metadata(index, columns):
+    """
+    Return the schema metadata with which pandas reads a parquet file back with this index.
+
+    LeRobot reads meta/tasks.parquet with pandas and takes each task's text from the index;
+    pyarrow alone writes no index, so this writes what pandas would.
+    """
+    def column(name, kind):
+        return {'name': name, 'field_name': name, 'pandas_type': kind,
+                'numpy_type': 'object' if kind == 'unicode' else kind, 'metadata': None}
+    return {b'pandas': json.dumps({
+        'index_columns': [index], 'column_indexes': [{
+            'name': None, 'field_name': None, 'pandas_type': 'unicode', 'numpy_type': 'object',
+            'metadata': {'encoding': 'UTF-8'}}],
+        'columns': [column(name, kind) for name, kind in columns] + [column(index, 'unicode')],
+        'creator': {'library': 'pyarrow', 'version': '0'}, 'pandas_version': '2.0.0',
+    }).encode()}
+
+
+class LeRobotWriter:
+    """
+    Writes episodes into a new LeRobot v3.0 dataset directory.
+
+    All frames go to one data file (data/chunk-000/file-000.parquet) and, per camera, one mp4
+    (videos/observation.images.<camera>/chunk-000/file-000.mp4, the episodes back to back),
+    or with images=True the camera frames go into the data file as PNG (feature dtype `image`),
+    so that reading the dataset back needs no video decoder.
+    """
+
+    def __init__(self, root, fps, task, robot_type, state_dim, action_dim, cameras,
+                 images=False):
         self.root = Path(root)
         self.fps, self.task, self.robot_type = fps, task, robot_type
         self.cameras = list(cameras)
+        self.images = images
         self.features = {
             'observation.state': {'dtype': 'float32', 'shape': [state_dim], 'names': None},
             'action': {'dtype': 'float32', 'shape': [action_dim], 'names': None},
@@ -185,10 +252,29 @@ class LeRobotWriter:
         self.episodes = []
         self.total_frames = 0
         self._pa, self._pq = _pyarrow()
+        self._data = None
+        self._videos = {}
+        self._video_frames = dict.fromkeys(self.cameras, 0)
 
-    def _path(self, template, index, **keys):
-        return self.root / template.format(episode_chunk=index // CHUNKS_SIZE,
-                                           episode_index=index, **keys)
+    def _path(self, template, **keys):
+        return self.root / template.format(chunk_index=0, file_index=0, **keys)
+
+    def _camera_feature(self, key, image):
+        height, width, _ = image.shape
+        if key in self.features:
+            if self.features[key]['shape'] != [height, width, 3]:
+                raise ExportError(f'{key}: frames of {width}x{height} after '
+                                  f'{self.features[key]["shape"][1]}x'
+                                  f'{self.features[key]["shape"][0]}')
+            return
+        feature = {'dtype': 'image' if self.images else 'video', 'shape': [height, width, 3],
+                   'names': ['height', 'width', 'channels']}
+        if not self.images:
+            feature['info'] = {
+                'video.height': height, 'video.width': width, 'video.codec': 'h264',
+                'video.pix_fmt': 'yuv420p', 'video.is_depth_map': False, 'video.fps': self.fps,
+                'video.channels': 3, 'has_audio': False}
+        self.features[key] = feature
 
     def write_episode(self, frames, images):
         """Write one episode: frames from build_frames, images {camera: list of RGB arrays}."""
@@ -210,66 +296,102 @@ class LeRobotWriter:
             name: (pa.FixedSizeListArray.from_arrays(pa.array(values.ravel()), values.shape[1])
                    if values.ndim == 2 else pa.array(values))
             for name, values in columns.items()}
-        path = self._path(DATA_PATH, index)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._pq.write_table(pa.table(arrays), path)
         stats = {name: _stats(values if values.ndim == 2 else values[:, None])
                  for name, values in columns.items()}
+        episode = {'episode_index': index, 'tasks': [self.task], 'length': n,
+                   'data/chunk_index': 0, 'data/file_index': 0,
+                   'dataset_from_index': self.total_frames,
+                   'dataset_to_index': self.total_frames + n}
         for camera in self.cameras:
             key = f'observation.images.{camera}'
-            video = VideoWriter(self._path(VIDEO_PATH, index, video_key=key), self.fps)
-            video.path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                for image in images[camera]:
-                    video.add(image)
-            finally:
-                video.close()
-            height, width, _ = images[camera][0].shape
-            self.features[key] = {
-                'dtype': 'video', 'shape': [height, width, 3],
-                'names': ['height', 'width', 'channels'],
-                'info': {'video.fps': self.fps, 'video.height': height, 'video.width': width,
-                         'video.channels': 3, 'video.codec': 'h264', 'video.pix_fmt': 'yuv420p',
-                         'video.is_depth_map': False, 'has_audio': False}}
+            self._camera_feature(key, images[camera][0])
             stats[key] = _image_stats(images[camera])
-        self.episodes.append({'episode_index': index, 'tasks': [self.task], 'length': n,
-                              'stats': stats})
+            if self.images:
+                arrays[key] = pa.StructArray.from_arrays(
+                    [pa.array([png_bytes(image) for image in images[camera]], pa.binary()),
+                     pa.array([None] * n, pa.string())], names=['bytes', 'path'])
+                continue
+            video = self._videos.get(camera)
+            if video is None:
+                video = self._videos[camera] = VideoWriter(
+                    self._path(VIDEO_PATH, video_key=key), self.fps)
+                video.path.parent.mkdir(parents=True, exist_ok=True)
+            start = self._video_frames[camera]
+            for image in images[camera]:
+                video.add(image)
+            self._video_frames[camera] += n
+            episode.update({f'videos/{key}/chunk_index': 0, f'videos/{key}/file_index': 0,
+                            f'videos/{key}/from_timestamp': start / self.fps,
+                            f'videos/{key}/to_timestamp': (start + n) / self.fps})
+        table = pa.table(arrays)
+        if self._data is None:
+            path = self._path(DATA_PATH)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._data = self._pq.ParquetWriter(path, table.schema)
+        self._data.write_table(table)
+        episode.update({'meta/episodes/chunk_index': 0, 'meta/episodes/file_index': 0})
+        for name, feature_stats in stats.items():
+            for stat in STATS:
+                episode[f'stats/{name}/{stat}'] = feature_stats[stat]
+        self.episodes.append((episode, stats))
         self.total_frames += n
 
+    def close(self):
+        """Close the data file and the videos (finish() does it too)."""
+        if self._data is not None:
+            self._data.close()
+            self._data = None
+        for video in self._videos.values():
+            video.close()
+
     def finish(self):
-        """Write the meta/ files."""
+        """Close the files and write the meta/ files."""
+        pa, pq = self._pa, self._pq
+        self.close()
         meta = self.root / 'meta'
         meta.mkdir(parents=True, exist_ok=True)
         count = len(self.episodes)
         info = {
             'codebase_version': CODEBASE_VERSION, 'robot_type': self.robot_type,
             'total_episodes': count, 'total_frames': self.total_frames, 'total_tasks': 1,
-            'total_videos': count * len(self.cameras),
-            'total_chunks': max(1, math.ceil(count / CHUNKS_SIZE)),
-            'chunks_size': CHUNKS_SIZE, 'fps': self.fps, 'splits': {'train': f'0:{count}'},
-            'data_path': DATA_PATH, 'video_path': VIDEO_PATH if self.cameras else None,
+            'chunks_size': CHUNKS_SIZE, 'data_files_size_in_mb': DATA_FILES_SIZE_MB,
+            'video_files_size_in_mb': VIDEO_FILES_SIZE_MB, 'fps': self.fps,
+            'splits': {'train': f'0:{count}'}, 'data_path': DATA_PATH,
+            'video_path': VIDEO_PATH if self.cameras and not self.images else None,
             'features': self.features,
         }
         (meta / 'info.json').write_text(json.dumps(info, indent=4) + '\n')
-        (meta / 'tasks.jsonl').write_text(json.dumps({'task_index': 0, 'task': self.task}) + '\n')
-        (meta / 'episodes.jsonl').write_text(''.join(
-            json.dumps({k: e[k] for k in ('episode_index', 'tasks', 'length')}) + '\n'
-            for e in self.episodes))
-        (meta / 'episodes_stats.jsonl').write_text(''.join(
-            json.dumps({'episode_index': e['episode_index'], 'stats': e['stats']}) + '\n'
-            for e in self.episodes))
+        tasks = pa.table({'task_index': pa.array([0], pa.int64()),
+                          'task': pa.array([self.task], pa.string())})
+        tasks = tasks.replace_schema_metadata(
+            _pandas_index_metadata('task', [('task_index', 'int64')]))
+        pq.write_table(tasks, meta / 'tasks.parquet')
+        path = self._path(EPISODES_PATH)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(pa.Table.from_pylist([episode for episode, _ in self.episodes]), path)
+        names = self.episodes[0][1] if self.episodes else {}
+        stats = {name: aggregate_stats([s[name] for _, s in self.episodes]) for name in names}
+        (meta / 'stats.json').write_text(json.dumps(stats, indent=4) + '\n')
 
 
 def export_lerobot(bag_path, output, namespace=None, fps=None, task=DEFAULT_TASK,
                    robot_type='franka_panda', include_incomplete=False,
-                   include_rerecorded=False):
-    """Write the dataset; return (episodes written, frames written, {skipped episode: reason})."""
+                   include_rerecorded=False, images=False, cameras=CAMERAS):
+    """
+    Write the dataset; return (episodes written, frames written, {skipped episode: reason}).
+
+    images=True stores the camera frames in the data file as PNG (no mp4, no video decoder
+    needed to read them); `cameras` names the cameras to export (none: a state-only dataset).
+    """
+    unknown = sorted(set(cameras) - set(CAMERAS))
+    if unknown:
+        raise ExportError(f'unknown camera(s) {unknown}: the sim has {list(CAMERAS)}')
     output = Path(output)
     if output.exists():
         raise ExportError(f'{output} exists already: refusing to overwrite a dataset')
     _pyarrow()
     with Bag(bag_path, namespace) as bag:
-        steps, observations, camera_stamps, camera_topics = _read_steps(bag, CAMERAS)
+        steps, observations, camera_stamps, camera_topics = _read_steps(bag, cameras)
         if not steps:
             raise ExportError(f'{bag_path}: no {names.STEP_INFO} messages')
         if fps is None:
@@ -284,11 +406,12 @@ def export_lerobot(bag_path, output, namespace=None, fps=None, task=DEFAULT_TASK
             raise ExportError(f'{bag_path}: no episode to export ({skipped})')
         state_dim, action_dim = _check_shapes(episodes)
         writer = LeRobotWriter(output, fps, task, robot_type, state_dim, action_dim,
-                               camera_stamps)
+                               camera_stamps, images)
         try:
             _write_episodes(bag, writer, episodes, camera_topics)
             writer.finish()
         except BaseException:
+            writer.close()
             shutil.rmtree(output, ignore_errors=True)
             raise
     return len(episodes), writer.total_frames, skipped
@@ -313,7 +436,7 @@ def _write_episodes(bag, writer, episodes, camera_topics):
             done += 1
 
     write_ready()
-    for topic, _, msg in bag.messages(camera_topics):
+    for topic, _, msg in bag.messages(camera_topics) if camera_topics else ():
         camera = camera_topics[topic]
         for e, f in needed.pop((camera, stamp_ns(msg.header)), ()):
             images[e][camera][f] = image_to_rgb(msg)
@@ -327,7 +450,7 @@ def main(argv=None):
     """Command line entry point."""
     parser = argparse.ArgumentParser(
         prog='bag_to_lerobot',
-        description='Write the episodes of a bag as a LeRobot dataset (v2.1 layout).')
+        description='Write the episodes of a bag as a LeRobot dataset (v3.0 layout).')
     parser.add_argument('bag', help='rosbag2 directory written by the recorder')
     parser.add_argument('output', help='new dataset directory')
     parser.add_argument('--namespace', help='namespace of the sim topics (default: the only '
@@ -335,6 +458,12 @@ def main(argv=None):
     parser.add_argument('--fps', type=int, help='control rate (default: from StepInfo stamps)')
     parser.add_argument('--task', default=DEFAULT_TASK, help='task description of every frame')
     parser.add_argument('--robot-type', default='franka_panda', help='info.json robot_type')
+    parser.add_argument('--images', action='store_true',
+                        help='store camera frames as PNG images in the data file instead of '
+                             'mp4 videos (LeRobot then reads them without a video decoder)')
+    parser.add_argument('--cameras', default=','.join(CAMERAS),
+                        help='comma-separated cameras to export (default: %(default)s; '
+                             'empty: a state-only dataset)')
     parser.add_argument('--include-incomplete', action='store_true',
                         help='also export episodes that were not recorded from start to end')
     parser.add_argument('--include-rerecorded', action='store_true',
@@ -345,7 +474,8 @@ def main(argv=None):
     try:
         count, frames, skipped = export_lerobot(
             args.bag, args.output, args.namespace, args.fps, args.task, args.robot_type,
-            args.include_incomplete, args.include_rerecorded)
+            args.include_incomplete, args.include_rerecorded, args.images,
+            [c for c in args.cameras.split(',') if c])
     except ExportError as error:
         print(f'bag_to_lerobot: {error}', file=sys.stderr)
         return 1

@@ -172,10 +172,8 @@ def test_video_errors_are_clear(tmp_path):
     assert result.returncode == 1 and 'not a finished rosbag2 directory' in result.stderr
 
 
-def test_lerobot_dataset(scenario_bag, tmp_path):
-    scenario, path = scenario_bag
-    out = tmp_path / 'dataset'
-    result = run(script('bag_to_lerobot'), str(path), str(out), '--task', 'pick')
+def _export(path, out, *args):
+    result = run(script('bag_to_lerobot'), str(path), str(out), '--task', 'pick', *args)
     try:
         import pyarrow.parquet as pq
     except ImportError:
@@ -184,31 +182,51 @@ def test_lerobot_dataset(scenario_bag, tmp_path):
     assert result.returncode == 0, result.stderr
     assert f'skipped sim episode {RERECORDED}: marked for re-recording' in result.stdout
     assert f'skipped sim episode {UNFINISHED}: did not end' in result.stdout
+    return pq
 
+
+def _check_layout(pq, scenario, out, images):
+    """Check the v3.0 files every export writes; return (data rows, episodes rows, steps)."""
     info = json.loads((out / 'meta/info.json').read_text())
     steps = [s for s in scenario.steps if s[0] in EXPORTED]
-    assert info['codebase_version'] == 'v2.1' and info['fps'] == 10
+    assert info['codebase_version'] == 'v3.0' and info['fps'] == 10
     assert (info['total_episodes'], info['total_frames']) == (len(EXPORTED), len(steps))
+    assert info['data_path'] == 'data/chunk-{chunk_index:03d}/file-{file_index:03d}.parquet'
     assert info['features']['observation.state']['shape'] == [18]
     assert info['features']['action']['shape'] == [4]
-    assert info['features']['observation.images.front']['shape'] == [H, W, 3]
-    episodes = [json.loads(line) for line in (out / 'meta/episodes.jsonl').open()]
-    assert [e['length'] for e in episodes] == [STEPS[e] for e in EXPORTED]
-    stats = [json.loads(line) for line in (out / 'meta/episodes_stats.jsonl').open()]
-    assert stats[0]['stats']['next.reward']['max'] == [1.0]
+    for camera in ('front', 'wrist'):
+        feature = info['features'][f'observation.images.{camera}']
+        assert feature['shape'] == [H, W, 3]
+        assert feature['dtype'] == ('image' if images else 'video')
 
+    tasks = pq.read_table(out / 'meta/tasks.parquet')
+    assert tasks.to_pylist() == [{'task_index': 0, 'task': 'pick'}]
+    pandas = json.loads(tasks.schema.metadata[b'pandas'])
+    assert pandas['index_columns'] == ['task']  # LeRobot reads the task text from the index
+
+    episodes = pq.read_table(out / 'meta/episodes/chunk-000/file-000.parquet').to_pylist()
+    assert [e['episode_index'] for e in episodes] == list(range(len(EXPORTED)))
+    assert [e['length'] for e in episodes] == [STEPS[e] for e in EXPORTED]
+    assert [(e['dataset_from_index'], e['dataset_to_index']) for e in episodes] == [
+        (0, STEPS[1]), (STEPS[1], STEPS[1] + STEPS[2])]
+    assert all(e['tasks'] == ['pick'] for e in episodes)
+    assert episodes[0]['stats/next.reward/max'] == [1.0]
+    assert episodes[1]['stats/next.reward/max'] == [0.0]
+
+    stats = json.loads((out / 'meta/stats.json').read_text())
+    rewards = [s[4] for s in steps]
+    assert stats['next.reward']['mean'] == pytest.approx([np.mean(rewards)])
+    assert stats['next.reward']['std'] == pytest.approx([np.std(rewards)])
+    assert stats['next.reward']['count'] == [len(steps)]
+    assert np.array(stats['observation.images.front']['mean']).shape == (3, 1, 1)
+
+    rows = pq.read_table(out / 'data/chunk-000/file-000.parquet').to_pylist()
+    assert len(rows) == len(steps)
     index = 0
     for episode_index, number in enumerate(EXPORTED):
-        table = pq.read_table(out / f'data/chunk-000/episode_{episode_index:06d}.parquet')
-        assert set(table.column_names) == {
-            'observation.state', 'action', 'next.reward', 'next.done',
-            'complementary_info.is_intervention', 'complementary_info.discrete_penalty',
-            'timestamp', 'frame_index', 'episode_index', 'index', 'task_index'}
-        rows = table.to_pylist()
         expected = [s for s in steps if s[0] == number]
-        assert len(rows) == len(expected)
-        for k, (row, (_, step, t, action, reward, intervention, done)) in enumerate(
-                zip(rows, expected)):
+        for k, (_, step, t, action, reward, intervention, done) in enumerate(expected):
+            row = rows[index]
             # The state a step acted on is the observation stamped one control period earlier.
             assert row['observation.state'] == scenario.state[t - DT_NS].tolist()
             assert row['action'] == pytest.approx(action)
@@ -219,16 +237,86 @@ def test_lerobot_dataset(scenario_bag, tmp_path):
                 k, episode_index, index)
             assert row['timestamp'] == pytest.approx(k / 10)
             index += 1
-        for camera, value in (('front', scenario.front_value), ('wrist', scenario.wrist_value)):
-            video = out / (f'videos/chunk-000/observation.images.{camera}/'
-                           f'episode_{episode_index:06d}.mp4')
-            assert imageio_ffmpeg.count_frames_and_secs(str(video))[0] == len(expected)
-            reader = imageio_ffmpeg.read_frames(str(video))
-            assert tuple(reader.__next__()['size']) == (W, H)
-            first = np.frombuffer(reader.__next__(), np.uint8).reshape(H, W, 3)
-            reader.close()
-            n = scenario.frames.index(expected[0][2] - DT_NS)
+    return rows, episodes, steps
+
+
+def _first_frame_index(scenario, steps, number):
+    first = next(s for s in steps if s[0] == number)
+    return scenario.frames.index(first[2] - DT_NS)
+
+
+def test_lerobot_dataset_with_videos(scenario_bag, tmp_path):
+    scenario, path = scenario_bag
+    out = tmp_path / 'dataset'
+    pq = _export(path, out)
+    rows, episodes, steps = _check_layout(pq, scenario, out, images=False)
+    assert 'observation.images.front' not in rows[0]
+    for camera, value in (('front', scenario.front_value), ('wrist', scenario.wrist_value)):
+        key = f'observation.images.{camera}'
+        video = out / f'videos/{key}/chunk-000/file-000.mp4'
+        # one file, the episodes back to back; each episode says where it lies in it
+        assert imageio_ffmpeg.count_frames_and_secs(str(video))[0] == len(steps)
+        assert [(e[f'videos/{key}/from_timestamp'], e[f'videos/{key}/to_timestamp'])
+                for e in episodes] == [(0.0, STEPS[1] / 10),
+                                       (STEPS[1] / 10, (STEPS[1] + STEPS[2]) / 10)]
+        reader = imageio_ffmpeg.read_frames(str(video))
+        assert tuple(reader.__next__()['size']) == (W, H)
+        frames = [np.frombuffer(f, np.uint8).reshape(H, W, 3) for f in reader]
+        for e, number in enumerate(EXPORTED):
+            first = frames[episodes[e]['dataset_from_index']]
+            n = _first_frame_index(scenario, steps, number)
             assert abs(first[..., 0].mean() - value(n)) < 4
 
     again = run(script('bag_to_lerobot'), str(path), str(out))
     assert again.returncode == 1 and 'refusing to overwrite' in again.stderr
+
+
+def test_lerobot_dataset_with_images_needs_no_video(scenario_bag, tmp_path):
+    scenario, path = scenario_bag
+    out = tmp_path / 'dataset'
+    pq = _export(path, out, '--images')
+    rows, episodes, steps = _check_layout(pq, scenario, out, images=True)
+    assert not (out / 'videos').exists()
+    assert json.loads((out / 'meta/info.json').read_text())['video_path'] is None
+    for camera, value in (('front', scenario.front_value), ('wrist', scenario.wrist_value)):
+        key = f'observation.images.{camera}'
+        for e, number in enumerate(EXPORTED):
+            cell = rows[episodes[e]['dataset_from_index']][key]
+            assert cell['path'] is None
+            image = _decode_png(cell['bytes'])
+            n = _first_frame_index(scenario, steps, number)
+            assert image.shape == (H, W, 3)
+            assert (image[..., 0] == value(n)).all() and (image[..., 1] == 255 - value(n)).all()
+        assert not any(f'videos/{key}/from_timestamp' in e for e in episodes)
+
+
+def test_lerobot_dataset_state_only(scenario_bag, tmp_path):
+    scenario, path = scenario_bag
+    out = tmp_path / 'dataset'
+    _export(path, out, '--cameras', '')
+    info = json.loads((out / 'meta/info.json').read_text())
+    assert not any(key.startswith('observation.images') for key in info['features'])
+    assert info['total_frames'] == sum(STEPS[e] for e in EXPORTED)
+    bad = run(script('bag_to_lerobot'), str(path), str(tmp_path / 'other'), '--cameras', 'top')
+    assert bad.returncode == 1 and "unknown camera(s) ['top']" in bad.stderr
+
+
+def _decode_png(data):
+    """Decode the PNGs png_bytes writes (8-bit RGB, filter 0), with the standard library."""
+    import struct
+    import zlib
+    assert data[:8] == b'\x89PNG\r\n\x1a\n'
+    position, chunks = 8, {}
+    while position < len(data):
+        length, = struct.unpack('>I', data[position:position + 4])
+        kind = data[position + 4:position + 8]
+        body = data[position + 8:position + 8 + length]
+        crc, = struct.unpack('>I', data[position + 8 + length:position + 12 + length])
+        assert crc == zlib.crc32(kind + body)
+        chunks[kind] = chunks.get(kind, b'') + body
+        position += 12 + length
+    width, height, depth, color = struct.unpack('>IIBB', chunks[b'IHDR'][:10])
+    assert (depth, color) == (8, 2)
+    rows = np.frombuffer(zlib.decompress(chunks[b'IDAT']), np.uint8).reshape(height, -1)
+    assert (rows[:, 0] == 0).all()
+    return rows[:, 1:].reshape(height, width, 3)

@@ -47,3 +47,24 @@ def test_expert_is_deterministic():
         runs.append(np.array(trace))
     np.testing.assert_array_equal(runs[0], runs[1])
     env.close()
+
+
+def test_fingers_closed_by_someone_else_are_opened_and_the_pick_goes_on():
+    # The policy may close the gripper before the human (the expert) takes over.
+    env = gym.make('franka_hil/PandaPickCube-v0')
+    expert = PickCubeExpert()
+    obs, _ = env.reset(seed=0)
+    for _ in range(5):
+        obs, *_ = env.step(np.array([0.0, 0.0, 0.0, 2.0], np.float32))  # close
+    assert obs['agent_pos'][14] / 255.0 > 0.5
+    actions = []
+    for _ in range(100):
+        state = obs['agent_pos']
+        action = expert.act(state[15:18], obs['environment_state'], state[14] / 255.0)
+        actions.append(action)
+        obs, reward, terminated, truncated, info = env.step(action)
+        if terminated or truncated:
+            break
+    assert any(a[3] == 0.0 for a in actions[:5])  # it opened them first
+    assert info['succeed'] and reward == 1.0
+    env.close()

@@ -26,7 +26,8 @@ def test_defaults_start_sim_teleop_and_synthetic_human(description):
     assert (sim.package, sim.executable) == ('franka_hil_sim', 'sim_node')
     assert sim.parameters == {'mode': 'lockstep', 'image_obs': False, 'seed': 0,
                               'random_block_position': False, 'reward_type': 'sparse',
-                              'frame_prefix': '', 'publish_clock': True, 'viewer': 'none'}
+                              'gripper_penalty': -0.05, 'frame_prefix': '',
+                              'publish_clock': True, 'viewer': 'none'}
 
 
 @pytest.mark.parametrize('teleop, expected', [
@@ -56,12 +57,14 @@ def test_viewer_choice(description, viewer, nodes, window):
 
 def test_arguments_are_typed_and_substituted(description):
     nodes = resolve_nodes(description, {'mode': 'realtime', 'image_obs': 'true', 'seed': '5',
-                                        'record': '/tmp/bag', 'rviz': 'true'}, CONFIG)
+                                        'gripper_penalty': '-0.02', 'record': '/tmp/bag',
+                                        'rviz': 'true'}, CONFIG)
     by_name = {n.name: n for n in nodes}
     assert by_name['sim'].parameters == {'mode': 'realtime', 'image_obs': True, 'seed': 5,
                                          'random_block_position': False,
-                                         'reward_type': 'sparse', 'frame_prefix': '',
-                                         'publish_clock': True, 'viewer': 'none'}
+                                         'reward_type': 'sparse', 'gripper_penalty': -0.02,
+                                         'frame_prefix': '', 'publish_clock': True,
+                                         'viewer': 'none'}
     assert by_name['recorder'].parameters == {'output': '/tmp/bag'}
     assert by_name['rviz'].arguments == ('-d', f'{CONFIG}/pick_cube.rviz')
 

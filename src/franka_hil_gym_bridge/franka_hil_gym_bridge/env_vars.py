@@ -1,0 +1,89 @@
+# Copyright 2026 franka-hil developers
+# SPDX-License-Identifier: Apache-2.0
+"""
+Graph settings from environment variables, for callers that cannot pass our kwargs (LeRobot).
+
+LeRobot makes its env as gym.make(f'gym_hil/{task}', image_obs=..., render_mode=...,
+use_gripper=..., gripper_penalty=...): nothing in that call says where the graph is or that the
+env should start one. These variables say it for every env a process makes:
+
+    FRANKA_HIL_LAUNCH     1 / true / yes / on: start the graph (launch=True) and stop it on
+                          close(); 0 / false / no / off / empty: use a running graph
+    FRANKA_HIL_NAMESPACE  the sim node's namespace (a running graph), or the namespace to
+                          launch the graph in (default: a fresh one)
+    FRANKA_HIL_TELEOP     who overrides in the graph: script, gamepad, keyboard or none
+    FRANKA_HIL_MODE       lockstep or realtime
+
+A kwarg that is given (to gym.make, or by the registered id: the Gamepad and Keyboard ids set
+teleop) wins over its variable; a variable that is unset or empty leaves the env's default.
+A value that is not one of those listed raises ValueError naming the variable.
+"""
+
+import os
+
+from franka_hil_common.names import TELEOPS
+from franka_hil_common.task import MODES
+
+LAUNCH = 'FRANKA_HIL_LAUNCH'
+NAMESPACE = 'FRANKA_HIL_NAMESPACE'
+TELEOP = 'FRANKA_HIL_TELEOP'
+MODE = 'FRANKA_HIL_MODE'
+VARIABLES = (LAUNCH, NAMESPACE, TELEOP, MODE)
+# The env's own defaults, where neither a kwarg nor a variable says otherwise.
+DEFAULTS = {'launch': False, 'namespace': '', 'teleop': 'none', 'mode': None}
+_TRUE = ('1', 'true', 'yes', 'on')
+_FALSE = ('0', 'false', 'no', 'off')
+
+
+def graph_settings(launch=None, namespace=None, teleop=None, mode=None, environ=None):
+    """
+    Return {'launch', 'namespace', 'teleop', 'mode'}: each kwarg, else its variable, else default.
+
+    None means "not given". `environ` defaults to os.environ.
+    """
+    environ = os.environ if environ is None else environ
+    given = {'launch': launch, 'namespace': namespace, 'teleop': teleop, 'mode': mode}
+    read = {'launch': _launch, 'namespace': _namespace, 'teleop': _teleop, 'mode': _mode}
+    variables = {'launch': LAUNCH, 'namespace': NAMESPACE, 'teleop': TELEOP, 'mode': MODE}
+    settings = {}
+    for name, value in given.items():
+        text = environ.get(variables[name], '').strip()
+        if value is not None:
+            settings[name] = value
+        elif text:
+            settings[name] = read[name](text)
+        else:
+            settings[name] = DEFAULTS[name]
+    return settings
+
+
+def describe(environ=None):
+    """Return the FRANKA_HIL_* variables that are set, as 'NAME=value' text ('' if none)."""
+    environ = os.environ if environ is None else environ
+    return ' '.join(f'{name}={environ[name]}' for name in VARIABLES if environ.get(name))
+
+
+def _launch(text):
+    if text.lower() in _TRUE:
+        return True
+    if text.lower() in _FALSE:
+        return False
+    raise ValueError(f'{LAUNCH}={text!r}: use one of {list(_TRUE + _FALSE)}')
+
+
+def _namespace(text):
+    if any(c.isspace() for c in text):
+        raise ValueError(f'{NAMESPACE}={text!r}: a ROS namespace has no spaces')
+    return text
+
+
+def _teleop(text):
+    if text not in TELEOPS:
+        raise ValueError(f'{TELEOP}={text!r}: use one of {list(TELEOPS)}')
+    return text
+
+
+def _mode(text):
+    if text not in MODES:
+        raise ValueError(f'{MODE}={text!r}: use one of {list(MODES)}')
+    return text

@@ -1,0 +1,122 @@
+# Copyright 2026 franka-hil developers
+# SPDX-License-Identifier: Apache-2.0
+"""FRANKA_HIL_* variables: how LeRobot (it passes gym-hil's kwargs only) launches or attaches."""
+
+from unittest import mock
+
+from franka_hil_gym_bridge import env_vars
+import gymnasium as gym
+import pytest
+
+DEFAULTS = {'launch': False, 'namespace': '', 'teleop': 'none', 'mode': None}
+
+
+def test_nothing_set_gives_the_defaults():
+    assert env_vars.graph_settings(environ={}) == DEFAULTS
+    assert env_vars.graph_settings(environ=dict.fromkeys(env_vars.VARIABLES, '')) == DEFAULTS
+    assert env_vars.describe({}) == ''
+
+
+@pytest.mark.parametrize('text, launch', [('1', True), ('true', True), ('YES', True),
+                                          ('on', True), ('0', False), ('false', False),
+                                          ('No', False), (' off ', False)])
+def test_launch_reads_the_usual_booleans(text, launch):
+    assert env_vars.graph_settings(environ={'FRANKA_HIL_LAUNCH': text})['launch'] is launch
+
+
+def test_variables_fill_what_no_kwarg_gives():
+    environ = {'FRANKA_HIL_LAUNCH': '1', 'FRANKA_HIL_NAMESPACE': '/lerobot',
+               'FRANKA_HIL_TELEOP': 'script', 'FRANKA_HIL_MODE': 'realtime'}
+    assert env_vars.graph_settings(environ=environ) == {
+        'launch': True, 'namespace': '/lerobot', 'teleop': 'script', 'mode': 'realtime'}
+    assert env_vars.describe(environ) == ('FRANKA_HIL_LAUNCH=1 FRANKA_HIL_NAMESPACE=/lerobot '
+                                          'FRANKA_HIL_TELEOP=script FRANKA_HIL_MODE=realtime')
+
+
+def test_a_given_kwarg_wins_over_its_variable():
+    environ = {'FRANKA_HIL_LAUNCH': '1', 'FRANKA_HIL_NAMESPACE': '/lerobot',
+               'FRANKA_HIL_TELEOP': 'script', 'FRANKA_HIL_MODE': 'realtime'}
+    settings = env_vars.graph_settings(launch=False, namespace='', teleop='gamepad',
+                                       mode='lockstep', environ=environ)
+    assert settings == {'launch': False, 'namespace': '', 'teleop': 'gamepad',
+                        'mode': 'lockstep'}
+
+
+@pytest.mark.parametrize('name, text', [('FRANKA_HIL_LAUNCH', 'maybe'),
+                                        ('FRANKA_HIL_TELEOP', 'joystick'),
+                                        ('FRANKA_HIL_MODE', 'fast'),
+                                        ('FRANKA_HIL_NAMESPACE', 'a b')])
+def test_bad_values_name_the_variable(name, text):
+    with pytest.raises(ValueError, match=name):
+        env_vars.graph_settings(environ={name: text})
+
+
+def test_the_env_reads_them_when_made_with_lerobots_kwargs(monkeypatch):
+    # What LeRobot's make_robot_env does: gym.make with gym-hil's kwargs only.
+    monkeypatch.setenv('FRANKA_HIL_LAUNCH', '1')
+    monkeypatch.setenv('FRANKA_HIL_NAMESPACE', '/lerobot')
+    monkeypatch.setenv('FRANKA_HIL_TELEOP', 'script')
+    launched = {}
+
+    class Graph:
+        def __init__(self, namespace, teleop, parameters):
+            launched.update(namespace=namespace, teleop=teleop, parameters=parameters)
+
+        def check(self):
+            pass
+
+        def close(self):
+            launched['closed'] = True
+
+    class Sim:
+        def __init__(self, config, namespace, timeout, connect_timeout, cameras, teleop, alive,
+                     mode):
+            launched.update(sim_namespace=namespace, connect_timeout=connect_timeout,
+                            sim_teleop=teleop)
+            self.mode = 'lockstep'
+
+        def close(self):
+            pass
+
+    with mock.patch('franka_hil_gym_bridge.launcher.LaunchedGraph', Graph), \
+            mock.patch('franka_hil_gym_bridge.remote.RemoteSim', Sim):
+        env = gym.make('gym_hil/FrankaHilPickCube-v0', image_obs=True, render_mode='human',
+                       use_gripper=True, gripper_penalty=-0.02)
+        env.close()
+    assert launched['namespace'] == launched['sim_namespace'] == '/lerobot'
+    assert launched['teleop'] == 'script' and launched['sim_teleop'] == 'none'
+    # the launched sim runs the env's settings, LeRobot's gripper penalty included
+    assert launched['parameters']['gripper_penalty'] == pytest.approx(-0.02)
+    assert launched['parameters']['image_obs'] is True
+    assert launched['connect_timeout'] == 60.0
+    assert launched['closed']
+
+
+def test_the_gamepad_id_keeps_its_teleop_and_embedded_reads_nothing(monkeypatch):
+    monkeypatch.setenv('FRANKA_HIL_TELEOP', 'script')
+    monkeypatch.setenv('FRANKA_HIL_LAUNCH', 'bogus')  # never read by the embedded backend
+    seen = {}
+
+    class Sim:
+        def __init__(self, config, namespace, timeout, connect_timeout, cameras, teleop, alive,
+                     mode):
+            seen.update(teleop=teleop, namespace=namespace)
+            self.mode = 'lockstep'
+
+        def close(self):
+            pass
+
+    with mock.patch('franka_hil_gym_bridge.remote.RemoteSim', Sim), \
+            mock.patch.dict('os.environ', {'FRANKA_HIL_LAUNCH': ''}):
+        gym.make('gym_hil/FrankaHilPickCubeGamepad-v0').close()
+    assert seen == {'teleop': 'gamepad', 'namespace': ''}
+
+    class Session:
+        def __init__(self, config):
+            pass
+
+        def close(self):
+            pass
+
+    with mock.patch('franka_hil_gym_bridge.embedded.SessionSim', Session):
+        gym.make('franka_hil_ros/PandaPickCube-v0', backend='embedded').close()
