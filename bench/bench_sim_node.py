@@ -24,10 +24,9 @@ import statistics
 import sys
 import time
 
+from franka_hil_common.messages import info_from_step_info, observation_from_msg, stamp_ns
 from franka_hil_msgs.srv import Reset, Step
 import franka_hil_sim  # noqa: F401  (registers the ids)
-from franka_hil_sim.node.messages import info_from_step_info
-from franka_hil_sim.node.messages import observation_from_msg, stamp_ns
 import gymnasium as gym
 import rclpy
 from rclpy.qos import QoSProfile

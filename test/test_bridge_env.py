@@ -8,6 +8,7 @@ alone, and every failure mode the issue names: no sim, a mismatched sim, a dying
 """
 
 import os
+from pathlib import Path
 import signal
 import sys
 import threading
@@ -356,6 +357,12 @@ def test_sim_death_is_an_error_within_5_s_and_a_restarted_sim_resets(start_proce
     direct.close()
 
 
+def stopped(pid):
+    """Tell whether SIGSTOP took effect: every thread of process `pid` is halted."""
+    tasks = Path(f'/proc/{pid}/task').iterdir()
+    return all(t.joinpath('stat').read_text().rsplit(')', 1)[1].split()[0] == 'T' for t in tasks)
+
+
 def test_a_step_that_timed_out_never_runs_later(start_process, ros_node, spin):
     ns = namespace('paused')
     sim = start_sim(start_process, ns)
@@ -375,7 +382,8 @@ def test_a_step_that_timed_out_never_runs_later(start_process, ros_node, spin):
     spin(ros_node, stepped, 20, 'a step_info')
     last = len(steps)
     spin(ros_node, lambda: infos[-1].step == last, 10, 'the step_info of the last step')
-    sim.proc.send_signal(signal.SIGSTOP)  # the simulator hangs
+    sim.proc.send_signal(signal.SIGSTOP)  # the simulator hangs ...
+    spin(ros_node, lambda: stopped(sim.proc.pid), 10, 'the simulator to stop')  # ... before
     start = time.monotonic()
     try:
         with pytest.raises(SimUnavailable, match='did not answer'):

@@ -9,14 +9,19 @@ import textwrap
 import pytest
 import yaml
 
-# A stand-in node: greets, then waits for a signal (or exits with a code of its own).
+# A stand-in node: greets, then waits for a signal (or, once every waiting node is ready to be
+# stopped, exits with a code of its own).
 NODE = textwrap.dedent("""
-    import signal, sys
-    name, code = sys.argv[1], int(sys.argv[2])
+    import glob, os, signal, sys, time
+    name, code, ready, waiting = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
     print('hello from', name, flush=True)
     if code:
+        deadline = time.monotonic() + 30
+        while len(glob.glob(os.path.join(ready, '*'))) < waiting and time.monotonic() < deadline:
+            time.sleep(0.01)
         sys.exit(code)
     try:
+        open(os.path.join(ready, name), 'w').close()
         signal.pause()
     except KeyboardInterrupt:
         print('clean stop of', name, flush=True)
@@ -24,8 +29,12 @@ NODE = textwrap.dedent("""
 
 
 def description(tmp_path, exit_codes):
+    ready = tmp_path / 'ready'
+    ready.mkdir()
+    waiting = str(sum(code == 0 for code in exit_codes.values()))
     nodes = [{'name': name, 'package': 'no_such_package', 'executable': sys.executable,
-              'arguments': ['-c', NODE, name, str(code)]} for name, code in exit_codes.items()]
+              'arguments': ['-c', NODE, name, str(code), str(ready), waiting]}
+             for name, code in exit_codes.items()]
     arguments = {name: {'default': 0} for name in ('namespace', 'num_sims')}
     arguments.update(namespace={'default': ''}, num_sims={'default': 1})
     path = tmp_path / 'graph.yaml'

@@ -37,11 +37,6 @@ def bounds(action_space='ee', use_gripper=True):
     return np.full(3, -1.0, np.float32), np.full(3, 1.0, np.float32)
 
 
-def shape(action_space='ee', use_gripper=True):
-    """Return the shape of an action space."""
-    return bounds(action_space, use_gripper)[0].shape
-
-
 def clip(action, action_space='ee', use_gripper=True):
     """Return a (checked) action clipped to its space's bounds, as float32: what is executed."""
     low, high = bounds(action_space, use_gripper)
@@ -50,7 +45,7 @@ def clip(action, action_space='ee', use_gripper=True):
 
 def hold(action_space='ee', use_gripper=True):
     """Return the action that keeps the TCP target and the gripper where they are."""
-    action = np.zeros(shape(action_space, use_gripper), dtype=np.float32)
+    action = np.zeros(bounds(action_space, use_gripper)[0].shape, dtype=np.float32)
     if action_space == 'ee' and use_gripper:
         action[3] = GRIPPER_STAY
     return action

@@ -31,14 +31,6 @@ def agent_pos(joint_positions, joint_velocities, gripper_command, tcp_position):
                            tcp_position)).astype(np.float32)
 
 
-def check_agent_pos(values):
-    """Return agent_pos as a float64 array, or raise ValueError when it has the wrong size."""
-    array = np.asarray(values, dtype=np.float64)
-    if array.shape != (AGENT_POS_SIZE,):
-        raise ValueError(f'agent_pos must have {AGENT_POS_SIZE} entries, got shape {array.shape}')
-    return array
-
-
 def tcp_position(values):
     """TCP position xyz (m) of an agent_pos."""
     return np.asarray(values)[TCP]

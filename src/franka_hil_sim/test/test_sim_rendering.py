@@ -145,3 +145,18 @@ def test_headless_process_picks_egl_by_itself():
                          timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ['egl', '1']
+
+
+def test_a_frame_does_not_depend_on_what_was_rendered_before():
+    # Frames of the same state must match wherever they are rendered (the sim node renders every
+    # step, a direct env only when asked): no scene element may follow the last camera.
+    sims = [PickCubeSim(), PickCubeSim()]
+    for sim in sims:
+        sim.reset(np.random.default_rng(4))
+    sims[0].render('wrist')
+    sims[0].step(np.zeros(7))
+    sims[1].step(np.zeros(7))
+    for camera in ('front', 'wrist', 'front'):
+        np.testing.assert_array_equal(sims[0].render(camera), sims[1].render(camera))
+    for sim in sims:
+        sim.close()

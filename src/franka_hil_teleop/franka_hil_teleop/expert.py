@@ -48,8 +48,8 @@ class PickCubeExpert:
                 return np.array((0.0, 0.0, 0.0, STAY), dtype=np.float32)
             if (self._grasp_z is None or cube_pos[2] < self._grasp_z - 0.01
                     or np.linalg.norm(cube_pos - tcp_pos) > 0.04):
-                # Lost it, or never had it (someone else closed the fingers, e.g. the policy
-                # before the human took over): open and start over.
+                # Lost it, never had it, or took over a gripper someone else closed: open and
+                # start over.
                 self.reset()
                 return np.array((0.0, 0.0, 0.0, OPEN), dtype=np.float32)
             goal = (tcp_pos[0], tcp_pos[1], self._grasp_z + LIFT)

@@ -49,14 +49,23 @@ def input_from_action(action, linear_speed=None):
 
 
 class SyntheticHuman:
-    """Plays an expert: observation in, Joy (axes, buttons) for a pad map out."""
+    """
+    Plays an expert: observation in, Joy (axes, buttons) for a pad map out.
 
-    def __init__(self, pad, expert, success_lift=0.05, linear_speed=None):
+    Without an intervener it holds the override all the time (the plumbing's test double and the
+    demo's driver); with one (an intervener.Intervener) it watches the policy and drives only
+    while the intervener judges the policy off track, as a person correcting it would.
+    """
+
+    def __init__(self, pad, expert, success_lift=0.05, linear_speed=None, intervener=None):
         """pad: a PadMap; expert: reset() / act(tcp, cube, gripper); success_lift in metres."""
         if not (math.isfinite(success_lift) and success_lift > 0.0):
             raise ValueError(f'success_lift must be > 0 m, got {success_lift!r}')
         self.pad = pad
         self.expert = expert
+        self.intervener = intervener
+        # Per finished episode: (episode number, share of its observations the human drove).
+        self.rates = []
         self.success_lift = success_lift
         self.linear_speed = linear_speed
         self.episodes = 0
@@ -68,6 +77,7 @@ class SyntheticHuman:
         self._last_tcp = None
         self._cube_start_z = None
         self._success_pressed = False
+        self._driving = False
 
     def on_step_info(self, episode, done, stamp_ns):
         """
@@ -97,13 +107,24 @@ class SyntheticHuman:
             self._reset_after_ns = -1
         self._last_tcp = tcp
         if self._reset_after_ns is not None and stamp_ns > self._reset_after_ns:
+            if self.intervener is not None and self.episodes:
+                self.rates.append((self.episodes, self.intervener.intervention_rate))
+                self.intervener.start(stamp_ns)
             self.expert.reset()
             self.episodes += 1
             self._reset_after_ns = None
             self._cube_start_z = cube[2]
             self._success_pressed = False
-        action = self.expert.act(tcp.astype(np.float32), cube.astype(np.float32),
-                                 observation.gripper_command(agent_pos))
+            self._driving = False
+        gripper = observation.gripper_command(agent_pos)
+        if self.intervener is not None:
+            drive = self.intervener.observe(tcp, cube, gripper, stamp_ns).drive
+            if drive and not self._driving:
+                self.expert.reset()  # taking over: the expert starts from what it sees
+            self._driving = drive
+            if not drive:
+                return self.pad.to_joy(InputState())
+        action = self.expert.act(tcp.astype(np.float32), cube.astype(np.float32), gripper)
         state = input_from_action(action, self.linear_speed)
         if not self._success_pressed and cube[2] - self._cube_start_z >= self.success_lift:
             self._success_pressed = True

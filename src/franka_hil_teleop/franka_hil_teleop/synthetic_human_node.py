@@ -4,23 +4,32 @@
 Synthetic human: plays the scripted expert on `joy`, from the simulator's `observation`.
 
 Runs the same path as a person with a pad (joy -> teleop_node -> intervention), so demos and
-integration tests exercise the real override chain. New episodes are seen from `step_info`
-(observations stamped after a terminal step; an unexpected episode number) and from the TCP
-jumping home on reset.
+integration tests exercise the real override chain. mode=always holds the override the whole
+time; mode=corrective watches the policy and takes over only while it is off track (intervener),
+reporting each episode's intervention rate in the log and on `~/episode_report` (JSON). New
+episodes are seen from `step_info` (observations stamped after a terminal step; an unexpected
+episode number) and from the TCP jumping home on reset.
 """
+
+import json
 
 from franka_hil_common import actions, names
 from franka_hil_common.messages import stamp_ns
 from franka_hil_msgs.msg import Observation, StepInfo
 from franka_hil_ros_common.node_main import run_node
-from franka_hil_ros_common.parameters import declare, positive, reject_unknown_parameters
+from franka_hil_ros_common.parameters import declare, one_of, positive
+from franka_hil_ros_common.parameters import reject_unknown_parameters
 from franka_hil_teleop import pad_map
+from franka_hil_teleop.intervener import DESCRIPTIONS, Intervener, IntervenerConfig
 from franka_hil_teleop.ros_io import COMMAND_QOS, config_file
 from franka_hil_teleop.synthetic_human import load_expert, SyntheticHuman
 from franka_hil_teleop.teleop_core import InputState
 from franka_hil_teleop.teleop_node import PAD_FAMILIES
 from rclpy.node import Node
 from sensor_msgs.msg import Joy
+from std_msgs.msg import String
+
+MODES = ('always', 'corrective')
 
 
 class SyntheticHumanNode(Node):
@@ -45,14 +54,23 @@ class SyntheticHumanNode(Node):
                         "teleop_node's linear_speed (m/s at full stick), to deflect the sticks "
                         "so that the executed action equals the expert's", positive)
         self.frame_id = declare(self, 'frame_id', 'joy', 'frame_id of the Joy messages')
+        mode = declare(self, 'mode', 'always', 'always: hold the override and play the expert the '
+                       'whole time; corrective: watch the policy, take over when it goes off '
+                       'track (rules: the intervener.* parameters), hand back when it can go on',
+                       one_of(MODES))
+        settings = {name: declare(self, f'intervener.{name}', getattr(IntervenerConfig(), name),
+                                  description, lambda v: None if v >= 0 else 'must be >= 0')
+                    for name, description in DESCRIPTIONS.items()}
         reject_unknown_parameters(self)
         self.pad = pad_map.load_pad_map(pad_file or config_file(f'teleop_pad_{pad}.yaml'))
-        self.human = SyntheticHuman(self.pad, load_expert(expert), lift, speed)
+        intervener = Intervener(IntervenerConfig(**settings)) if mode == 'corrective' else None
+        self.human = SyntheticHuman(self.pad, load_expert(expert), lift, speed, intervener)
+        self.report = self.create_publisher(String, '~/episode_report', 10)
         self._bad_obs_logged = False
         self.pub = self.create_publisher(Joy, names.JOY, COMMAND_QOS)
         self.create_subscription(StepInfo, names.STEP_INFO, self._on_step_info, COMMAND_QOS)
         self.create_subscription(Observation, names.OBSERVATION, self._on_observation, COMMAND_QOS)
-        self.get_logger().info(f'playing {expert} on {self.pub.topic_name} as '
+        self.get_logger().info(f'playing {expert} ({mode}) on {self.pub.topic_name} as '
                                f'{pad_map.describe(self.pad)}')
 
     def _on_step_info(self, msg):
@@ -71,6 +89,10 @@ class SyntheticHumanNode(Node):
             return
         if self.human.episodes != episodes:
             self.get_logger().info(f'episode {self.human.episodes}: expert reset')
+            for episode, rate in self.human.rates[len(self.human.rates) - 1:]:
+                self.get_logger().info(f'episode {episode}: the human drove {rate:.0%} of it')
+                self.report.publish(String(data=json.dumps(
+                    {'episode': episode, 'intervention_rate': rate})))
         self._publish(axes, buttons)
 
     def close(self):
