@@ -21,6 +21,9 @@ VARIANTS = {
     '': {},
     'Gamepad': {'gripper_penalty': -0.02, 'teleop': 'gamepad'},
     'Keyboard': {'teleop': 'keyboard'},
+    # a cube drawn at random at each reset (LeRobot passes no such kwarg: training and eval of
+    # a policy that must find the cube use this id)
+    'Random': {'random_block_position': True},
 }
 
 

@@ -13,7 +13,8 @@ import pytest
 
 VARIANTS = {'Base': {'action_space': 'base'}, '': {},
             'Gamepad': {'gripper_penalty': -0.02, 'teleop': 'gamepad'},
-            'Keyboard': {'teleop': 'keyboard'}}
+            'Keyboard': {'teleop': 'keyboard'},
+            'Random': {'random_block_position': True}}
 
 
 @pytest.mark.parametrize('variant, kwargs', VARIANTS.items())
