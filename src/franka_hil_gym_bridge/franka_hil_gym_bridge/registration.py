@@ -21,9 +21,9 @@ VARIANTS = {
     '': {},
     'Gamepad': {'gripper_penalty': -0.02, 'teleop': 'gamepad'},
     'Keyboard': {'teleop': 'keyboard'},
-    # a cube drawn at random at each reset (LeRobot passes no such kwarg: training and eval of
-    # a policy that must find the cube use this id)
-    'Random': {'random_block_position': True},
+    # a cube drawn at random at each reset, state observations with its position whatever
+    # image_obs LeRobot passes (it passes no such kwargs): a state policy that finds the cube
+    'StateRandom': {'random_block_position': True, 'state_obs': True},
 }
 
 

@@ -120,7 +120,8 @@ def test_human_names_the_launched_synthetic_humans_mode(monkeypatch):
 
     class Graph:
         def __init__(self, namespace, teleop, parameters, human=None):
-            launched.update(human=human, random=parameters['random_block_position'])
+            launched.update(human=human, random=parameters['random_block_position'],
+                            image_obs=parameters['image_obs'])
 
         def check(self):
             pass
@@ -137,8 +138,8 @@ def test_human_names_the_launched_synthetic_humans_mode(monkeypatch):
 
     with mock.patch('franka_hil_gym_bridge.launcher.LaunchedGraph', Graph), \
             mock.patch('franka_hil_gym_bridge.remote.RemoteSim', Sim):
-        gym.make('gym_hil/FrankaHilPickCubeRandom-v0', image_obs=True).close()
-    assert launched == {'human': 'corrective', 'random': True}
+        gym.make('gym_hil/FrankaHilPickCubeStateRandom-v0', image_obs=True).close()
+    assert launched == {'human': 'corrective', 'random': True, 'image_obs': False}
 
 
 def test_the_gamepad_id_keeps_its_teleop_and_embedded_reads_nothing(monkeypatch):
