@@ -7,7 +7,9 @@ Runs in the LeRobot venv (scripts/eval_policy.sh). The env is the one LeRobot's 
 (gym_manipulator.make_robot_env with the run's train config, its processors and step function),
 for gym_hil/FrankaHilPickCubeStateRandom-v0 (cube drawn at random at each reset) on a graph it
 launches with teleop none (FRANKA_HIL_LAUNCH=1, FRANKA_HIL_TELEOP=none). Episode k is
-reset with seed first_seed + k; the policy acts as the actor runs it (policy.select_action).
+reset with seed first_seed + k; the policy acts as the actor runs it (policy.select_action:
+actions sampled from its distribution), or with --deterministic its mean action (tanh of the
+mean, the gripper by the discrete critic's argmax, as select_action picks it).
 Prints and writes (--out, JSON) the success rate and the mean episode length.
 """
 
@@ -34,11 +36,13 @@ def parse_args(argv=None):
     parser.add_argument('--seeds', type=int, default=50, help='episodes (one seed each)')
     parser.add_argument('--first-seed', type=int, default=10000,
                         help='seed of the first episode (training never resets with these)')
+    parser.add_argument('--deterministic', action='store_true',
+                        help="the policy's mean action instead of a sample")
     parser.add_argument('--out', type=Path, default=None, help='write the result here (JSON)')
     return parser.parse_args(argv)
 
 
-def evaluate(checkpoint, config_path, seeds, first_seed):
+def evaluate(checkpoint, config_path, seeds, first_seed, deterministic=False):
     """Run the policy alone for `seeds` episodes; return the result dict."""
     os.environ.update(FRANKA_HIL_LAUNCH='1', FRANKA_HIL_TELEOP='none',
                       FRANKA_HIL_NAMESPACE=f'/eval_{os.getpid()}')
@@ -75,7 +79,8 @@ def evaluate(checkpoint, config_path, seeds, first_seed):
                 observation = {key: value for key, value in
                                transition[TransitionKey.OBSERVATION].items() if key in keys}
                 with torch.no_grad():
-                    action = policy.select_action(batch=observation)
+                    action = mean_action(policy, observation) if deterministic \
+                        else policy.select_action(batch=observation)
                 transition = gym_manipulator.step_env_and_process_transition(
                     env, transition, action, env_processor, action_processor)
                 steps += 1
@@ -92,17 +97,31 @@ def evaluate(checkpoint, config_path, seeds, first_seed):
                                                                    first_seed + seeds - 1],
             'episodes': seeds, 'success_rate': sum(successes) / seeds,
             'mean_episode_length': sum(lengths) / seeds, 'successes': successes,
-            'lengths': lengths, 'seconds': round(time.monotonic() - started, 1)}
+            'lengths': lengths, 'deterministic': deterministic,
+            'seconds': round(time.monotonic() - started, 1)}
+
+
+def mean_action(policy, observation):
+    """Return the SAC policy's mean action (and its discrete critic's gripper choice)."""
+    import torch
+    _, _, means = policy.actor(observation, None)
+    action = torch.tanh(means)
+    if policy.config.num_discrete_actions is not None:
+        values = policy.discrete_critic(observation, None)
+        action = torch.cat([action, torch.argmax(values, dim=-1, keepdim=True)], dim=-1)
+    return action
 
 
 def main(argv=None):
     """Evaluate, print, write."""
     options = parse_args(argv)
-    result = evaluate(options.checkpoint, options.config, options.seeds, options.first_seed)
+    result = evaluate(options.checkpoint, options.config, options.seeds, options.first_seed,
+                      options.deterministic)
     print(f"[eval] {result['checkpoint']}: success {result['success_rate']:.0%} over "
           f"{result['episodes']} seeds {result['seeds'][0]}..{result['seeds'][1]}, mean "
           f"episode length {result['mean_episode_length']:.1f} steps "
-          f"({result['seconds']:.0f} s)", flush=True)
+          f"({result['seconds']:.0f} s{', mean actions' if options.deterministic else ''})",
+          flush=True)
     if options.out is not None:
         options.out.write_text(json.dumps(result, indent=2))
     return 0
