@@ -42,6 +42,9 @@ class FrankaHilRosEnv(gym.Env):
     gripper_penalty, reward_type, random_block_position, control_dt, seed (first reset), plus
     action_space ('ee': 4-D EE action, 3-D without gripper; 'base': the 7-D action) and
     max_episode_steps (the simulator truncates there; the registered TimeLimit agrees).
+    state_obs=True gives state observations (agent_pos and environment_state, the cube position)
+    whatever image_obs says: LeRobot always asks gym_hil envs for images, and a state policy on
+    a random cube needs the cube position, which image observations do not carry.
 
     Where the simulator is:
     - backend='graph' (default): the sim node in `namespace` (bringup num_sims:=2 gives /sim0 and
@@ -89,12 +92,14 @@ class FrankaHilRosEnv(gym.Env):
                  action_space='ee', max_episode_steps=MAX_EPISODE_STEPS, namespace=None,
                  backend='graph', launch=None, teleop=None, publish=False,
                  intervention_timeout=DEFAULT_INTERVENTION_TIMEOUT_S, timeout=DEFAULT_TIMEOUT_S,
-                 connect_timeout=None, mode=None, **unused):
+                 connect_timeout=None, mode=None, state_obs=False, **unused):
         if unused:
             warnings.warn(f'{type(self).__name__} ignores unknown arguments {sorted(unused)}',
                           stacklevel=2)
         # Not given (None): from FRANKA_HIL_LAUNCH / _NAMESPACE / _TELEOP / _MODE, else defaults.
         # (they say how to use a graph: the embedded backend does not read them)
+        if state_obs:
+            image_obs = False
         graph = env_vars.graph_settings(launch, namespace, teleop, mode,
                                         None if backend == 'graph' else {})
         launch, namespace, teleop, mode = (
@@ -145,8 +150,10 @@ class FrankaHilRosEnv(gym.Env):
             from franka_hil_gym_bridge.launcher import LaunchedGraph
             namespace = namespace or f'/franka_hil_env_{os.getpid()}_{next(_launched)}'
             mode = self.mode
+            human = env_vars.human(None if backend == 'graph' else {})
             self.graph = LaunchedGraph(namespace, teleop,
-                                       sim_config.node_parameters(self.config, mode))
+                                       sim_config.node_parameters(self.config, mode),
+                                       **({} if human is None else {'human': human}))
             alive = self.graph.check
         default = DEFAULT_LAUNCH_TIMEOUT_S if launch else DEFAULT_CONNECT_TIMEOUT_S
         cameras = CAMERAS if render_mode == 'rgb_array' and not image_obs else ()

@@ -13,6 +13,9 @@ env should start one. These variables say it for every env a process makes:
                           launch the graph in (default: a fresh one)
     FRANKA_HIL_TELEOP     who overrides in the graph: script, gamepad, keyboard or none
     FRANKA_HIL_MODE       lockstep or realtime
+    FRANKA_HIL_HUMAN      with teleop script, the launched graph's synthetic human: always
+                          (holds the override) or corrective (takes over only when the policy
+                          goes off track); unset: bringup's default (`human:=...`)
 
 A kwarg that is given (to gym.make, or by the registered id: the Gamepad and Keyboard ids set
 teleop) wins over its variable; a variable that is unset or empty leaves the env's default.
@@ -28,7 +31,9 @@ LAUNCH = 'FRANKA_HIL_LAUNCH'
 NAMESPACE = 'FRANKA_HIL_NAMESPACE'
 TELEOP = 'FRANKA_HIL_TELEOP'
 MODE = 'FRANKA_HIL_MODE'
-VARIABLES = (LAUNCH, NAMESPACE, TELEOP, MODE)
+HUMAN = 'FRANKA_HIL_HUMAN'
+VARIABLES = (LAUNCH, NAMESPACE, TELEOP, MODE, HUMAN)
+HUMANS = ('always', 'corrective')
 # The env's own defaults, where neither a kwarg nor a variable says otherwise.
 DEFAULTS = {'launch': False, 'namespace': '', 'teleop': 'none', 'mode': None}
 _TRUE = ('1', 'true', 'yes', 'on')
@@ -55,6 +60,17 @@ def graph_settings(launch=None, namespace=None, teleop=None, mode=None, environ=
         else:
             settings[name] = DEFAULTS[name]
     return settings
+
+
+def human(environ=None):
+    """Return FRANKA_HIL_HUMAN (the launched graph's synthetic human mode), None if unset."""
+    environ = os.environ if environ is None else environ
+    text = environ.get(HUMAN, '').strip()
+    if not text:
+        return None
+    if text not in HUMANS:
+        raise ValueError(f'{HUMAN}={text!r}: use one of {list(HUMANS)}')
+    return text
 
 
 def describe(environ=None):

@@ -35,9 +35,13 @@ class GraphFailed(RuntimeError):
 
 
 class LaunchedGraph:
-    """`bringup` running the graph with `sim_parameters` for the sim, in `namespace`."""
+    """
+    `bringup` running the graph with `sim_parameters` for the sim, in `namespace`.
 
-    def __init__(self, namespace, teleop, sim_parameters):
+    `human` (None: bringup's default) is its `human:=` argument, the synthetic human's mode.
+    """
+
+    def __init__(self, namespace, teleop, sim_parameters, human=None):
         self.namespace = namespace
         self.directory = Path(tempfile.mkdtemp(prefix='franka_hil_env_'))
         self.log_path = self.directory / 'bringup.log'
@@ -45,6 +49,8 @@ class LaunchedGraph:
         overrides_path.write_text(yaml.safe_dump({SIM_NODE: dict(sim_parameters)}))
         command = [bringup_executable(), '--overrides', str(overrides_path),
                    f'namespace:={namespace}', f'teleop:={teleop}', 'num_sims:=1']
+        if human is not None:
+            command.append(f'human:={human}')
         with open(self.log_path, 'wb') as log:
             # The keyboard teleop reads this terminal; nothing else may take its input.
             self.process = subprocess.Popen(

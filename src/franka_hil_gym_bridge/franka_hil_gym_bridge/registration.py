@@ -21,6 +21,10 @@ VARIANTS = {
     '': {},
     'Gamepad': {'gripper_penalty': -0.02, 'teleop': 'gamepad'},
     'Keyboard': {'teleop': 'keyboard'},
+    # a cube drawn at random at each reset, state observations with its position whatever
+    # image_obs LeRobot passes (it passes no such kwargs): a state policy that finds the cube;
+    # 10 s to answer a step (a training run's learner loads the CPU: 3 s was missed once)
+    'StateRandom': {'random_block_position': True, 'state_obs': True, 'timeout': 10.0},
 }
 
 

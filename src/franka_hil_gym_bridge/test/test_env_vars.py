@@ -59,8 +59,9 @@ def test_the_env_reads_them_when_made_with_lerobots_kwargs(monkeypatch):
     launched = {}
 
     class Graph:
-        def __init__(self, namespace, teleop, parameters):
-            launched.update(namespace=namespace, teleop=teleop, parameters=parameters)
+        def __init__(self, namespace, teleop, parameters, human=None):
+            launched.update(namespace=namespace, teleop=teleop, parameters=parameters,
+                            human=human)
 
         def check(self):
             pass
@@ -90,6 +91,55 @@ def test_the_env_reads_them_when_made_with_lerobots_kwargs(monkeypatch):
     assert launched['parameters']['image_obs'] is True
     assert launched['connect_timeout'] == 60.0
     assert launched['closed']
+    assert launched['human'] is None  # FRANKA_HIL_HUMAN unset: bringup's default
+
+
+def test_human_names_the_launched_synthetic_humans_mode(monkeypatch):
+    assert env_vars.human({}) is None and env_vars.human({'FRANKA_HIL_HUMAN': ' '}) is None
+    assert env_vars.human({'FRANKA_HIL_HUMAN': 'corrective'}) == 'corrective'
+    with pytest.raises(ValueError, match='FRANKA_HIL_HUMAN'):
+        env_vars.human({'FRANKA_HIL_HUMAN': 'sometimes'})
+    commands = []
+
+    class Popen:
+        def __init__(self, command, **kwargs):
+            commands.append(command)
+
+    monkeypatch.setattr('franka_hil_gym_bridge.launcher.bringup_executable', lambda: 'bringup')
+    monkeypatch.setattr('subprocess.Popen', Popen)
+    from franka_hil_gym_bridge.launcher import LaunchedGraph
+    LaunchedGraph('/a', 'script', {}, human='corrective')
+    LaunchedGraph('/b', 'script', {})
+    assert commands[0][-1] == 'human:=corrective'
+    assert not any(arg.startswith('human:=') for arg in commands[1])
+    # what the env passes: FRANKA_HIL_HUMAN for a launched graph
+    monkeypatch.setenv('FRANKA_HIL_LAUNCH', '1')
+    monkeypatch.setenv('FRANKA_HIL_TELEOP', 'script')
+    monkeypatch.setenv('FRANKA_HIL_HUMAN', 'corrective')
+    launched = {}
+
+    class Graph:
+        def __init__(self, namespace, teleop, parameters, human=None):
+            launched.update(human=human, random=parameters['random_block_position'],
+                            image_obs=parameters['image_obs'])
+
+        def check(self):
+            pass
+
+        def close(self):
+            pass
+
+    class Sim:
+        def __init__(self, *args):
+            self.mode = 'lockstep'
+
+        def close(self):
+            pass
+
+    with mock.patch('franka_hil_gym_bridge.launcher.LaunchedGraph', Graph), \
+            mock.patch('franka_hil_gym_bridge.remote.RemoteSim', Sim):
+        gym.make('gym_hil/FrankaHilPickCubeStateRandom-v0', image_obs=True).close()
+    assert launched == {'human': 'corrective', 'random': True, 'image_obs': False}
 
 
 def test_the_gamepad_id_keeps_its_teleop_and_embedded_reads_nothing(monkeypatch):

@@ -13,7 +13,8 @@ import pytest
 
 VARIANTS = {'Base': {'action_space': 'base'}, '': {},
             'Gamepad': {'gripper_penalty': -0.02, 'teleop': 'gamepad'},
-            'Keyboard': {'teleop': 'keyboard'}}
+            'Keyboard': {'teleop': 'keyboard'},
+            'StateRandom': {'random_block_position': True, 'state_obs': True, 'timeout': 10.0}}
 
 
 @pytest.mark.parametrize('variant, kwargs', VARIANTS.items())

@@ -12,6 +12,8 @@ stats). With --images the camera frames are PNG images inside the data file (fea
 `image`) instead of videos, so a CPU-only learner reads them without a video decoder.
 One frame per control step, as LeRobot's gym_manipulator records HIL-SERL demos:
   observation.state            agent_pos of the observation the step acted on (`observation`)
+  observation.environment_state  its environment_state (the cube position), with
+                               --environment-state (a state policy that must find the cube)
   observation.images.<camera>  the camera frame (`<camera>/image_raw`) nearest that observation
   action                       StepInfo.action, the executed action (the human's when overriding)
   next.reward, next.done       StepInfo.reward, terminated or truncated
@@ -87,7 +89,8 @@ def _read_steps(bag, cameras):
         if topic == step_topic:
             steps.setdefault(msg.episode, []).append((msg.step, stamp_ns(msg.header), msg))
         elif topic == obs_topic:
-            observations.append((stamp_ns(msg.header), log_ns, np.array(msg.agent_pos)))
+            observations.append((stamp_ns(msg.header), log_ns, np.array(msg.agent_pos),
+                                 np.array(msg.environment_state)))
         else:
             camera_stamps[camera_topics[topic]].add(stamp_ns(msg.header))
     observations.sort(key=lambda o: o[:2])
@@ -116,7 +119,7 @@ def build_frames(steps, observations, camera_stamps, fps, include_incomplete=Fal
     A frame dict holds 'state', 'action', the STEP_COLUMNS values and, per camera, the stamp of
     its image.
     """
-    obs_stamps = [stamp for stamp, _, _ in observations]
+    obs_stamps = [o[0] for o in observations]
     tolerance = 0.5e9 / fps
     episodes, skipped = [], {}
     for number in sorted(steps):
@@ -131,6 +134,8 @@ def build_frames(steps, observations, camera_stamps, fps, include_incomplete=Fal
                 problem = f'no observation before step {step}'
                 break
             frame = {'state': observations[i][2], 'action': np.array(info.action),
+                     'environment_state': observations[i][3] if len(observations[i]) > 3
+                     else np.zeros(0),
                      'next.done': bool(info.terminated or info.truncated), 'images': {}}
             for column, (field, _) in STEP_COLUMNS.items():
                 if field:
@@ -236,13 +241,16 @@ class LeRobotWriter:
     """
 
     def __init__(self, root, fps, task, robot_type, state_dim, action_dim, cameras,
-                 images=False):
+                 images=False, environment_state_dim=0):
         self.root = Path(root)
         self.fps, self.task, self.robot_type = fps, task, robot_type
         self.cameras = list(cameras)
         self.images = images
         self.features = {
             'observation.state': {'dtype': 'float32', 'shape': [state_dim], 'names': None},
+            **({'observation.environment_state': {
+                'dtype': 'float32', 'shape': [environment_state_dim], 'names': None}}
+               if environment_state_dim else {}),
             'action': {'dtype': 'float32', 'shape': [action_dim], 'names': None},
             **{name: {'dtype': dtype, 'shape': [1], 'names': None}
                for name, (_, dtype) in STEP_COLUMNS.items()},
@@ -283,6 +291,9 @@ class LeRobotWriter:
         n = len(frames)
         columns = {
             'observation.state': np.stack([f['state'] for f in frames]).astype(np.float32),
+            **({'observation.environment_state': np.stack(
+                [f['environment_state'] for f in frames]).astype(np.float32)}
+               if 'observation.environment_state' in self.features else {}),
             'action': np.stack([f['action'] for f in frames]).astype(np.float32),
             **{name: np.array([f[name] for f in frames], dtype=dtype)
                for name, (_, dtype) in STEP_COLUMNS.items()},
@@ -376,12 +387,14 @@ class LeRobotWriter:
 
 def export_lerobot(bag_path, output, namespace=None, fps=None, task=DEFAULT_TASK,
                    robot_type='franka_panda', include_incomplete=False,
-                   include_rerecorded=False, images=False, cameras=CAMERAS):
+                   include_rerecorded=False, images=False, cameras=CAMERAS,
+                   environment_state=False):
     """
     Write the dataset; return (episodes written, frames written, {skipped episode: reason}).
 
     images=True stores the camera frames in the data file as PNG (no mp4, no video decoder
     needed to read them); `cameras` names the cameras to export (none: a state-only dataset).
+    environment_state=True adds observation.environment_state (the cube position).
     """
     unknown = sorted(set(cameras) - set(CAMERAS))
     if unknown:
@@ -405,8 +418,15 @@ def export_lerobot(bag_path, output, namespace=None, fps=None, task=DEFAULT_TASK
         if not episodes:
             raise ExportError(f'{bag_path}: no episode to export ({skipped})')
         state_dim, action_dim = _check_shapes(episodes)
+        environment_dim = 0
+        if environment_state:
+            sizes = {len(f['environment_state']) for frames in episodes for f in frames}
+            if len(sizes) != 1 or not min(sizes):
+                raise ExportError(f'environment_state lengths {sorted(sizes)}: a dataset needs '
+                                  'one fixed, non-zero length')
+            environment_dim = sizes.pop()
         writer = LeRobotWriter(output, fps, task, robot_type, state_dim, action_dim,
-                               camera_stamps, images)
+                               camera_stamps, images, environment_dim)
         try:
             _write_episodes(bag, writer, episodes, camera_topics)
             writer.finish()
@@ -464,6 +484,8 @@ def main(argv=None):
     parser.add_argument('--cameras', default=','.join(CAMERAS),
                         help='comma-separated cameras to export (default: %(default)s; '
                              'empty: a state-only dataset)')
+    parser.add_argument('--environment-state', action='store_true',
+                        help='also export observation.environment_state (the cube position)')
     parser.add_argument('--include-incomplete', action='store_true',
                         help='also export episodes that were not recorded from start to end')
     parser.add_argument('--include-rerecorded', action='store_true',
@@ -475,7 +497,7 @@ def main(argv=None):
         count, frames, skipped = export_lerobot(
             args.bag, args.output, args.namespace, args.fps, args.task, args.robot_type,
             args.include_incomplete, args.include_rerecorded, args.images,
-            [c for c in args.cameras.split(',') if c])
+            [c for c in args.cameras.split(',') if c], args.environment_state)
     except ExportError as error:
         print(f'bag_to_lerobot: {error}', file=sys.stderr)
         return 1

@@ -77,7 +77,7 @@ class Scenario:
         state = np.arange(18, dtype=np.float32) + n
         self.state[t] = state
         obs = self.make('franka_hil_msgs/msg/Observation', header=self.header(t),
-                        agent_pos=state, environment_state=np.zeros(3, np.float32),
+                        agent_pos=state, environment_state=state[:3] - 100.0,
                         image_names=[], images=[])
         self.messages.append((t + 1000, '/observation', 'franka_hil_msgs/msg/Observation', obs))
         # The wrist frame arrives before the front one: pairing must go by stamp.
@@ -299,6 +299,27 @@ def test_lerobot_dataset_state_only(scenario_bag, tmp_path):
     assert info['total_frames'] == sum(STEPS[e] for e in EXPORTED)
     bad = run(script('bag_to_lerobot'), str(path), str(tmp_path / 'other'), '--cameras', 'top')
     assert bad.returncode == 1 and "unknown camera(s) ['top']" in bad.stderr
+
+
+def test_lerobot_dataset_with_the_environment_state(scenario_bag, tmp_path):
+    # a state policy on a random cube needs the cube position: observation.environment_state
+    scenario, path = scenario_bag
+    out = tmp_path / 'dataset'
+    pq = _export(path, out, '--cameras', '', '--environment-state')
+    info = json.loads((out / 'meta/info.json').read_text())
+    assert info['features']['observation.environment_state']['shape'] == [3]
+    rows = pq.read_table(out / 'data/chunk-000/file-000.parquet').to_pylist()
+    steps = [s for s in scenario.steps if s[0] in EXPORTED]
+    assert len(rows) == len(steps)
+    for row, (_, _, t, *_) in zip(rows, steps):
+        state = scenario.state[t - DT_NS]
+        assert row['observation.state'] == state.tolist()
+        assert row['observation.environment_state'] == (state[:3] - 100.0).tolist()
+    stats = json.loads((out / 'meta/stats.json').read_text())
+    assert len(stats['observation.environment_state']['min']) == 3
+    _export(path, tmp_path / 'plain', '--cameras', '')  # not asked for: not exported
+    plain = json.loads((tmp_path / 'plain' / 'meta/info.json').read_text())
+    assert 'observation.environment_state' not in plain['features']
 
 
 def _decode_png(data):
