@@ -10,6 +10,7 @@ see each other), and MuJoCo renders headless.
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -83,6 +84,20 @@ def start_process(tmp_path, request):
     for proc in started:
         proc.stop()
         print(f'----- output of {proc.log_path.name} -----\n{proc.output()}')
+
+
+@pytest.fixture
+def free_ports():
+    """Give a helper returning `count` TCP ports of 127.0.0.1 the system has just found free."""
+    def find(count):
+        sockets = [socket.socket() for _ in range(count)]
+        for sock in sockets:
+            sock.bind(('127.0.0.1', 0))
+        ports = [sock.getsockname()[1] for sock in sockets]
+        for sock in sockets:
+            sock.close()
+        return ports
+    return find
 
 
 @pytest.fixture

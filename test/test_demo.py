@@ -3,25 +3,13 @@
 """The README's main command, CI-sized: hil_demo runs the graph end to end for two episodes."""
 
 import re
-import socket
 import sys
 
 import imageio_ffmpeg
 from rosbags.rosbag2 import Reader
 
 
-def free_ports(count):
-    """Return ports the system has just found free (a parallel run may hold the usual ones)."""
-    sockets = [socket.socket() for _ in range(count)]
-    for sock in sockets:
-        sock.bind(('127.0.0.1', 0))
-    ports = [sock.getsockname()[1] for sock in sockets]
-    for sock in sockets:
-        sock.close()
-    return ports
-
-
-def test_demo_runs_end_to_end(start_process, tmp_path):
+def test_demo_runs_end_to_end(free_ports, start_process, tmp_path):
     out = tmp_path / 'demo'
     web, data = free_ports(2)
     demo = start_process([sys.executable, '-m', 'franka_hil_sim.bringup.demo', '--episodes', '2',

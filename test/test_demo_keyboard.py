@@ -12,7 +12,6 @@ import os
 from pathlib import Path
 import shlex
 import shutil
-import socket
 import subprocess
 import time
 
@@ -21,17 +20,6 @@ from franka_hil_msgs.msg import StepInfo
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def free_ports(count):
-    """Return ports the system has just found free."""
-    sockets = [socket.socket() for _ in range(count)]
-    for sock in sockets:
-        sock.bind(('127.0.0.1', 0))
-    ports = [sock.getsockname()[1] for sock in sockets]
-    for sock in sockets:
-        sock.close()
-    return ports
 
 
 @pytest.fixture
@@ -49,7 +37,8 @@ def tmux():
 
 
 @pytest.mark.slow
-def test_keyboard_demo_in_a_terminal_drives_to_a_success(tmux, tmp_path, ros_node, spin):
+def test_keyboard_demo_in_a_terminal_drives_to_a_success(free_ports, tmux, tmp_path, ros_node,
+                                                         spin):
     web, data = free_ports(2)
     env = {name: os.environ[name] for name in ('ROS_DOMAIN_ID', 'ROS_AUTOMATIC_DISCOVERY_RANGE')}
     demo = ['bash', str(ROOT / 'scripts' / 'demo.sh'), '--episodes', '1', '--out',

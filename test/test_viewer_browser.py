@@ -15,7 +15,6 @@ import os
 from pathlib import Path
 import re
 import shutil
-import socket
 import sys
 import time
 
@@ -44,17 +43,6 @@ def chromium():
         if shutil.which(name):
             return shutil.which(name)
     pytest.skip('chromium is not installed (`bash scripts/setup.sh` installs Debian chromium)')
-
-
-def free_ports(count):
-    """Return ports the system has just found free."""
-    sockets = [socket.socket() for _ in range(count)]
-    for sock in sockets:
-        sock.bind(('127.0.0.1', 0))
-    ports = [sock.getsockname()[1] for sock in sockets]
-    for sock in sockets:
-        sock.close()
-    return ports
 
 
 def longest_run(indices):
@@ -149,7 +137,8 @@ def browser_page(playwright, executable):
 
 
 @pytest.mark.slow
-def test_web_view_shows_cameras_plot_and_robot(start_process, ros_node, spin, tmp_path):
+def test_web_view_shows_cameras_plot_and_robot(free_ports, start_process, ros_node, spin,
+                                               tmp_path):
     executable = chromium()
     from playwright.sync_api import sync_playwright
 
@@ -222,7 +211,7 @@ def test_web_view_shows_cameras_plot_and_robot(start_process, ros_node, spin, tm
 
 
 @pytest.mark.slow
-def test_recording_review_in_the_same_view(start_process, tmp_path):
+def test_recording_review_in_the_same_view(free_ports, start_process, tmp_path):
     executable = chromium()
     from playwright.sync_api import sync_playwright
 

@@ -15,16 +15,6 @@ def script(name):
     return f'{get_package_prefix("franka_hil_viewer")}/lib/franka_hil_viewer/{name}'
 
 
-def free_ports(count):
-    sockets = [socket.socket() for _ in range(count)]
-    for sock in sockets:
-        sock.bind(('127.0.0.1', 0))
-    ports = [sock.getsockname()[1] for sock in sockets]
-    for sock in sockets:
-        sock.close()
-    return ports
-
-
 def listening(port):
     """Return the local addresses (hex, as /proc/net/tcp writes them) listening on `port`."""
     found = []
@@ -44,7 +34,7 @@ def wait(predicate, timeout, what):
         time.sleep(0.05)
 
 
-def test_serves_on_localhost_prints_the_address_and_dies_with_the_node(start_process):
+def test_serves_on_localhost_prints_the_address_and_dies_with_the_node(free_ports, start_process):
     web, data = free_ports(2)
     node = start_process([script('viewer_node'), '--ros-args', '-r',
                           f'__ns:=/viewer_test_{os.getpid()}', '-p', f'web_port:={web}',
@@ -63,7 +53,7 @@ def test_serves_on_localhost_prints_the_address_and_dies_with_the_node(start_pro
     wait(lambda: not listening(web) and not listening(data), 20, 'the server to stop')
 
 
-def test_a_taken_port_is_one_clear_error(start_process):
+def test_a_taken_port_is_one_clear_error(free_ports, start_process):
     web, data = free_ports(2)
     with socket.socket() as taken:
         taken.bind(('127.0.0.1', web))
