@@ -9,6 +9,7 @@ see each other), and MuJoCo renders headless.
 """
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -98,6 +99,27 @@ def free_ports():
             sock.close()
         return ports
     return find
+
+
+@pytest.fixture
+def x_display():
+    """Start Xvfb on a display number it picks itself; give its DISPLAY string."""
+    for tool in ('Xvfb', 'xdotool'):
+        if shutil.which(tool) is None:
+            pytest.fail(f'{tool} is not installed; `bash scripts/setup.sh` installs it')
+    read_fd, write_fd = os.pipe()
+    proc = subprocess.Popen(['Xvfb', '-displayfd', str(write_fd), '-nolisten', 'tcp',
+                             '-screen', '0', '1024x768x24'], pass_fds=(write_fd,),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write_fd)
+    with os.fdopen(read_fd) as pipe:
+        number = pipe.readline().strip()
+    if not number:
+        proc.kill()
+        pytest.fail(f'Xvfb did not start (exit code {proc.wait()})')
+    yield f':{number}'
+    proc.terminate()
+    proc.wait(timeout=10)
 
 
 @pytest.fixture

@@ -3,37 +3,14 @@
 """sim_node's viewer=window: a MuJoCo viewer window under Xvfb, and a clear error without one."""
 
 import os
-import shutil
 import subprocess
 
 from ament_index_python.packages import get_package_prefix
 from franka_hil_msgs.msg import StepInfo
-import pytest
 
 
 def script(name):
     return f'{get_package_prefix("franka_hil_sim")}/lib/franka_hil_sim/{name}'
-
-
-@pytest.fixture
-def x_display():
-    """Start Xvfb on a display number it picks itself; give its DISPLAY string."""
-    for tool in ('Xvfb', 'xdotool'):
-        if shutil.which(tool) is None:
-            pytest.fail(f'{tool} is not installed; `bash scripts/setup.sh` installs it')
-    read_fd, write_fd = os.pipe()
-    proc = subprocess.Popen(['Xvfb', '-displayfd', str(write_fd), '-nolisten', 'tcp',
-                             '-screen', '0', '1024x768x24'], pass_fds=(write_fd,),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write_fd)
-    with os.fdopen(read_fd) as pipe:
-        number = pipe.readline().strip()
-    if not number:
-        proc.kill()
-        pytest.fail(f'Xvfb did not start (exit code {proc.wait()})')
-    yield f':{number}'
-    proc.terminate()
-    proc.wait(timeout=10)
 
 
 def test_window_opens_on_the_display_and_follows_the_steps(x_display, start_process, ros_node,

@@ -6,28 +6,7 @@ import os
 import subprocess
 
 from franka_hil_msgs.msg import EpisodeEvent, Intervention
-import pytest
 from Xlib import display, XK
-
-
-@pytest.fixture
-def x_display(require_tool):
-    """Start Xvfb on a display number it picks itself; give its DISPLAY string."""
-    xvfb = require_tool('Xvfb')
-    require_tool('xdotool')
-    read_fd, write_fd = os.pipe()
-    proc = subprocess.Popen([xvfb, '-displayfd', str(write_fd), '-nolisten', 'tcp',
-                             '-screen', '0', '320x240x24'], pass_fds=(write_fd,),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write_fd)
-    with os.fdopen(read_fd) as pipe:
-        number = pipe.readline().strip()
-    if not number:
-        proc.kill()
-        pytest.fail(f'Xvfb did not start (exit code {proc.wait()})')
-    yield f':{number}'
-    proc.terminate()
-    proc.wait(timeout=10)
 
 
 def test_held_keys_move_and_events_fire_once(x_display, start_process, executable, namespace,
