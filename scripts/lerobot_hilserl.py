@@ -382,6 +382,23 @@ class LeRobotProcess:
         return self.process.poll()
 
 
+def stop_training(actor, learner, watch, graph_timeout=40.0):
+    """
+    Stop the actor (None: never started) and the learner; return (exit codes, graph left).
+
+    The graph the actor's env launched stops with it (close() or its parent's death): graph
+    left is how many step_info publishers `watch` still sees after up to graph_timeout s.
+    """
+    codes = {}
+    if actor is not None:
+        codes['actor'] = actor.stop()
+    codes['learner'] = learner.stop()
+    deadline = time.monotonic() + graph_timeout
+    while watch.publishers() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    return codes, watch.publishers()
+
+
 def learner_steps(text):
     """Return the learner's latest logged optimisation step count (0 before the first)."""
     found = re.findall(r'\[LEARNER\] Number of optimization step: (\d+)', text)
@@ -460,15 +477,7 @@ def run_training(workdir, demos, failures, timeout=TRAIN_TIMEOUT_S):
         failures.check(False, f'actor + learner: {error}')
         return None
     finally:
-        codes = {}
-        if actor is not None:
-            codes['actor'] = actor.stop()
-        codes['learner'] = learner.stop()
-        # the graph the actor's env launched stops with it (close() or its parent's death)
-        deadline = time.monotonic() + 40.0
-        while watch.publishers() and time.monotonic() < deadline:
-            time.sleep(0.5)
-        graph_left = watch.publishers()
+        codes, graph_left = stop_training(actor, learner, watch)
         watch.close()
         result.update(exit_codes=codes, graph_left=graph_left)
     failures.check(not graph_left, f'the graph the actor launched stopped ({graph_left} '

@@ -322,14 +322,8 @@ def train(options, out):
     finally:
         if evaluator is not None:
             evaluator.stop()
-        codes = {}
-        if actor is not None:
-            codes['actor'] = actor.stop()
-        codes['learner'] = learner.stop()
-        deadline = time.monotonic() + 40.0
-        while watch.publishers() and time.monotonic() < deadline:
-            time.sleep(0.5)
-        summary.update(exit_codes=codes, graph_left=watch.publishers())
+        codes, graph_left = hilserl.stop_training(actor, learner, watch)
+        summary.update(exit_codes=codes, graph_left=graph_left)
         watch.close()
         episodes, steps = watch.snapshot()
         learner_text = learner.text()
