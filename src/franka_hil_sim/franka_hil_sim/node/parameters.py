@@ -37,8 +37,9 @@ PARAMETERS = {
     'action_timeout': (DEFAULT_INTERVENTION_TIMEOUT_S, 'realtime mode: a policy action older '
                        'than this (s of wall time) is replaced by holding still'),
     'publish_clock': (True, 'publish sim time on /clock'),
-    'pace_human': (True, 'lockstep: while a human overrides, steps follow no faster than one per '
-                   'control period of wall time, so the person sees the robot at real speed'),
+    'pace_human': (True, 'lockstep: while a person overrides, steps follow no faster than one '
+                   'per control period of wall time, so the person sees the robot at real '
+                   'speed (the synthetic human, Intervention source "script", is not paced)'),
     'frame_prefix': ('', 'prefix of every TF frame id (e.g. sim0/ for several sims in one graph)'),
     'preview_rate': (10.0, 'at most this many images per second (wall clock) on each '
                      '<camera>/image_preview (for the viewer; image_raw has every step)'),

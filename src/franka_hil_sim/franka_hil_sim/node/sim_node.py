@@ -114,6 +114,8 @@ class SimNode(Node):
                                  QoSProfile(depth=100))
         self._policy = None  # (action, monotonic time received), realtime mode
         self._last_human_step = -float('inf')
+        # Whether the latest intervention came from a person (paced) or the synthetic human.
+        self._person_overrides = True
         self._rtf_samples = deque()
         if s.mode == 'realtime':
             self._pub_rtf = self._publisher(Float64, names.REAL_TIME_FACTOR, reliable)
@@ -172,7 +174,7 @@ class SimNode(Node):
                                 'publish actions on the `action` topic)')
         if deadline_passed(request.deadline, time.time_ns()):
             return self._refuse(response, _STALE.format('Step'))
-        if self.settings.pace_human and self.session.human_active():
+        if self.settings.pace_human and self._person_overrides and self.session.human_active():
             self._pace()
         try:
             outcome = self.session.step(np.asarray(request.action))
@@ -237,6 +239,7 @@ class SimNode(Node):
                 raise Refused(f'intervention refused: twist frame {msg.header.frame_id!r} is not '
                               f'one of {[self._prefix + f for f in TWIST_FRAMES if f]}')
             self.session.set_intervention(*rm.intervention_command(msg))
+            self._person_overrides = msg.source != names.SYNTHETIC_HUMAN
         except Refused as error:
             self._log.warning('intervention', f'{error} (from {msg.source or "?"})')
 
