@@ -221,23 +221,17 @@ class StepView:
         self.human = None
         self.last_outcome = ''
 
-    def entries(self, info):
-        """Return the entries of one StepInfo."""
+    def entries(self, info, status=True):
+        """Return the entries of one StepInfo (status=False: all but the status line)."""
         human = bool(info.is_intervention)
-        who = 'human' if human else 'policy'
         ended = outcome(info)
         if ended:
             self.last_outcome = f'episode {info.episode}: {ended}'
         entries = [('plot/reward', rr.Scalars([float(info.reward)]), False),
                    ('plot/is_intervention', rr.Scalars([float(human)]), False),
                    ('plot/success', rr.Scalars([float(bool(info.success))]), False)]
-        action = ', '.join(f'{a:+.2f}' for a in info.action)
-        status = (f'## {who.upper()} acts\n\nepisode **{info.episode}**, step **{info.step}**, '
-                  f'reward **{info.reward:g}**\n\nexecuted action [{action}]\n\n'
-                  f'{("**" + ended + "**") if ended else "running"}'
-                  + (f'\n\nlast episode: {self.last_outcome}' if self.last_outcome and not ended
-                     else ''))
-        entries.append(('status', rr.TextDocument(status, media_type='text/markdown'), False))
+        if status:
+            entries.append(self.status(info))
         if self.human is not None and human != self.human:
             entries.append(('events', rr.TextLog(
                 f'episode {info.episode} step {info.step}: '
@@ -250,6 +244,18 @@ class StepView:
                                                  level='INFO' if info.success else 'ERROR'),
                             False))
         return entries
+
+    def status(self, info):
+        """Return the status line entry of a StepInfo, the latest one passed to entries()."""
+        who = 'human' if info.is_intervention else 'policy'
+        ended = outcome(info)
+        action = ', '.join(f'{a:+.2f}' for a in info.action)
+        text = (f'## {who.upper()} acts\n\nepisode **{info.episode}**, step **{info.step}**, '
+                f'reward **{info.reward:g}**\n\nexecuted action [{action}]\n\n'
+                f'{("**" + ended + "**") if ended else "running"}'
+                + (f'\n\nlast episode: {self.last_outcome}' if self.last_outcome and not ended
+                   else ''))
+        return ('status', rr.TextDocument(text, media_type='text/markdown'), False)
 
 
 def blueprint(cameras, time_panel=False):

@@ -12,6 +12,7 @@ publisher). It imports neither the simulator nor MuJoCo.
 """
 
 import math
+import os
 import time
 import uuid
 
@@ -63,14 +64,19 @@ class ViewerNode(Node):
             'at a bounded rate, so watching costs a fast lockstep run little); raw: '
             '<camera>/image_raw, every step', one_of(('preview', 'raw')))
         max_rate = declare(self, 'max_rate', 30.0,
-                           'at most this many updates per second (wall clock) of the robot and '
-                           'the markers: watching a fast lockstep run costs it little (0: all)',
+                           'at most this many updates per second (wall clock) of the robot, the '
+                           'markers and the status line: watching a fast lockstep run costs it '
+                           'little (0: all; the plot always has every step)',
                            lambda v: None if v >= 0 else 'must be >= 0')
+        nice = declare(self, 'nice', 10, 'niceness added to this node and its web server: on a '
+                       'busy machine the simulator and its clients run first',
+                       lambda v: None if 0 <= v <= 19 else 'must be in [0, 19]')
         reject_unknown_parameters(self)
         self.min_interval = 1.0 / max_rate if max_rate > 0 else 0.0
         self.last_shown = {}
         if not serve and not save:
             raise ValueError('nothing to do: serve is false and save is empty')
+        os.nice(nice)  # before the server starts: it inherits it
 
         self.stream = rr.RecordingStream(APPLICATION_ID, recording_id=str(uuid.uuid4()))
         self.server = None
@@ -104,6 +110,8 @@ class ViewerNode(Node):
                 else names.image_topic(camera)
             self.create_subscription(Image, topic,
                                      lambda msg, c=camera: self._on_image(c, msg), images)
+        if self.min_interval:
+            self.create_timer(self.min_interval, self.view.flush_status)
         if self.server is not None:
             # print, not the logger: the address must stand out in bringup's and the demo's output
             print(self.server.banner(), flush=True)
@@ -154,7 +162,7 @@ class ViewerNode(Node):
         self._first(f'{camera} image')
 
     def _on_step_info(self, msg):
-        self.view.on_step_info(msg)
+        self.view.on_step_info(msg, status=self._due('status'))
         self._first('step_info')
 
     def close(self):

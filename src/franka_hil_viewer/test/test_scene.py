@@ -7,6 +7,7 @@ from types import SimpleNamespace as Msg
 
 from franka_hil_common import events
 from franka_hil_viewer import scene
+from franka_hil_viewer.graph_view import GraphView
 from franka_hil_viewer.recording import entity_rows, image_pixels
 from franka_hil_viewer.urdf import parse_urdf, quaternion_from_rpy
 import numpy as np
@@ -208,3 +209,28 @@ def test_logged_entries_read_back_at_sim_time(tmp_path):
     assert time == 1_500_000_000
     assert np.array_equal(image_pixels(row), pixels)
     assert rows['/world'][0][0] is None  # static
+
+
+def test_a_deferred_status_line_shows_the_latest_step_once_flushed(tmp_path):
+    stream = rr.RecordingStream('test', recording_id='viewer-status-test')
+    stream.save(tmp_path / 'out.rrd')
+    view = GraphView(stream)
+    view.on_step_info(_stamped(_step(step=1), 1), status=True)
+    for step in (2, 3, 4):  # steps faster than the viewer shows its status line
+        view.on_step_info(_stamped(_step(step=step), step), status=False)
+    view.flush_status()
+    view.flush_status()  # nothing new: nothing logged
+    stream.flush()
+    stream.disconnect()
+    rows = entity_rows(tmp_path / 'out.rrd')
+    # the plot has every step (after its static style row)
+    assert [t for t, _ in rows['/plot/reward'] if t is not None] == [1, 2, 3, 4]
+    statuses = [(t, row['TextDocument:text'][0]) for t, row in rows['/status']
+                if 'TextDocument:text' in row]
+    assert [t for t, _ in statuses] == [1, 4]
+    assert 'step **4**' in statuses[-1][1]
+
+
+def _stamped(msg, ns):
+    msg.header = Msg(stamp=Msg(sec=0, nanosec=ns))
+    return msg
