@@ -52,7 +52,8 @@ def test_viewer_choice(description, viewer, nodes, window):
     if viewer == 'web':
         assert (resolved[-1].package, resolved[-1].executable) == ('franka_hil_viewer',
                                                                    'viewer_node')
-        assert resolved[-1].parameters == {'web_port': 9191, 'grpc_port': 9292}
+        assert resolved[-1].parameters == {'web_port': 9191, 'grpc_port': 9292,
+                                           'frame_prefix': ''}
 
 
 def test_arguments_are_typed_and_substituted(description):
@@ -71,8 +72,12 @@ def test_arguments_are_typed_and_substituted(description):
 
 def test_several_sims_get_namespaces_and_seeds(description):
     nodes = resolve_nodes(description, {'num_sims': '2', 'namespace': 'hil', 'seed': '10',
-                                        'teleop': 'none', 'record': 'bag'}, CONFIG)
-    assert names(nodes) == [('/hil/sim0', 'sim'), ('/hil/sim1', 'sim'), ('/hil', 'recorder')]
+                                        'teleop': 'none', 'record': 'bag', 'viewer': 'web'},
+                          CONFIG)
+    # one web view (one pair of ports), on the first simulator and its prefixed frames
+    assert names(nodes) == [('/hil/sim0', 'sim'), ('/hil/sim1', 'sim'), ('/hil', 'recorder'),
+                            ('/hil/sim0', 'viewer')]
+    assert nodes[-1].parameters['frame_prefix'] == 'sim0/'
     assert [n.parameters['seed'] for n in nodes[:2]] == [10, 11]
     assert [n.parameters['frame_prefix'] for n in nodes[:2]] == ['sim0/', 'sim1/']
     assert [n.parameters['publish_clock'] for n in nodes[:2]] == [True, False]

@@ -195,10 +195,10 @@ def resolve_nodes(description, given, config_dir):
     base = '/' + values['namespace'].strip('/') if values['namespace'].strip('/') else ''
     nodes = []
     for node in description['nodes']:
-        if not wanted(node, values):
-            continue
         for index, namespace in enumerate(namespaces if node.get('per_sim') else [base]):
             local = dict(values, **per_sim_values(index, len(namespaces)))
+            if not wanted(node, local):
+                continue
             parameters = {k: substitute(v, local) for k, v in node.get('parameters', {}).items()}
             nodes.append(NodeSpec(
                 package=node['package'], executable=node['executable'], name=node['name'],
