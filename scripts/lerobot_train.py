@@ -205,7 +205,8 @@ class Evaluator(threading.Thread):
                 start_new_session=True)
         code = self.process.wait()
         if code != 0 or not result_path.exists():
-            print(f'[train] evaluation of {checkpoint} failed (code {code}): see {log}',
+            what = 'interrupted (the run ends)' if self.stop_event.is_set() else 'failed'
+            print(f'[train] evaluation of {checkpoint} {what} (code {code}): see {log}',
                   flush=True)
             return None
         return json.loads(result_path.read_text())
