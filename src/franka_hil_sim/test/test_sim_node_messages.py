@@ -7,6 +7,8 @@ Observations and info dicts must survive message round trips unchanged (the gym 
 it), and every bad parameter value must be named in the start-up error.
 """
 
+from types import SimpleNamespace
+
 from franka_hil_common import actions, events, messages as fields
 from franka_hil_common.observation import IMAGE_SIZE
 from franka_hil_common.task import SessionConfig
@@ -106,13 +108,38 @@ def test_camera_info_is_a_pinhole_of_the_image():
 
 
 def test_tf_and_stamps():
-    msg = rm.tf_msg([('world', 'block', np.array([1.0, 2.0, 3.0]),
-                      np.array([0.5, 0.5, 0.5, 0.5]))], 2_500_000_000, 'a/')
+    tf = rm.TfMessages('a/')
+    msg = tf.msg([('world', 'block', np.array([1.0, 2.0, 3.0]),
+                   np.array([0.5, 0.5, 0.5, 0.5]))], 2_500_000_000)
     t = msg.transforms[0]
     assert (t.header.frame_id, t.child_frame_id) == ('a/world', 'a/block')
     assert (t.header.stamp.sec, t.header.stamp.nanosec) == (2, 500_000_000)
     assert (t.transform.rotation.w, t.transform.translation.z) == (0.5, 3.0)
+    # the next step's message: the same frames moved and restamped, new ones added
+    msg = tf.msg([('world', 'block', np.array([1.0, 2.0, 4.0]), np.array([1.0, 0.0, 0.0, 0.0])),
+                  ('block', 'lid', np.zeros(3), np.array([1.0, 0.0, 0.0, 0.0]))], 3_000_000_000)
+    assert [(t.header.frame_id, t.child_frame_id) for t in msg.transforms] == [
+        ('a/world', 'a/block'), ('a/block', 'a/lid')]
+    t = msg.transforms[0]
+    assert (t.header.stamp.sec, t.transform.rotation.w, t.transform.translation.z) == (3, 1.0, 4.0)
     assert fields.stamp_ns(rm.clock_msg(7).clock) == 7
+
+
+def test_scene_markers_follow_the_cube_and_the_target():
+    markers = rm.SceneMarkers(0.02, [[0.0, -0.5, 0.0], [1.0, 0.5, 0.5]], 'a/world')
+    state = SimpleNamespace(stamp_ns=1_000_000_000, target_pos=np.array([0.1, 0.2, 0.3]),
+                            block_pose=(np.array([0.5, 0.0, 0.02]), np.array([1.0, 0, 0, 0])))
+    cube, target, bounds = markers.msg(state).markers
+    assert (cube.ns, target.ns, bounds.ns) == ('cube', 'tcp_target', 'workspace_bounds')
+    assert {m.header.frame_id for m in (cube, target, bounds)} == {'a/world'}
+    assert cube.scale.x == pytest.approx(0.04) and len(bounds.points) == 24
+    state.stamp_ns, state.target_pos = 2_000_000_000, np.array([0.4, 0.5, 0.6])
+    state.block_pose = (np.array([0.5, 0.1, 0.2]), np.array([0.0, 1.0, 0.0, 0.0]))
+    cube, target, bounds = markers.msg(state).markers
+    assert {m.header.stamp.sec for m in (cube, target, bounds)} == {2}
+    assert (cube.pose.position.y, cube.pose.position.z, cube.pose.orientation.x) == (0.1, 0.2,
+                                                                                     1.0)
+    assert (target.pose.position.x, target.pose.position.z) == (0.4, 0.6)
 
 
 def test_message_constants_match_the_shared_vocabulary():

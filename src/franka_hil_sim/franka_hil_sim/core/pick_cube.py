@@ -71,6 +71,9 @@ class PickCubeSim:
         self._mocap = m.body_mocapid[m.body(robot.TARGET_BODY).id]
         self._gripper = m.actuator(robot.GRIPPER_ACTUATOR).id
         self._robot_bodies = robot.robot_bodies(m)
+        # (parent id, body id, parent name, body name, moves) of each robot body but the root
+        self._links = [(m.body_parentid[b], b, m.body(m.body_parentid[b]).name, m.body(b).name,
+                        bool(m.body_jntnum[b])) for b in self._robot_bodies[1:]]
         self._controller = OpSpaceController(m, self.data, HOME_QPOS)
         self._renderer = CameraRenderer(m, image_size, image_size)
         self._frame = 0
@@ -201,15 +204,17 @@ class PickCubeSim:
         bodies = self._robot_bodies + [self._block]
         return {self.model.body(b).name: (d.xpos[b].copy(), d.xquat[b].copy()) for b in bodies}
 
-    def link_transforms(self):
+    def block_pose(self):
+        """(position, quaternion) of the cube in the world."""
+        return self.data.xpos[self._block].copy(), self.data.xquat[self._block].copy()
+
+    def link_transforms(self, moving_only=False):
         """(parent, child, position, quaternion) of each robot body in its parent, for /tf."""
-        m, d = self.model, self.data
-        out = []
-        for body in self._robot_bodies[1:]:
-            parent = m.body_parentid[body]
-            pos, quat = _relative(d.xpos[parent], d.xquat[parent], d.xpos[body], d.xquat[body])
-            out.append((m.body(parent).name, m.body(body).name, pos, quat))
-        return out
+        d = self.data
+        return [(parent_name, name) + _relative(d.xpos[parent], d.xquat[parent], d.xpos[body],
+                                                d.xquat[body])
+                for parent, body, parent_name, name, moves in self._links
+                if moves or not moving_only]
 
     def static_transforms(self):
         """(parent, child, position, quaternion) of the robot frames fixed to their parent."""

@@ -14,7 +14,7 @@ from builtin_interfaces.msg import Time
 from franka_hil_common import messages as fields
 from franka_hil_common.names import optical_frame
 from franka_hil_msgs.msg import Observation, StepInfo
-from geometry_msgs.msg import Point, Quaternion, Transform, TransformStamped, Vector3
+from geometry_msgs.msg import Point, TransformStamped, Vector3
 import numpy as np
 from rosgraph_msgs.msg import Clock
 from sensor_msgs.msg import CameraInfo, Image, JointState
@@ -77,14 +77,35 @@ def joint_state_msg(telemetry):
                       velocity=telemetry.joint_velocities.tolist())
 
 
-def tf_msg(transforms, ns, frame_prefix=''):
-    """tf2_msgs/TFMessage of (parent, child, position, quaternion wxyz) tuples."""
-    time = stamp(ns)
-    return TFMessage(transforms=[
-        TransformStamped(header=Header(stamp=time, frame_id=frame_prefix + parent),
-                         child_frame_id=frame_prefix + child,
-                         transform=_transform(pos, quat))
-        for parent, child, pos, quat in transforms])
+class TfMessages:
+    """
+    tf2_msgs/TFMessage of (parent, child, position, quaternion wxyz) tuples, for every step.
+
+    Each frame pair's TransformStamped is built once and then only updated in place: building
+    nested messages costs ten times more, and /tf goes out every step (publish serialises at
+    once, so reusing them is safe).
+    """
+
+    def __init__(self, frame_prefix=''):
+        """frame_prefix: put before every frame id."""
+        self._prefix = frame_prefix
+        self._transforms = {}
+
+    def msg(self, transforms, ns):
+        """Return the message of `transforms` at sim time `ns`."""
+        time = stamp(ns)
+        out = []
+        for parent, child, pos, quat in transforms:
+            msg = self._transforms.get((parent, child))
+            if msg is None:
+                msg = self._transforms[parent, child] = TransformStamped(
+                    header=Header(frame_id=self._prefix + parent),
+                    child_frame_id=self._prefix + child)
+            msg.header.stamp = time
+            _set_vector(msg.transform.translation, pos)
+            _set_quaternion(msg.transform.rotation, quat)
+            out.append(msg)
+        return TFMessage(transforms=out)
 
 
 def clock_msg(ns):
@@ -92,37 +113,48 @@ def clock_msg(ns):
     return Clock(clock=stamp(ns))
 
 
-def markers_msg(telemetry, block_half_size, workspace_bounds, frame_id):
+class SceneMarkers:
     """
     visualization_msgs/MarkerArray: the cube, the TCP target and the workspace bounds (a box).
 
-    Markers replace their predecessors by (namespace, id), so publishing every step is safe.
+    Built once; each step only moves the cube and the target and restamps them (as TfMessages
+    does, for the same reason). Markers replace their predecessors by (namespace, id), so
+    publishing every step is safe.
     """
-    time = stamp(telemetry.stamp_ns)
-    position, quat = telemetry.block_pose
-    low, high = np.asarray(workspace_bounds, dtype=float)
-    cube = Marker(ns='cube', id=0, type=Marker.CUBE, action=Marker.ADD,
-                  scale=Vector3(x=2 * block_half_size, y=2 * block_half_size,
-                                z=2 * block_half_size),
-                  color=ColorRGBA(r=0.9, g=0.2, b=0.2, a=1.0))
-    cube.pose.position = _point(position)
-    cube.pose.orientation = _quaternion(quat)
-    target = Marker(ns='tcp_target', id=0, type=Marker.SPHERE, action=Marker.ADD,
-                    scale=Vector3(x=0.02, y=0.02, z=0.02),
-                    color=ColorRGBA(r=0.1, g=0.8, b=0.1, a=0.8))
-    target.pose.position = _point(telemetry.target_pos)
-    target.pose.orientation.w = 1.0
-    corners = [(x, y, z) for x in (low[0], high[0]) for y in (low[1], high[1])
-               for z in (low[2], high[2])]
-    # The 12 edges of the box: corner pairs that differ in exactly one coordinate.
-    edges = [(a, b) for a in range(8) for b in range(a + 1, 8) if bin(a ^ b).count('1') == 1]
-    bounds = Marker(ns='workspace_bounds', id=0, type=Marker.LINE_LIST, action=Marker.ADD,
-                    scale=Vector3(x=0.003), color=ColorRGBA(r=0.2, g=0.4, b=1.0, a=0.8),
-                    points=[_point(corners[i]) for edge in edges for i in edge])
-    bounds.pose.orientation.w = 1.0
-    for marker in (cube, target, bounds):
-        marker.header = Header(stamp=time, frame_id=frame_id)
-    return MarkerArray(markers=[cube, target, bounds])
+
+    def __init__(self, block_half_size, workspace_bounds, frame_id):
+        """block_half_size in m; workspace_bounds rows low / high (m); frame_id of all three."""
+        edge = 2 * block_half_size
+        self.cube = Marker(ns='cube', id=0, type=Marker.CUBE, action=Marker.ADD,
+                           scale=Vector3(x=edge, y=edge, z=edge),
+                           color=ColorRGBA(r=0.9, g=0.2, b=0.2, a=1.0))
+        self.target = Marker(ns='tcp_target', id=0, type=Marker.SPHERE, action=Marker.ADD,
+                             scale=Vector3(x=0.02, y=0.02, z=0.02),
+                             color=ColorRGBA(r=0.1, g=0.8, b=0.1, a=0.8))
+        self.target.pose.orientation.w = 1.0
+        low, high = np.asarray(workspace_bounds, dtype=float)
+        corners = [(x, y, z) for x in (low[0], high[0]) for y in (low[1], high[1])
+                   for z in (low[2], high[2])]
+        # The 12 edges of the box: corner pairs that differ in exactly one coordinate.
+        edges = [(a, b) for a in range(8) for b in range(a + 1, 8) if bin(a ^ b).count('1') == 1]
+        bounds = Marker(ns='workspace_bounds', id=0, type=Marker.LINE_LIST, action=Marker.ADD,
+                        scale=Vector3(x=0.003), color=ColorRGBA(r=0.2, g=0.4, b=1.0, a=0.8),
+                        points=[_point(corners[i]) for edge in edges for i in edge])
+        bounds.pose.orientation.w = 1.0
+        self.array = MarkerArray(markers=[self.cube, self.target, bounds])
+        for marker in self.array.markers:
+            marker.header.frame_id = frame_id
+
+    def msg(self, telemetry):
+        """Return the markers of a session Telemetry."""
+        time = stamp(telemetry.stamp_ns)
+        position, quat = telemetry.block_pose
+        _set_vector(self.cube.pose.position, position)
+        _set_quaternion(self.cube.pose.orientation, quat)
+        _set_vector(self.target.pose.position, telemetry.target_pos)
+        for marker in self.array.markers:
+            marker.header.stamp = time
+        return self.array
 
 
 def parse_options(text):
@@ -152,10 +184,9 @@ def _point(xyz):
     return Point(x=float(xyz[0]), y=float(xyz[1]), z=float(xyz[2]))
 
 
-def _quaternion(wxyz):
-    return Quaternion(w=float(wxyz[0]), x=float(wxyz[1]), y=float(wxyz[2]), z=float(wxyz[3]))
+def _set_vector(msg, xyz):
+    msg.x, msg.y, msg.z = (float(v) for v in xyz)
 
 
-def _transform(pos, quat):
-    return Transform(translation=Vector3(x=float(pos[0]), y=float(pos[1]), z=float(pos[2])),
-                     rotation=_quaternion(quat))
+def _set_quaternion(msg, wxyz):
+    msg.w, msg.x, msg.y, msg.z = (float(v) for v in wxyz)

@@ -69,7 +69,10 @@ class SimNode(Node):
         except ValueError as error:  # what only the sim core can check (control_rate)
             raise ValueError(f'control_rate={1.0 / s.session.control_dt:g} Hz: {error}') from None
         self._prefix = s.frame_prefix
-        self._world = s.frame_prefix + names.WORLD_FRAME
+        self._tf = rm.TfMessages(s.frame_prefix)
+        self._markers = rm.SceneMarkers(telemetry.block_half_size(self.session.sim),
+                                        telemetry.workspace_bounds(),
+                                        s.frame_prefix + names.WORLD_FRAME)
         self.window = None
         if s.window:
             try:
@@ -126,8 +129,8 @@ class SimNode(Node):
                               clock=Clock(clock_type=ClockType.STEADY_TIME))
 
         self._pub_description.publish(String(data=self.session.sim.urdf()))
-        self._pub_tf_static.publish(rm.tf_msg(
-            telemetry.static_transforms(self.session.sim, layout.CAMERAS), 0, self._prefix))
+        self._pub_tf_static.publish(rm.TfMessages(self._prefix).msg(
+            telemetry.static_transforms(self.session.sim, layout.CAMERAS), 0))
         with self.session.lock:
             state = self.snapshot(None)
         self.publish_state(state)
@@ -344,7 +347,7 @@ class SimNode(Node):
         if _wanted(self._pub_joints):
             self._pub_joints.publish(rm.joint_state_msg(state))
         if state.transforms:
-            self._pub_tf.publish(rm.tf_msg(state.transforms, ns, self._prefix))
+            self._pub_tf.publish(self._tf.msg(state.transforms, ns))
         for camera, pixels in state.images.items():
             image_pub, info_pub, intrinsics, frame = self._pub_cameras[camera]
             image = rm.image_msg(pixels, ns, frame)
@@ -354,9 +357,7 @@ class SimNode(Node):
             if camera in state.previews:
                 self._pub_previews[camera].publish(image)
         if _wanted(self._pub_markers):
-            self._pub_markers.publish(rm.markers_msg(
-                state, telemetry.block_half_size(self.session.sim),
-                telemetry.workspace_bounds(), self._world))
+            self._pub_markers.publish(self._markers.msg(state))
         if observation_msg is not None and _wanted(self._pub_observation):
             if observation_msg.images or not observation_msg.environment_state:
                 # The state part, with the cube position in image mode too: scripted helpers

@@ -54,11 +54,10 @@ def snapshot(session, cameras=(), image_size=None, observation=None, links=True)
                 images[camera] = pixels[camera]
             else:
                 images[camera] = session.render(camera, size)
-    block_pose = sim.body_poses()[robot.BLOCK_BODY]
+    block_pose = sim.block_pose()
     transforms = []
     if links:
-        static = {child for _, child, _, _ in sim.static_transforms()}
-        transforms = [t for t in sim.link_transforms() if t[1] not in static]
+        transforms = sim.link_transforms(moving_only=True)
         transforms.append((WORLD_FRAME, robot.BLOCK_BODY) + block_pose)
     return Telemetry(session.sim_time_ns, tuple(sim.joint_names), sim.joint_positions(),
                      sim.joint_velocities(), transforms, block_pose, sim.target_pos, images)
