@@ -150,10 +150,10 @@ class FrankaHilRosEnv(gym.Env):
             from franka_hil_gym_bridge.launcher import LaunchedGraph
             namespace = namespace or f'/franka_hil_env_{os.getpid()}_{next(_launched)}'
             mode = self.mode
-            human = env_vars.human(None if backend == 'graph' else {})
+            human = env_vars.human()
             self.graph = LaunchedGraph(namespace, teleop,
-                                       sim_config.node_parameters(self.config, mode),
-                                       **({} if human is None else {'human': human}))
+                                       sim_config.node_parameters(self.config, mode), human,
+                                       env_vars.node_parameters())
             alive = self.graph.check
         default = DEFAULT_LAUNCH_TIMEOUT_S if launch else DEFAULT_CONNECT_TIMEOUT_S
         cameras = CAMERAS if render_mode == 'rgb_array' and not image_obs else ()

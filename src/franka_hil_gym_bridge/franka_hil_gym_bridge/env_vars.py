@@ -16,6 +16,10 @@ env should start one. These variables say it for every env a process makes:
     FRANKA_HIL_HUMAN      with teleop script, the launched graph's synthetic human: always
                           (holds the override) or corrective (takes over only when the policy
                           goes off track); unset: bringup's default (`human:=...`)
+    FRANKA_HIL_PARAMETERS a YAML file {node name: {parameter: value}} of parameters for the
+                          launched graph's nodes, as bringup's --overrides (e.g.
+                          synthetic_human: {intervener.time_out_s: 0.0}); the env's own
+                          settings of the sim node win over it
 
 A kwarg that is given (to gym.make, or by the registered id: the Gamepad and Keyboard ids set
 teleop) wins over its variable; a variable that is unset or empty leaves the env's default.
@@ -26,13 +30,15 @@ import os
 
 from franka_hil_common.names import TELEOPS
 from franka_hil_common.task import MODES
+import yaml
 
 LAUNCH = 'FRANKA_HIL_LAUNCH'
 NAMESPACE = 'FRANKA_HIL_NAMESPACE'
 TELEOP = 'FRANKA_HIL_TELEOP'
 MODE = 'FRANKA_HIL_MODE'
 HUMAN = 'FRANKA_HIL_HUMAN'
-VARIABLES = (LAUNCH, NAMESPACE, TELEOP, MODE, HUMAN)
+PARAMETERS = 'FRANKA_HIL_PARAMETERS'
+VARIABLES = (LAUNCH, NAMESPACE, TELEOP, MODE, HUMAN, PARAMETERS)
 HUMANS = ('always', 'corrective')
 # The env's own defaults, where neither a kwarg nor a variable says otherwise.
 DEFAULTS = {'launch': False, 'namespace': '', 'teleop': 'none', 'mode': None}
@@ -71,6 +77,24 @@ def human(environ=None):
     if text not in HUMANS:
         raise ValueError(f'{HUMAN}={text!r}: use one of {list(HUMANS)}')
     return text
+
+
+def node_parameters(environ=None):
+    """Return FRANKA_HIL_PARAMETERS' {node: {parameter: value}}, {} if unset (ValueError: bad)."""
+    environ = os.environ if environ is None else environ
+    path = environ.get(PARAMETERS, '').strip()
+    if not path:
+        return {}
+    try:
+        with open(path) as handle:
+            loaded = yaml.safe_load(handle)
+    except (OSError, yaml.YAMLError) as error:
+        raise ValueError(f'{PARAMETERS}={path!r}: cannot read it: {error}') from None
+    if not isinstance(loaded, dict) or not all(
+            isinstance(node, str) and isinstance(values, dict) for node, values in loaded.items()):
+        raise ValueError(f'{PARAMETERS}={path!r}: must hold {{node name: {{parameter: value}}}}, '
+                         f'got {loaded!r}')
+    return loaded
 
 
 def describe(environ=None):

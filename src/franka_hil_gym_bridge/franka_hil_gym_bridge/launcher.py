@@ -38,15 +38,19 @@ class LaunchedGraph:
     """
     `bringup` running the graph with `sim_parameters` for the sim, in `namespace`.
 
-    `human` (None: bringup's default) is its `human:=` argument, the synthetic human's mode.
+    `human` (None: bringup's default) is its `human:=` argument, the synthetic human's mode;
+    `node_parameters` ({node name: {parameter: value}}) sets other nodes' parameters (and the
+    sim's, under sim_parameters).
     """
 
-    def __init__(self, namespace, teleop, sim_parameters, human=None):
+    def __init__(self, namespace, teleop, sim_parameters, human=None, node_parameters=None):
         self.namespace = namespace
         self.directory = Path(tempfile.mkdtemp(prefix='franka_hil_env_'))
         self.log_path = self.directory / 'bringup.log'
+        overrides = {node: dict(values) for node, values in (node_parameters or {}).items()}
+        overrides[SIM_NODE] = dict(overrides.get(SIM_NODE, {}), **sim_parameters)
         overrides_path = self.directory / 'overrides.yaml'
-        overrides_path.write_text(yaml.safe_dump({SIM_NODE: dict(sim_parameters)}))
+        overrides_path.write_text(yaml.safe_dump(overrides))
         command = [bringup_executable(), '--overrides', str(overrides_path),
                    f'namespace:={namespace}', f'teleop:={teleop}', 'num_sims:=1']
         if human is not None:

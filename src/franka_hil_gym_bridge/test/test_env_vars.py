@@ -2,11 +2,13 @@
 # SPDX-License-Identifier: Apache-2.0
 """FRANKA_HIL_* variables: how LeRobot (it passes gym-hil's kwargs only) launches or attaches."""
 
+from pathlib import Path
 from unittest import mock
 
 from franka_hil_gym_bridge import env_vars
 import gymnasium as gym
 import pytest
+import yaml
 
 DEFAULTS = {'launch': False, 'namespace': '', 'teleop': 'none', 'mode': None}
 
@@ -59,9 +61,9 @@ def test_the_env_reads_them_when_made_with_lerobots_kwargs(monkeypatch):
     launched = {}
 
     class Graph:
-        def __init__(self, namespace, teleop, parameters, human=None):
+        def __init__(self, namespace, teleop, parameters, human=None, node_parameters=None):
             launched.update(namespace=namespace, teleop=teleop, parameters=parameters,
-                            human=human)
+                            human=human, node_parameters=node_parameters)
 
         def check(self):
             pass
@@ -92,6 +94,7 @@ def test_the_env_reads_them_when_made_with_lerobots_kwargs(monkeypatch):
     assert launched['connect_timeout'] == 60.0
     assert launched['closed']
     assert launched['human'] is None  # FRANKA_HIL_HUMAN unset: bringup's default
+    assert launched['node_parameters'] == {}  # FRANKA_HIL_PARAMETERS unset
 
 
 def test_human_names_the_launched_synthetic_humans_mode(monkeypatch):
@@ -119,7 +122,7 @@ def test_human_names_the_launched_synthetic_humans_mode(monkeypatch):
     launched = {}
 
     class Graph:
-        def __init__(self, namespace, teleop, parameters, human=None):
+        def __init__(self, namespace, teleop, parameters, human=None, node_parameters=None):
             launched.update(human=human, random=parameters['random_block_position'],
                             image_obs=parameters['image_obs'])
 
@@ -170,3 +173,28 @@ def test_the_gamepad_id_keeps_its_teleop_and_embedded_reads_nothing(monkeypatch)
 
     with mock.patch('franka_hil_gym_bridge.embedded.SessionSim', Session):
         gym.make('franka_hil_ros/PandaPickCube-v0', backend='embedded').close()
+
+
+def test_parameters_file_sets_the_launched_graphs_node_parameters(monkeypatch, tmp_path):
+    assert env_vars.node_parameters({}) == {}
+    path = tmp_path / 'parameters.yaml'
+    path.write_text('synthetic_human: {intervener.time_out_s: 0.0}\n'
+                    'sim: {gripper_penalty: -0.5, seed: 3}\n')
+    given = env_vars.node_parameters({'FRANKA_HIL_PARAMETERS': str(path)})
+    assert given['synthetic_human'] == {'intervener.time_out_s': 0.0}
+    for text, message in (('[1, 2]', 'must hold'), ('sim: 3', 'must hold'), ('a: [', 'cannot')):
+        path.write_text(text)
+        with pytest.raises(ValueError, match=f'FRANKA_HIL_PARAMETERS=.*{message}'):
+            env_vars.node_parameters({'FRANKA_HIL_PARAMETERS': str(path)})
+    with pytest.raises(ValueError, match='cannot read'):
+        env_vars.node_parameters({'FRANKA_HIL_PARAMETERS': str(tmp_path / 'missing.yaml')})
+
+    commands = []
+    monkeypatch.setattr('franka_hil_gym_bridge.launcher.bringup_executable', lambda: 'bringup')
+    monkeypatch.setattr('subprocess.Popen', lambda command, **kwargs: commands.append(command))
+    from franka_hil_gym_bridge.launcher import LaunchedGraph
+    LaunchedGraph('/a', 'script', {'gripper_penalty': -0.02}, 'corrective', given)
+    overrides = yaml.safe_load(Path(commands[0][commands[0].index('--overrides') + 1]).read_text())
+    # bringup gets the file's parameters; the env's own settings of the sim win over it
+    assert overrides == {'synthetic_human': {'intervener.time_out_s': 0.0},
+                         'sim': {'gripper_penalty': -0.02, 'seed': 3}}
