@@ -40,6 +40,7 @@ import time
 
 import lerobot_hilserl as hilserl
 import numpy as np
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 TASK = 'FrankaHilPickCubeStateRandom-v0'
@@ -79,9 +80,30 @@ def parse_args(argv=None):
     parser.add_argument('--eval-seeds', type=int, default=20, help='seeds per evaluation')
     parser.add_argument('--final-seeds', type=int, default=50, help='seeds of the final one')
     parser.add_argument('--out', type=Path, default=None, help='output folder')
+    parser.add_argument('--intervener', action='append', default=[], metavar='NAME=VALUE',
+                        help="a parameter of the synthetic human's intervener (its "
+                        'intervener.NAME, e.g. time_out_s=0); repeatable')
     for key, value in SETTINGS.items():
         parser.add_argument('--' + key.replace('_', '-'), type=type(value), default=value)
     return parser.parse_args(argv)
+
+
+def intervener_parameters(assignments):
+    """Return {'intervener.NAME': value} of NAME=VALUE texts, typed as IntervenerConfig's."""
+    from franka_hil_teleop.intervener import IntervenerConfig
+    defaults = vars(IntervenerConfig())
+    parameters = {}
+    for text in assignments:
+        name, sep, value = (part.strip() for part in text.partition('='))
+        if not sep or name not in defaults:
+            raise SystemExit(f'--intervener {text!r}: expected NAME=VALUE with NAME one of '
+                             f'{sorted(defaults)}')
+        try:
+            parameters[f'intervener.{name}'] = type(defaults[name])(value)
+        except ValueError:
+            raise SystemExit(f'--intervener {text!r}: {value!r} is not a '
+                             f'{type(defaults[name]).__name__}') from None
+    return parameters
 
 
 def record_demos(out, episodes):
@@ -279,6 +301,12 @@ def train(options, out):
                      + ('_nohuman' if options.no_human else ''),
                      FRANKA_HIL_TELEOP='none' if options.no_human else 'script',
                      FRANKA_HIL_HUMAN='corrective')
+    if options.intervener:
+        parameters = out / 'graph_parameters.yaml'
+        parameters.write_text(yaml.safe_dump({'synthetic_human': intervener_parameters(
+            options.intervener)}))
+        actor_env['FRANKA_HIL_PARAMETERS'] = str(parameters)
+        summary['intervener'] = options.intervener
     watch = EpisodeWatch(actor_env['FRANKA_HIL_NAMESPACE'])
     learner = hilserl.LeRobotProcess('learner', config_path, out / 'learner.log', env)
     actor = evaluator = None
