@@ -19,6 +19,7 @@ from collections import deque
 import json
 import math
 import sys
+import threading
 import time
 
 from franka_hil_common import names, observation as layout
@@ -70,6 +71,9 @@ class SimNode(Node):
             raise ValueError(f'control_rate={1.0 / s.session.control_dt:g} Hz: {error}') from None
         self._prefix = s.frame_prefix
         self._tf = rm.TfMessages(s.frame_prefix)
+        # TF and marker messages are updated in place: one thread builds and publishes at a time
+        # (the service thread and the realtime timer may both publish).
+        self._reused_messages = threading.Lock()
         self._markers = rm.SceneMarkers(telemetry.block_half_size(self.session.sim),
                                         telemetry.workspace_bounds(),
                                         s.frame_prefix + names.WORLD_FRAME)
@@ -347,7 +351,8 @@ class SimNode(Node):
         if _wanted(self._pub_joints):
             self._pub_joints.publish(rm.joint_state_msg(state))
         if state.transforms:
-            self._pub_tf.publish(self._tf.msg(state.transforms, ns))
+            with self._reused_messages:
+                self._pub_tf.publish(self._tf.msg(state.transforms, ns))
         for camera, pixels in state.images.items():
             image_pub, info_pub, intrinsics, frame = self._pub_cameras[camera]
             image = rm.image_msg(pixels, ns, frame)
@@ -357,7 +362,8 @@ class SimNode(Node):
             if camera in state.previews:
                 self._pub_previews[camera].publish(image)
         if _wanted(self._pub_markers):
-            self._pub_markers.publish(self._markers.msg(state))
+            with self._reused_messages:
+                self._pub_markers.publish(self._markers.msg(state))
         if observation_msg is not None and _wanted(self._pub_observation):
             if observation_msg.images or not observation_msg.environment_state:
                 # The state part, with the cube position in image mode too: scripted helpers
