@@ -219,9 +219,8 @@ class PickCubeSim:
     def static_transforms(self):
         """(parent, child, position, quaternion) of the robot frames fixed to their parent."""
         m = self.model
-        return [(m.body(m.body_parentid[b]).name, m.body(b).name, m.body_pos[b].copy(),
-                 m.body_quat[b].copy())
-                for b in self._robot_bodies[1:] if m.body_jntnum[b] == 0]
+        return [(parent_name, name, m.body_pos[body].copy(), m.body_quat[body].copy())
+                for _, body, parent_name, name, moves in self._links if not moves]
 
     def urdf(self):
         """robot_description (URDF text) of the simulated robot."""
