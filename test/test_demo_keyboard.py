@@ -75,16 +75,21 @@ def test_keyboard_demo_in_a_terminal_drives_to_a_success(free_ports, tmux, tmp_p
              what=lambda: f'a new episode ({len(steps)} steps seen); screen:\n{screen()}')
         episode = steps[-1].episode
         handled.add(episode)
+        # An episode first seen near its time limit may end while it is driven: each wait also
+        # ends when the episode does, and the next one is driven instead.
         if not steps[-1].is_intervention:
             tmux('send-keys', 'Space')
-            spin(ros_node, lambda: steps[-1].is_intervention, timeout=30, what='the takeover')
+            spin(ros_node, lambda: steps[-1].is_intervention or steps[-1].episode != episode,
+                 timeout=30, what='the takeover')
         moved = len(steps)
         tmux('send-keys', 'Up')
-        spin(ros_node, lambda: any(s.is_intervention and s.action[0] > 0
-                                   for s in steps[moved:]), timeout=30, what='a move in +x')
+        spin(ros_node, lambda: steps[-1].episode != episode or any(
+            s.is_intervention and s.action[0] > 0 for s in steps[moved:]), timeout=30,
+            what='a move in +x')
+        if steps[-1].episode != episode:
+            continue
         # The terminal backend takes presses of one key within button_hold (0.6 s) as one held
         # key: the last Enter ended the previous episode, so wait for 8 steps (0.8 s) of this one.
-        # An episode first seen near its time limit may end meanwhile: then drive the next one.
         spin(ros_node, lambda: steps[-1].episode != episode or steps[-1].step >= 8,
              timeout=30, what='8 steps into the episode')
         if steps[-1].episode != episode:
