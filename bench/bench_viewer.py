@@ -13,6 +13,7 @@ a loaded machine slows both alike; printed are the medians side by side.
 2. Lockstep: Step service calls per second from this process with seeded actions (state
    observations). With the viewer on, the sim also renders both cameras for it, at most
    preview_rate (10 Hz) of wall time (<camera>/image_preview).
+--viewer-parameter NAME:=VALUE sets a viewer_node parameter (e.g. rate:=1: what its reads cost).
 """
 
 import argparse
@@ -54,12 +55,13 @@ def cpu_seconds(pids):
 class Viewer:
     """A viewer_node process (and its rerun server) watching the sim in namespace `ns`."""
 
-    def __init__(self, ns):
+    def __init__(self, ns, parameters=()):
         self.log = tempfile.NamedTemporaryFile(prefix='bench_viewer_', suffix='.log')
         self.proc = subprocess.Popen(
             [sys.executable, '-m', 'franka_hil_viewer.viewer_node', '--ros-args', '-r',
              f'__ns:={ns}', '-p', f'web_port:={free_port()}', '-p',
-             f'grpc_port:={free_port()}'], stdout=self.log, stderr=subprocess.STDOUT,
+             f'grpc_port:={free_port()}', *(a for p in parameters for a in ('-p', p))],
+            stdout=self.log, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL)
 
     def pids(self):
@@ -75,8 +77,9 @@ class Viewer:
 class Bench:
     """This process's rclpy node and the sim under test."""
 
-    def __init__(self, sim):
+    def __init__(self, sim, viewer_parameters):
         self.sim = sim
+        self.viewer_parameters = viewer_parameters
         self.node = rclpy.create_node(f'bench_viewer_{os.getpid()}_{sim.ns.rsplit("_", 1)[1]}')
         self.executor = rclpy.executors.SingleThreadedExecutor()
         self.executor.add_node(self.node)
@@ -90,7 +93,7 @@ class Bench:
 
     def viewer_on(self):
         """Start a viewer and wait until it receives the sim's topics."""
-        viewer = Viewer(self.sim.ns)
+        viewer = Viewer(self.sim.ns, self.viewer_parameters)
         try:
             self.spin_until(
                 lambda: self.node.count_subscribers(f'{self.sim.ns}/front/image_preview') > 0
@@ -135,9 +138,9 @@ def lockstep_round(bench, step, seconds, seed):
     return steps / (time.perf_counter() - start)
 
 
-def run(mode, rounds, seconds):
+def run(mode, rounds, seconds, viewer_parameters):
     sim = SimProcess(f'/bench_viewer_{os.getpid()}_{mode}', mode=mode)
-    bench = Bench(sim)
+    bench = Bench(sim, viewer_parameters)
     results = {'off': [], 'on': []}
     try:
         if mode == 'realtime':
@@ -174,11 +177,13 @@ def main():
     parser.add_argument('--rounds', type=int, default=3)
     parser.add_argument('--seconds', type=float, default=10.0, help='per round and state')
     parser.add_argument('--json', action='store_true')
+    parser.add_argument('--viewer-parameter', action='append', default=[], metavar='NAME:=VALUE',
+                        help='a viewer_node parameter (e.g. rate:=1, to see what its reads cost)')
     options = parser.parse_args()
     rclpy.init()
     try:
-        realtime = run('realtime', options.rounds, options.seconds)
-        lockstep = run('lockstep', options.rounds, options.seconds)
+        realtime = run('realtime', options.rounds, options.seconds, options.viewer_parameter)
+        lockstep = run('lockstep', options.rounds, options.seconds, options.viewer_parameter)
     finally:
         rclpy.shutdown()
     if options.json:

@@ -24,7 +24,6 @@ class GraphView:
         self.tree = scene.TfTree(frame_prefix + names.WORLD_FRAME)
         self.steps = scene.StepView()
         self.counts = {}
-        self._status_due = None  # a StepInfo whose status line on_step_info deferred
         stream.send_blueprint(scene.blueprint(cameras, time_panel))
         scene.log(stream, 0, scene.world_entries() + scene.series_entries())
 
@@ -58,17 +57,19 @@ class GraphView:
         self._logged(f'{camera} image', stamp_ns(msg.header.stamp),
                      scene.image_entries(camera, image_array(msg)))
 
-    def on_step_info(self, msg, status=True):
-        """
-        Plot a franka_hil_msgs/StepInfo, log takeovers and ends, update the status line.
+    def on_step_info(self, msg):
+        """Plot a franka_hil_msgs/StepInfo, log takeovers and ends, update the status line."""
+        self.on_step_infos([msg])
 
-        status=False defers the status line (text, the costliest entry) to flush_status().
-        """
-        self._status_due = None if status else msg
-        self._logged('step_info', stamp_ns(msg.header.stamp), self.steps.entries(msg, status))
-
-    def flush_status(self):
-        """Show the status line of the latest StepInfo if on_step_info deferred it."""
-        if self._status_due is not None:
-            msg, self._status_due = self._status_due, None
-            scene.log(self.stream, stamp_ns(msg.header.stamp), [self.steps.status(msg)])
+    def on_step_infos(self, msgs):
+        """Plot consecutive StepInfos in one go; the status line shows the last one."""
+        if not msgs:
+            return
+        stamps = [stamp_ns(msg.header.stamp) for msg in msgs]
+        scene.log_series(self.stream, stamps, self.steps.plot(msgs))
+        for msg, ns in zip(msgs, stamps):
+            events = self.steps.events(msg)
+            if events:
+                scene.log(self.stream, ns, events)
+        scene.log(self.stream, stamps[-1], [self.steps.status(msgs[-1])])
+        self.counts['step_info'] = self.counts.get('step_info', 0) + len(msgs)

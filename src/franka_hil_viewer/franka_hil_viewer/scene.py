@@ -46,6 +46,13 @@ def log(stream, stamp_ns, entries):
         stream.log(path, archetype, static=static)
 
 
+def log_series(stream, stamps_ns, series):
+    """Log many rows of scalar series at once (per-step plots): {entity path: values}."""
+    times = rr.TimeColumn(TIMELINE, duration=np.asarray(stamps_ns, dtype=np.int64) * 1e-9)
+    for path, values in series.items():
+        stream.send_columns(path, indexes=[times], columns=rr.Scalars.columns(scalars=values))
+
+
 def world_entries():
     """Return the world's axes entry: z up, as in ROS."""
     return [(WORLD, rr.ViewCoordinates.RIGHT_HAND_Z_UP, True)]
@@ -215,30 +222,32 @@ def outcome(info):
 
 
 class StepView:
-    """Per-step entries of franka_hil_msgs/StepInfo: plot, status line, takeover and end events."""
+    """Per-step views of franka_hil_msgs/StepInfo: plot, status line, takeover and end events."""
 
     def __init__(self):
         self.human = None
         self.last_outcome = ''
 
-    def entries(self, info, status=True):
-        """Return the entries of one StepInfo (status=False: all but the status line)."""
+    @staticmethod
+    def plot(infos):
+        """Return the plot's series of StepInfos: {entity path: one value per step}."""
+        return {'plot/reward': [float(info.reward) for info in infos],
+                'plot/is_intervention': [float(bool(info.is_intervention)) for info in infos],
+                'plot/success': [float(bool(info.success)) for info in infos]}
+
+    def events(self, info):
+        """Return the event entries of one StepInfo (takeover, hand back, episode end)."""
         human = bool(info.is_intervention)
-        ended = outcome(info)
-        if ended:
-            self.last_outcome = f'episode {info.episode}: {ended}'
-        entries = [('plot/reward', rr.Scalars([float(info.reward)]), False),
-                   ('plot/is_intervention', rr.Scalars([float(human)]), False),
-                   ('plot/success', rr.Scalars([float(bool(info.success))]), False)]
-        if status:
-            entries.append(self.status(info))
+        entries = []
         if self.human is not None and human != self.human:
             entries.append(('events', rr.TextLog(
                 f'episode {info.episode} step {info.step}: '
                 f'{"human takes over" if human else "policy acts again"}',
                 level='WARN' if human else 'INFO'), False))
         self.human = human
+        ended = outcome(info)
         if ended:
+            self.last_outcome = f'episode {info.episode}: {ended}'
             entries.append(('events', rr.TextLog(f'episode {info.episode} {ended} '
                                                  f'at step {info.step}',
                                                  level='INFO' if info.success else 'ERROR'),
@@ -246,7 +255,7 @@ class StepView:
         return entries
 
     def status(self, info):
-        """Return the status line entry of a StepInfo, the latest one passed to entries()."""
+        """Return the status line entry of a StepInfo, the latest one passed to events()."""
         who = 'human' if info.is_intervention else 'policy'
         ended = outcome(info)
         action = ', '.join(f'{a:+.2f}' for a in info.action)

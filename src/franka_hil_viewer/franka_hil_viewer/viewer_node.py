@@ -4,22 +4,23 @@
 The viewer node: the live graph in Rerun's web viewer, served on this machine.
 
 It subscribes to what the simulator publishes (robot_description, /tf, /tf_static, markers, the
-camera images, step_info), turns each message into Rerun entries (franka_hil_viewer.scene) on a
+camera images, step_info), turns the messages into Rerun entries (franka_hil_viewer.scene) on a
 time line of sim time, and streams them to a local web viewer whose address it prints at start,
 with the `ssh -L` line that reaches it from another machine. It only listens: the simulator
 publishes the same whether it runs or not (images are received best-effort, never slowing a
-publisher). It imports neither the simulator nor MuJoCo.
+publisher). The per-step topics are read `rate` times a second, not per message
+(PolledSubscription): a lockstep run at 1000 steps/s would otherwise wake this process 3000
+times a second on the simulator's cores. It imports neither the simulator nor MuJoCo.
 """
 
-import math
 import os
-import time
 import uuid
 
 from franka_hil_common import names, observation as layout
 from franka_hil_msgs.msg import StepInfo
 from franka_hil_ros_common.node_main import run_node
 from franka_hil_ros_common.parameters import declare, one_of, reject_unknown_parameters
+from franka_hil_ros_common.polled_subscription import PolledSubscription
 from franka_hil_viewer.graph_view import GraphView
 from franka_hil_viewer.server import WebViewerServer
 from rclpy.node import Node
@@ -31,6 +32,8 @@ from tf2_msgs.msg import TFMessage
 from visualization_msgs.msg import MarkerArray
 
 APPLICATION_ID = 'franka_hil'
+# Steps kept between two reads of step_info (the plot has every step up to this many).
+STEP_INFO_DEPTH = 1000
 
 
 def _port(value):
@@ -63,17 +66,16 @@ class ViewerNode(Node):
             self, 'images', 'preview', 'preview: <camera>/image_preview (the sim renders them '
             'at a bounded rate, so watching costs a fast lockstep run little); raw: '
             '<camera>/image_raw, every step', one_of(('preview', 'raw')))
-        max_rate = declare(self, 'max_rate', 30.0,
-                           'at most this many updates per second (wall clock) of the robot, the '
-                           'markers and the status line: watching a fast lockstep run costs it '
-                           'little (0: all; the plot always has every step)',
-                           lambda v: None if v >= 0 else 'must be >= 0')
+        rate = declare(self, 'rate', 30.0,
+                       'reads of the per-step topics (/tf, markers, step_info, images) per second '
+                       '(wall clock), each drawing the robot, the markers and the status line '
+                       f'once and plotting every step since the last (up to {STEP_INFO_DEPTH})',
+                       lambda v: None if 0 < v <= 1000 else 'must be in (0, 1000]')
         nice = declare(self, 'nice', 10, 'niceness added to this node and its web server: on a '
                        'busy machine the simulator and its clients run first',
                        lambda v: None if 0 <= v <= 19 else 'must be in [0, 19]')
         reject_unknown_parameters(self)
-        self.min_interval = 1.0 / max_rate if max_rate > 0 else 0.0
-        self.last_shown = {}
+        self.announced = set()  # what the log said was first received
         if not serve and not save:
             raise ValueError('nothing to do: serve is false and save is empty')
         os.nice(nice)  # before the server starts: it inherits it
@@ -96,22 +98,27 @@ class ViewerNode(Node):
 
         latched = QoSProfile(depth=1, reliability=ReliabilityPolicy.RELIABLE,
                              durability=DurabilityPolicy.TRANSIENT_LOCAL)
-        reliable = QoSProfile(depth=100, reliability=ReliabilityPolicy.RELIABLE)
-        images = QoSProfile(depth=2, reliability=ReliabilityPolicy.BEST_EFFORT)
+        reliable, best_effort = ReliabilityPolicy.RELIABLE, ReliabilityPolicy.BEST_EFFORT
+        images = QoSProfile(depth=1, reliability=best_effort)
         self.create_subscription(String, names.ROBOT_DESCRIPTION, self._on_description, latched)
-        self.create_subscription(TFMessage, names.TF, self._on_tf, QoSProfile(depth=100))
-        self.create_subscription(TFMessage, names.TF_STATIC, self._on_tf_static,
+        self.create_subscription(TFMessage, names.TF_STATIC, self.view.on_tf,
                                  QoSProfile(depth=100,
                                             durability=DurabilityPolicy.TRANSIENT_LOCAL))
-        self.create_subscription(MarkerArray, names.MARKERS, self._on_markers, reliable)
-        self.create_subscription(StepInfo, names.STEP_INFO, self._on_step_info, reliable)
+        # Best-effort: a message lost is drawn by the next one. /tf may carry several
+        # simulators' frames: each read applies every message queued.
+        self.tf = PolledSubscription(self, TFMessage, names.TF,
+                                     QoSProfile(depth=8, reliability=best_effort))
+        self.markers = PolledSubscription(self, MarkerArray, names.MARKERS,
+                                          QoSProfile(depth=1, reliability=best_effort))
+        self.step_info = PolledSubscription(self, StepInfo, names.STEP_INFO,
+                                            QoSProfile(depth=STEP_INFO_DEPTH,
+                                                       reliability=reliable))
+        self.images = {}
         for camera in cameras:
             topic = names.image_preview_topic(camera) if image_source == 'preview' \
                 else names.image_topic(camera)
-            self.create_subscription(Image, topic,
-                                     lambda msg, c=camera: self._on_image(c, msg), images)
-        if self.min_interval:
-            self.create_timer(self.min_interval, self.view.flush_status)
+            self.images[camera] = PolledSubscription(self, Image, topic, images)
+        self.create_timer(1.0 / rate, self._read)
         if self.server is not None:
             # print, not the logger: the address must stand out in bringup's and the demo's output
             print(self.server.banner(), flush=True)
@@ -119,7 +126,8 @@ class ViewerNode(Node):
             self.get_logger().info(f'writing the view to {save}')
 
     def _first(self, what):
-        if self.view.counts.get(what) == 1:
+        if what not in self.announced and self.view.counts.get(what):
+            self.announced.add(what)
             self.get_logger().info(f'first {what} received')
 
     def _on_description(self, msg):
@@ -132,27 +140,24 @@ class ViewerNode(Node):
             self.get_logger().warning(f'robot_description: {reason}')
         self._first('robot_description')
 
-    def _due(self, what):
-        """Return True when `what` was last shown at least min_interval ago (then it is now)."""
-        now = time.monotonic()
-        if now - self.last_shown.get(what, -math.inf) < 0.8 * self.min_interval:
-            return False  # (a fifth early: a timer at the same rate jitters)
-        self.last_shown[what] = now
-        return True
-
-    def _on_tf(self, msg):
-        self.view.on_tf(msg, show=self._due('tf'))
+    def _read(self):
+        """Draw what the per-step topics brought since the last read."""
+        tf = self.tf.take_all()
+        for msg in tf:
+            self.view.on_tf(msg, show=msg is tf[-1])
         self._first('tf')
-
-    def _on_tf_static(self, msg):
-        self.view.on_tf(msg)
-
-    def _on_markers(self, msg):
-        if self._due('markers'):
-            self.view.on_markers(msg)
+        markers = self.markers.take_all()
+        if markers:
+            self.view.on_markers(markers[-1])
             self._first('markers')
+        for camera, subscription in self.images.items():
+            frames = subscription.take_all()
+            if frames:
+                self._show_image(camera, frames[-1])
+        self.view.on_step_infos(self.step_info.take_all())
+        self._first('step_info')
 
-    def _on_image(self, camera, msg):
+    def _show_image(self, camera, msg):
         try:
             self.view.on_image(camera, msg)
         except ValueError as error:
@@ -161,12 +166,10 @@ class ViewerNode(Node):
             return
         self._first(f'{camera} image')
 
-    def _on_step_info(self, msg):
-        self.view.on_step_info(msg, status=self._due('status'))
-        self._first('step_info')
-
     def close(self):
         """Flush what was logged (the .rrd file is complete) and stop the web viewer."""
+        for subscription in (self.tf, self.markers, self.step_info, *self.images.values()):
+            subscription.destroy()
         self.stream.flush(timeout_sec=5.0)
         self.stream.disconnect()
         if self.server is not None:

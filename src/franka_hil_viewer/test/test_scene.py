@@ -174,25 +174,30 @@ def _step(episode=1, step=1, human=False, reward=0.0, terminated=False, truncate
 
 def test_step_view_plots_says_who_acts_and_logs_takeovers_and_outcomes():
     view = scene.StepView()
-    first = {path: arch for path, arch, _ in view.entries(_step())}
-    assert values(first['plot/reward'], 'scalars') == [0.0]
-    assert values(first['plot/is_intervention'], 'scalars') == [0.0]
-    assert 'POLICY acts' in values(first['status'], 'text')[0]
-    assert 'events' not in first
-    taken = view.entries(_step(step=2, human=True))
-    logs = [values(arch, 'text')[0] for path, arch, _ in taken if path == 'events']
-    assert logs == ['episode 1 step 2: human takes over']
-    assert 'HUMAN acts' in values({p: a for p, a, _ in taken}['status'], 'text')[0]
-    ended = view.entries(_step(step=3, human=True, reward=1.0, terminated=True, success=True,
-                               event=events.SUCCESS))
-    logs = [values(arch, 'text')[0] for path, arch, _ in ended if path == 'events']
+
+    def step(info):
+        """Return the event texts of one step and its status line's text."""
+        entries = view.events(info)
+        assert all(path == 'events' for path, _, _ in entries)
+        path, status, _ = view.status(info)
+        assert path == 'status'
+        return [values(arch, 'text')[0] for _, arch, _ in entries], values(status, 'text')[0]
+
+    first = _step()
+    assert view.plot([first]) == {'plot/reward': [0.0], 'plot/is_intervention': [0.0],
+                                  'plot/success': [0.0]}
+    logs, status = step(first)
+    assert logs == [] and 'POLICY acts' in status
+    logs, status = step(_step(step=2, human=True))
+    assert logs == ['episode 1 step 2: human takes over'] and 'HUMAN acts' in status
+    ended = _step(step=3, human=True, reward=1.0, terminated=True, success=True,
+                  event=events.SUCCESS)
+    logs, _ = step(ended)
     assert logs == ['episode 1 success: terminated, human pressed success at step 3']
-    assert values({p: a for p, a, _ in ended}['plot/success'], 'scalars') == [1.0]
-    next_episode = {p: a for p, a, _ in view.entries(_step(episode=2))}
-    text = values(next_episode['status'], 'text')[0]
-    assert 'episode **2**' in text and 'last episode: episode 1: success' in text
-    timeout = view.entries(_step(episode=2, step=100, truncated=True))
-    logs = [values(arch, 'text')[0] for path, arch, _ in timeout if path == 'events']
+    assert view.plot([first, ended])['plot/success'] == [0.0, 1.0]
+    logs, status = step(_step(episode=2))
+    assert 'episode **2**' in status and 'last episode: episode 1: success' in status
+    logs, _ = step(_step(episode=2, step=100, truncated=True))
     assert logs == ['episode 2 failure: truncated (time limit) at step 100']
 
 
@@ -211,24 +216,30 @@ def test_logged_entries_read_back_at_sim_time(tmp_path):
     assert rows['/world'][0][0] is None  # static
 
 
-def test_a_deferred_status_line_shows_the_latest_step_once_flushed(tmp_path):
+def test_a_batch_of_steps_plots_every_step_and_shows_the_last_status(tmp_path):
     stream = rr.RecordingStream('test', recording_id='viewer-status-test')
     stream.save(tmp_path / 'out.rrd')
     view = GraphView(stream)
-    view.on_step_info(_stamped(_step(step=1), 1), status=True)
-    for step in (2, 3, 4):  # steps faster than the viewer shows its status line
-        view.on_step_info(_stamped(_step(step=step), step), status=False)
-    view.flush_status()
-    view.flush_status()  # nothing new: nothing logged
+    view.on_step_info(_stamped(_step(step=1), 1))
+    # steps faster than the viewer reads them: one batch
+    view.on_step_infos([_stamped(_step(step=step, human=step > 2, reward=step / 10), step)
+                        for step in (2, 3, 4)])
+    view.on_step_infos([])  # nothing new: nothing logged
     stream.flush()
     stream.disconnect()
+    assert view.counts['step_info'] == 4
     rows = entity_rows(tmp_path / 'out.rrd')
-    # the plot has every step (after its static style row)
-    assert [t for t, _ in rows['/plot/reward'] if t is not None] == [1, 2, 3, 4]
+    plotted = [(t, row['Scalars:scalars'][0]) for t, row in rows['/plot/reward']
+               if t is not None]  # after its static style row
+    assert plotted == [(1, 0.0), (2, 0.2), (3, 0.3), (4, 0.4)]
+    assert [(t, row['Scalars:scalars'][0]) for t, row in rows['/plot/is_intervention']
+            if t is not None] == [(1, 0.0), (2, 0.0), (3, 1.0), (4, 1.0)]
     statuses = [(t, row['TextDocument:text'][0]) for t, row in rows['/status']
                 if 'TextDocument:text' in row]
     assert [t for t, _ in statuses] == [1, 4]
     assert 'step **4**' in statuses[-1][1]
+    takeovers = [(t, row['TextLog:text'][0]) for t, row in rows['/events']]
+    assert takeovers == [(3, 'episode 1 step 3: human takes over')]
 
 
 def _stamped(msg, ns):
