@@ -6,8 +6,12 @@ import os
 import time
 
 from ament_index_python.packages import get_package_prefix
+from franka_hil_common import observation as layout
 from franka_hil_common.messages import image_array, stamp_ns
 from franka_hil_msgs.srv import Reset, Step
+import franka_hil_sim  # noqa: F401 (registers the direct envs)
+import gymnasium as gym
+import numpy as np
 from rclpy.qos import QoSProfile, ReliabilityPolicy
 from sensor_msgs.msg import Image
 
@@ -66,3 +70,47 @@ def test_previews_are_raw_frames_at_a_bounded_rate(start_process, ros_node, spin
     assert len(preview) <= 1.25 * RATE * elapsed + 3
     for stamp, (_, pixels) in preview.items():
         assert stamp in raw and (raw[stamp][1] == pixels).all()
+
+
+def test_previews_nobody_else_renders_show_the_state_of_their_stamp(
+        start_process, ros_node, spin):
+    """State mode, only previews received: rendered beside the sim, pixels of their step."""
+    ns = f'/sim_preview_alone_{os.getpid()}'
+    script = f'{get_package_prefix("franka_hil_sim")}/lib/franka_hil_sim/sim_node'
+    start_process([script, '--ros-args', '-r', f'__ns:={ns}', '-p', f'preview_rate:={RATE}'],
+                  name='sim_node')
+    preview = {camera: {} for camera in layout.CAMERAS}
+    for camera, kept in preview.items():
+        ros_node.create_subscription(
+            Image, f'{ns}/{camera}/image_preview', lambda m, kept=kept: kept.__setitem__(
+                stamp_ns(m.header.stamp), image_array(m)),
+            QoSProfile(depth=100, reliability=ReliabilityPolicy.RELIABLE))
+    step = ros_node.create_client(Step, f'{ns}/step')
+    reset = ros_node.create_client(Reset, f'{ns}/reset')
+    spin(ros_node, lambda: step.service_is_ready() and reset.service_is_ready(), 60,
+         'the services')
+    spin(ros_node, lambda: all(ros_node.count_publishers(f'{ns}/{c}/image_preview') > 0
+                               for c in layout.CAMERAS), 30, 'the preview publishers')
+    answer = call(ros_node, spin, reset, Reset.Request(seed=3, use_seed=True))
+    assert answer.ok and not answer.observation.images  # state mode: nothing rendered for it
+    stamps = [stamp_ns(answer.observation.header.stamp)]
+    actions = [[0.6, -0.3, -0.5, 1.0]] * 40
+    for action in actions:
+        answer = call(ros_node, spin, step, Step.Request(action=action))
+        assert answer.ok, answer.error
+        stamps.append(stamp_ns(answer.observation.header.stamp))
+    spin(ros_node, lambda: all(len(kept) >= 2 for kept in preview.values()), 30,
+         'two previews of each camera')
+
+    env = gym.make('franka_hil/PandaPickCube-v0', image_obs=True)
+    observations = [env.reset(seed=3)[0]] + [env.step(np.array(a, np.float32))[0]
+                                             for a in actions]
+    env.close()
+    for camera, kept in preview.items():
+        for stamp, pixels in kept.items():
+            assert stamp in stamps, f'{camera} preview at {stamp}, no step had that stamp'
+            expected = observations[stamps.index(stamp)]['pixels'][camera]
+            assert np.array_equal(pixels, expected), f'{camera} at step {stamps.index(stamp)}'
+    # The robot moved between previews: they are not all one picture.
+    fronts = list(preview['front'].values())
+    assert any(not np.array_equal(fronts[0], other) for other in fronts[1:])

@@ -31,6 +31,7 @@ from franka_hil_ros_common.node_main import run_node
 from franka_hil_sim.core.session import HilSession, Refused
 from franka_hil_sim.node import messages as rm, telemetry
 from franka_hil_sim.node.parameters import PARAMETERS, settings_from
+from franka_hil_sim.node.previews import PreviewRenderer
 from franka_hil_sim.node.service_thread import ServiceThread
 from franka_hil_sim.node.window import ViewerWindow
 import numpy as np
@@ -114,6 +115,7 @@ class SimNode(Node):
                                                       images, best_effort_images)
                               for camera in s.cameras}
         self._last_preview = -math.inf
+        self._preview_renderer = None  # made for the first preview nobody else renders
 
         self.create_subscription(Intervention, names.INTERVENTION, self._on_intervention,
                                  reliable)
@@ -314,11 +316,26 @@ class SimNode(Node):
             self._last_preview = now
         if self.window is not None:
             self.window.sync()
-        state = telemetry.snapshot(self.session, sorted(set(cameras) | set(previews)),
+        # A preview of a frame rendered or observed anyway is that frame; the others are
+        # rendered beside the simulation.
+        size = self.settings.image_size or self.session.default_image_size()
+        at_hand = set(cameras) | set(telemetry.observed_images(observation, size))
+        state = telemetry.snapshot(self.session, sorted(set(cameras) | (set(previews) & at_hand)),
                                    self.settings.image_size, observation,
                                    links=_wanted(self._pub_tf))
-        state.raw_cameras, state.previews = tuple(cameras), tuple(previews)
+        state.raw_cameras = tuple(cameras)
+        state.previews = tuple(camera for camera in previews if camera in at_hand)
+        others = [camera for camera in previews if camera not in at_hand]
+        if others:
+            if self._preview_renderer is None:
+                self._preview_renderer = PreviewRenderer(self.session.sim.model, size,
+                                                         self._publish_preview, self.get_logger())
+            self._preview_renderer.submit(self.session.sim.data, state.stamp_ns, others)
         return state
+
+    def _publish_preview(self, camera, pixels, stamp_ns):
+        self._pub_previews[camera].publish(
+            rm.image_msg(pixels, stamp_ns, self._pub_cameras[camera][3]))
 
     def publish_step(self, outcome, observation_msg=None, info=None):
         """Publish the state a session step left (the embedded env steps the session itself)."""
@@ -376,6 +393,8 @@ class SimNode(Node):
     def close(self):
         """Stop serving Step / Reset, then release the renderers."""
         self._service_thread.close()
+        if self._preview_renderer is not None:
+            self._preview_renderer.close()
         if self.window is not None:
             self.window.close()
         self.session.close()

@@ -48,12 +48,10 @@ def snapshot(session, cameras=(), image_size=None, observation=None, links=True)
     images = {}
     if cameras:
         size = tuple(image_size or session.default_image_size())
-        pixels = (observation or {}).get('pixels', {})
+        observed = observed_images(observation, size)
         for camera in cameras:
-            if camera in pixels and pixels[camera].shape[1::-1] == size:
-                images[camera] = pixels[camera]
-            else:
-                images[camera] = session.render(camera, size)
+            images[camera] = observed[camera] if camera in observed \
+                else session.render(camera, size)
     block_pose = sim.block_pose()
     transforms = []
     if links:
@@ -61,6 +59,13 @@ def snapshot(session, cameras=(), image_size=None, observation=None, links=True)
         transforms.append((WORLD_FRAME, robot.BLOCK_BODY) + block_pose)
     return Telemetry(session.sim_time_ns, tuple(sim.joint_names), sim.joint_positions(),
                      sim.joint_velocities(), transforms, block_pose, sim.target_pos, images)
+
+
+def observed_images(observation, size):
+    """Return {camera: pixels} of an observation's images that are of size (width, height)."""
+    pixels = (observation or {}).get('pixels', {})
+    return {camera: image for camera, image in pixels.items()
+            if image.shape[1::-1] == tuple(size)}
 
 
 def static_transforms(sim, cameras):
