@@ -345,7 +345,9 @@ def test_sim_death_is_an_error_within_5_s_and_a_restarted_sim_resets(start_proce
     start = time.monotonic()
     with pytest.raises(SimUnavailable, match=f'{ns}/step'):
         env.step(ZERO)
-    assert time.monotonic() - start < 5.0
+    elapsed = time.monotonic() - start
+    print(f'sim killed -> SimUnavailable after {elapsed:.2f} s')
+    assert elapsed < 5.0
 
     start_sim(start_process, ns, random_block_position=True)
     direct = gym.make('franka_hil/PandaPickCube-v0', random_block_position=True)
