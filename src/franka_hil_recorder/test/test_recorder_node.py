@@ -277,6 +277,8 @@ def test_sigkill_keeps_every_flushed_message(ros_node, spin, start_process, tmp_
         if channel.topic == topic:
             decode = decoder.decoder_for(channel.message_encoding, schema)
             decoded.append(decoded_values(decode(message.data)))
+    print(f'SIGKILL: {len(decoded)} of {2 * N} step_info messages on disk (the {N} published '
+          f'before the last periodic flush, then whatever the next flush took)')
     assert N <= len(decoded) <= 2 * N
     expected = [field_values(TOPICS['step_info'][1](i)) for i in range(len(decoded))]
     assert decoded == approx(expected)
