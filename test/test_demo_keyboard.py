@@ -54,9 +54,9 @@ def test_keyboard_demo_in_a_terminal_drives_to_a_success(free_ports, tmux, tmp_p
 
     def wait_screen(text, timeout):
         deadline = time.monotonic() + timeout
-        while text not in screen():
-            assert time.monotonic() < deadline, f'{text!r} not on the screen:\n{screen()}'
-            assert 'demo exit=' not in screen(), f'the demo ended early:\n{screen()}'
+        while text not in (shown := screen()):  # one capture per look: the screen changes
+            assert time.monotonic() < deadline, f'{text!r} not on the screen:\n{shown}'
+            assert 'demo exit=' not in shown, f'the demo ended early:\n{shown}'
             time.sleep(0.1)
 
     wait_screen('keys per action', 120)      # the keyboard node has the terminal
