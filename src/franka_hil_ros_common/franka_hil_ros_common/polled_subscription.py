@@ -25,7 +25,6 @@ class PolledSubscription:
             self.handle = _rclpy.Subscription(node.handle, msg_type, topic,
                                               qos.get_c_qos_profile(), None)
         self.msg_type = msg_type
-        self.depth = qos.depth
 
     def take_all(self):
         """Return the messages received since the last call, oldest first."""

@@ -318,13 +318,12 @@ class SimNode(Node):
             self.window.sync()
         # A preview of a frame rendered or observed anyway is that frame; the others are
         # rendered beside the simulation.
-        size = self.settings.image_size or self.session.default_image_size()
-        at_hand = set(cameras) | set(telemetry.observed_images(observation, size))
-        state = telemetry.snapshot(self.session, sorted(set(cameras) | (set(previews) & at_hand)),
-                                   self.settings.image_size, observation,
-                                   links=_wanted(self._pub_tf))
-        state.raw_cameras = tuple(cameras)
-        state.previews = tuple(camera for camera in previews if camera in at_hand)
+        size = self.settings.image_size
+        observed = telemetry.observed_images(observation, size) if previews else {}
+        at_hand = [camera for camera in previews if camera in cameras or camera in observed]
+        state = telemetry.snapshot(self.session, sorted(set(cameras) | set(at_hand)), size,
+                                   observation, links=_wanted(self._pub_tf))
+        state.raw_cameras, state.previews = tuple(cameras), tuple(at_hand)
         others = [camera for camera in previews if camera not in at_hand]
         if others:
             if self._preview_renderer is None:
