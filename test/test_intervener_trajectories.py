@@ -11,7 +11,7 @@ would execute it): a good policy is left alone, each bad one is corrected for it
 from franka_hil_common import observation as layout
 import franka_hil_sim  # noqa: F401  (registers the direct envs)
 from franka_hil_teleop.expert import PickCubeExpert
-from franka_hil_teleop.intervener import Intervener
+from franka_hil_teleop.intervener import Intervener, IntervenerConfig
 import gymnasium as gym
 import numpy as np
 import pytest
@@ -28,11 +28,11 @@ POLICIES = {
 }
 
 
-def run_episode(env, policy, seed):
+def run_episode(env, policy, seed, intervener=None):
     """Return (success, the intervener's reasons to take over, its intervention rate)."""
     observation, _ = env.reset(seed=seed)
-    intervener, expert, own = Intervener(), PickCubeExpert(), PickCubeExpert()
-    intervener.start(0)
+    intervener = intervener or Intervener()
+    expert, own = PickCubeExpert(), PickCubeExpert()
     reasons, driving = [], False
     for step in range(100):
         tcp = layout.tcp_position(observation['agent_pos'])
@@ -73,3 +73,15 @@ def test_a_good_policy_is_left_alone(env):
     for seed in range(4):
         success, reasons, rate = run_episode(env, POLICIES['expert'], seed)
         assert success and reasons == [] and rate == 0.0
+
+
+def test_guided_episodes_are_driven_to_success_then_a_good_policy_is_left_alone(env):
+    intervener = Intervener(IntervenerConfig(guide_episodes=2))
+    runs = []
+    for seed, policy in enumerate(('stands_still', 'stands_still', 'expert')):
+        if seed:
+            intervener.start(0)  # the run's next episode
+        runs.append(run_episode(env, POLICIES[policy], seed, intervener))
+    for success, reasons, rate in runs[:2]:
+        assert success and reasons == ['guide'] and 0.8 < rate < 1.0, runs
+    assert runs[2] == (True, [], 0.0), runs

@@ -6,8 +6,10 @@ When a watching person would take over from the policy, and when they would hand
 The corrective mode of the synthetic human: instead of holding the override all the time, it
 watches what a person sees (the tool, the cube, the gripper, the clock), judges the policy off
 track by plain rules, reacts after a human-like delay, drives until the policy can go on, and
-lets go; optionally within a per-episode budget and sometimes not noticing. Time is the sim time
-of the observations, so a run is the same whatever the machine's speed. It imports no ROS.
+lets go; optionally within a per-episode budget and sometimes not noticing, and driving the
+first few episodes of a run whole, as LeRobot's HIL-SERL guide advises a person to. Time is the
+sim time of the observations, so a run is the same whatever the machine's speed. It imports no
+ROS.
 """
 
 from dataclasses import dataclass, fields
@@ -18,7 +20,7 @@ import numpy as np
 
 WATCHING, NOTICED, DRIVING = 'watching', 'noticed', 'driving'
 # The rules, in the order they are checked; the first that holds is the reason given.
-RULES = ('time_out', 'dropped', 'closed_away', 'moving_away', 'no_progress')
+RULES = ('guide', 'time_out', 'dropped', 'closed_away', 'moving_away', 'no_progress')
 
 
 # Lengths in m, times in s of sim time; the synthetic human node's parameters say the same.
@@ -43,6 +45,9 @@ DESCRIPTIONS = {
     'miss_probability': 'chance of not noticing a moment the policy goes off track (the person '
                         'looks again after no_progress_s)',
     'seed': 'seed of the not-noticing draws',
+    'guide_episodes': 'episodes at the start of a run that the person drives whole, from their '
+                      'first observation to their end (no budget, no hand-back), before only '
+                      'correcting',
 }
 
 
@@ -64,6 +69,7 @@ class IntervenerConfig:
     budget_s: float = 0.0
     miss_probability: float = 0.0
     seed: int = 0
+    guide_episodes: int = 0
 
     def problems(self):
         """Return what is wrong with the values (empty when valid)."""
@@ -98,10 +104,12 @@ class Intervener:
             raise ValueError('invalid intervener settings: ' + '; '.join(problems))
         self.config = config
         self._rng = random.Random(config.seed)
+        self.episode = -1
         self.start(0)
 
     def start(self, stamp_ns):
         """Begin watching a new episode whose first observation is stamped `stamp_ns`."""
+        self.episode += 1
         self.state, self.reason = WATCHING, ''
         self._start_ns = stamp_ns
         self._noticed_ns = self._driving_ns = self._missed_until_ns = None
@@ -136,17 +144,17 @@ class Intervener:
         self._distances.append(distance)
         self._progress.append((stamp_ns, 10.0 * lift - distance if holding else -distance))
         reason = self._off_track(tcp, cube, gripper, lift, holding, stamp_ns)
-        if self.state == WATCHING and reason:
+        if self.state == WATCHING and reason and reason != 'guide':
             if self._missed_until_ns is not None and stamp_ns < self._missed_until_ns:
                 reason = ''
             elif self._rng.random() < c.miss_probability:
                 self._missed_until_ns = stamp_ns + _ns(c.no_progress_s)
                 reason = ''
-            else:
-                self.state, self.reason, self._noticed_ns = NOTICED, reason, stamp_ns
+        if self.state == WATCHING and reason:
+            self.state, self.reason, self._noticed_ns = NOTICED, reason, stamp_ns
         if self.state == NOTICED and stamp_ns - self._noticed_ns >= _ns(c.reaction_delay) - 1:
             self.state, self._driving_ns = DRIVING, stamp_ns
-        if self.state == DRIVING:
+        if self.state == DRIVING and self.reason != 'guide':
             if c.budget_s and stamp_ns - self._driving_ns + self._driven_ns >= _ns(c.budget_s):
                 self.state, self.reason = WATCHING, 'budget spent'
                 self._missed_until_ns = math.inf
@@ -164,6 +172,8 @@ class Intervener:
     def _off_track(self, tcp, cube, gripper, lift, holding, stamp_ns):
         """Return the first rule that holds for the policy's recent behaviour ('' if none)."""
         c = self.config
+        if self.episode < c.guide_episodes:
+            return 'guide'
         if stamp_ns - self._start_ns >= _ns(c.episode_s - c.time_out_s) and lift < 0.05:
             return 'time_out'
         if self._max_lift > c.drop_height and lift < self._max_lift - c.drop_height \

@@ -92,6 +92,22 @@ def test_budget_and_not_noticing():
     assert not any(v.drive for v in watch(blind, still))
 
 
+def test_the_first_episodes_are_driven_whole_then_only_corrected():
+    config = IntervenerConfig(reaction_delay=0.3, guide_episodes=2, budget_s=1.0,
+                              miss_probability=1.0)
+    intervener = Intervener(config)
+    for episode in range(3):
+        start = 100 * episode
+        if episode:
+            intervener.start(start * PERIOD_NS)
+        verdicts = watch(intervener, approach(30), start=start)
+        if episode < 2:  # on track, held, past the budget: still driven, from 0.3 s to the end
+            assert [v.drive for v in verdicts] == [False] * 3 + [True] * 27, episode
+            assert verdicts[-1].reason == 'guide' and intervener.intervention_rate == 0.9
+        else:
+            assert not any(v.drive for v in verdicts) and intervener.intervention_rate == 0.0
+
+
 def test_a_new_episode_starts_fresh():
     intervener = Intervener(IntervenerConfig(reaction_delay=0.0))
     watch(intervener, approach(5), gripper=1.0)
