@@ -60,20 +60,7 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   "${pip[@]}" freeze --all | sort > "$venv/lerobot-freeze.txt"
   say "pip install the ROS 2 client wheels (the workspace's versions)"
   # constraints.txt's pins of the packages LeRobot's install does not have: ROS only
-  "$venv/bin/python" - constraints.txt > "$venv/ros-constraints.txt" <<'EOF'
-import importlib.metadata as metadata
-import re
-import sys
-
-def norm(name):
-    return re.sub(r'[-_.]+', '-', name).lower()
-
-have = {norm(d.metadata['Name']) for d in metadata.distributions()}
-for line in open(sys.argv[1]):
-    name = re.split(r'[=<>\[ ;]', line.strip())[0]
-    if name and not name.startswith('#') and norm(name) not in have:
-        print(line.strip())
-EOF
+  "$venv/bin/python" scripts/missing_constraints.py constraints.txt > "$venv/ros-constraints.txt"
   # shellcheck disable=SC2086
   "${pip[@]}" install -q $ROS_WHEELS -c "$venv/ros-constraints.txt"
   changed=$("${pip[@]}" freeze --all | sort | comm -23 "$venv/lerobot-freeze.txt" - || true)
@@ -102,16 +89,7 @@ EOF
 fi
 
 # The workspace environment with the LeRobot venv in place of the workspace's venv.
-set +u  # colcon's setup scripts read unset variables
 # shellcheck disable=SC1091
-source scripts/env.sh
+source scripts/venv_env.sh "$venv"
 set -u
-prefixes=()
-IFS=: read -r -a entries <<< "$AMENT_PREFIX_PATH"
-for entry in "${entries[@]}"; do
-  if [ "$entry" = "$root/.venv" ]; then prefixes+=("$venv"); else prefixes+=("$entry"); fi
-done
-AMENT_PREFIX_PATH=$(IFS=:; echo "${prefixes[*]}")
-export AMENT_PREFIX_PATH VIRTUAL_ENV="$venv" PATH="$venv/bin:$PATH"
-export ROS_AUTOMATIC_DISCOVERY_RANGE=LOCALHOST
 exec "$venv/bin/python" scripts/lerobot_check.py "$@"

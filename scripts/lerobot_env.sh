@@ -1,24 +1,7 @@
-# Source this (bash): the workspace environment (scripts/env.sh) with an existing LeRobot venv
-# (LEROBOT_VENV, default .venv-lerobot, made by scripts/check_lerobot.sh) in place of the
-# workspace's venv, as check_lerobot.sh runs lerobot_check.py. Builds nothing: run
-# scripts/setup.sh (and check_lerobot.sh once, for the venv) first.
-_fh_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-_fh_venv=${LEROBOT_VENV:-$_fh_root/.venv-lerobot}
-if [ ! -x "$_fh_venv/bin/python" ] || [ ! -d "$_fh_root/install" ]; then
-  echo "no LeRobot venv at $_fh_venv or no install/: run scripts/check_lerobot.sh first" >&2
-  return 1
-fi
-set +u  # colcon's setup scripts read unset variables
+# Source this (bash): the workspace environment with an existing LeRobot venv (LEROBOT_VENV,
+# default .venv-lerobot, made by scripts/check_lerobot.sh) in place of the workspace's venv, as
+# check_lerobot.sh runs lerobot_check.py (scripts/venv_env.sh). Sets LEROBOT_PYTHON.
 # shellcheck disable=SC1091
-source "$_fh_root/scripts/env.sh"
-_fh_prefixes=()
-IFS=: read -r -a _fh_entries <<< "$AMENT_PREFIX_PATH"
-for _fh_entry in "${_fh_entries[@]}"; do
-  if [ "$_fh_entry" = "$_fh_root/.venv" ]; then _fh_prefixes+=("$_fh_venv")
-  else _fh_prefixes+=("$_fh_entry"); fi
-done
-AMENT_PREFIX_PATH=$(IFS=:; echo "${_fh_prefixes[*]}")
-export AMENT_PREFIX_PATH VIRTUAL_ENV="$_fh_venv" PATH="$_fh_venv/bin:$PATH"
-export ROS_AUTOMATIC_DISCOVERY_RANGE=LOCALHOST
-LEROBOT_PYTHON="$_fh_venv/bin/python"
-unset _fh_root _fh_venv _fh_prefixes _fh_entries _fh_entry
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/venv_env.sh" \
+  "${LEROBOT_VENV:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.venv-lerobot}" || return 1
+LEROBOT_PYTHON=$OUTSIDE_PYTHON
