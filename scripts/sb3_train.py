@@ -1,0 +1,304 @@
+# Copyright 2026 franka-hil developers
+# SPDX-License-Identifier: Apache-2.0
+"""
+A HIL-SERL training run on the graph with Stable-Baselines3's SAC (the second route).
+
+LeRobot 0.4.4's actor drops `is_intervention` before its learner, so a person's corrections
+never reach LeRobot's offline buffer (README). This run keeps HIL-SERL's data flow on a
+well-kept library: SB3's SAC, unchanged, with a replay buffer (SB3's own, through its
+`replay_buffer_class` hook, sb3_hil_buffer.py) that keeps demonstrations and the human's
+takeovers (with the action the graph executed) in a second buffer and samples every batch half
+from each, as HIL-SERL (RLPD) does. Runs in the SB3 venv (scripts/train_hil_sb3.sh). Steps:
+
+1. demos: --demos episodes of gym_hil's state task with random cube through a graph whose
+   synthetic human holds the override (FRANKA_HIL_HUMAN=always), into the demo buffer.
+2. train: SB3 SAC steps franka_hil_ros/PandaPickCubeStateRandom-v0 (lockstep), whose env
+   launches its graph with the corrective synthetic human (the sparing one of lerobot_train,
+   --intervener changes it) or nobody (--no-human), for --minutes of wall time.
+3. curve: every --eval-every seconds the policy alone (teleop none, a graph of its own) on
+   --eval-seeds held-out seeds (10000..); at the end on --final-seeds, sampled and mean actions.
+
+Outputs in --out, as lerobot_train.py's (bench/plot_hil_training.py reads both): settings.json,
+episodes.csv, evals.csv, final_eval.json, final_deterministic_eval.json, summary.json and
+checkpoints/<updates>/model.zip.
+"""
+
+import argparse
+import json
+import os
+from pathlib import Path
+import signal
+import sys
+import time
+
+from lerobot_train import intervener_parameters, SPARING_HUMAN, write_csv
+import numpy as np
+from sb3_hil_buffer import HilReplayBuffer
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+TASK = 'franka_hil_ros/PandaPickCubeStateRandom-v0'
+GRIPPER_PENALTY = -0.02
+FIRST_EVAL_SEED = 10000
+# SAC settings changed from SB3's defaults, and why (the LeRobot runs' choices where they apply).
+SETTINGS = {
+    'batch_size': 256,          # half online, half demonstrations + takeovers
+    'gamma': 0.97,              # 30-60 step episodes, sparse reward
+    'ent_coef': 'auto_0.01',    # 1.0 default: the entropy bonus swamps a 0/1 reward
+    'net_width': 256,           # two layers, actor and critics
+    'learning_starts': 200,     # env steps before the first update
+    'gradient_steps': 1,        # updates per env step
+    'buffer_size': 300_000,
+    'fps': 100,                 # env steps per second at most (wall time), as LeRobot's
+                                # actor_fps: the synthetic human answers each observation
+                                # within it (unpaced, its commands lag the lockstep steps)
+}
+
+
+def parse_args(argv=None):
+    """Return the command-line options."""
+    parser = argparse.ArgumentParser(description=__doc__.strip().split('\n')[0])
+    parser.add_argument('--minutes', type=float, default=20.0, help='training wall time')
+    parser.add_argument('--no-human', action='store_true',
+                        help='nobody in the loop (teleop none): demonstrations only')
+    parser.add_argument('--demos', type=int, default=10, help='demonstration episodes')
+    parser.add_argument('--demo-seed', type=int, default=0, help='seed of the first demo')
+    parser.add_argument('--seed', type=int, default=0, help="SAC's and the env's seed")
+    parser.add_argument('--eval-every', type=float, default=180.0,
+                        help='seconds of training between evaluations')
+    parser.add_argument('--eval-seeds', type=int, default=20, help='seeds per evaluation')
+    parser.add_argument('--final-seeds', type=int, default=50, help='seeds of the final one')
+    parser.add_argument('--out', type=Path, default=None, help='output folder')
+    parser.add_argument('--intervener', action='append', default=[], metavar='NAME=VALUE',
+                        help="a parameter of the synthetic human's intervener, over "
+                        f'{" ".join(SPARING_HUMAN)}; repeatable')
+    for key, value in SETTINGS.items():
+        parser.add_argument('--' + key.replace('_', '-'), type=type(value), default=value)
+    return parser.parse_args(argv)
+
+
+def make_env(namespace, teleop, fps=0, human=None, parameters=None, seed=0):
+    """Return the graph-backed env (it launches its graph), paced, with flat observations."""
+    import gymnasium as gym
+    import franka_hil_gym_bridge  # noqa: F401  (registers the ids)
+
+    class Paced(gym.Wrapper):
+        """At most `fps` steps a second of wall time (0: unpaced)."""
+
+        def __init__(self, env):
+            super().__init__(env)
+            self.last_step = 0.0
+
+        def step(self, action):
+            wait = self.last_step + 1.0 / fps - time.monotonic() if fps else 0.0
+            if wait > 0.0:
+                time.sleep(wait)
+            self.last_step = time.monotonic()
+            return self.env.step(action)
+
+    os.environ.pop('FRANKA_HIL_PARAMETERS', None)
+    os.environ.pop('FRANKA_HIL_HUMAN', None)
+    if human:
+        os.environ['FRANKA_HIL_HUMAN'] = human
+    if parameters:
+        os.environ['FRANKA_HIL_PARAMETERS'] = str(parameters)
+    env = Paced(gym.make(TASK, launch=True, namespace=namespace, teleop=teleop, seed=seed,
+                         gripper_penalty=GRIPPER_PENALTY))
+    return gym.wrappers.FlattenObservation(env)
+
+
+def human_step(info):
+    """Return True when the human drove this step (the graph executed their action)."""
+    return bool(info.get('is_intervention', False))
+
+
+def record_demos(model, episodes, first_seed, fps):
+    """Fill the demo buffer with episodes the always-on synthetic human drives; return stats."""
+    env = make_env('/sb3_demos', 'script', fps, human='always')
+    buffer, successes, frames = model.replay_buffer, 0, 0
+    try:
+        for k in range(episodes):
+            obs, _ = env.reset(seed=first_seed + k)
+            while True:
+                # the policy's action is overridden: the buffer keeps the executed one
+                next_obs, reward, terminated, truncated, info = env.step(
+                    env.action_space.sample() * 0.0)
+                buffer.add_demo(obs, next_obs, info, reward, terminated)
+                frames += 1
+                obs = next_obs
+                if terminated or truncated:
+                    successes += bool(info.get('succeed', False))
+                    break
+    finally:
+        env.close()
+    return {'demo_episodes': episodes, 'demo_frames': frames, 'demo_successes': successes}
+
+
+def evaluate(model, env, seeds, deterministic):
+    """Run the policy alone on held-out seeds; return success rate and mean length."""
+    successes, lengths = [], []
+    for k in range(seeds):
+        obs, _ = env.reset(seed=FIRST_EVAL_SEED + k)
+        steps, success = 0, False
+        while True:
+            action, _ = model.predict(obs, deterministic=deterministic)
+            obs, reward, terminated, truncated, info = env.step(action)
+            steps += 1
+            success = success or bool(info.get('succeed', False))
+            if terminated or truncated:
+                break
+        successes.append(success)
+        lengths.append(steps)
+    return {'success_rate': float(np.mean(successes)),
+            'mean_episode_length': float(np.mean(lengths)), 'episodes': seeds,
+            'seeds': [FIRST_EVAL_SEED, FIRST_EVAL_SEED + seeds - 1], 'successes': successes}
+
+
+def make_callback(options, eval_env, started, interrupted):
+    """Return SB3's callback: the episode log, the in-run evaluations, the time budget."""
+    from stable_baselines3.common.callbacks import BaseCallback
+
+    class Watch(BaseCallback):
+        def __init__(self):
+            super().__init__()
+            self.episodes, self.evals = [], []
+            self.steps = self.human = 0
+            self.train_seconds = 0.0  # wall time of training, without the evaluations
+            self.clock = time.monotonic()
+            self.next_eval = options.eval_every
+            self.next_report = 60.0
+
+        def _on_step(self):
+            now = time.monotonic()
+            self.train_seconds += now - self.clock
+            self.clock = now
+            info, done = self.locals['infos'][0], bool(self.locals['dones'][0])
+            self.steps += 1
+            self.human += human_step(info)
+            if done:
+                self.episodes.append({
+                    'episode': len(self.episodes) + 1, 'wall_s': round(self.train_seconds, 2),
+                    'env_steps': self.num_timesteps, 'steps': self.steps,
+                    'intervention_rate': round(self.human / self.steps, 4),
+                    'success': int(bool(info.get('succeed', False)))})
+                self.steps = self.human = 0
+            if self.train_seconds >= self.next_report:
+                self.next_report += 60.0
+                recent = self.episodes[-20:]
+                print(f'[train] {self.train_seconds:.0f} s: {self.num_timesteps} env steps, '
+                      f'{len(self.episodes)} episodes, {self.model._n_updates} updates, last '
+                      f'20 episodes: success {np.mean([e["success"] for e in recent] or [0]):.0%}'
+                      ', intervention '
+                      f'{np.mean([e["intervention_rate"] for e in recent] or [0]):.0%}',
+                      flush=True)
+            if self.train_seconds >= self.next_eval:
+                self.next_eval += options.eval_every
+                result = evaluate(self.model, eval_env, options.eval_seeds, False)
+                self.evals.append({
+                    'wall_s': round(self.train_seconds, 1), 'env_steps': self.num_timesteps,
+                    'learner_step': self.model._n_updates,
+                    'success_rate': result['success_rate'],
+                    'mean_episode_length': result['mean_episode_length'],
+                    'seeds': options.eval_seeds})
+                print(f'[train] eval at {self.train_seconds:.0f} s, {self.num_timesteps} env '
+                      f'steps: success {result["success_rate"]:.0%}, mean length '
+                      f'{result["mean_episode_length"]:.1f}', flush=True)
+                self.clock = time.monotonic()
+            return not interrupted and self.train_seconds < options.minutes * 60.0
+
+    return Watch()
+
+
+def train(options, out):
+    """Run steps 1-3; return the summary dict."""
+    import torch
+    from stable_baselines3 import SAC
+
+    torch.set_num_threads(1)
+    summary = {'route': 'stable-baselines3 SAC', 'human': 'none' if options.no_human
+               else 'corrective', 'settings': {k: getattr(options, k) for k in SETTINGS},
+               'minutes': options.minutes}
+    parameters = None
+    if not options.no_human:
+        intervener = intervener_parameters(SPARING_HUMAN + tuple(options.intervener))
+        parameters = out / 'graph_parameters.yaml'
+        parameters.write_text(yaml.safe_dump({'synthetic_human': intervener}))
+        summary['intervener'] = intervener
+    interrupted = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda number, frame: interrupted.append(number))
+    env = make_env('/sb3_train' + ('_nohuman' if options.no_human else ''),
+                   'none' if options.no_human else 'script', options.fps, 'corrective',
+                   parameters, options.seed)
+    eval_env = make_env('/sb3_eval', 'none')  # nobody to wait for: unpaced
+    try:
+        width = options.net_width
+        model = SAC('MlpPolicy', env, batch_size=options.batch_size, gamma=options.gamma,
+                    ent_coef=options.ent_coef, learning_starts=options.learning_starts,
+                    gradient_steps=options.gradient_steps, buffer_size=options.buffer_size,
+                    policy_kwargs={'net_arch': [width, width]}, seed=options.seed,
+                    replay_buffer_class=HilReplayBuffer, device='cpu')
+        model.replay_buffer.executed_action = human_step
+        model.replay_buffer.scale_action = model.policy.scale_action
+        started = time.monotonic()
+        summary.update(record_demos(model, options.demos, options.demo_seed, options.fps))
+        summary['demo_seconds'] = round(time.monotonic() - started, 1)
+        print(f"[train] {summary['demo_episodes']} demonstrations, {summary['demo_frames']} "
+              f"frames ({summary['demo_successes']} succeeded); training "
+              f"({summary['human']} human), {options.minutes:g} min", flush=True)
+        watch = make_callback(options, eval_env, started, interrupted)
+        model.learn(total_timesteps=10**9, callback=watch, log_interval=None)
+        checkpoint = out / 'checkpoints' / str(model._n_updates) / 'model.zip'
+        model.save(checkpoint)
+        episodes = watch.episodes
+        summary.update(train_seconds=round(watch.train_seconds, 1),
+                       env_steps=model.num_timesteps, episodes=len(episodes),
+                       learner_steps=model._n_updates,
+                       takeover_frames=model.replay_buffer.demo_frames - summary['demo_frames'],
+                       env_steps_per_s=round(model.num_timesteps / watch.train_seconds, 1),
+                       interrupted=bool(interrupted))
+        write_csv(out / 'episodes.csv', episodes)
+        write_csv(out / 'evals.csv', watch.evals)
+        summary['evals'] = watch.evals
+        if episodes:
+            last = episodes[-max(1, len(episodes) // 10):]
+            summary.update(
+                intervention_rate_last_10pct=round(float(np.mean(
+                    [e['intervention_rate'] for e in last])), 4),
+                actor_success_last_10pct=round(float(np.mean([e['success'] for e in last])), 4))
+        for tag, deterministic in (('final', False), ('final_deterministic', True)):
+            if interrupted:
+                break
+            final = evaluate(model, eval_env, options.final_seeds, deterministic)
+            final['checkpoint'] = str(checkpoint)
+            (out / f'{tag}_eval.json').write_text(json.dumps(final, indent=2))
+            summary[f'{tag}_eval'] = {k: final[k] for k in ('checkpoint', 'success_rate',
+                                                            'mean_episode_length', 'episodes',
+                                                            'seeds')}
+            print(f"[train] {tag}: the policy alone ({'mean' if deterministic else 'sampled'} "
+                  f"actions) on {final['episodes']} held-out seeds: success "
+                  f"{final['success_rate']:.0%}, mean episode length "
+                  f"{final['mean_episode_length']:.1f}", flush=True)
+    finally:
+        env.close()
+        eval_env.close()
+    return summary
+
+
+def main(argv=None):
+    """Run; write summary.json."""
+    options = parse_args(argv)
+    out = options.out or ROOT / 'out' / (time.strftime('sb3-%Y%m%d-%H%M%S')
+                                         + ('-nohuman' if options.no_human else ''))
+    out.mkdir(parents=True, exist_ok=False)
+    (out / 'settings.json').write_text(json.dumps(vars(options), indent=2, default=str))
+    print(f'[train] output: {out}', flush=True)
+    summary = train(options, out)
+    (out / 'summary.json').write_text(json.dumps(summary, indent=2))
+    print('[train] ' + json.dumps({k: v for k, v in summary.items() if k != 'evals'}),
+          flush=True)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

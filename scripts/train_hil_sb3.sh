@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Opt-in benchmark (not CI): HIL-SERL's data flow on Stable-Baselines3's SAC on the graph, with
+# the corrective synthetic human, then the policy alone on held-out seeds.
+# `bash scripts/train_hil_sb3.sh [--minutes 20] [--no-human] [--demos 10] ...` (see
+# scripts/sb3_train.py --help); outputs under out/sb3-<time>/. Makes the SB3 venv
+# (SB3_VENV, default .venv-sb3) on first use.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+bash scripts/setup.sh
+venv=$(bash scripts/sb3_venv.sh)
+# shellcheck disable=SC1091
+source scripts/venv_env.sh "$venv"
+set -u
+export OMP_NUM_THREADS=1
+exec "$OUTSIDE_PYTHON" scripts/sb3_train.py "$@"
