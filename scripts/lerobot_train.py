@@ -12,7 +12,7 @@ Runs in the LeRobot venv (scripts/train_hil.sh). Steps, each with LeRobot's own 
    `python -m lerobot.rl.actor` stepping gym_hil/FrankaHilPickCubeStateRandom-v0 (random cube,
    state observations: agent_pos and the cube position), whose env launches
    its own graph with the corrective synthetic human (FRANKA_HIL_TELEOP=script,
-   FRANKA_HIL_HUMAN=corrective, a sparing one: SPARING_HUMAN, changed by --intervener,
+   FRANKA_HIL_HUMAN=corrective, a sparing one: training_run.SPARING_HUMAN, changed by --intervener,
    through FRANKA_HIL_PARAMETERS) or, with --no-human, nobody (FRANKA_HIL_TELEOP=none), for
    --minutes of wall time from the actor's start.
 3. curve: every --eval-every seconds the latest learner checkpoint is run alone
@@ -29,7 +29,6 @@ and final_deterministic_eval.json (the last checkpoint with sampled / mean actio
 """
 
 import argparse
-import csv
 import json
 import os
 from pathlib import Path
@@ -41,19 +40,14 @@ import time
 
 import lerobot_hilserl as hilserl
 import numpy as np
+import training_run as run
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = run.ROOT
 TASK = 'FrankaHilPickCubeStateRandom-v0'
 ACTOR_NAMESPACE = '/lerobot_train'
 ENV_STATE = 'observation.environment_state'
 GRIPPER_PENALTY = -0.02
-# The corrective human of a training run: the intervener's rules, but sparing (measured, 20-min
-# runs: with its defaults the policy alone reached 20% on 50 held-out seeds, with these 92% and
-# 62%; README):
-# no rescue near the time limit, 6 steps moving away and 3 s without progress before taking
-# over, at most 3 s of driving per episode; the policy meets its own mistakes.
-SPARING_HUMAN = ('time_out_s=0', 'away_steps=6', 'no_progress_s=3', 'budget_s=3')
 # The settings this run changes from LeRobot's SAC defaults / the check's config, and why.
 SETTINGS = {
     'batch_size': 64,           # 32 (calibration): noisy critics; 128 (with 256 wide): 13/s
@@ -75,43 +69,11 @@ SETTINGS = {
 def parse_args(argv=None):
     """Return the command-line options."""
     parser = argparse.ArgumentParser(description=__doc__.strip().split('\n')[0])
-    parser.add_argument('--minutes', type=float, default=20.0,
-                        help='training wall time from the actor start')
-    parser.add_argument('--no-human', action='store_true',
-                        help='nobody in the loop (teleop none): demonstrations only')
     parser.add_argument('--demos', type=int, default=20, help='demonstration episodes to record')
     parser.add_argument('--demos-from', type=Path, default=None,
                         help='reuse this bag_to_lerobot dataset instead of recording')
-    parser.add_argument('--eval-every', type=float, default=180.0,
-                        help='seconds between evaluations of the latest checkpoint')
-    parser.add_argument('--eval-seeds', type=int, default=20, help='seeds per evaluation')
-    parser.add_argument('--final-seeds', type=int, default=50, help='seeds of the final one')
-    parser.add_argument('--out', type=Path, default=None, help='output folder')
-    parser.add_argument('--intervener', action='append', default=[], metavar='NAME=VALUE',
-                        help="a parameter of the synthetic human's intervener (its "
-                        f'intervener.NAME), over this run\'s {" ".join(SPARING_HUMAN)}; '
-                        'repeatable')
-    for key, value in SETTINGS.items():
-        parser.add_argument('--' + key.replace('_', '-'), type=type(value), default=value)
+    run.add_options(parser, SETTINGS)
     return parser.parse_args(argv)
-
-
-def intervener_parameters(assignments):
-    """Return {'intervener.NAME': value} of NAME=VALUE texts, typed as IntervenerConfig's."""
-    from franka_hil_teleop.intervener import IntervenerConfig
-    defaults = vars(IntervenerConfig())
-    parameters = {}
-    for text in assignments:
-        name, sep, value = (part.strip() for part in text.partition('='))
-        if not sep or name not in defaults:
-            raise SystemExit(f'--intervener {text!r}: expected NAME=VALUE with NAME one of '
-                             f'{sorted(defaults)}')
-        try:
-            parameters[f'intervener.{name}'] = type(defaults[name])(value)
-        except ValueError:
-            raise SystemExit(f'--intervener {text!r}: {value!r} is not a '
-                             f'{type(defaults[name]).__name__}') from None
-    return parameters
 
 
 def record_demos(out, episodes):
@@ -277,17 +239,6 @@ class Evaluator(threading.Thread):
         self.join(60.0)
 
 
-def write_csv(path, rows):
-    """Write dict rows as CSV."""
-    if not rows:
-        path.write_text('')
-        return
-    with open(path, 'w', newline='') as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-
-
 def train(options, out):
     """Run steps 1-3; return the summary dict."""
     summary = {'human': 'none' if options.no_human else 'corrective',
@@ -310,7 +261,7 @@ def train(options, out):
                      FRANKA_HIL_TELEOP='none' if options.no_human else 'script',
                      FRANKA_HIL_HUMAN='corrective')
     if not options.no_human:
-        intervener = intervener_parameters(SPARING_HUMAN + tuple(options.intervener))
+        intervener = run.intervener_parameters(run.SPARING_HUMAN + tuple(options.intervener))
         parameters = out / 'graph_parameters.yaml'
         parameters.write_text(yaml.safe_dump({'synthetic_human': intervener}))
         actor_env['FRANKA_HIL_PARAMETERS'] = str(parameters)
@@ -374,13 +325,13 @@ def train(options, out):
                        learner_hz_median=float(np.median(rates)) if rates else None)
         if actor is not None:
             t0 = started
-            write_csv(out / 'episodes.csv', [
+            run.write_csv(out / 'episodes.csv', [
                 {'episode': i + 1, 'wall_s': round(e['end'] - t0, 2), 'env_steps': e['env_steps'],
                  'steps': e['steps'], 'intervention_rate': round(e['interventions'] / e['steps'],
                                                                  4),
                  'success': int(e['success'])} for i, e in enumerate(episodes)])
         if evaluator is not None:
-            write_csv(out / 'evals.csv', evaluator.rows)
+            run.write_csv(out / 'evals.csv', evaluator.rows)
             summary['evals'] = evaluator.rows
     if episodes:
         last = episodes[-max(1, len(episodes) // 10):]
@@ -398,30 +349,14 @@ def train(options, out):
         final = evaluator.evaluate(checkpoints[-1], options.final_seeds, tag, deterministic)
         if final is None:
             continue
-        (out / f'{tag}_eval.json').write_text(json.dumps(final, indent=2))
-        summary[f'{tag}_eval'] = {k: final[k] for k in ('checkpoint', 'success_rate',
-                                                        'mean_episode_length', 'episodes',
-                                                        'seeds')}
-        print(f'[train] {tag}: the policy alone (learner step {checkpoints[-1].name}, '
-              f"{'mean' if deterministic else 'sampled'} actions) on {final['episodes']} "
-              f"held-out seeds: success {final['success_rate']:.0%}, mean episode length "
-              f"{final['mean_episode_length']:.1f}", flush=True)
+        run.keep_final(out, summary, tag, final, f'learner step {checkpoints[-1].name}, '
+                       f"{'mean' if deterministic else 'sampled'} actions")
     return summary
 
 
 def main(argv=None):
     """Run; write summary.json."""
-    options = parse_args(argv)
-    out = options.out or ROOT / 'out' / (time.strftime('train-%Y%m%d-%H%M%S')
-                                         + ('-nohuman' if options.no_human else ''))
-    out.mkdir(parents=True, exist_ok=False)
-    (out / 'settings.json').write_text(json.dumps(vars(options), indent=2, default=str))
-    print(f'[train] output: {out}', flush=True)
-    summary = train(options, out)
-    (out / 'summary.json').write_text(json.dumps(summary, indent=2))
-    print('[train] ' + json.dumps({k: v for k, v in summary.items() if k != 'evals'}),
-          flush=True)
-    return 0
+    return run.main(parse_args(argv), train, 'train')
 
 
 if __name__ == '__main__':

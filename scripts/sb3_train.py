@@ -11,9 +11,10 @@ takeovers (with the action the graph executed) in a second buffer and samples ev
 from each, as HIL-SERL (RLPD) does. Runs in the SB3 venv (scripts/train_hil_sb3.sh). Steps:
 
 1. demos: --demos episodes of gym_hil's state task with random cube through a graph whose
-   synthetic human holds the override (FRANKA_HIL_HUMAN=always), into the demo buffer.
+   synthetic human holds the override (FRANKA_HIL_HUMAN=always), into the demo buffer; their
+   per-feature range normalises every observation (observation_bounds.json).
 2. train: SB3 SAC steps franka_hil_ros/PandaPickCubeStateRandom-v0 (lockstep), whose env
-   launches its graph with the corrective synthetic human (the sparing one of lerobot_train,
+   launches its graph with the corrective synthetic human (training_run's sparing one,
    --intervener changes it) or nobody (--no-human), for --minutes of wall time.
 3. curve: every --eval-every seconds the policy alone (teleop none, a graph of its own) on
    --eval-seeds held-out seeds (10000..); at the end on --final-seeds, sampled and mean actions.
@@ -26,17 +27,15 @@ checkpoints/<updates>/model.zip.
 import argparse
 import json
 import os
-from pathlib import Path
 import signal
 import sys
 import time
 
-from lerobot_train import intervener_parameters, SPARING_HUMAN, write_csv
 import numpy as np
 from sb3_hil_buffer import HilReplayBuffer
+import training_run as run
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
 TASK = 'franka_hil_ros/PandaPickCubeStateRandom-v0'
 GRIPPER_PENALTY = -0.02
 FIRST_EVAL_SEED = 10000
@@ -58,27 +57,33 @@ SETTINGS = {
 def parse_args(argv=None):
     """Return the command-line options."""
     parser = argparse.ArgumentParser(description=__doc__.strip().split('\n')[0])
-    parser.add_argument('--minutes', type=float, default=20.0, help='training wall time')
-    parser.add_argument('--no-human', action='store_true',
-                        help='nobody in the loop (teleop none): demonstrations only')
     parser.add_argument('--demos', type=int, default=10, help='demonstration episodes')
     parser.add_argument('--demo-seed', type=int, default=0, help='seed of the first demo')
     parser.add_argument('--seed', type=int, default=0, help="SAC's and the env's seed")
-    parser.add_argument('--eval-every', type=float, default=180.0,
-                        help='seconds of training between evaluations')
-    parser.add_argument('--eval-seeds', type=int, default=20, help='seeds per evaluation')
-    parser.add_argument('--final-seeds', type=int, default=50, help='seeds of the final one')
-    parser.add_argument('--out', type=Path, default=None, help='output folder')
-    parser.add_argument('--intervener', action='append', default=[], metavar='NAME=VALUE',
-                        help="a parameter of the synthetic human's intervener, over "
-                        f'{" ".join(SPARING_HUMAN)}; repeatable')
-    for key, value in SETTINGS.items():
-        parser.add_argument('--' + key.replace('_', '-'), type=type(value), default=value)
+    run.add_options(parser, SETTINGS)
     return parser.parse_args(argv)
 
 
-def make_env(namespace, teleop, fps=0, human=None, parameters=None, seed=0):
-    """Return the graph-backed env (it launches its graph), paced, with flat observations."""
+def normalize(obs, bounds):
+    """
+    Map observations to [-1, 1] by per-feature (low, high) bounds.
+
+    As LeRobot's MIN_MAX normalisation from the demonstrations' statistics: agent_pos mixes
+    radians, metres and a 0..255 gripper scale.
+    """
+    low, high = bounds
+    return (2.0 * (np.asarray(obs, np.float32) - low) / (high - low) - 1.0).astype(np.float32)
+
+
+def observation_bounds(observations):
+    """Return per-feature (low, high) of observations; a constant feature gets a unit range."""
+    low, high = np.min(observations, axis=0), np.max(observations, axis=0)
+    flat = high - low < 1e-6
+    return low - 0.5 * flat, high + 0.5 * flat
+
+
+def make_env(namespace, teleop, fps=0, human=None, parameters=None, seed=0, bounds=None):
+    """Return the graph-backed env (it launches its graph), paced, flat, normalised by bounds."""
     import gymnasium as gym
     import franka_hil_gym_bridge  # noqa: F401  (registers the ids)
 
@@ -102,9 +107,20 @@ def make_env(namespace, teleop, fps=0, human=None, parameters=None, seed=0):
         os.environ['FRANKA_HIL_HUMAN'] = human
     if parameters:
         os.environ['FRANKA_HIL_PARAMETERS'] = str(parameters)
-    env = Paced(gym.make(TASK, launch=True, namespace=namespace, teleop=teleop, seed=seed,
-                         gripper_penalty=GRIPPER_PENALTY))
-    return gym.wrappers.FlattenObservation(env)
+
+    class Normalized(gym.ObservationWrapper):
+        def __init__(self, env):
+            super().__init__(env)
+            size = env.observation_space.shape
+            self.observation_space = gym.spaces.Box(-np.inf, np.inf, size, np.float32)
+
+        def observation(self, observation):
+            return normalize(observation, bounds)
+
+    env = gym.wrappers.FlattenObservation(Paced(gym.make(
+        TASK, launch=True, namespace=namespace, teleop=teleop, seed=seed,
+        gripper_penalty=GRIPPER_PENALTY)))
+    return env if bounds is None else Normalized(env)
 
 
 def human_step(info):
@@ -112,26 +128,29 @@ def human_step(info):
     return bool(info.get('is_intervention', False))
 
 
-def record_demos(model, episodes, first_seed, fps):
-    """Fill the demo buffer with episodes the always-on synthetic human drives; return stats."""
+def record_demos(episodes, first_seed, fps):
+    """
+    Run episodes the always-on synthetic human drives; return their steps and successes.
+
+    Steps are (obs, next_obs, info, reward, terminated), observations not normalised.
+    """
     env = make_env('/sb3_demos', 'script', fps, human='always')
-    buffer, successes, frames = model.replay_buffer, 0, 0
+    steps, successes = [], 0
     try:
         for k in range(episodes):
             obs, _ = env.reset(seed=first_seed + k)
             while True:
                 # the policy's action is overridden: the buffer keeps the executed one
                 next_obs, reward, terminated, truncated, info = env.step(
-                    env.action_space.sample() * 0.0)
-                buffer.add_demo(obs, next_obs, info, reward, terminated)
-                frames += 1
+                    np.zeros(env.action_space.shape, np.float32))
+                steps.append((obs, next_obs, info, reward, terminated))
                 obs = next_obs
                 if terminated or truncated:
                     successes += bool(info.get('succeed', False))
                     break
     finally:
         env.close()
-    return {'demo_episodes': episodes, 'demo_frames': frames, 'demo_successes': successes}
+    return steps, successes
 
 
 def evaluate(model, env, seeds, deterministic):
@@ -154,7 +173,7 @@ def evaluate(model, env, seeds, deterministic):
             'seeds': [FIRST_EVAL_SEED, FIRST_EVAL_SEED + seeds - 1], 'successes': successes}
 
 
-def make_callback(options, eval_env, started, interrupted):
+def make_callback(options, eval_env, interrupted):
     """Return SB3's callback: the episode log, the in-run evaluations, the time budget."""
     from stable_baselines3.common.callbacks import BaseCallback
 
@@ -220,17 +239,24 @@ def train(options, out):
                'minutes': options.minutes}
     parameters = None
     if not options.no_human:
-        intervener = intervener_parameters(SPARING_HUMAN + tuple(options.intervener))
+        intervener = run.intervener_parameters(run.SPARING_HUMAN + tuple(options.intervener))
         parameters = out / 'graph_parameters.yaml'
         parameters.write_text(yaml.safe_dump({'synthetic_human': intervener}))
         summary['intervener'] = intervener
     interrupted = []
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda number, frame: interrupted.append(number))
+    started = time.monotonic()
+    demos, successes = record_demos(options.demos, options.demo_seed, options.fps)
+    summary.update(demo_episodes=options.demos, demo_frames=len(demos),
+                   demo_successes=successes, demo_seconds=round(time.monotonic() - started, 1))
+    bounds = observation_bounds([d[0] for d in demos] + [demos[-1][1]])
+    (out / 'observation_bounds.json').write_text(json.dumps(
+        {'low': bounds[0].tolist(), 'high': bounds[1].tolist()}))
     env = make_env('/sb3_train' + ('_nohuman' if options.no_human else ''),
                    'none' if options.no_human else 'script', options.fps, 'corrective',
-                   parameters, options.seed)
-    eval_env = make_env('/sb3_eval', 'none')  # nobody to wait for: unpaced
+                   parameters, options.seed, bounds)
+    eval_env = make_env('/sb3_eval', 'none', bounds=bounds)  # nobody to wait for: unpaced
     try:
         width = options.net_width
         model = SAC('MlpPolicy', env, batch_size=options.batch_size, gamma=options.gamma,
@@ -240,13 +266,13 @@ def train(options, out):
                     replay_buffer_class=HilReplayBuffer, device='cpu')
         model.replay_buffer.executed_action = human_step
         model.replay_buffer.scale_action = model.policy.scale_action
-        started = time.monotonic()
-        summary.update(record_demos(model, options.demos, options.demo_seed, options.fps))
-        summary['demo_seconds'] = round(time.monotonic() - started, 1)
+        for obs, next_obs, info, reward, terminated in demos:
+            model.replay_buffer.add_demo(normalize(obs, bounds), normalize(next_obs, bounds),
+                                         info, reward, terminated)
         print(f"[train] {summary['demo_episodes']} demonstrations, {summary['demo_frames']} "
               f"frames ({summary['demo_successes']} succeeded); training "
               f"({summary['human']} human), {options.minutes:g} min", flush=True)
-        watch = make_callback(options, eval_env, started, interrupted)
+        watch = make_callback(options, eval_env, interrupted)
         model.learn(total_timesteps=10**9, callback=watch, log_interval=None)
         checkpoint = out / 'checkpoints' / str(model._n_updates) / 'model.zip'
         model.save(checkpoint)
@@ -257,8 +283,8 @@ def train(options, out):
                        takeover_frames=model.replay_buffer.demo_frames - summary['demo_frames'],
                        env_steps_per_s=round(model.num_timesteps / watch.train_seconds, 1),
                        interrupted=bool(interrupted))
-        write_csv(out / 'episodes.csv', episodes)
-        write_csv(out / 'evals.csv', watch.evals)
+        run.write_csv(out / 'episodes.csv', episodes)
+        run.write_csv(out / 'evals.csv', watch.evals)
         summary['evals'] = watch.evals
         if episodes:
             last = episodes[-max(1, len(episodes) // 10):]
@@ -271,14 +297,8 @@ def train(options, out):
                 break
             final = evaluate(model, eval_env, options.final_seeds, deterministic)
             final['checkpoint'] = str(checkpoint)
-            (out / f'{tag}_eval.json').write_text(json.dumps(final, indent=2))
-            summary[f'{tag}_eval'] = {k: final[k] for k in ('checkpoint', 'success_rate',
-                                                            'mean_episode_length', 'episodes',
-                                                            'seeds')}
-            print(f"[train] {tag}: the policy alone ({'mean' if deterministic else 'sampled'} "
-                  f"actions) on {final['episodes']} held-out seeds: success "
-                  f"{final['success_rate']:.0%}, mean episode length "
-                  f"{final['mean_episode_length']:.1f}", flush=True)
+            run.keep_final(out, summary, tag, final,
+                           f"{'mean' if deterministic else 'sampled'} actions")
     finally:
         env.close()
         eval_env.close()
@@ -287,17 +307,7 @@ def train(options, out):
 
 def main(argv=None):
     """Run; write summary.json."""
-    options = parse_args(argv)
-    out = options.out or ROOT / 'out' / (time.strftime('sb3-%Y%m%d-%H%M%S')
-                                         + ('-nohuman' if options.no_human else ''))
-    out.mkdir(parents=True, exist_ok=False)
-    (out / 'settings.json').write_text(json.dumps(vars(options), indent=2, default=str))
-    print(f'[train] output: {out}', flush=True)
-    summary = train(options, out)
-    (out / 'summary.json').write_text(json.dumps(summary, indent=2))
-    print('[train] ' + json.dumps({k: v for k, v in summary.items() if k != 'evals'}),
-          flush=True)
-    return 0
+    return run.main(parse_args(argv), train, 'sb3')
 
 
 if __name__ == '__main__':
