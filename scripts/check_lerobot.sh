@@ -19,9 +19,9 @@
 #      numpy >= 2.3, < 2.4: without the hints pip downloads five torch releases, ~900 MB each,
 #      before it finds this): they pick versions inside LeRobot's own ranges and pin nothing
 #      LeRobot does not allow.
-#   3. the ROS 2 client wheels our packages import (ROS_WHEELS), at the workspace's versions;
-#      they add packages only: the check fails if they would change any version LeRobot's
-#      install chose.
+#   3. the ROS 2 client wheels our packages import, at the workspace's versions; they add
+#      packages only: the check fails if they would change any version LeRobot's install chose
+#      (scripts/outside_venv.sh).
 #   4. our packages come from the workspace's install/ (colcon build by scripts/setup.sh):
 #      PYTHONPATH and AMENT_PREFIX_PATH, never the workspace's mujoco / gymnasium pins. The
 #      graph itself (bringup, the sim with MuJoCo 4) runs with the workspace's Python; the env
@@ -32,42 +32,17 @@ cd "$root"
 venv=${LEROBOT_VENV:-$root/.venv-lerobot}
 LEROBOT='lerobot[hilserl]==0.4.4'
 RESOLVER_HINTS='numpy==2.3.5 opencv-python-headless==4.11.0.86 coal==3.0.2 libcoal==3.0.2'
-ROS_WHEELS='ros-rclpy ros-rmw-fastrtps-cpp ros-std-msgs ros-std-srvs ros-sensor-msgs
-ros-geometry-msgs ros-visualization-msgs ros-rosgraph-msgs'
 say() { printf '[check_lerobot] %s\n' "$*"; }
 
 # The workspace first: its venv, ROS wheels and install/ (our packages, built for its Python).
 bash scripts/setup.sh
-python=$(readlink -f .venv/bin/python3)
-
-stamp="$venv/.franka_hil_lerobot"
-want=$( { echo "$LEROBOT $RESOLVER_HINTS $ROS_WHEELS $python"; cat constraints.txt; } \
-        | sha256sum | cut -c1-16)
-if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  start=$SECONDS
-  if [ -e "$venv" ]; then say "removing $venv (made by another recipe)"; rm -rf "$venv"; fi
-  say "creating $venv ($python)"
-  "$python" -m venv "$venv"
-  # pip's downloads (GBs of torch and CUDA wheels) go to a temp dir of ours, removed after:
-  # an interrupted pip leaves its pip-unpack-* dirs behind.
-  pip_tmp=$(mktemp -d "${TMPDIR:-/tmp}/check_lerobot_pip.XXXXXX")
-  trap 'rm -rf "$pip_tmp"' EXIT
-  pip=(env TMPDIR="$pip_tmp" "$venv/bin/python" -m pip)
-  "${pip[@]}" install -q --upgrade pip
+# shellcheck disable=SC1091
+source scripts/outside_venv.sh
+if outside_venv_begin "$venv" lerobot "$LEROBOT $RESOLVER_HINTS"; then
   say "pip install $LEROBOT (torch from PyPI; a few GB to download)"
   tr ' ' '\n' <<< "$RESOLVER_HINTS" > "$venv/resolver-hints.txt"
   "${pip[@]}" install -q "$LEROBOT" -c "$venv/resolver-hints.txt"
-  "${pip[@]}" freeze --all | sort > "$venv/lerobot-freeze.txt"
-  say "pip install the ROS 2 client wheels (the workspace's versions)"
-  # constraints.txt's pins of the packages LeRobot's install does not have: ROS only
-  "$venv/bin/python" scripts/missing_constraints.py constraints.txt > "$venv/ros-constraints.txt"
-  # shellcheck disable=SC2086
-  "${pip[@]}" install -q $ROS_WHEELS -c "$venv/ros-constraints.txt"
-  changed=$("${pip[@]}" freeze --all | sort | comm -23 "$venv/lerobot-freeze.txt" - || true)
-  if [ -n "$changed" ]; then
-    say "FAILED: the ROS wheels changed what LeRobot's install chose:"; echo "$changed"; exit 1
-  fi
-  "${pip[@]}" check
+  outside_venv_add_ros "$venv" lerobot
   "$venv/bin/python" - <<'EOF'
 import importlib.metadata as metadata
 
@@ -83,9 +58,7 @@ assert versions['lerobot'] == '0.4.4', versions
 assert tuple(map(int, versions['mujoco'].split('.')[:2])) < (3, 9), versions  # gym-hil's pin
 print('[check_lerobot] ' + ', '.join(f'{k} {v}' for k, v in versions.items()))
 EOF
-  rm -rf "$pip_tmp"
-  echo "$want" > "$stamp"
-  say "$venv ready in $((SECONDS - start)) s ($(du -sh "$venv" | cut -f1))"
+  outside_venv_end "$venv" lerobot
 fi
 
 # The workspace environment with the LeRobot venv in place of the workspace's venv.

@@ -8,7 +8,8 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 bash scripts/setup.sh
-venv=$(bash scripts/sb3_venv.sh)
+bash scripts/sb3_venv.sh
+venv=${SB3_VENV:-$root/.venv-sb3}
 # shellcheck disable=SC1091
 source scripts/venv_env.sh "$venv"
 set -u
