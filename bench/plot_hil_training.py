@@ -1,7 +1,7 @@
 # Copyright 2026 franka-hil developers
 # SPDX-License-Identifier: Apache-2.0
 """
-Learning curves of scripts/train_hil.sh runs: one CSV and one PNG.
+Learning curves of scripts/train_hil.sh and train_hil_sb3.sh runs: one CSV and one PNG.
 
 `python bench/plot_hil_training.py --run 'HIL (corrective human)=out/train-hil'
 --run 'no human (demos only)=out/train-nohuman' --out bench/results/hil_training`
@@ -22,6 +22,8 @@ import numpy as np
 COLUMNS = ('run', 'kind', 'wall_s', 'env_steps', 'learner_step', 'success_rate',
            'mean_episode_length', 'seeds', 'episode', 'intervention_rate', 'actor_success')
 SMOOTH = 10  # episodes in the intervention rate's moving average
+TITLE = ('LeRobot 0.4.4 HIL-SERL (SAC, state + cube position) on the franka-hil graph, '
+         '2 shared CPU cores')
 
 
 def read_csv(path):
@@ -55,7 +57,7 @@ def load(name, folder):
     return rows
 
 
-def plot(rows, names, path):
+def plot(rows, names, path, title):
     """Draw the 2 x 2 figure."""
     matplotlib.use('Agg')  # no display
     import matplotlib.pyplot as plt
@@ -96,8 +98,7 @@ def plot(rows, names, path):
         axis.set_ylim(-5, 105)
     axes[0, 0].legend(loc='upper left')
     axes[1, 0].legend(loc='upper right')
-    figure.suptitle('LeRobot 0.4.4 HIL-SERL (SAC, state + cube position) on the franka-hil '
-                    'graph, 2 shared CPU cores')
+    figure.suptitle(title)
     figure.tight_layout()
     figure.savefig(path, dpi=90)
 
@@ -106,8 +107,9 @@ def main(argv=None):
     """Write OUT.csv and OUT.png."""
     parser = argparse.ArgumentParser(description=__doc__.strip().split('\n')[0])
     parser.add_argument('--run', action='append', required=True,
-                        help="'NAME=FOLDER' of a train_hil.sh run (repeat)")
+                        help="'NAME=FOLDER' of a training run's output (repeat)")
     parser.add_argument('--out', type=Path, required=True, help='output path without suffix')
+    parser.add_argument('--title', default=TITLE, help="the figure's title")
     options = parser.parse_args(argv)
     names, rows = [], []
     for item in options.run:
@@ -119,7 +121,7 @@ def main(argv=None):
         writer = csv.DictWriter(handle, fieldnames=COLUMNS)
         writer.writeheader()
         writer.writerows(rows)
-    plot(rows, names, options.out.with_suffix('.png'))
+    plot(rows, names, options.out.with_suffix('.png'), options.title)
     print(f"{options.out.with_suffix('.csv')}: {len(rows)} rows; "
           f"{options.out.with_suffix('.png')}")
     return 0

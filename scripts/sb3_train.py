@@ -27,6 +27,7 @@ checkpoints/<updates>/model.zip.
 import argparse
 import json
 import os
+from pathlib import Path
 import signal
 import sys
 import time
@@ -39,6 +40,7 @@ import yaml
 TASK = 'franka_hil_ros/PandaPickCubeStateRandom-v0'
 GRIPPER_PENALTY = -0.02
 FIRST_EVAL_SEED = 10000
+BOUNDS = 'observation_bounds.json'
 # SAC settings changed from SB3's defaults, and why (the LeRobot runs' choices where they apply).
 SETTINGS = {
     'batch_size': 256,          # half online, half demonstrations + takeovers
@@ -60,6 +62,9 @@ def parse_args(argv=None):
     parser.add_argument('--demos', type=int, default=10, help='demonstration episodes')
     parser.add_argument('--demo-seed', type=int, default=0, help='seed of the first demo')
     parser.add_argument('--seed', type=int, default=0, help="SAC's and the env's seed")
+    parser.add_argument('--evaluate', type=Path, metavar='MODEL_ZIP',
+                        help='only run this checkpoint alone on --final-seeds held-out seeds '
+                        '(sampled and mean actions; prints, and writes MODEL_ZIP.eval.json)')
     run.add_options(parser, SETTINGS)
     return parser.parse_args(argv)
 
@@ -251,8 +256,8 @@ def train(options, out):
     summary.update(demo_episodes=options.demos, demo_frames=len(demos),
                    demo_successes=successes, demo_seconds=round(time.monotonic() - started, 1))
     bounds = observation_bounds([d[0] for d in demos] + [demos[-1][1]])
-    (out / 'observation_bounds.json').write_text(json.dumps(
-        {'low': bounds[0].tolist(), 'high': bounds[1].tolist()}))
+    bounds_text = json.dumps({'low': bounds[0].tolist(), 'high': bounds[1].tolist()})
+    (out / BOUNDS).write_text(bounds_text)
     env = make_env('/sb3_train' + ('_nohuman' if options.no_human else ''),
                    'none' if options.no_human else 'script', options.fps, 'corrective',
                    parameters, options.seed, bounds)
@@ -276,6 +281,7 @@ def train(options, out):
         model.learn(total_timesteps=10**9, callback=watch, log_interval=None)
         checkpoint = out / 'checkpoints' / str(model._n_updates) / 'model.zip'
         model.save(checkpoint)
+        (checkpoint.parent / BOUNDS).write_text(bounds_text)  # what its inputs need
         episodes = watch.episodes
         summary.update(train_seconds=round(watch.train_seconds, 1),
                        env_steps=model.num_timesteps, episodes=len(episodes),
@@ -305,9 +311,33 @@ def train(options, out):
     return summary
 
 
+def evaluate_checkpoint(path, seeds):
+    """Run a saved model alone on held-out seeds, with sampled and mean actions."""
+    from stable_baselines3 import SAC
+
+    saved = json.loads((path.parent / BOUNDS).read_text())
+    bounds = np.array(saved['low'], np.float32), np.array(saved['high'], np.float32)
+    model = SAC.load(path, device='cpu')
+    env = make_env('/sb3_eval', 'none', bounds=bounds)
+    results = {}
+    try:
+        for mode, deterministic in (('sampled', False), ('mean', True)):
+            results[mode] = evaluate(model, env, seeds, deterministic)
+            print(f'[eval] {path} ({mode} actions): success '
+                  f"{results[mode]['success_rate']:.0%} over {seeds} held-out seeds, mean "
+                  f"episode length {results[mode]['mean_episode_length']:.1f}", flush=True)
+    finally:
+        env.close()
+    path.with_suffix('.eval.json').write_text(json.dumps(results, indent=2))
+    return 0
+
+
 def main(argv=None):
-    """Run; write summary.json."""
-    return run.main(parse_args(argv), train, 'sb3')
+    """Run (or only evaluate); write summary.json."""
+    options = parse_args(argv)
+    if options.evaluate:
+        return evaluate_checkpoint(options.evaluate, options.final_seeds)
+    return run.main(options, train, 'sb3')
 
 
 if __name__ == '__main__':
