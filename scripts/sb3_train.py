@@ -32,8 +32,13 @@ import signal
 import sys
 import time
 
+from franka_hil_gym_bridge import env_vars
+import gymnasium as gym
 import numpy as np
 from sb3_hil_buffer import HilReplayBuffer
+from stable_baselines3 import SAC
+from stable_baselines3.common.callbacks import BaseCallback
+import torch
 import training_run as run
 import yaml
 
@@ -87,45 +92,47 @@ def observation_bounds(observations):
     return low - 0.5 * flat, high + 0.5 * flat
 
 
+class Paced(gym.Wrapper):
+    """At most `fps` steps a second of wall time (0: unpaced)."""
+
+    def __init__(self, env, fps):
+        super().__init__(env)
+        self.period = 1.0 / fps if fps else 0.0
+        self.last_step = 0.0
+
+    def step(self, action):
+        wait = self.last_step + self.period - time.monotonic()
+        if wait > 0.0:
+            time.sleep(wait)
+        self.last_step = time.monotonic()
+        return self.env.step(action)
+
+
+class Normalized(gym.ObservationWrapper):
+    """Observations mapped to [-1, 1] by `bounds` (normalize)."""
+
+    def __init__(self, env, bounds):
+        super().__init__(env)
+        self.bounds = bounds
+        size = env.observation_space.shape
+        self.observation_space = gym.spaces.Box(-np.inf, np.inf, size, np.float32)
+
+    def observation(self, observation):
+        return normalize(observation, self.bounds)
+
+
 def make_env(namespace, teleop, fps=0, human=None, parameters=None, seed=0, bounds=None):
     """Return the graph-backed env (it launches its graph), paced, flat, normalised by bounds."""
-    import gymnasium as gym
-    import franka_hil_gym_bridge  # noqa: F401  (registers the ids)
-
-    class Paced(gym.Wrapper):
-        """At most `fps` steps a second of wall time (0: unpaced)."""
-
-        def __init__(self, env):
-            super().__init__(env)
-            self.last_step = 0.0
-
-        def step(self, action):
-            wait = self.last_step + 1.0 / fps - time.monotonic() if fps else 0.0
-            if wait > 0.0:
-                time.sleep(wait)
-            self.last_step = time.monotonic()
-            return self.env.step(action)
-
-    os.environ.pop('FRANKA_HIL_PARAMETERS', None)
-    os.environ.pop('FRANKA_HIL_HUMAN', None)
+    os.environ.pop(env_vars.PARAMETERS, None)
+    os.environ.pop(env_vars.HUMAN, None)
     if human:
-        os.environ['FRANKA_HIL_HUMAN'] = human
+        os.environ[env_vars.HUMAN] = human
     if parameters:
-        os.environ['FRANKA_HIL_PARAMETERS'] = str(parameters)
-
-    class Normalized(gym.ObservationWrapper):
-        def __init__(self, env):
-            super().__init__(env)
-            size = env.observation_space.shape
-            self.observation_space = gym.spaces.Box(-np.inf, np.inf, size, np.float32)
-
-        def observation(self, observation):
-            return normalize(observation, bounds)
-
+        os.environ[env_vars.PARAMETERS] = str(parameters)
     env = gym.wrappers.FlattenObservation(Paced(gym.make(
         TASK, launch=True, namespace=namespace, teleop=teleop, seed=seed,
-        gripper_penalty=GRIPPER_PENALTY)))
-    return env if bounds is None else Normalized(env)
+        gripper_penalty=GRIPPER_PENALTY), fps))
+    return env if bounds is None else Normalized(env, bounds)
 
 
 def human_step(info):
@@ -178,66 +185,61 @@ def evaluate(model, env, seeds, deterministic):
             'seeds': [FIRST_EVAL_SEED, FIRST_EVAL_SEED + seeds - 1], 'successes': successes}
 
 
-def make_callback(options, eval_env, interrupted):
-    """Return SB3's callback: the episode log, the in-run evaluations, the time budget."""
-    from stable_baselines3.common.callbacks import BaseCallback
+class Watch(BaseCallback):
+    """SB3's callback: the episode log, the in-run evaluations, the time budget."""
 
-    class Watch(BaseCallback):
-        def __init__(self):
-            super().__init__()
-            self.episodes, self.evals = [], []
+    def __init__(self, options, eval_env, interrupted):
+        super().__init__()
+        self.options, self.eval_env, self.interrupted = options, eval_env, interrupted
+        self.episodes, self.evals = [], []
+        self.steps = self.human = 0
+        self.train_seconds = 0.0  # wall time of training, without the evaluations
+        self.clock = time.monotonic()
+        self.next_eval = options.eval_every
+        self.next_report = 60.0
+
+    def _on_step(self):
+        options = self.options
+        now = time.monotonic()
+        self.train_seconds += now - self.clock
+        self.clock = now
+        info, done = self.locals['infos'][0], bool(self.locals['dones'][0])
+        self.steps += 1
+        self.human += human_step(info)
+        if done:
+            self.episodes.append({
+                'episode': len(self.episodes) + 1, 'wall_s': round(self.train_seconds, 2),
+                'env_steps': self.num_timesteps, 'steps': self.steps,
+                'intervention_rate': round(self.human / self.steps, 4),
+                'success': int(bool(info.get('succeed', False)))})
             self.steps = self.human = 0
-            self.train_seconds = 0.0  # wall time of training, without the evaluations
+        if self.train_seconds >= self.next_report:
+            self.next_report += 60.0
+            recent = self.episodes[-20:]
+            print(f'[train] {self.train_seconds:.0f} s: {self.num_timesteps} env steps, '
+                  f'{len(self.episodes)} episodes, {self.model._n_updates} updates, last '
+                  f'20 episodes: success {np.mean([e["success"] for e in recent] or [0]):.0%}'
+                  ', intervention '
+                  f'{np.mean([e["intervention_rate"] for e in recent] or [0]):.0%}',
+                  flush=True)
+        if self.train_seconds >= self.next_eval:
+            self.next_eval += options.eval_every
+            result = evaluate(self.model, self.eval_env, options.eval_seeds, False)
+            self.evals.append({
+                'wall_s': round(self.train_seconds, 1), 'env_steps': self.num_timesteps,
+                'learner_step': self.model._n_updates,
+                'success_rate': result['success_rate'],
+                'mean_episode_length': result['mean_episode_length'],
+                'seeds': options.eval_seeds})
+            print(f'[train] eval at {self.train_seconds:.0f} s, {self.num_timesteps} env '
+                  f'steps: success {result["success_rate"]:.0%}, mean length '
+                  f'{result["mean_episode_length"]:.1f}', flush=True)
             self.clock = time.monotonic()
-            self.next_eval = options.eval_every
-            self.next_report = 60.0
-
-        def _on_step(self):
-            now = time.monotonic()
-            self.train_seconds += now - self.clock
-            self.clock = now
-            info, done = self.locals['infos'][0], bool(self.locals['dones'][0])
-            self.steps += 1
-            self.human += human_step(info)
-            if done:
-                self.episodes.append({
-                    'episode': len(self.episodes) + 1, 'wall_s': round(self.train_seconds, 2),
-                    'env_steps': self.num_timesteps, 'steps': self.steps,
-                    'intervention_rate': round(self.human / self.steps, 4),
-                    'success': int(bool(info.get('succeed', False)))})
-                self.steps = self.human = 0
-            if self.train_seconds >= self.next_report:
-                self.next_report += 60.0
-                recent = self.episodes[-20:]
-                print(f'[train] {self.train_seconds:.0f} s: {self.num_timesteps} env steps, '
-                      f'{len(self.episodes)} episodes, {self.model._n_updates} updates, last '
-                      f'20 episodes: success {np.mean([e["success"] for e in recent] or [0]):.0%}'
-                      ', intervention '
-                      f'{np.mean([e["intervention_rate"] for e in recent] or [0]):.0%}',
-                      flush=True)
-            if self.train_seconds >= self.next_eval:
-                self.next_eval += options.eval_every
-                result = evaluate(self.model, eval_env, options.eval_seeds, False)
-                self.evals.append({
-                    'wall_s': round(self.train_seconds, 1), 'env_steps': self.num_timesteps,
-                    'learner_step': self.model._n_updates,
-                    'success_rate': result['success_rate'],
-                    'mean_episode_length': result['mean_episode_length'],
-                    'seeds': options.eval_seeds})
-                print(f'[train] eval at {self.train_seconds:.0f} s, {self.num_timesteps} env '
-                      f'steps: success {result["success_rate"]:.0%}, mean length '
-                      f'{result["mean_episode_length"]:.1f}', flush=True)
-                self.clock = time.monotonic()
-            return not interrupted and self.train_seconds < options.minutes * 60.0
-
-    return Watch()
+        return not self.interrupted and self.train_seconds < options.minutes * 60.0
 
 
 def train(options, out):
     """Run steps 1-3; return the summary dict."""
-    import torch
-    from stable_baselines3 import SAC
-
     torch.set_num_threads(1)
     summary = {'route': 'stable-baselines3 SAC', 'human': 'none' if options.no_human
                else 'corrective', 'settings': {k: getattr(options, k) for k in SETTINGS},
@@ -277,7 +279,7 @@ def train(options, out):
         print(f"[train] {summary['demo_episodes']} demonstrations, {summary['demo_frames']} "
               f"frames ({summary['demo_successes']} succeeded); training "
               f"({summary['human']} human), {options.minutes:g} min", flush=True)
-        watch = make_callback(options, eval_env, interrupted)
+        watch = Watch(options, eval_env, interrupted)
         model.learn(total_timesteps=10**9, callback=watch, log_interval=None)
         checkpoint = out / 'checkpoints' / str(model._n_updates) / 'model.zip'
         model.save(checkpoint)
@@ -313,8 +315,6 @@ def train(options, out):
 
 def evaluate_checkpoint(path, seeds):
     """Run a saved model alone on held-out seeds, with sampled and mean actions."""
-    from stable_baselines3 import SAC
-
     saved = json.loads((path.parent / BOUNDS).read_text())
     bounds = np.array(saved['low'], np.float32), np.array(saved['high'], np.float32)
     model = SAC.load(path, device='cpu')
