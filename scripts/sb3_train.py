@@ -12,7 +12,9 @@ from each, as HIL-SERL (RLPD) does. Runs in the SB3 venv (scripts/train_hil_sb3.
 
 1. demos: --demos episodes of gym_hil's state task with random cube through a graph whose
    synthetic human holds the override (FRANKA_HIL_HUMAN=always), into the demo buffer; their
-   per-feature range normalises every observation (observation_bounds.json).
+   per-feature range normalises every observation (observation_bounds.json), widened by the
+   first observations of --start-states resets (seeds 20000..: the cube's start range, which
+   one or two demonstrations do not span).
 2. train: SB3 SAC steps franka_hil_ros/PandaPickCubeStateRandom-v0 (lockstep), whose env
    launches its graph with the corrective synthetic human (training_run's sparing one,
    --intervener changes it) or nobody (--no-human), for --minutes of wall time.
@@ -45,6 +47,7 @@ import yaml
 TASK = 'franka_hil_ros/PandaPickCubeStateRandom-v0'
 GRIPPER_PENALTY = -0.02
 FIRST_EVAL_SEED = 10000
+FIRST_START_STATE_SEED = 20000
 BOUNDS = 'observation_bounds.json'
 # SAC settings changed from SB3's defaults, and why (the LeRobot runs' choices where they apply).
 SETTINGS = {
@@ -67,6 +70,9 @@ def parse_args(argv=None):
     parser.add_argument('--demos', type=int, default=10, help='demonstration episodes')
     parser.add_argument('--demo-seed', type=int, default=0, help='seed of the first demo')
     parser.add_argument('--seed', type=int, default=0, help="SAC's and the env's seed")
+    parser.add_argument('--start-states', type=int, default=0,
+                        help='resets whose first observations widen the normalisation bounds '
+                        '(0: the demonstrations alone)')
     parser.add_argument('--evaluate', type=Path, metavar='MODEL_ZIP',
                         help='only run this checkpoint alone on --final-seeds held-out seeds '
                         '(sampled and mean actions; prints, and writes MODEL_ZIP.eval.json)')
@@ -140,15 +146,17 @@ def human_step(info):
     return bool(info.get('is_intervention', False))
 
 
-def record_demos(episodes, first_seed, fps):
+def record_demos(episodes, first_seed, fps, start_states=0):
     """
     Run episodes the always-on synthetic human drives; return their steps and successes.
 
-    Steps are (obs, next_obs, info, reward, terminated), observations not normalised.
+    Steps are (obs, next_obs, info, reward, terminated), observations not normalised. Also
+    return the first observations of `start_states` more resets (no steps taken).
     """
     env = make_env('/sb3_demos', 'script', fps, human='always')
     steps, successes = [], 0
     try:
+        starts = [env.reset(seed=FIRST_START_STATE_SEED + k)[0] for k in range(start_states)]
         for k in range(episodes):
             obs, _ = env.reset(seed=first_seed + k)
             while True:
@@ -162,7 +170,7 @@ def record_demos(episodes, first_seed, fps):
                     break
     finally:
         env.close()
-    return steps, successes
+    return steps, successes, starts
 
 
 def evaluate(model, env, seeds, deterministic):
@@ -254,10 +262,12 @@ def train(options, out):
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda number, frame: interrupted.append(number))
     started = time.monotonic()
-    demos, successes = record_demos(options.demos, options.demo_seed, options.fps)
+    demos, successes, starts = record_demos(options.demos, options.demo_seed, options.fps,
+                                            options.start_states)
     summary.update(demo_episodes=options.demos, demo_frames=len(demos),
-                   demo_successes=successes, demo_seconds=round(time.monotonic() - started, 1))
-    bounds = observation_bounds([d[0] for d in demos] + [demos[-1][1]])
+                   demo_successes=successes, demo_seconds=round(time.monotonic() - started, 1),
+                   start_states=len(starts))
+    bounds = observation_bounds([d[0] for d in demos] + [demos[-1][1]] + starts)
     bounds_text = json.dumps({'low': bounds[0].tolist(), 'high': bounds[1].tolist()})
     (out / BOUNDS).write_text(bounds_text)
     env = make_env('/sb3_train' + ('_nohuman' if options.no_human else ''),
