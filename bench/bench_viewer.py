@@ -11,9 +11,11 @@ a loaded machine slows both alike; printed are the medians side by side.
 1. Realtime (the demo's mode): real-time factor from /clock against wall time, and the CPU
    shares of the sim node and the viewer (node + its `rerun` server; 100 % = one core).
 2. Lockstep: Step service calls per second from this process with seeded actions (state
-   observations). With the viewer on, the sim also renders both cameras for it, at most
-   preview_rate (10 Hz) of wall time (<camera>/image_preview).
---viewer-parameter NAME:=VALUE sets a viewer_node parameter (e.g. rate:=1: what its reads cost).
+   observations). With the viewer on, the sim also sends it previews, at most preview_rate
+   (10 Hz) of wall time: both cameras rendered, the frames, the markers, and the steps' infos
+   in batches.
+--viewer-parameter NAME:=VALUE sets a viewer_node parameter (e.g. source:=every_step: what the
+per-step topics would cost; rate:=1: what its reads cost).
 """
 
 import argparse
@@ -27,6 +29,7 @@ import sys
 import tempfile
 import time
 
+from franka_hil_common import names
 from franka_hil_msgs.srv import Reset, Step
 import rclpy
 from rclpy.qos import QoSProfile
@@ -80,6 +83,10 @@ class Bench:
     def __init__(self, sim, viewer_parameters):
         self.sim = sim
         self.viewer_parameters = viewer_parameters
+        # What the viewer reads of the steps and the front camera.
+        self.topics = (names.STEP_INFO, names.image_topic('front')) \
+            if 'source:=every_step' in viewer_parameters \
+            else (names.STEP_INFO_BATCHES, names.image_preview_topic('front'))
         self.node = rclpy.create_node(f'bench_viewer_{os.getpid()}_{sim.ns.rsplit("_", 1)[1]}')
         self.executor = rclpy.executors.SingleThreadedExecutor()
         self.executor.add_node(self.node)
@@ -96,8 +103,8 @@ class Bench:
         viewer = Viewer(self.sim.ns, self.viewer_parameters)
         try:
             self.spin_until(
-                lambda: self.node.count_subscribers(f'{self.sim.ns}/front/image_preview') > 0
-                and self.node.count_subscribers(f'{self.sim.ns}/step_info') > 0,
+                lambda: all(self.node.count_subscribers(f'{self.sim.ns}/{topic}') > 0
+                            for topic in self.topics),
                 60, 'the viewer subscribing')
         except BaseException:
             viewer.stop()

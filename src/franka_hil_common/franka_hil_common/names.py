@@ -18,6 +18,12 @@ REAL_TIME_FACTOR = 'real_time_factor'
 CLOCK = '/clock'
 TF = '/tf'
 TF_STATIC = '/tf_static'
+# For people watching (the viewer): the moving frames and the markers at most the sim's
+# preview_rate per wall second, and every step's StepInfo in a StepInfoArray as often; sent only
+# when subscribed, so watching a fast lockstep run costs the sim no message per step.
+TF_PREVIEW = 'tf_preview'
+MARKERS_PREVIEW = 'markers_preview'
+STEP_INFO_BATCHES = 'step_info_batches'
 # Simulator in.
 ACTION = 'action'
 INTERVENTION = 'intervention'

@@ -1,6 +1,11 @@
 # Copyright 2026 franka-hil developers
 # SPDX-License-Identifier: Apache-2.0
-"""<camera>/image_preview: the same images as image_raw, at most preview_rate per wall second."""
+"""
+The sim's previews for the viewer, at most preview_rate per wall second.
+
+<camera>/image_preview: the same images as image_raw; tf_preview and markers_preview: /tf and
+markers of some steps; step_info_batches: every step's StepInfo, batched.
+"""
 
 import os
 import time
@@ -8,12 +13,15 @@ import time
 from ament_index_python.packages import get_package_prefix
 from franka_hil_common import observation as layout
 from franka_hil_common.messages import image_array, stamp_ns
+from franka_hil_msgs.msg import StepInfoArray
 from franka_hil_msgs.srv import Reset, Step
 import franka_hil_sim  # noqa: F401 (registers the direct envs)
 import gymnasium as gym
 import numpy as np
 from rclpy.qos import QoSProfile, ReliabilityPolicy
 from sensor_msgs.msg import Image
+from tf2_msgs.msg import TFMessage
+from visualization_msgs.msg import MarkerArray
 
 RATE = 5.0
 
@@ -127,3 +135,71 @@ def test_previews_nobody_else_renders_show_the_state_of_their_stamp(
     # The robot moved between previews: they are not all one picture.
     fronts = list(episode['front'].values())
     assert any(not np.array_equal(fronts[0], other) for other in fronts[1:])
+
+
+def test_scene_previews_and_step_batches(start_process, ros_node, spin):
+    """tf_preview and markers_preview: some steps' /tf and markers; step_info_batches: all."""
+    ns = f'/sim_preview_scene_{os.getpid()}'
+    prefix = f'scene{os.getpid()}/'
+    script = f'{get_package_prefix("franka_hil_sim")}/lib/franka_hil_sim/sim_node'
+    start_process([script, '--ros-args', '-r', f'__ns:={ns}', '-p', f'preview_rate:={RATE}',
+                   '-p', f'frame_prefix:={prefix}'], name='sim_node')
+    qos = QoSProfile(depth=1000, reliability=ReliabilityPolicy.RELIABLE)
+    tf, tf_preview, markers, markers_preview, batches = {}, {}, {}, {}, []
+
+    ros_node.create_subscription(
+        TFMessage, '/tf', lambda m: tf.__setitem__(stamp_ns(m.transforms[0].header.stamp), m)
+        if m.transforms and m.transforms[0].header.frame_id.startswith(prefix) else None, qos)
+    ros_node.create_subscription(
+        TFMessage, f'{ns}/tf_preview',
+        lambda m: tf_preview.__setitem__(stamp_ns(m.transforms[0].header.stamp), m), qos)
+    for topic, kept in (('markers', markers), ('markers_preview', markers_preview)):
+        ros_node.create_subscription(
+            MarkerArray, f'{ns}/{topic}', lambda m, kept=kept: kept.__setitem__(
+                stamp_ns(m.markers[0].header.stamp), m), qos)
+    ros_node.create_subscription(StepInfoArray, f'{ns}/step_info_batches', batches.append, qos)
+    step = ros_node.create_client(Step, f'{ns}/step')
+    reset = ros_node.create_client(Reset, f'{ns}/reset')
+    spin(ros_node, lambda: step.service_is_ready() and reset.service_is_ready(), 60,
+         'the services')
+    action = Step.Request(action=[0.2, 0.0, 0.0, 1.0])
+    # Until the sim sends to all of them (discovery completes at its own pace).
+    assert call(ros_node, spin, reset, Reset.Request()).ok
+    deadline = time.monotonic() + 60
+    while not (tf and tf_preview and markers and markers_preview and batches):
+        assert time.monotonic() < deadline, 'the sim never sent to every subscription'
+        answer = call(ros_node, spin, step, action)
+        if answer.terminated or answer.truncated:
+            assert call(ros_node, spin, reset, Reset.Request()).ok
+        ros_node.executor_for_test.spin_once(timeout_sec=0.05)
+    episode = call(ros_node, spin, reset, Reset.Request()).observation
+    first = stamp_ns(episode.header.stamp)
+    answers = []
+    start = time.monotonic()
+    while time.monotonic() - start < 2.0 or len(answers) < 150:
+        answer = call(ros_node, spin, step, action)
+        assert answer.ok, answer.error
+        answers.append(answer.info)
+        if answer.truncated or answer.terminated:
+            assert call(ros_node, spin, reset, Reset.Request()).ok
+    elapsed = time.monotonic() - start
+    last = (answers[-1].episode, answers[-1].step)
+
+    def sent():
+        return [info for batch in batches for info in batch.steps
+                if stamp_ns(info.header.stamp) > first]
+    spin(ros_node, lambda: sent() and (sent()[-1].episode, sent()[-1].step) == last, 10,
+         'the batch with the last step')
+    spin(ros_node, lambda: set(tf) >= {stamp_ns(a.header.stamp) for a in answers}, 10,
+         'every step on /tf')
+    # Every step once, in order, as the Step service answered it.
+    assert [(i.episode, i.step, i.reward, i.terminated, i.truncated) for i in sent()] == \
+        [(a.episode, a.step, a.reward, a.terminated, a.truncated) for a in answers]
+    assert any(a.truncated or a.terminated for a in answers)  # episode ends are in the batches
+    stamps = {stamp_ns(a.header.stamp) for a in answers}
+    for everything, preview in ((tf, tf_preview), (markers, markers_preview)):
+        seen = [s for s in preview if s in stamps]
+        # Some steps, at most RATE per wall second (received; DDS may bunch a few).
+        assert 2 <= len(seen) <= 1.25 * RATE * elapsed + 3 and len(answers) > 3 * len(seen)
+        for stamp in seen:
+            assert preview[stamp] == everything[stamp]

@@ -109,18 +109,29 @@ class TfTree:
 
     def world_pose(self, frame):
         """Return (translation, quaternion xyzw) of a frame in the root frame; None if unknown."""
-        position, rotation = np.zeros(3), (0.0, 0.0, 0.0, 1.0)
-        seen = set()
-        while frame != self.root:
-            if frame not in self.parents or frame in seen:
-                return None
-            seen.add(frame)
-            parent, translation, quaternion = self.parents[frame]
-            # world_T_frame = parent_T_frame applied first, then parents outward.
-            position = rotate(quaternion, position) + np.asarray(translation)
-            rotation = quaternion_multiply(quaternion, rotation)
-            frame = parent
-        return position, rotation
+        return self.world_poses([frame]).get(frame)
+
+    def world_poses(self, frames):
+        """
+        Return {frame: (translation, quaternion xyzw) in the root frame} of those resolvable.
+
+        Each frame's pose is its parent's composed with its own transform, every parent
+        resolved once (not once per descendant); unknown parents and cycles resolve nothing.
+        """
+        known = {self.root: (np.zeros(3), (0.0, 0.0, 0.0, 1.0))}
+        for frame in frames:
+            chain = []
+            while frame not in known and frame in self.parents and frame not in chain:
+                chain.append(frame)
+                frame = self.parents[frame][0]
+            if frame not in known:
+                continue
+            for child in reversed(chain):
+                parent, translation, quaternion = self.parents[child]
+                position, rotation = known[parent]
+                known[child] = (rotate(rotation, translation) + position,
+                                quaternion_multiply(rotation, quaternion))
+        return {frame: known[frame] for frame in frames if frame in known}
 
     def frames(self):
         """Return every frame with a parent."""
@@ -129,13 +140,8 @@ class TfTree:
 
 def frame_entries(tree, frames):
     """Return Transform3D entries of the world poses of `frames` (those the tree can resolve)."""
-    entries = []
-    for frame in frames:
-        pose = tree.world_pose(frame)
-        if pose is not None:
-            entries.append((frame_path(frame), rr.Transform3D(
-                translation=pose[0], quaternion=pose[1]), False))
-    return entries
+    return [(frame_path(frame), rr.Transform3D(translation=pose[0], quaternion=pose[1]), False)
+            for frame, pose in tree.world_poses(frames).items()]
 
 
 def _pose(pose):

@@ -3,21 +3,23 @@
 """
 The viewer node: the live graph in Rerun's web viewer, served on this machine.
 
-It subscribes to what the simulator publishes (robot_description, /tf, /tf_static, markers, the
-camera images, step_info), turns the messages into Rerun entries (franka_hil_viewer.scene) on a
-time line of sim time, and streams them to a local web viewer whose address it prints at start,
-with the `ssh -L` line that reaches it from another machine. It only listens: the simulator
-publishes the same whether it runs or not (images are received best-effort, never slowing a
-publisher). The per-step topics are read `rate` times a second, not per message
-(PolledSubscription): a lockstep run at 1000 steps/s would otherwise wake this process 3000
-times a second on the simulator's cores. It imports neither the simulator nor MuJoCo.
+It subscribes to what the simulator publishes (robot_description, /tf_static, and by default
+its previews: tf_preview, markers_preview, <camera>/image_preview and step_info_batches), turns
+the messages into Rerun entries (franka_hil_viewer.scene) on a time line of sim time, and
+streams them to a local web viewer whose address it prints at start, with the `ssh -L` line that
+reaches it from another machine. It only listens (images are received best-effort, never slowing
+a publisher). The previews come a few times a second whatever the step rate, so watching a
+lockstep run at 1000 steps/s costs the simulator no message per step; `source:=every_step`
+reads the per-step topics instead (/tf, markers, image_raw, step_info: e.g. a bag played back).
+Topics are read `rate` times a second, not per message (PolledSubscription). It imports neither
+the simulator nor MuJoCo.
 """
 
 import os
 import uuid
 
 from franka_hil_common import names, observation as layout
-from franka_hil_msgs.msg import StepInfo
+from franka_hil_msgs.msg import StepInfo, StepInfoArray
 from franka_hil_ros_common.node_main import run_node
 from franka_hil_ros_common.parameters import declare, one_of, reject_unknown_parameters
 from franka_hil_ros_common.polled_subscription import PolledSubscription
@@ -34,6 +36,8 @@ from visualization_msgs.msg import MarkerArray
 APPLICATION_ID = 'franka_hil'
 # Steps kept between two reads of step_info (the plot has every step up to this many).
 STEP_INFO_DEPTH = 1000
+# Where the per-step state is read from (the `source` parameter).
+SOURCES = ('preview', 'every_step')
 
 
 def _port(value):
@@ -62,14 +66,17 @@ class ViewerNode(Node):
         frame_prefix = declare(self, 'frame_prefix', '',
                                "the simulator's TF frame prefix (its robot's links)")
         time_panel = declare(self, 'time_panel', False, 'show the time line panel expanded')
-        image_source = declare(
-            self, 'images', 'preview', 'preview: <camera>/image_preview (the sim renders them '
-            'at a bounded rate, so watching costs a fast lockstep run little); raw: '
-            '<camera>/image_raw, every step', one_of(('preview', 'raw')))
-        rate = declare(self, 'rate', 30.0,
-                       'reads of the per-step topics (/tf, markers, step_info, images) per second '
-                       '(wall clock), each drawing the robot, the markers and the status line '
-                       f'once and plotting every step since the last (up to {STEP_INFO_DEPTH})',
+        source = declare(
+            self, 'source', 'preview', "preview: the simulator's previews (tf_preview, "
+            'markers_preview, <camera>/image_preview at its preview_rate, step_info_batches), '
+            'so watching costs a fast lockstep run no message per step; every_step: /tf, '
+            'markers, <camera>/image_raw and step_info (any publisher of them, e.g. a bag)',
+            one_of(SOURCES))
+        rate = declare(self, 'rate', 10.0,
+                       'reads of the topics per second (wall clock), each drawing the robot, the '
+                       'markers and the status line once and plotting every step since the last '
+                       f'(every_step: up to {STEP_INFO_DEPTH}); the previews come at the '
+                       "simulator's preview_rate (10)",
                        lambda v: None if 0 < v <= 1000 else 'must be in (0, 1000]')
         nice = declare(self, 'nice', 10, 'niceness added to this node and its web server: on a '
                        'busy machine the simulator and its clients run first',
@@ -106,17 +113,22 @@ class ViewerNode(Node):
                                             durability=DurabilityPolicy.TRANSIENT_LOCAL))
         # Best-effort: a message lost is drawn by the next one. /tf may carry several
         # simulators' frames: each read applies every message queued.
-        self.tf = PolledSubscription(self, TFMessage, names.TF,
+        preview = source == 'preview'
+        self.tf = PolledSubscription(self, TFMessage, names.TF_PREVIEW if preview else names.TF,
                                      QoSProfile(depth=8, reliability=best_effort))
-        self.markers = PolledSubscription(self, MarkerArray, names.MARKERS,
-                                          QoSProfile(depth=1, reliability=best_effort))
-        self.step_info = PolledSubscription(self, StepInfo, names.STEP_INFO,
-                                            QoSProfile(depth=STEP_INFO_DEPTH,
-                                                       reliability=reliable))
+        self.markers = PolledSubscription(
+            self, MarkerArray, names.MARKERS_PREVIEW if preview else names.MARKERS,
+            QoSProfile(depth=1, reliability=best_effort))
+        if preview:
+            self.step_info = PolledSubscription(self, StepInfoArray, names.STEP_INFO_BATCHES,
+                                                QoSProfile(depth=100, reliability=reliable))
+        else:
+            self.step_info = PolledSubscription(self, StepInfo, names.STEP_INFO,
+                                                QoSProfile(depth=STEP_INFO_DEPTH,
+                                                           reliability=reliable))
         self.images = {}
         for camera in cameras:
-            topic = names.image_preview_topic(camera) if image_source == 'preview' \
-                else names.image_topic(camera)
+            topic = names.image_preview_topic(camera) if preview else names.image_topic(camera)
             self.images[camera] = PolledSubscription(self, Image, topic, images)
         self.create_timer(1.0 / rate, self._read)
         if self.server is not None:
@@ -154,7 +166,10 @@ class ViewerNode(Node):
             frames = subscription.take_all()
             if frames:
                 self._show_image(camera, frames[-1])
-        self.view.on_step_infos(self.step_info.take_all())
+        infos = self.step_info.take_all()
+        if self.step_info.msg_type is StepInfoArray:
+            infos = [info for batch in infos for info in batch.steps]
+        self.view.on_step_infos(infos)
         self._first('step_info')
 
     def _show_image(self, camera, msg):
@@ -167,7 +182,8 @@ class ViewerNode(Node):
         self._first(f'{camera} image')
 
     def close(self):
-        """Flush what was logged (the .rrd file is complete) and stop the web viewer."""
+        """Draw what is left, flush (the .rrd file is complete), stop the web viewer."""
+        self._read()
         for subscription in (self.tf, self.markers, self.step_info, *self.images.values()):
             subscription.destroy()
         self.stream.flush(timeout_sec=5.0)

@@ -41,8 +41,10 @@ PARAMETERS = {
                    'per control period of wall time, so the person sees the robot at real '
                    'speed (the synthetic human, Intervention source "script", is not paced)'),
     'frame_prefix': ('', 'prefix of every TF frame id (e.g. sim0/ for several sims in one graph)'),
-    'preview_rate': (10.0, 'at most this many images per second (wall clock) on each '
-                     '<camera>/image_preview (for the viewer; image_raw has every step)'),
+    'preview_rate': (10.0, 'for the viewer, at most this many messages per second (wall clock) '
+                     'on each <camera>/image_preview, tf_preview and markers_preview, and as '
+                     'many StepInfoArray batches of every step on step_info_batches '
+                     '(image_raw, /tf, markers and step_info have every step)'),
     'viewer': ('none', 'window: open a MuJoCo viewer window on this simulation (needs a display), '
                'updated after every step; none / web: no window (web is the viewer node)'),
 }

@@ -24,7 +24,8 @@ import time
 
 from franka_hil_common import names, observation as layout
 from franka_hil_common.messages import deadline_passed
-from franka_hil_msgs.msg import EpisodeEvent, Intervention, Observation, StepInfo
+from franka_hil_msgs.msg import EpisodeEvent, Intervention, Observation, StepInfo, \
+    StepInfoArray
 from franka_hil_msgs.srv import Reset, Step
 from franka_hil_ros_common.log import ByText, RateLimitedLog
 from franka_hil_ros_common.node_main import run_node
@@ -56,6 +57,8 @@ _NO_EVENT_CALLBACKS = PublisherEventCallbacks(use_default_callbacks=False)
 # Step / Reset requests are kept until served, however many clients send at once: DDS applies
 # flow control to the senders instead of dropping the oldest (as a bounded history would).
 REQUESTS_QOS = QoSProfile(history=HistoryPolicy.KEEP_ALL, reliability=ReliabilityPolicy.RELIABLE)
+# StepInfos kept for step_info_batches between two sends (more: the oldest are dropped).
+MAX_UNSENT_STEPS = 10_000
 
 
 class SimNode(Node):
@@ -114,8 +117,16 @@ class SimNode(Node):
         self._pub_previews = {camera: self._publisher(Image, names.image_preview_topic(camera),
                                                       images, best_effort_images)
                               for camera in s.cameras}
+        self._pub_tf_preview = self._publisher(TFMessage, names.TF_PREVIEW, reliable)
+        self._pub_markers_preview = self._publisher(MarkerArray, names.MARKERS_PREVIEW, reliable)
         self._last_preview = -math.inf
         self._preview_renderer = None  # made for the first preview nobody else renders
+        self._pub_step_batches = self._publisher(StepInfoArray, names.STEP_INFO_BATCHES,
+                                                 reliable)
+        # StepInfos not sent yet (the service thread appends, the executor's timer sends).
+        self._unsent_steps = deque(maxlen=MAX_UNSENT_STEPS)
+        steady = Clock(clock_type=ClockType.STEADY_TIME)
+        self.create_timer(s.preview_period, self._send_step_batch, clock=steady)
 
         self.create_subscription(Intervention, names.INTERVENTION, self._on_intervention,
                                  reliable)
@@ -131,8 +142,7 @@ class SimNode(Node):
             self.create_subscription(Float32MultiArray, names.ACTION, self._on_action,
                                      QoSProfile(depth=1))
             # A steady clock: the node's own /clock must never pace it (use_sim_time).
-            self.create_timer(self.session.control_dt, self._on_tick,
-                              clock=Clock(clock_type=ClockType.STEADY_TIME))
+            self.create_timer(self.session.control_dt, self._on_tick, clock=steady)
 
         self._pub_description.publish(String(data=self.session.sim.urdf()))
         self._pub_tf_static.publish(rm.TfMessages(self._prefix).msg(
@@ -310,9 +320,12 @@ class SimNode(Node):
         # Previews at most every preview period (a fifth less: ticks of the realtime timer at
         # the same rate jitter, and must each get one).
         now = time.monotonic()
+        due = now - self._last_preview >= 0.8 * self.settings.preview_period
         previews = [camera for camera, pub in self._pub_previews.items() if _wanted(pub)] \
-            if now - self._last_preview >= 0.8 * self.settings.preview_period else []
-        if previews:
+            if due else []
+        tf_preview = due and _wanted(self._pub_tf_preview)
+        markers_preview = due and _wanted(self._pub_markers_preview)
+        if previews or tf_preview or markers_preview:
             self._last_preview = now
         if self.window is not None:
             self.window.sync()
@@ -322,8 +335,9 @@ class SimNode(Node):
         observed = telemetry.observed_images(observation, size) if previews else {}
         at_hand = [camera for camera in previews if camera in cameras or camera in observed]
         state = telemetry.snapshot(self.session, sorted(set(cameras) | set(at_hand)), size,
-                                   observation, links=_wanted(self._pub_tf))
+                                   observation, links=_wanted(self._pub_tf) or tf_preview)
         state.raw_cameras, state.previews = tuple(cameras), tuple(at_hand)
+        state.tf_preview, state.markers_preview = tf_preview, markers_preview
         others = [camera for camera in previews if camera not in at_hand]
         if others:
             if self._preview_renderer is None:
@@ -349,6 +363,8 @@ class SimNode(Node):
         self.publish_state(state, observation_msg)
         if _wanted(self._pub_step_info):
             self._pub_step_info.publish(info)
+        if _wanted(self._pub_step_batches):
+            self._unsent_steps.append(info)
         if outcome.ignored_events:
             self._log.warning('ignored events', f'human event(s) {outcome.ignored_events} '
                               f'ignored: an earlier event already ended episode {outcome.episode}')
@@ -368,7 +384,11 @@ class SimNode(Node):
             self._pub_joints.publish(rm.joint_state_msg(state))
         if state.transforms:
             with self._reused_messages:
-                self._pub_tf.publish(self._tf.msg(state.transforms, ns))
+                tf = self._tf.msg(state.transforms, ns)
+                if _wanted(self._pub_tf):
+                    self._pub_tf.publish(tf)
+                if state.tf_preview:
+                    self._pub_tf_preview.publish(tf)
         for camera, pixels in state.images.items():
             image_pub, info_pub, intrinsics, frame = self._pub_cameras[camera]
             image = rm.image_msg(pixels, ns, frame)
@@ -377,9 +397,14 @@ class SimNode(Node):
                 info_pub.publish(rm.camera_info_msg(intrinsics, ns, frame))
             if camera in state.previews:
                 self._pub_previews[camera].publish(image)
-        if _wanted(self._pub_markers):
+        markers_wanted = _wanted(self._pub_markers)
+        if markers_wanted or state.markers_preview:
             with self._reused_messages:
-                self._pub_markers.publish(self._markers.msg(state))
+                markers = self._markers.msg(state)
+                if markers_wanted:
+                    self._pub_markers.publish(markers)
+                if state.markers_preview:
+                    self._pub_markers_preview.publish(markers)
         if observation_msg is not None and _wanted(self._pub_observation):
             if observation_msg.images or not observation_msg.environment_state:
                 # The state part, with the cube position in image mode too: scripted helpers
@@ -388,6 +413,14 @@ class SimNode(Node):
                     header=observation_msg.header, agent_pos=observation_msg.agent_pos,
                     environment_state=[float(v) for v in state.block_pose[0]])
             self._pub_observation.publish(observation_msg)
+
+    def _send_step_batch(self):
+        """Send the StepInfos of the steps since the last batch (none: nothing sent)."""
+        batch = StepInfoArray()
+        while self._unsent_steps:
+            batch.steps.append(self._unsent_steps.popleft())
+        if batch.steps and _wanted(self._pub_step_batches):
+            self._pub_step_batches.publish(batch)
 
     def close(self):
         """Stop serving Step / Reset, then release the renderers."""

@@ -32,9 +32,12 @@ class Telemetry:
     block_pose: tuple
     target_pos: np.ndarray
     images: dict
-    # Set by the node: which images go to image_raw + camera_info, and which to image_preview.
+    # Set by the node: which images go to image_raw + camera_info, and which to image_preview;
+    # whether the transforms and the markers also go to tf_preview and markers_preview.
     raw_cameras: tuple = ()
     previews: tuple = ()
+    tf_preview: bool = False
+    markers_preview: bool = False
 
 
 def snapshot(session, cameras=(), image_size=None, observation=None, links=True):
