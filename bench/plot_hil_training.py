@@ -62,8 +62,7 @@ def plot(rows, names, path, title):
     matplotlib.use('Agg')  # no display
     import matplotlib.pyplot as plt
     figure, axes = plt.subplots(2, 2, figsize=(12, 8), sharey='row')
-    colours = dict(zip(names, ('tab:blue', 'tab:orange', 'tab:green', 'tab:red', 'tab:purple',
-                               'tab:brown')))
+    colours = {name: f'C{i % 10}' for i, name in enumerate(names)}  # matplotlib's cycle
     for column, (x, label) in enumerate((('wall_s', 'wall time [min]'),
                                          ('env_steps', 'env steps'))):
         scale = 60.0 if x == 'wall_s' else 1.0
