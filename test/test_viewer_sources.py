@@ -65,7 +65,9 @@ def test_every_step_plotted_robot_and_markers_drawn(source, start_process, ros_n
     for _ in range(3000):
         if all(text in viewer.output() for text in firsts):
             break
-        call(ros_node, spin, step, action)
+        answer = call(ros_node, spin, step, action)
+        if answer.terminated or answer.truncated:
+            call(ros_node, spin, reset, Reset.Request())
     else:
         raise AssertionError(f'the viewer drew nothing in 3000 steps:\n{viewer.output()}')
     first = stamp_ns(call(ros_node, spin, reset, Reset.Request()).observation.header.stamp)
