@@ -159,7 +159,7 @@ def rotate(quaternion, vector):
     Rotate a 3-vector by an xyzw quaternion; return an array.
 
     In plain floats: for one 3-vector numpy's per-call cost is most of the time (the viewer
-    resolves a hundred such rotations per drawing of the robot).
+    rotates once per frame each time it draws the robot, many times a second).
     """
     x, y, z, w = quaternion
     vx, vy, vz = (float(c) for c in vector)

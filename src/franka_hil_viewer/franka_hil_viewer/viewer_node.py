@@ -76,7 +76,7 @@ class ViewerNode(Node):
                        'reads of the topics per second (wall clock), each drawing the robot, the '
                        'markers and the status line once and plotting every step since the last '
                        f'(every_step: up to {STEP_INFO_DEPTH}); the previews come at the '
-                       "simulator's preview_rate (10)",
+                       "simulator's preview_rate",
                        lambda v: None if 0 < v <= 1000 else 'must be in (0, 1000]')
         nice = declare(self, 'nice', 10, 'niceness added to this node and its web server: on a '
                        'busy machine the simulator and its clients run first',
