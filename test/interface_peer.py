@@ -17,7 +17,8 @@ from rclpy.qos import QoSProfile, ReliabilityPolicy
 from sensor_msgs.msg import Image
 
 MESSAGE_TYPES = {'intervention': msg.Intervention, 'episode_event': msg.EpisodeEvent,
-                 'step_info': msg.StepInfo, 'observation': msg.Observation}
+                 'step_info': msg.StepInfo, 'step_infos': msg.StepInfoArray,
+                 'observation': msg.Observation}
 
 
 class InterfacePeer(Node):

@@ -27,17 +27,19 @@ STAMP = Header(stamp=Time(sec=12, nanosec=345), frame_id='panda_link0')
 def sample_messages():
     """One message of each custom type, every field set to a non-default value."""
     image = Image(height=1, width=2, encoding='rgb8', step=6, data=bytes([1, 2, 3, 4, 5, 6]))
+    step_info = msg.StepInfo(
+        header=STAMP, episode=3, step=42, action=[0.5, -0.5, 1.0, 2.0],
+        policy_action=[0.0, 0.0, 0.0, 1.0], is_intervention=True, reward=1.0,
+        terminated=True, truncated=False, success=True, discrete_penalty=-0.5,
+        rerecord_episode=False, human_event=msg.EpisodeEvent.SUCCESS, physics_error=False)
     return {
         'intervention': msg.Intervention(
             header=STAMP, active=True, gripper=msg.Intervention.GRIPPER_CLOSE, source='gamepad',
             twist=Twist(linear=Vector3(x=0.1, y=-0.2, z=0.25), angular=Vector3(z=0.5))),
         'episode_event': msg.EpisodeEvent(header=STAMP, event=msg.EpisodeEvent.RERECORD,
                                           source='keyboard'),
-        'step_info': msg.StepInfo(
-            header=STAMP, episode=3, step=42, action=[0.5, -0.5, 1.0, 2.0],
-            policy_action=[0.0, 0.0, 0.0, 1.0], is_intervention=True, reward=1.0,
-            terminated=True, truncated=False, success=True, discrete_penalty=-0.5,
-            rerecord_episode=False, human_event=msg.EpisodeEvent.SUCCESS, physics_error=False),
+        'step_info': step_info,
+        'step_infos': msg.StepInfoArray(steps=[msg.StepInfo(episode=3, step=41), step_info]),
         'observation': msg.Observation(
             header=STAMP, agent_pos=[float(i) for i in range(18)],
             environment_state=[0.5, 0.0, 0.02], image_names=['front'], images=[image]),
