@@ -16,6 +16,7 @@ the simulator nor MuJoCo.
 """
 
 import os
+from pathlib import Path
 import uuid
 
 from franka_hil_common import names, observation as layout
@@ -78,14 +79,15 @@ class ViewerNode(Node):
                        f'(every_step: up to {STEP_INFO_DEPTH}); the previews come at the '
                        "simulator's preview_rate",
                        lambda v: None if 0 < v <= 1000 else 'must be in (0, 1000]')
-        nice = declare(self, 'nice', 10, 'niceness added to this node and its web server: on a '
-                       'busy machine the simulator and its clients run first',
+        nice = declare(self, 'nice', 10, 'niceness added to this node (every thread, ROS and '
+                       'Rerun ones too) and its web server: on a busy machine the simulator and '
+                       'its clients run first',
                        lambda v: None if 0 <= v <= 19 else 'must be in [0, 19]')
         reject_unknown_parameters(self)
         self.announced = set()  # what the log said was first received
         if not serve and not save:
             raise ValueError('nothing to do: serve is false and save is empty')
-        os.nice(nice)  # before the server starts: it inherits it
+        _renice(nice)  # before the server starts: it inherits it
 
         self.stream = rr.RecordingStream(APPLICATION_ID, recording_id=str(uuid.uuid4()))
         self.server = None
@@ -190,6 +192,25 @@ class ViewerNode(Node):
         self.stream.disconnect()
         if self.server is not None:
             self.server.close()
+
+
+def _renice(increment):
+    """
+    Add `increment` to the niceness of every thread of this process.
+
+    On Linux niceness belongs to a thread: os.nice() would leave out the threads that rclpy's
+    middleware started already, which receive every message the viewer reads.
+    """
+    tasks = Path('/proc/self/task')
+    if not tasks.is_dir():
+        os.nice(increment)
+        return
+    for tid in (int(task.name) for task in tasks.iterdir()):
+        try:
+            os.setpriority(os.PRIO_PROCESS, tid,
+                           min(19, os.getpriority(os.PRIO_PROCESS, tid) + increment))
+        except ProcessLookupError:
+            pass  # the thread has ended
 
 
 def main(args=None):

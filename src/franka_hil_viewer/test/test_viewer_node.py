@@ -27,6 +27,11 @@ def listening(port):
     return found
 
 
+def thread_niceness(pid, tid):
+    with open(f'/proc/{pid}/task/{tid}/stat') as f:
+        return int(f.read().rsplit(')', 1)[1].split()[16])
+
+
 def wait(predicate, timeout, what):
     deadline = time.monotonic() + timeout
     while not predicate():
@@ -48,6 +53,14 @@ def test_serves_on_localhost_prints_the_address_and_dies_with_the_node(free_port
     # 127.0.0.1 only (0100007F in /proc/net/tcp), both ports.
     for port in (web, data):
         assert listening(port) == [f'0100007F:{port:04X}']
+    # Niced by default: every thread of the node (the middleware's, started before the node,
+    # too) and its server.
+    expected = min(19, os.getpriority(os.PRIO_PROCESS, 0) + 10)
+    pid = node.proc.pid
+    server, = map(int, open(f'/proc/{pid}/task/{pid}/children').read().split())
+    threads = {f'{p}/{t}': thread_niceness(p, t)
+               for p in (pid, server) for t in os.listdir(f'/proc/{p}/task')}
+    assert len(threads) > 4 and set(threads.values()) == {expected}, threads
     # Killed without a chance to clean up, the node still takes its server with it.
     node.proc.send_signal(signal.SIGKILL)
     wait(lambda: not listening(web) and not listening(data), 20, 'the server to stop')
