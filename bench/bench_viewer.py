@@ -15,7 +15,10 @@ actions): on 2 cores successive rounds differ by a few per cent.
 2. Lockstep: Step service calls per second from this process with seeded actions (state
    observations). With the viewer on, the sim also sends it previews, at most preview_rate
    (10 Hz) of wall time: both cameras rendered, the frames, the markers, and the steps' infos
-   in batches.
+   in batches. The control, a third state each round: a process that only burns the CPU share
+   the viewer (node + server) used in that round, at the viewer's niceness, in 10 ms slices.
+   It tells what any work of that size costs a client that steps as fast as it can on this
+   machine, whatever it is.
 --viewer-parameter NAME:=VALUE sets a viewer_node parameter (e.g. source:=every_step: what the
 per-step topics would cost; rate:=1: what its reads cost).
 """
@@ -55,6 +58,10 @@ def cpu_seconds(pids):
             continue
         total += sum(int(f) for f in fields[11:15]) / TICKS
     return total
+
+
+def niceness(pid):
+    return int(Path(f'/proc/{pid}/stat').read_text().rsplit(')', 1)[1].split()[16])
 
 
 class Viewer:
@@ -139,9 +146,10 @@ def realtime_round(bench, clock, seconds, viewer):
             'viewer_cpu': 100 * (cpu_seconds(viewer_pids) - viewer_cpu0) / wall}
 
 
-def lockstep_round(bench, step, seconds, seed):
+def lockstep_round(bench, step, seconds, seed, pids=()):
+    """Return Step calls per second and the CPU share of processes `pids` meanwhile."""
     actions = ee_action_stream(seed)
-    steps, start = 0, time.perf_counter()
+    cpu0, steps, start = cpu_seconds(pids), 0, time.perf_counter()
     while time.perf_counter() - start < seconds:
         answer = bench.call(step, Step.Request(action=next(actions)))
         if not answer.ok:
@@ -149,13 +157,37 @@ def lockstep_round(bench, step, seconds, seed):
         steps += 1
         if answer.terminated or answer.truncated:
             bench.call(bench.reset, Reset.Request())
-    return steps / (time.perf_counter() - start)
+    wall = time.perf_counter() - start
+    return steps / wall, (cpu_seconds(pids) - cpu0) / wall
+
+
+class Burner:
+    """A process that only burns `share` of a core, at niceness `nice`: the control."""
+
+    PROGRAM = """if True:
+        import os, sys, time
+        os.nice(int(sys.argv[2]))
+        busy, period = float(sys.argv[1]) * 0.01, 0.01
+        while True:
+            start = time.perf_counter()
+            while time.perf_counter() - start < busy:
+                pass
+            time.sleep(max(0.0, period - busy))"""
+
+    def __init__(self, share, nice):
+        self.proc = subprocess.Popen([sys.executable, '-c', self.PROGRAM, str(share), str(nice)])
+
+    def stop(self):
+        self.proc.kill()
+        self.proc.wait()
 
 
 def run(mode, rounds, seconds, viewer_parameters):
     sim = SimProcess(f'/bench_viewer_{os.getpid()}_{mode}', mode=mode)
     bench = Bench(sim, viewer_parameters)
     results = {'off': [], 'on': []}
+    if mode == 'lockstep':
+        results['burner'] = []
     try:
         if mode == 'realtime':
             clock = []
@@ -173,20 +205,32 @@ def run(mode, rounds, seconds, viewer_parameters):
             for state in ('off', 'on'):
                 viewer = bench.viewer_on() if state == 'on' else None
                 try:
-                    results[state].append(
-                        realtime_round(bench, clock, seconds, viewer) if mode == 'realtime'
-                        else lockstep_round(bench, step, seconds, r))
+                    if mode == 'realtime':
+                        results[state].append(realtime_round(bench, clock, seconds, viewer))
+                    else:
+                        rate, share = lockstep_round(bench, step, seconds, r,
+                                                     viewer.pids() if viewer else ())
+                        if viewer:
+                            nice = niceness(viewer.proc.pid) - niceness(os.getpid())
+                        results[state].append(rate)
                 finally:
                     if viewer:
                         viewer.stop()
+            if mode == 'lockstep':  # the control: the viewer's CPU share and niceness, burnt
+                burner = Burner(share, nice)
+                try:
+                    results['burner'].append(lockstep_round(bench, step, seconds, r)[0])
+                finally:
+                    burner.stop()
     finally:
         sim.stop()
     if mode == 'realtime':
         return {state: {key: round(statistics.median(r[key] for r in results[state]), 3)
                         for key in ('rtf', 'sim_cpu', 'viewer_cpu')} for state in results}
-    ratios = sorted(on / off for off, on in zip(results['off'], results['on']))
     return {**{state: round(statistics.median(results[state]), 1) for state in results},
-            'on_off_ratios': [round(r, 3) for r in ratios]}
+            **{f'{state}_off_ratios': [round(r, 3) for r in sorted(
+                a / off for off, a in zip(results['off'], results[state]))]
+               for state in ('on', 'burner')}}
 
 
 def main():
@@ -212,10 +256,12 @@ def main():
     print(f'{"realtime: sim node CPU %":34}{realtime["off"]["sim_cpu"]:>12.1f}'
           f'{realtime["on"]["sim_cpu"]:>12.1f}')
     print(f'{"realtime: viewer CPU % (+rerun)":34}{"-":>12}{realtime["on"]["viewer_cpu"]:>12.1f}')
-    ratios = lockstep['on_off_ratios']
-    print(f'{"lockstep: Step calls/s":34}{lockstep["off"]:>12.1f}{lockstep["on"]:>12.1f}')
-    print(f'{"lockstep: on / off, paired rounds":34}{statistics.median(ratios):>24.3f}'
-          f'   ({ratios[0]:.3f} to {ratios[-1]:.3f})')
+    print(f'{"lockstep: Step calls/s":34}{lockstep["off"]:>12.1f}{lockstep["on"]:>12.1f}'
+          f'   (burner {lockstep["burner"]:.1f})')
+    for state, what in (('on', 'viewer'), ('burner', 'burner')):
+        ratios = lockstep[f'{state}_off_ratios']
+        print(f'{"lockstep: " + what + " on / off, per round":34}'
+              f'{statistics.median(ratios):>24.3f}   ({ratios[0]:.3f} to {ratios[-1]:.3f})')
 
 
 if __name__ == '__main__':
