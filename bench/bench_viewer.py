@@ -187,7 +187,7 @@ def run(mode, rounds, seconds, viewer_parameters):
     bench = Bench(sim, viewer_parameters)
     results = {'off': [], 'on': []}
     if mode == 'lockstep':
-        results['burner'] = []
+        results['burner'], shares = [], {'on': [], 'burner': []}
     try:
         if mode == 'realtime':
             clock = []
@@ -212,6 +212,7 @@ def run(mode, rounds, seconds, viewer_parameters):
                                                      viewer.pids() if viewer else ())
                         if viewer:
                             nice = niceness(viewer.proc.pid) - niceness(os.getpid())
+                            shares['on'].append(share)
                         results[state].append(rate)
                 finally:
                     if viewer:
@@ -219,7 +220,9 @@ def run(mode, rounds, seconds, viewer_parameters):
             if mode == 'lockstep':  # the control: the viewer's CPU share and niceness, burnt
                 burner = Burner(share, nice)
                 try:
-                    results['burner'].append(lockstep_round(bench, step, seconds, r)[0])
+                    rate, burnt = lockstep_round(bench, step, seconds, r, [burner.proc.pid])
+                    results['burner'].append(rate)
+                    shares['burner'].append(burnt)
                 finally:
                     burner.stop()
     finally:
@@ -230,7 +233,9 @@ def run(mode, rounds, seconds, viewer_parameters):
     return {**{state: round(statistics.median(results[state]), 1) for state in results},
             **{f'{state}_off_ratios': [round(r, 3) for r in sorted(
                 a / off for off, a in zip(results['off'], results[state]))]
-               for state in ('on', 'burner')}}
+               for state in ('on', 'burner')},
+            'cpu_share': {state: round(100 * statistics.median(v), 1)
+                          for state, v in shares.items()}}
 
 
 def main():
@@ -258,6 +263,8 @@ def main():
     print(f'{"realtime: viewer CPU % (+rerun)":34}{"-":>12}{realtime["on"]["viewer_cpu"]:>12.1f}')
     print(f'{"lockstep: Step calls/s":34}{lockstep["off"]:>12.1f}{lockstep["on"]:>12.1f}'
           f'   (burner {lockstep["burner"]:.1f})')
+    print(f'{"lockstep: viewer CPU % (+rerun)":34}{"-":>12}{lockstep["cpu_share"]["on"]:>12.1f}'
+          f'   (burner {lockstep["cpu_share"]["burner"]:.1f})')
     for state, what in (('on', 'viewer'), ('burner', 'burner')):
         ratios = lockstep[f'{state}_off_ratios']
         print(f'{"lockstep: " + what + " on / off, per round":34}'
