@@ -334,10 +334,11 @@ class SimNode(Node):
         size = self.settings.image_size
         observed = telemetry.observed_images(observation, size) if previews else {}
         at_hand = [camera for camera in previews if camera in cameras or camera in observed]
+        tf = _wanted(self._pub_tf)
         state = telemetry.snapshot(self.session, sorted(set(cameras) | set(at_hand)), size,
-                                   observation, links=_wanted(self._pub_tf) or tf_preview)
+                                   observation, links=tf or tf_preview)
         state.raw_cameras, state.previews = tuple(cameras), tuple(at_hand)
-        state.tf_preview, state.markers_preview = tf_preview, markers_preview
+        state.tf, state.tf_preview, state.markers_preview = tf, tf_preview, markers_preview
         others = [camera for camera in previews if camera not in at_hand]
         if others:
             if self._preview_renderer is None:
@@ -385,7 +386,7 @@ class SimNode(Node):
         if state.transforms:
             with self._reused_messages:
                 tf = self._tf.msg(state.transforms, ns)
-                if _wanted(self._pub_tf):
+                if state.tf:
                     self._pub_tf.publish(tf)
                 if state.tf_preview:
                     self._pub_tf_preview.publish(tf)

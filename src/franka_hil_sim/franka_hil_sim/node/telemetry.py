@@ -33,9 +33,10 @@ class Telemetry:
     target_pos: np.ndarray
     images: dict
     # Set by the node: which images go to image_raw + camera_info, and which to image_preview;
-    # whether the transforms and the markers also go to tf_preview and markers_preview.
+    # whether the transforms go to /tf and to tf_preview, and the markers to markers_preview.
     raw_cameras: tuple = ()
     previews: tuple = ()
+    tf: bool = False
     tf_preview: bool = False
     markers_preview: bool = False
 
