@@ -9,6 +9,7 @@ see each other), and MuJoCo renders headless.
 """
 
 import os
+from pathlib import Path
 import shutil
 import signal
 import socket
@@ -52,6 +53,12 @@ class NodeProcess:
             time.sleep(0.05)
         raise AssertionError(f'{text!r} not printed within {timeout} s '
                              f'(exit code {self.proc.poll()}):\n{self.output()}')
+
+    def halted(self):
+        """Tell whether a SIGSTOP took effect: every thread of the process is stopped."""
+        tasks = Path(f'/proc/{self.proc.pid}/task').iterdir()
+        return all(t.joinpath('stat').read_text().rsplit(')', 1)[1].split()[0] == 'T'
+                   for t in tasks)
 
     def stop(self, sig=signal.SIGINT, timeout=10.0):
         """Signal the process and wait for it; kill it if it does not exit in time."""

@@ -8,7 +8,6 @@ alone, and every failure mode the issue names: no sim, a mismatched sim, a dying
 """
 
 import os
-from pathlib import Path
 import signal
 import sys
 import threading
@@ -359,12 +358,6 @@ def test_sim_death_is_an_error_within_5_s_and_a_restarted_sim_resets(start_proce
     direct.close()
 
 
-def stopped(pid):
-    """Tell whether SIGSTOP took effect: every thread of process `pid` is halted."""
-    tasks = Path(f'/proc/{pid}/task').iterdir()
-    return all(t.joinpath('stat').read_text().rsplit(')', 1)[1].split()[0] == 'T' for t in tasks)
-
-
 def test_a_step_that_timed_out_never_runs_later(start_process, ros_node, spin):
     ns = namespace('paused')
     sim = start_sim(start_process, ns)
@@ -385,7 +378,7 @@ def test_a_step_that_timed_out_never_runs_later(start_process, ros_node, spin):
     last = len(steps)
     spin(ros_node, lambda: infos[-1].step == last, 10, 'the step_info of the last step')
     sim.proc.send_signal(signal.SIGSTOP)  # the simulator hangs ...
-    spin(ros_node, lambda: stopped(sim.proc.pid), 10, 'the simulator to stop')  # ... before
+    spin(ros_node, sim.halted, 10, 'the simulator to stop')  # ... before
     start = time.monotonic()
     try:
         with pytest.raises(SimUnavailable, match='did not answer'):
@@ -423,7 +416,7 @@ def test_close_wakes_a_blocked_step_and_releases_everything(start_process, ros_n
 
     # The sim stops answering; close() from this thread must not wait for the step's timeout.
     sim.proc.send_signal(signal.SIGSTOP)
-    spin(ros_node, lambda: stopped(sim.proc.pid), 10, 'the simulator to stop')
+    spin(ros_node, sim.halted, 10, 'the simulator to stop')
     outcome, stepping = [], threading.Event()
 
     def step():

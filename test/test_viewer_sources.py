@@ -6,10 +6,13 @@ The viewer node on a lockstep sim stepped as fast as it answers: every step plot
 By default it reads the sim's previews (step_info_batches: every step, a few batches a second;
 tf_preview and markers_preview: some steps); with source:=every_step the per-step topics. Either
 way the .rrd file it saves has each step's reward at the step's sim time, the robot's frames and
-the markers.
+the markers. A stopped viewer (SIGSTOP: a frozen process, a suspended ssh session) holds no
+step back: the sim never waits for the view.
 """
 
 import os
+import signal
+import time
 
 from ament_index_python.packages import get_package_prefix
 from franka_hil_common import names
@@ -22,6 +25,8 @@ import pytest
 from rclpy.qos import QoSProfile, ReliabilityPolicy
 
 STEPS = 150
+# More batches than the viewer's deepest queue (100) at the sim's preview_rate (10 Hz).
+STOPPED_S = 12.0
 
 
 def script(package, name):
@@ -36,16 +41,50 @@ def call(node, spin, client, request):
     return answer
 
 
+def start_viewer(start_process, ns, rrd, *parameters):
+    return start_process([script('franka_hil_viewer', 'viewer_node'), '--ros-args', '-r',
+                          f'__ns:={ns}', '-p', 'serve:=false', '-p', f'save:={rrd}',
+                          *(a for p in parameters for a in ('-p', p))], name='viewer_node')
+
+
+def steps(node, spin, services, count):
+    """Step `count` times (resetting after each episode's end); return the answers' infos."""
+    step, reset = services
+    infos = []
+    while len(infos) < count:
+        answer = call(node, spin, step, Step.Request(action=[0.3, -0.2, -0.4, 1.0]))
+        infos.append(answer.info)
+        if answer.terminated or answer.truncated:
+            call(node, spin, reset, Reset.Request())
+    return infos
+
+
+def step_until_drawn(node, spin, services, viewer):
+    """Step until the viewer has drawn steps, frames and markers (discovery at its own pace)."""
+    firsts = [f'first {what} received' for what in ('step_info', 'tf', 'markers')]
+    call(node, spin, services[1], Reset.Request())
+    for _ in range(3000):
+        if all(text in viewer.output() for text in firsts):
+            return
+        steps(node, spin, services, 1)
+    raise AssertionError(f'the viewer drew nothing in 3000 steps:\n{viewer.output()}')
+
+
+def sim_services(start_process, node, spin, ns):
+    start_process([script('franka_hil_sim', 'sim_node'), '--ros-args', '-r', f'__ns:={ns}'],
+                  name='sim_node')
+    services = (node.create_client(Step, f'{ns}/step'), node.create_client(Reset, f'{ns}/reset'))
+    spin(node, lambda: all(s.service_is_ready() for s in services), 60, 'the services')
+    return services
+
+
 @pytest.mark.parametrize('source', ('preview', 'every_step'))
 def test_every_step_plotted_robot_and_markers_drawn(source, start_process, ros_node, spin,
                                                     tmp_path):
     ns = f'/viewer_{source}_{os.getpid()}'
-    start_process([script('franka_hil_sim', 'sim_node'), '--ros-args', '-r', f'__ns:={ns}'],
-                  name='sim_node')
+    services = sim_services(start_process, ros_node, spin, ns)
     rrd = tmp_path / 'view.rrd'
-    viewer = start_process([script('franka_hil_viewer', 'viewer_node'), '--ros-args', '-r',
-                            f'__ns:={ns}', '-p', 'serve:=false', '-p', f'save:={rrd}', '-p',
-                            f'source:={source}'], name='viewer_node')
+    viewer = start_viewer(start_process, ns, rrd, f'source:={source}')
     # What the viewer reads of the steps, read here too: the last step's arrival.
     received = []
     qos = QoSProfile(depth=1000, reliability=ReliabilityPolicy.RELIABLE)
@@ -54,29 +93,9 @@ def test_every_step_plotted_robot_and_markers_drawn(source, start_process, ros_n
                                      lambda m: received.extend(m.steps), qos)
     else:
         ros_node.create_subscription(StepInfo, f'{ns}/{names.STEP_INFO}', received.append, qos)
-    step = ros_node.create_client(Step, f'{ns}/step')
-    reset = ros_node.create_client(Reset, f'{ns}/reset')
-    spin(ros_node, lambda: step.service_is_ready() and reset.service_is_ready(), 60,
-         'the services')
-    action = Step.Request(action=[0.3, -0.2, -0.4, 1.0])
-    # Step until the viewer has drawn steps, frames and markers (discovery at its own pace).
-    firsts = [f'first {what} received' for what in ('step_info', 'tf', 'markers')]
-    call(ros_node, spin, reset, Reset.Request())
-    for _ in range(3000):
-        if all(text in viewer.output() for text in firsts):
-            break
-        answer = call(ros_node, spin, step, action)
-        if answer.terminated or answer.truncated:
-            call(ros_node, spin, reset, Reset.Request())
-    else:
-        raise AssertionError(f'the viewer drew nothing in 3000 steps:\n{viewer.output()}')
-    first = stamp_ns(call(ros_node, spin, reset, Reset.Request()).observation.header.stamp)
-    answers = []
-    while len(answers) < STEPS:
-        answer = call(ros_node, spin, step, action)
-        answers.append(answer.info)
-        if answer.terminated or answer.truncated:
-            call(ros_node, spin, reset, Reset.Request())
+    step_until_drawn(ros_node, spin, services, viewer)
+    first = stamp_ns(call(ros_node, spin, services[1], Reset.Request()).observation.header.stamp)
+    answers = steps(ros_node, spin, services, STEPS)
     last = stamp_ns(answers[-1].header.stamp)
     spin(ros_node, lambda: received and stamp_ns(received[-1].header.stamp) >= last, 20,
          'the last step')
@@ -92,3 +111,43 @@ def test_every_step_plotted_robot_and_markers_drawn(source, start_process, ros_n
     markers = [t for path, entity in rows.items() if path.startswith(f'/{scene.WORLD}/markers/')
                for t, _ in entity if t is not None and t > first]
     assert markers and max(markers) <= last
+
+
+def test_a_stopped_viewer_holds_no_step_back(start_process, ros_node, spin, tmp_path):
+    ns = f'/viewer_stopped_{os.getpid()}'
+    services = sim_services(start_process, ros_node, spin, ns)
+    rrd = tmp_path / 'view.rrd'
+    viewer = start_viewer(start_process, ns, rrd)
+    batches = []
+    ros_node.create_subscription(StepInfoArray, f'{ns}/{names.STEP_INFO_BATCHES}',
+                                 batches.append, QoSProfile(depth=1000))
+    step_until_drawn(ros_node, spin, services, viewer)
+
+    def rate(seconds):
+        start, count = time.monotonic(), 0
+        while time.monotonic() - start < seconds:
+            count += len(steps(ros_node, spin, services, 10))
+        return count / (time.monotonic() - start)
+
+    watched = rate(3.0)
+    viewer.proc.send_signal(signal.SIGSTOP)
+    try:
+        spin(ros_node, viewer.halted, 10, 'the viewer to stop')
+        # Over STOPPED_S the sim sends more batches than the viewer's deepest queue holds.
+        stopped = rate(STOPPED_S)
+        spin(ros_node, viewer.halted, 1, 'the viewer still stopped')
+    finally:
+        viewer.proc.send_signal(signal.SIGCONT)
+    print(f'steps/s watched: {watched:.0f}; with the viewer stopped: {stopped:.0f}')
+    # With nothing to draw the machine has more to spare: about as fast or faster. A sim that
+    # waited for the stopped reader (a reliable queue that blocks a send when full) fell to
+    # half the rate here; the bound leaves room for a loaded machine.
+    assert stopped > 0.7 * watched
+    # Thawed, the viewer catches up with the latest steps.
+    infos = steps(ros_node, spin, services, 20)
+    last = stamp_ns(infos[-1].header.stamp)
+    spin(ros_node, lambda: batches and stamp_ns(batches[-1].steps[-1].header.stamp) >= last, 20,
+         'the batch of the last step')
+    assert viewer.stop(timeout=30) == 0
+    rewards = [t for t, _ in entity_rows(rrd)['/plot/reward'] if t is not None]
+    assert last in rewards
