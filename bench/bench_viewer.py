@@ -18,7 +18,9 @@ actions): on 2 cores successive rounds differ by a few per cent.
    in batches. The control, a third state each round: a process that only burns the CPU share
    the viewer (node + server) used in that round, at the viewer's niceness, in 10 ms slices.
    It tells what any work of that size costs a client that steps as fast as it can on this
-   machine, whatever it is.
+   machine, whatever it is. Printed too, per step, the CPU time of this client and of the sim:
+   this client does the same work in every state, so more CPU per step says that the machine
+   ran it slower, not that anything waited.
 --viewer-parameter NAME:=VALUE sets a viewer_node parameter (e.g. source:=every_step: what the
 per-step topics would cost; rate:=1: what its reads cost).
 """
@@ -147,8 +149,14 @@ def realtime_round(bench, clock, seconds, viewer):
 
 
 def lockstep_round(bench, step, seconds, seed, pids=()):
-    """Return Step calls per second and the CPU share of processes `pids` meanwhile."""
+    """
+    Return Step calls/s, the CPU share of processes `pids`, the client's and sim's CPU per step.
+
+    Per step in microseconds: the same work in every state.
+    """
     actions = ee_action_stream(seed)
+    sim = [bench.sim.proc.pid]
+    own0, sim0 = time.process_time(), cpu_seconds(sim)
     cpu0, steps, start = cpu_seconds(pids), 0, time.perf_counter()
     while time.perf_counter() - start < seconds:
         answer = bench.call(step, Step.Request(action=next(actions)))
@@ -158,7 +166,9 @@ def lockstep_round(bench, step, seconds, seed, pids=()):
         if answer.terminated or answer.truncated:
             bench.call(bench.reset, Reset.Request())
     wall = time.perf_counter() - start
-    return steps / wall, (cpu_seconds(pids) - cpu0) / wall
+    return steps / wall, (cpu_seconds(pids) - cpu0) / wall, {
+        'client': 1e6 * (time.process_time() - own0) / steps,
+        'sim': 1e6 * (cpu_seconds(sim) - sim0) / steps}
 
 
 class Burner:
@@ -188,6 +198,7 @@ def run(mode, rounds, seconds, viewer_parameters):
     results = {'off': [], 'on': []}
     if mode == 'lockstep':
         results['burner'], shares = [], {'on': [], 'burner': []}
+        per_step = {state: [] for state in ('off', 'on', 'burner')}
     try:
         if mode == 'realtime':
             clock = []
@@ -208,8 +219,9 @@ def run(mode, rounds, seconds, viewer_parameters):
                     if mode == 'realtime':
                         results[state].append(realtime_round(bench, clock, seconds, viewer))
                     else:
-                        rate, share = lockstep_round(bench, step, seconds, r,
-                                                     viewer.pids() if viewer else ())
+                        rate, share, cpu = lockstep_round(bench, step, seconds, r,
+                                                          viewer.pids() if viewer else ())
+                        per_step[state].append(cpu)
                         if viewer:
                             nice = niceness(viewer.proc.pid) - niceness(os.getpid())
                             shares['on'].append(share)
@@ -220,8 +232,10 @@ def run(mode, rounds, seconds, viewer_parameters):
             if mode == 'lockstep':  # the control: the viewer's CPU share and niceness, burnt
                 burner = Burner(share, nice)
                 try:
-                    rate, burnt = lockstep_round(bench, step, seconds, r, [burner.proc.pid])
+                    rate, burnt, cpu = lockstep_round(bench, step, seconds, r,
+                                                      [burner.proc.pid])
                     results['burner'].append(rate)
+                    per_step['burner'].append(cpu)
                     shares['burner'].append(burnt)
                 finally:
                     burner.stop()
@@ -235,7 +249,10 @@ def run(mode, rounds, seconds, viewer_parameters):
                 a / off for off, a in zip(results['off'], results[state]))]
                for state in ('on', 'burner')},
             'cpu_share': {state: round(100 * statistics.median(v), 1)
-                          for state, v in shares.items()}}
+                          for state, v in shares.items()},
+            'cpu_us_per_step': {state: {who: round(statistics.median(c[who] for c in v), 1)
+                                        for who in ('client', 'sim')}
+                                for state, v in per_step.items()}}
 
 
 def main():
@@ -265,6 +282,10 @@ def main():
           f'   (burner {lockstep["burner"]:.1f})')
     print(f'{"lockstep: viewer CPU % (+rerun)":34}{"-":>12}{lockstep["cpu_share"]["on"]:>12.1f}'
           f'   (burner {lockstep["cpu_share"]["burner"]:.1f})')
+    per_step = lockstep['cpu_us_per_step']
+    for who in ('client', 'sim'):
+        print(f'{"lockstep: " + who + " CPU us per step":34}{per_step["off"][who]:>12.1f}'
+              f'{per_step["on"][who]:>12.1f}   (burner {per_step["burner"][who]:.1f})')
     for state, what in (('on', 'viewer'), ('burner', 'burner')):
         ratios = lockstep[f'{state}_off_ratios']
         print(f'{"lockstep: " + what + " on / off, per round":34}'
