@@ -62,14 +62,23 @@ class GraphView:
         self.on_step_infos([msg])
 
     def on_step_infos(self, msgs):
-        """Plot consecutive StepInfos in one go; the status line shows the last one."""
+        """
+        Plot consecutive StepInfos in one go; the status line shows the last one.
+
+        Return the texts of the gaps found (steps not received, logged as events too).
+        """
         if not msgs:
-            return
+            return []
         stamps = [stamp_ns(msg.header.stamp) for msg in msgs]
         scene.log_series(self.stream, stamps, self.steps.plot(msgs))
+        gaps = []
         for msg, ns in zip(msgs, stamps):
-            events = self.steps.events(msg)
+            gap = self.steps.gap(msg)
+            events = ([scene.event(gap, 'WARN')] if gap else []) + self.steps.events(msg)
+            if gap:
+                gaps.append(gap)
             if events:
                 scene.log(self.stream, ns, events)
         scene.log(self.stream, stamps[-1], [self.steps.status(msgs[-1])])
         self.counts['step_info'] = self.counts.get('step_info', 0) + len(msgs)
+        return gaps

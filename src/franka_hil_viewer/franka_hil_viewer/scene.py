@@ -227,12 +227,30 @@ def outcome(info):
     return f'{how}: {", ".join(why)}'
 
 
+def event(text, level):
+    """Return the entry of a line in the events panel (level: INFO, WARN, ERROR)."""
+    return ('events', rr.TextLog(text, level=level), False)
+
+
 class StepView:
     """Per-step views of franka_hil_msgs/StepInfo: plot, status line, takeover and end events."""
 
     def __init__(self):
         self.human = None
         self.last_outcome = ''
+        self.last = None  # (episode, step) of the last StepInfo
+
+    def gap(self, info):
+        """Return the text of the steps missing before StepInfo `info`; None: none missing."""
+        last, self.last = self.last, (info.episode, info.step)
+        if last is None:
+            return None
+        episode, step = last
+        if (info.episode == episode and info.step > step + 1) or \
+                (info.episode > episode and (info.episode > episode + 1 or info.step > 1)):
+            return (f'steps missing between episode {episode} step {step} and episode '
+                    f'{info.episode} step {info.step}')
+        return None  # the next step, a new episode, or a restarted simulator
 
     @staticmethod
     def plot(infos):
@@ -246,18 +264,15 @@ class StepView:
         human = bool(info.is_intervention)
         entries = []
         if self.human is not None and human != self.human:
-            entries.append(('events', rr.TextLog(
-                f'episode {info.episode} step {info.step}: '
-                f'{"human takes over" if human else "policy acts again"}',
-                level='WARN' if human else 'INFO'), False))
+            entries.append(event(f'episode {info.episode} step {info.step}: '
+                                 f'{"human takes over" if human else "policy acts again"}',
+                                 'WARN' if human else 'INFO'))
         self.human = human
         ended = outcome(info)
         if ended:
             self.last_outcome = f'episode {info.episode}: {ended}'
-            entries.append(('events', rr.TextLog(f'episode {info.episode} {ended} '
-                                                 f'at step {info.step}',
-                                                 level='INFO' if info.success else 'ERROR'),
-                            False))
+            entries.append(event(f'episode {info.episode} {ended} at step {info.step}',
+                                 'INFO' if info.success else 'ERROR'))
         return entries
 
     def status(self, info):

@@ -171,7 +171,9 @@ class ViewerNode(Node):
         infos = self.step_info.take_all()
         if self.step_info.msg_type is StepInfoArray:
             infos = [info for batch in infos for info in batch.steps]
-        self.view.on_step_infos(infos)
+        for gap in self.view.on_step_infos(infos):
+            self.get_logger().warning(f'{gap}: not read in time, the plot has a gap',
+                                      throttle_duration_sec=5.0)
         self._first('step_info')
 
     def _show_image(self, camera, msg):

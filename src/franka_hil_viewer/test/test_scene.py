@@ -201,6 +201,17 @@ def test_step_view_plots_says_who_acts_and_logs_takeovers_and_outcomes():
     assert logs == ['episode 2 failure: truncated (time limit) at step 100']
 
 
+def test_step_view_tells_the_steps_missing_between_two():
+    view = scene.StepView()
+    seen = [(1, 1), (1, 2), (1, 3), (2, 1), (3, 1), (3, 4), (5, 2), (6, 7), (1, 1), (1, 2)]
+    assert [view.gap(_step(episode=e, step=s)) for e, s in seen] == [
+        None, None, None, None, None,  # consecutive steps, episodes that start at step 1
+        'steps missing between episode 3 step 1 and episode 3 step 4',
+        'steps missing between episode 3 step 4 and episode 5 step 2',  # episode 4 whole
+        'steps missing between episode 5 step 2 and episode 6 step 7',
+        None, None]  # a restarted simulator counts from episode 1 again
+
+
 def test_logged_entries_read_back_at_sim_time(tmp_path):
     pixels = np.random.default_rng(0).integers(0, 256, (6, 8, 3), dtype=np.uint8)
     stream = rr.RecordingStream('test', recording_id='viewer-scene-test')
@@ -224,22 +235,26 @@ def test_a_batch_of_steps_plots_every_step_and_shows_the_last_status(tmp_path):
     # steps faster than the viewer reads them: one batch
     view.on_step_infos([_stamped(_step(step=step, human=step > 2, reward=step / 10), step)
                         for step in (2, 3, 4)])
-    view.on_step_infos([])  # nothing new: nothing logged
+    assert view.on_step_infos([]) == []  # nothing new: nothing logged
+    assert view.on_step_infos([_stamped(_step(step=7), 7)]) == [
+        'steps missing between episode 1 step 4 and episode 1 step 7']
     stream.flush()
     stream.disconnect()
-    assert view.counts['step_info'] == 4
+    assert view.counts['step_info'] == 5
     rows = entity_rows(tmp_path / 'out.rrd')
     plotted = [(t, row['Scalars:scalars'][0]) for t, row in rows['/plot/reward']
                if t is not None]  # after its static style row
-    assert plotted == [(1, 0.0), (2, 0.2), (3, 0.3), (4, 0.4)]
+    assert plotted == [(1, 0.0), (2, 0.2), (3, 0.3), (4, 0.4), (7, 0.0)]
     assert [(t, row['Scalars:scalars'][0]) for t, row in rows['/plot/is_intervention']
-            if t is not None] == [(1, 0.0), (2, 0.0), (3, 1.0), (4, 1.0)]
+            if t is not None] == [(1, 0.0), (2, 0.0), (3, 1.0), (4, 1.0), (7, 0.0)]
     statuses = [(t, row['TextDocument:text'][0]) for t, row in rows['/status']
                 if 'TextDocument:text' in row]
-    assert [t for t, _ in statuses] == [1, 4]
-    assert 'step **4**' in statuses[-1][1]
-    takeovers = [(t, row['TextLog:text'][0]) for t, row in rows['/events']]
-    assert takeovers == [(3, 'episode 1 step 3: human takes over')]
+    assert [t for t, _ in statuses] == [1, 4, 7]
+    assert 'step **7**' in statuses[-1][1]
+    logged = [(t, row['TextLog:text'][0], row['TextLog:level'][0]) for t, row in rows['/events']]
+    assert logged == [(3, 'episode 1 step 3: human takes over', 'WARN'),
+                      (7, 'steps missing between episode 1 step 4 and episode 1 step 7', 'WARN'),
+                      (7, 'episode 1 step 7: policy acts again', 'INFO')]
 
 
 def _stamped(msg, ns):
