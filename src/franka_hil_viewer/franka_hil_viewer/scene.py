@@ -233,7 +233,7 @@ def event(text, level):
 
 
 class StepView:
-    """Per-step views of franka_hil_msgs/StepInfo: plot, status line, takeover and end events."""
+    """Per-step views of franka_hil_msgs/StepInfo: plot, status line, events, steps missing."""
 
     def __init__(self):
         self.human = None
