@@ -73,10 +73,11 @@ class GraphView:
         scene.log_series(self.stream, stamps, self.steps.plot(msgs))
         gaps = []
         for msg, ns in zip(msgs, stamps):
+            events = self.steps.events(msg)
             gap = self.steps.gap(msg)
-            events = ([scene.event(gap, 'WARN')] if gap else []) + self.steps.events(msg)
             if gap:
                 gaps.append(gap)
+                events.insert(0, scene.event(gap, 'WARN'))
             if events:
                 scene.log(self.stream, ns, events)
         scene.log(self.stream, stamps[-1], [self.steps.status(msgs[-1])])
