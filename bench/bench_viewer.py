@@ -62,10 +62,6 @@ def cpu_seconds(pids):
     return total
 
 
-def niceness(pid):
-    return int(Path(f'/proc/{pid}/stat').read_text().rsplit(')', 1)[1].split()[16])
-
-
 class Viewer:
     """A viewer_node process (and its rerun server) watching the sim in namespace `ns`."""
 
@@ -223,7 +219,8 @@ def run(mode, rounds, seconds, viewer_parameters):
                                                           viewer.pids() if viewer else ())
                         per_step[state].append(cpu)
                         if viewer:
-                            nice = niceness(viewer.proc.pid) - niceness(os.getpid())
+                            nice = (os.getpriority(os.PRIO_PROCESS, viewer.proc.pid)
+                                    - os.getpriority(os.PRIO_PROCESS, 0))
                             shares['on'].append(share)
                         results[state].append(rate)
                 finally:

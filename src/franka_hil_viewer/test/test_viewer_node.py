@@ -27,11 +27,6 @@ def listening(port):
     return found
 
 
-def thread_niceness(pid, tid):
-    with open(f'/proc/{pid}/task/{tid}/stat') as f:
-        return int(f.read().rsplit(')', 1)[1].split()[16])
-
-
 def wait(predicate, timeout, what):
     deadline = time.monotonic() + timeout
     while not predicate():
@@ -58,7 +53,7 @@ def test_serves_on_localhost_prints_the_address_and_dies_with_the_node(free_port
     expected = min(19, os.getpriority(os.PRIO_PROCESS, 0) + 10)
     pid = node.proc.pid
     server, = map(int, open(f'/proc/{pid}/task/{pid}/children').read().split())
-    threads = {f'{p}/{t}': thread_niceness(p, t)
+    threads = {f'{p}/{t}': os.getpriority(os.PRIO_PROCESS, int(t))
                for p in (pid, server) for t in os.listdir(f'/proc/{p}/task')}
     assert len(threads) > 4 and set(threads.values()) == {expected}, threads
     # Killed without a chance to clean up, the node still takes its server with it.
