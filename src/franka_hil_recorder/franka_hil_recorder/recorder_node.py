@@ -27,7 +27,7 @@ from franka_hil_recorder.bag_recorder import RecorderError
 from franka_hil_recorder.bag_recorder import SUBSCRIPTION_DEPTH
 from franka_hil_recorder.bag_recorder import subscription_qos
 from franka_hil_ros_common.node_main import bad_namespace_remap, one_line, start_failed
-from franka_hil_ros_common.node_main import StopFlag
+from franka_hil_ros_common.node_main import StopFlag, tear_down
 from rcl_interfaces.msg import ParameterDescriptor
 import rclpy
 from rclpy.event_handler import SubscriptionEventCallbacks
@@ -273,8 +273,7 @@ def main(args=None):
         _spin_until_stopped(node, stop)
     finally:
         node.finish()
-        node.destroy_node()
-        rclpy.try_shutdown()
+        tear_down(node)
     return 0
 
 

@@ -12,8 +12,13 @@ slices, so the flag is seen promptly.
 Everything that can go wrong at start (bad --ros-args such as a missing --params-file or an
 invalid namespace, a bad parameter, a missing device, an unknown command-line argument) prints
 one line `[<node>] error: ...` and exits with code 2 instead of a traceback.
+
+Tearing ROS down (destroying the node, shutting the context down) happens in the middleware and
+holds the GIL; if it hangs, faulthandler's C thread prints every thread's stack after a few
+seconds, so a supervisor's log shows where before it kills the node.
 """
 
+import faulthandler
 import signal
 import sys
 
@@ -26,6 +31,8 @@ from rclpy.utilities import remove_ros_args
 from rclpy.validate_namespace import validate_namespace
 
 SPIN_SLICE_S = 0.1
+# Seconds of ROS teardown after which the stacks are printed (bringup's grace is 10 s).
+TEARDOWN_REPORT_S = 4.0
 EXIT_START_FAILED = 2
 # What a node's constructor raises for bad input (parameters, names, files, devices).
 START_ERRORS = (ValueError, OSError, RuntimeError, NameValidationException, ParameterException)
@@ -58,6 +65,16 @@ def start_failed(name, error):
     """Print the one-line start error of node `name`; return the exit code."""
     print(f'[{name}] error: {error}', file=sys.stderr, flush=True)
     return EXIT_START_FAILED
+
+
+def tear_down(node):
+    """Destroy `node` and shut rclpy down; print every thread's stack if that hangs."""
+    faulthandler.dump_traceback_later(TEARDOWN_REPORT_S)
+    try:
+        node.destroy_node()
+        rclpy.try_shutdown()
+    finally:
+        faulthandler.cancel_dump_traceback_later()
 
 
 class StopFlag:
@@ -130,6 +147,5 @@ def run_node(node_class, args=None):
         stop.ignore_more()
         node.close()
         executor.shutdown()
-        node.destroy_node()
-        rclpy.try_shutdown()
+        tear_down(node)
     return 0

@@ -24,6 +24,8 @@ NODE = textwrap.dedent("""
         def __init__(self):
             super().__init__('stand_in')
             declare(self, 'close_s', 1.0, 'seconds close() takes')
+            declare(self, 'destroy_s', 0.0, 'seconds destroy_node() takes')
+            self.destroy_s = self.get_parameter('destroy_s').value
             reject_unknown_parameters(self)
             self.pub = self.create_publisher(String, 'said', 10)
             print('ready', flush=True)
@@ -35,6 +37,10 @@ NODE = textwrap.dedent("""
                 self.pub.publish(String(data='bye'))
                 time.sleep(0.01)
             print('closed', flush=True)
+
+        def destroy_node(self):
+            time.sleep(getattr(self, 'destroy_s', 0.0))  # a middleware that hangs
+            super().destroy_node()
 
     sys.exit(run_node(StandIn))
 """)
@@ -61,7 +67,7 @@ def test_signals_during_close_are_ignored_and_the_exit_is_clean(node, signals):
         proc.proc.send_signal(sig)
     assert proc.proc.wait(timeout=30) == 0
     output = proc.output()
-    assert 'closed' in output and 'Traceback' not in output
+    assert 'closed' in output and 'Traceback' not in output and 'Timeout' not in output
 
 
 def test_a_burst_of_signals_before_close_is_one_stop(node):
@@ -88,3 +94,15 @@ def test_start_errors_are_one_line_and_exit_2(node, arguments, message):
     output = proc.output()
     assert message in output and 'Traceback' not in output
     assert output.count('\n') == 1 and output.startswith('[StandIn] error: ')
+
+
+def test_a_hanging_teardown_prints_where_it_hangs(node):
+    from franka_hil_ros_common.node_main import TEARDOWN_REPORT_S
+
+    proc = node('--ros-args', '-p', 'close_s:=0.0', '-p', f'destroy_s:={TEARDOWN_REPORT_S + 2}')
+    proc.wait_for_output('ready')
+    proc.proc.send_signal(signal.SIGINT)
+    assert proc.proc.wait(timeout=60) == 0
+    output = proc.output()
+    assert 'Timeout' in output, output
+    assert 'in destroy_node' in output and 'in tear_down' in output and 'in run_node' in output
