@@ -14,8 +14,9 @@ invalid namespace, a bad parameter, a missing device, an unknown command-line ar
 one line `[<node>] error: ...` and exits with code 2 instead of a traceback.
 
 Tearing ROS down (destroying the node, shutting the context down) happens in the middleware and
-holds the GIL; if it hangs, faulthandler's C thread prints every thread's stack after a few
-seconds, so a supervisor's log shows where before it kills the node.
+holds the GIL. If it hangs (Fast DDS has been seen to), faulthandler's C thread prints every
+thread's stack and ends the process with exit code 1: the node's own close() is done by then, and
+since later Ctrl-Cs are ignored, nothing else would end it short of SIGKILL.
 """
 
 import faulthandler
@@ -31,8 +32,8 @@ from rclpy.utilities import remove_ros_args
 from rclpy.validate_namespace import validate_namespace
 
 SPIN_SLICE_S = 0.1
-# Seconds of ROS teardown after which the stacks are printed (bringup's grace is 10 s).
-TEARDOWN_REPORT_S = 4.0
+# Seconds of ROS teardown after which it counts as hung (bringup's grace is 10 s).
+TEARDOWN_TIMEOUT_S = 5.0
 EXIT_START_FAILED = 2
 # What a node's constructor raises for bad input (parameters, names, files, devices).
 START_ERRORS = (ValueError, OSError, RuntimeError, NameValidationException, ParameterException)
@@ -68,8 +69,8 @@ def start_failed(name, error):
 
 
 def tear_down(node):
-    """Destroy `node` and shut rclpy down; print every thread's stack if that hangs."""
-    faulthandler.dump_traceback_later(TEARDOWN_REPORT_S)
+    """Destroy `node` and shut rclpy down; if that hangs, print the stacks and exit 1."""
+    faulthandler.dump_traceback_later(TEARDOWN_TIMEOUT_S, exit=True)
     try:
         node.destroy_node()
         rclpy.try_shutdown()
