@@ -165,6 +165,10 @@ def test_bringup_stops_every_node_cleanly_on_a_burst_of_sigint(start_process):
     assert code == 0 and sent >= 2, (code, output)
     assert 'Traceback' not in output and 'did not stop cleanly' not in output
     assert 'died' not in output and '[bringup] all nodes stopped' in output
+    # one at a time, the last started first, each cleanly
+    started = re.findall(r'\[bringup\] started (\S+) ', output)
+    stopped = re.findall(r'\[bringup\] stopped (\S+) \(exit code 0\)', output)
+    assert len(started) == 3 and stopped == started[::-1], output
 
 
 def test_an_unreadable_keyboard_stops_the_graph_loudly(start_process):

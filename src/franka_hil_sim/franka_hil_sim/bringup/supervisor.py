@@ -86,21 +86,27 @@ class Graph:
 
     def shutdown(self, first=signal.SIGINT):
         """
-        Send `first` to every node, then SIGTERM / SIGKILL to those that do not exit in time.
+        Stop the nodes one at a time, last started first: `first`, then SIGTERM, then SIGKILL.
 
-        Our nodes stop cleanly on SIGINT and SIGTERM alike; one still starting up (no handler
-        yet) dies of SIGTERM quietly, where SIGINT would print a KeyboardInterrupt traceback.
+        Each signal waits SHUTDOWN_GRACE_S for the node to exit. One at a time: Fast DDS 3.2 can
+        spin for tens of seconds deleting a participant while another participant's departure is
+        being handled (seen here: rmw_destroy_node stuck in DomainParticipant::set_listener;
+        eProsima/Fast-DDS#6513). The recorder starts first, so it stops last and keeps what the
+        others send until they stop. Our nodes stop cleanly on SIGINT and SIGTERM alike; one
+        still starting up (no handler yet) dies of SIGTERM quietly, where SIGINT would print a
+        KeyboardInterrupt traceback.
         """
-        for sig in dict.fromkeys((first, signal.SIGTERM, signal.SIGKILL)):
-            alive = [p for p in self.procs.values() if p.poll() is None]
-            for proc in alive:
+        for name, proc in reversed(self.procs.items()):
+            if proc.poll() is not None:
+                continue
+            for sig in dict.fromkeys((first, signal.SIGTERM, signal.SIGKILL)):
                 proc.send_signal(sig)
-            deadline = time.monotonic() + SHUTDOWN_GRACE_S
-            while alive and time.monotonic() < deadline:
-                self.pump(0.1)
-                alive = [p for p in alive if p.poll() is None]
-            if not alive:
-                break
+                deadline = time.monotonic() + SHUTDOWN_GRACE_S
+                while proc.poll() is None and time.monotonic() < deadline:
+                    self.pump(0.1)
+                if proc.poll() is not None:
+                    break
+            print(f'[bringup] stopped {name} (exit code {proc.returncode})', flush=True)
         while self.selector.get_map():
             self.pump(0.1)
 
