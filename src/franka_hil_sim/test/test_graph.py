@@ -75,14 +75,12 @@ def test_several_sims_get_namespaces_and_seeds(description):
                                         'teleop': 'none', 'record': 'bag', 'viewer': 'web'},
                           CONFIG)
     # one web view (one pair of ports), on the first simulator and its prefixed frames
-    # the recorder first: bringup stops the nodes in reverse, so it stops last
-    assert names(nodes) == [('/hil', 'recorder'), ('/hil/sim0', 'sim'), ('/hil/sim1', 'sim'),
+    assert names(nodes) == [('/hil/sim0', 'sim'), ('/hil/sim1', 'sim'), ('/hil', 'recorder'),
                             ('/hil/sim0', 'viewer')]
     assert nodes[-1].parameters['frame_prefix'] == 'sim0/'
-    sims = nodes[1:3]
-    assert [n.parameters['seed'] for n in sims] == [10, 11]
-    assert [n.parameters['frame_prefix'] for n in sims] == ['sim0/', 'sim1/']
-    assert [n.parameters['publish_clock'] for n in sims] == [True, False]
+    assert [n.parameters['seed'] for n in nodes[:2]] == [10, 11]
+    assert [n.parameters['frame_prefix'] for n in nodes[:2]] == ['sim0/', 'sim1/']
+    assert [n.parameters['publish_clock'] for n in nodes[:2]] == [True, False]
 
 
 @pytest.mark.parametrize('given, message', [

@@ -91,10 +91,10 @@ class Graph:
         Each signal waits SHUTDOWN_GRACE_S for the node to exit. One at a time: Fast DDS 3.2 can
         spin for tens of seconds deleting a participant while another participant's departure is
         being handled (seen here: rmw_destroy_node stuck in DomainParticipant::set_listener;
-        eProsima/Fast-DDS#6513). The recorder starts first, so it stops last and keeps what the
-        others send until they stop. Our nodes stop cleanly on SIGINT and SIGTERM alike; one
-        still starting up (no handler yet) dies of SIGTERM quietly, where SIGINT would print a
-        KeyboardInterrupt traceback.
+        eProsima/Fast-DDS#6513). The recorder starts after the nodes it records, so it stops
+        before them: a recording ends when the stop begins. Our nodes stop cleanly on SIGINT and
+        SIGTERM alike; one still starting up (no handler yet) dies of SIGTERM quietly, where
+        SIGINT would print a KeyboardInterrupt traceback.
         """
         for name, proc in reversed(self.procs.items()):
             if proc.poll() is not None:
