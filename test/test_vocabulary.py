@@ -11,7 +11,7 @@ from pathlib import Path
 import subprocess
 import sys
 
-from franka_hil_common import actions, events, names, task
+from franka_hil_common import actions, driving_status, events, names, task
 import franka_hil_msgs.msg as hil
 import pytest
 import yaml
@@ -36,6 +36,8 @@ def test_message_constants_are_the_vocabulary():
     assert (hil.EpisodeEvent.SUCCESS, hil.EpisodeEvent.FAILURE, hil.EpisodeEvent.RERECORD) == (
         events.SUCCESS, events.FAILURE, events.RERECORD)
     assert events.NONE == 0 and set(events.NAMES) == {1, 2, 3}
+    assert (hil.StepInfo.ACTOR_NONE, hil.StepInfo.ACTOR_POLICY, hil.StepInfo.ACTOR_HUMAN) == (
+        driving_status.ACTOR_NONE, driving_status.ACTOR_POLICY, driving_status.ACTOR_HUMAN)
 
 
 def test_graph_description_choices_are_the_vocabulary():

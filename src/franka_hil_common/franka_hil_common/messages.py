@@ -11,7 +11,7 @@ attributes. So an observation or info dict survives the trip through franka_hil_
 Stamps are integer nanoseconds of sim time.
 """
 
-from franka_hil_common import observation as layout
+from franka_hil_common import driving_status, observation as layout
 import numpy as np
 
 NS_PER_S = 1_000_000_000
@@ -88,9 +88,16 @@ def observation_from_msg(msg):
     return observation
 
 
-def step_info_fields(info, reward, terminated, truncated, episode, step):
-    """franka_hil_msgs/StepInfo fields, header aside, of a step's info dict and outcome."""
+def step_info_fields(info, reward, terminated, truncated, episode, step, policy_acted=True):
+    """
+    franka_hil_msgs/StepInfo fields, header aside, of a step's info dict and outcome.
+
+    `policy_acted`: a policy chose the action when no human did (false: the robot held still).
+    """
+    actor = (driving_status.ACTOR_HUMAN if info['is_intervention'] else
+             driving_status.ACTOR_POLICY if policy_acted else driving_status.ACTOR_NONE)
     return {
+        'actor': actor,
         'episode': int(episode), 'step': int(step),
         'action': _float32(info['teleop_action']),
         'policy_action': _float32(info['policy_action']),

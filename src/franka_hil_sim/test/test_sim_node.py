@@ -616,6 +616,10 @@ def test_realtime_mode_paces_steps_at_wall_clock(start_process, ros_node, spin):
     # The policy's action was executed; episodes ended by the step limit were auto-reset.
     stepped = [m for m in infos if stamp_of(m) > sim0]
     assert sum(list(m.action) == pytest.approx(policy) for m in stepped) >= 0.8 * len(stepped)
+    assert all(m.actor == StepInfo.ACTOR_POLICY for m in stepped
+               if list(m.action) == pytest.approx(policy))
+    # Before the policy spoke, nobody acted (the robot held still).
+    assert infos[0].actor == StepInfo.ACTOR_NONE
     assert any(m.truncated for m in stepped) and 'started (auto-reset)' in sim.proc.output()
     # Every step published both cameras (at most a few lost at the edges of the window).
     for box in (fronts, wrists):
@@ -629,6 +633,7 @@ def test_realtime_mode_paces_steps_at_wall_clock(start_process, ros_node, spin):
     overridden = sim.wait_for(infos, lambda m: m.is_intervention, 'an overridden step')[0]
     assert list(overridden.action) == pytest.approx([0.0, 0.4, 0.0, 1.0])
     assert list(overridden.policy_action) == pytest.approx(policy)
+    assert overridden.actor == StepInfo.ACTOR_HUMAN
 
     # A bad action on the topic is refused with a clear log; the loop keeps running.
     actions.publish(Float32MultiArray(data=[0.0, float('nan'), 0.0, 1.0]))
@@ -647,6 +652,7 @@ def test_realtime_mode_paces_steps_at_wall_clock(start_process, ros_node, spin):
     after = sim.wait_for(infos, lambda m: stamp_of(m) > stamp_ns(reset.observation.header.stamp),
                          'a step after the reset')[0]
     assert list(after.policy_action) == pytest.approx([0.0, 0.0, 0.0, 1.0])
+    assert after.actor == StepInfo.ACTOR_NONE
 
 
 # The edges: what is recorded, stale and bursting requests, the human's pace --------------------

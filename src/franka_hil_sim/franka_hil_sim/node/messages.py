@@ -63,11 +63,11 @@ def observation_msg(observation, ns, frame_prefix='', images=True):
     return msg
 
 
-def step_info_msg(outcome):
-    """franka_hil_msgs/StepInfo of a session StepOutcome."""
+def step_info_msg(outcome, policy_acted=True):
+    """franka_hil_msgs/StepInfo of a session StepOutcome (policy_acted: see step_info_fields)."""
     return StepInfo(header=header(outcome.stamp_ns), **fields.step_info_fields(
         outcome.info, outcome.reward, outcome.terminated, outcome.truncated, outcome.episode,
-        outcome.step))
+        outcome.step, policy_acted))
 
 
 def joint_state_msg(telemetry):

@@ -280,10 +280,9 @@ class SimNode(Node):
 
     def _on_tick(self):
         policy = self._policy
-        if policy is None or time.monotonic() - policy[1] > self.settings.action_timeout:
-            action = self.session.hold_action()
-        else:
-            action = policy[0]
+        policy_acted = (policy is not None
+                        and time.monotonic() - policy[1] <= self.settings.action_timeout)
+        action = policy[0] if policy_acted else self.session.hold_action()
         with self.session.lock:
             if self.session.episode_running:
                 outcome = self.session.step(action)
@@ -298,7 +297,8 @@ class SimNode(Node):
                                                          images=False))
         else:
             self._after_step(outcome, state, rm.observation_msg(
-                observation, outcome.stamp_ns, images=False), rm.step_info_msg(outcome))
+                observation, outcome.stamp_ns, images=False),
+                rm.step_info_msg(outcome, policy_acted))
         self._publish_rtf(state.stamp_ns)
 
     def _publish_rtf(self, sim_ns):
