@@ -100,7 +100,8 @@ class Scenario:
             action=np.array(action, np.float32), policy_action=np.zeros(4, np.float32),
             is_intervention=intervention, reward=reward, terminated=done and reward > 0,
             truncated=done and reward == 0, success=reward > 0, discrete_penalty=-0.05 * step,
-            rerecord_episode=rerecord, human_event=0, physics_error=False)
+            rerecord_episode=rerecord, human_event=0, physics_error=False,
+            actor=2 if intervention else 1)
         self.steps.append((episode, step, t, action, reward, intervention, done))
         self.messages.append((t + 500, '/step_info', 'franka_hil_msgs/msg/StepInfo', info))
 
