@@ -1,7 +1,7 @@
 # Copyright 2026 franka-hil developers
 # SPDX-License-Identifier: Apache-2.0
 """
-Learning curves of scripts/train_hil.sh and train_hil_sb3.sh runs: one CSV and one PNG.
+Learning curves of training runs (franka-hil-train-lerobot / -sb3): one CSV and one PNG.
 
 `python bench/plot_hil_training.py --run 'HIL (corrective human)=out/train-hil'
 --run 'no human (demos only)=out/train-nohuman' --out bench/results/hil_training`

@@ -2,11 +2,13 @@
 # Opt-in check (not part of CI): LeRobot's HIL-SERL on our graph, for real, in LeRobot's own venv.
 #
 # Sets up a LeRobot venv as LeRobot's docs make one (default .venv-lerobot, git-ignored;
-# LEROBOT_VENV=DIR puts it elsewhere), adds the ROS 2 client wheels, and runs
-# scripts/lerobot_check.py in it with our workspace on its paths (install/, not pip-installed):
-# env + processors on a graph it attaches to, gym_manipulator record mode, demonstrations ->
-# bag_to_lerobot -> LeRobotDataset, and LeRobot's learner + actor on a graph the env launches.
-# Arguments go to lerobot_check.py (--parts 1234, --workdir DIR, --timeout S, --domain N).
+# LEROBOT_VENV=DIR puts it elsewhere), adds the ROS 2 client wheels and our training package
+# (training/, pip install -e), and runs its `franka-hil-check-lerobot`
+# (training/franka_hil_training/lerobot/check.py) with our workspace on its paths (install/,
+# not pip-installed): env + processors on a graph it attaches to, gym_manipulator record mode,
+# demonstrations -> bag_to_lerobot -> LeRobotDataset, and LeRobot's learner + actor on a graph
+# the env launches. Arguments go to it (--parts 1234, --workdir DIR, --timeout S, --domain N).
+# test/test_lerobot_check.py runs it when the venv is there (and says it is skipped if not).
 # Idempotent: the venv is made again only when its recipe (below) changes.
 #
 # The venv, nothing upgraded or patched:
@@ -60,9 +62,10 @@ print('[check_lerobot] ' + ', '.join(f'{k} {v}' for k, v in versions.items()))
 EOF
   outside_venv_end "$venv" lerobot
 fi
+outside_venv_add_training "$venv"
 
 # The workspace environment with the LeRobot venv in place of the workspace's venv.
 # shellcheck disable=SC1091
 source scripts/venv_env.sh "$venv"
 set -u
-exec "$venv/bin/python" scripts/lerobot_check.py "$@"
+exec "$venv/bin/franka-hil-check-lerobot" "$@"

@@ -3,7 +3,8 @@
 # wheels our packages import, at the workspace's versions (constraints.txt), adding packages
 # only; our packages come from install/ (scripts/venv_env.sh). Made again only when the recipe
 # changes. Use: outside_venv_begin VENV NAME RECIPE || skip; (install the stack with
-# "${pip[@]}"); outside_venv_add_ros VENV NAME; (check imports); outside_venv_end VENV NAME.
+# "${pip[@]}"); outside_venv_add_ros VENV NAME; (check imports); outside_venv_end VENV NAME;
+# then, made or not, outside_venv_add_training VENV (our training package, editable).
 OUTSIDE_ROS_WHEELS='ros-rclpy ros-rmw-fastrtps-cpp ros-std-msgs ros-std-srvs ros-sensor-msgs
 ros-geometry-msgs ros-visualization-msgs ros-rosgraph-msgs'
 _outside_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -52,4 +53,17 @@ outside_venv_end() {
   rm -rf "$_outside_tmp"
   echo "$_outside_want" > "$1/.franka_hil_$2"
   say "$1 ready in $((SECONDS - _outside_start)) s ($(du -sh "$1" | cut -f1))"
+}
+
+# outside_venv_add_training VENV: this checkout's training package (training/, with its
+# franka-hil-* commands) installed editable, no dependencies (the venv's stack is its own);
+# again only when training/pyproject.toml or the checkout changes.
+outside_venv_add_training() {
+  local want
+  [ -x "$1/bin/python" ] || { echo "no venv at $1" >&2; return 1; }
+  want="$_outside_root $(sha256sum < "$_outside_root/training/pyproject.toml" | cut -c1-16)"
+  [ "$(cat "$1/.franka_hil_training" 2>/dev/null)" != "$want" ] || return 0
+  echo "[outside_venv] pip install -e training into $1"
+  "$1/bin/python" -m pip install -q --no-deps -e "$_outside_root/training"
+  echo "$want" > "$1/.franka_hil_training"
 }

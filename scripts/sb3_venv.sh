@@ -3,7 +3,9 @@
 # elsewhere) as SB3's docs make one: `pip install stable-baselines3` (torch from PyPI as pip
 # picks it; pytest for test/test_sb3_hil_buffer.py), then the ROS 2 client wheels our env
 # imports at the workspace's versions, changing nothing SB3's install chose
-# (scripts/outside_venv.sh). Idempotent: made again only when this recipe changes.
+# (scripts/outside_venv.sh), and our training package (training/, `pip install -e`: the
+# franka-hil-train-sb3 / franka-hil-eval-sb3 commands). Idempotent: made again only when this
+# recipe changes.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -22,3 +24,4 @@ if outside_venv_begin "$venv" sb3 "$SB3"; then
       "[sb3_venv] stable-baselines3", stable_baselines3.__version__, "torch", torch.__version__)'
   outside_venv_end "$venv" sb3
 fi
+outside_venv_add_training "$venv"

@@ -37,6 +37,16 @@ if [ "$(cat "$stamps/requirements" 2>/dev/null)" != "$req_hash" ]; then
   echo "$req_hash" > "$stamps/requirements"
 fi
 
+# 2b. Our training package (training/, pip-installed editable, no dependencies): the workspace's
+#     tests import its ROS- and torch-free parts. The routes' venvs get it too
+#     (scripts/outside_venv.sh).
+training_hash=$(cat training/pyproject.toml | sha256sum | cut -c1-16)
+if [ "$(cat "$stamps/training" 2>/dev/null)" != "$training_hash" ]; then
+  say "pip install -e training"
+  "$venv/bin/python" -m pip install -q --no-deps -e training
+  echo "$training_hash" > "$stamps/training"
+fi
+
 # 3. colcon build, when any package source changed. tf2_msgs is built from compat/ only where
 #    no tf2_msgs is installed (always true for the pip route).
 export AMENT_PREFIX_PATH="$venv" CMAKE_PREFIX_PATH="$venv" VIRTUAL_ENV="$venv" PATH="$venv/bin:$PATH"

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Opt-in benchmark (not CI): HIL-SERL's data flow on Stable-Baselines3's SAC on the graph, with
-# the corrective synthetic human, then the policy alone on held-out seeds.
-# `bash scripts/train_hil_sb3.sh [--minutes 20] [--no-human] [--demos 10] ...` (see
-# scripts/sb3_train.py --help); outputs under out/sb3-<time>/. Makes the SB3 venv
-# (SB3_VENV, default .venv-sb3) on first use.
+# the corrective synthetic human, then the policy alone on held-out seeds: the package's
+# `franka-hil-train-sb3` (training/franka_hil_training/sb3/train.py; settings in
+# training/franka_hil_training/configs/sb3_sac.yaml) in the SB3 venv.
+# `bash scripts/train_hil_sb3.sh [--minutes 20] [--no-human] [--demos 10] ...` (--help lists
+# all); outputs under out/sb3-<time>/. Makes the SB3 venv (SB3_VENV, default .venv-sb3) on
+# first use.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -14,4 +16,4 @@ venv=${SB3_VENV:-$root/.venv-sb3}
 source scripts/venv_env.sh "$venv"
 set -u
 export OMP_NUM_THREADS=1
-exec "$OUTSIDE_PYTHON" scripts/sb3_train.py "$@"
+exec "$venv/bin/franka-hil-train-sb3" "$@"

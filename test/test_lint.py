@@ -1,7 +1,7 @@
 # Copyright 2026 franka-hil developers
 # SPDX-License-Identifier: Apache-2.0
 """
-Lint for the Python files outside the ROS packages, and the license header of every file.
+Lint for the Python files outside the ROS packages (training/ too), and every license header.
 
 The ROS packages lint themselves (their test_flake8 / test_pep257 / test_copyright).
 """
@@ -15,7 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTSIDE_PACKAGES = [p for p in (ROOT / 'test', ROOT / 'bench', ROOT / 'scripts', ROOT / 'launch',
-                                ROOT / 'conftest.py') if p.exists()]
+                                ROOT / 'training', ROOT / 'conftest.py') if p.exists()]
 HEADER = '# Copyright 2026 franka-hil developers\n# SPDX-License-Identifier: Apache-2.0\n'
 
 

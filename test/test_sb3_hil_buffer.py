@@ -1,22 +1,22 @@
 # Copyright 2026 franka-hil developers
 # SPDX-License-Identifier: Apache-2.0
 """
-HIL-SERL's buffer for SB3's SAC (scripts/sb3_hil_buffer.py), in the SB3 venv only.
+HIL-SERL's buffer for SB3's SAC (franka_hil_training.sb3.buffer), in the SB3 venv only.
 
 Run there: `.venv-sb3/bin/python -m pytest test/test_sb3_hil_buffer.py` (scripts/sb3_venv.sh
-makes it); skipped where Stable-Baselines3 is not installed (the workspace's venv, CI).
+makes it, with the training package installed); elsewhere (the workspace's venv, CI) the module
+reports itself skipped, with that reason. The SB3 route's parts that need no SB3 or torch are
+tested in the workspace's venv by test_training_package.py.
 """
-
-from pathlib import Path
-import sys
 
 from gymnasium import spaces
 import numpy as np
 import pytest
 
-pytest.importorskip('stable_baselines3')
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'scripts'))
-from sb3_hil_buffer import HilReplayBuffer  # noqa: E402
+pytest.importorskip('stable_baselines3', reason='Stable-Baselines3 is not installed here: run '
+                    '`bash scripts/sb3_venv.sh`, then `.venv-sb3/bin/python -m pytest '
+                    'test/test_sb3_hil_buffer.py`')
+from franka_hil_training.sb3.buffer import HilReplayBuffer  # noqa: E402, I100
 
 LOW, HIGH = np.array([-1, -1, -1, 0], np.float32), np.array([1, 1, 1, 2], np.float32)
 

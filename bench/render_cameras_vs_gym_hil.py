@@ -3,7 +3,7 @@
 """
 Our two cameras and gym-hil's, side by side at the same moment, into one PNG.
 
-    bash scripts/with_env.sh python scripts/render_side_by_side.py [--seed 0] [--steps 0]
+    bash scripts/with_env.sh python bench/render_cameras_vs_gym_hil.py [--seed 0] [--steps 0]
 
 Both PandaPickCubeBase-v0 envs (image_obs) are reset with the same seed (cube at the same place,
 robot at home) and given the same base actions for --steps steps (the TCP target moves down

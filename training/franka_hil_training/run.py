@@ -1,23 +1,21 @@
 # Copyright 2026 franka-hil developers
 # SPDX-License-Identifier: Apache-2.0
 """
-What the training runs share (lerobot_train.py, sb3_train.py): the human, outputs, main().
+What the training runs share (sb3.train, lerobot.train): options, outputs, main().
 
-Imports neither ROS nor a learning library: each run imports it in its own venv.
+Imports neither ROS nor a learning library (numpy only): each run imports it in its own venv.
 """
 
 import csv
 import json
 from pathlib import Path
+import signal
 import time
 
-ROOT = Path(__file__).resolve().parents[1]
-# The corrective human of a training run: the intervener's rules, but sparing (measured, 20-min
-# LeRobot runs: with its defaults the policy alone reached 20% on 50 held-out seeds, with these
-# 92% and 62%; README): no rescue near the time limit, 6 steps moving away and 3 s without
-# progress before taking over, at most 3 s of driving per episode; the policy meets its own
-# mistakes.
-SPARING_HUMAN = ('time_out_s=0', 'away_steps=6', 'no_progress_s=3', 'budget_s=3')
+from franka_hil_training.settings import intervener_parameters, SPARING_HUMAN
+from franka_hil_training.workspace import ROOT
+import numpy as np
+import yaml
 
 
 def add_options(parser, settings):
@@ -36,24 +34,6 @@ def add_options(parser, settings):
                         'repeatable')
     for key, value in settings.items():
         parser.add_argument('--' + key.replace('_', '-'), type=type(value), default=value)
-
-
-def intervener_parameters(assignments):
-    """Return {'intervener.NAME': value} of NAME=VALUE texts, typed as IntervenerConfig's."""
-    from franka_hil_teleop.intervener import IntervenerConfig
-    defaults = vars(IntervenerConfig())
-    parameters = {}
-    for text in assignments:
-        name, sep, value = (part.strip() for part in text.partition('='))
-        if not sep or name not in defaults:
-            raise SystemExit(f'--intervener {text!r}: expected NAME=VALUE with NAME one of '
-                             f'{sorted(defaults)}')
-        try:
-            parameters[f'intervener.{name}'] = type(defaults[name])(value)
-        except ValueError:
-            raise SystemExit(f'--intervener {text!r}: {value!r} is not a '
-                             f'{type(defaults[name]).__name__}') from None
-    return parameters
 
 
 def write_csv(path, rows):
@@ -77,6 +57,17 @@ def keep_final(out, summary, tag, final, what):
           f"{final['mean_episode_length']:.1f}", flush=True)
 
 
+def last_tenth(summary, episodes, intervention_rate):
+    """Add the intervention rate and actor success of the last tenth of the episodes."""
+    if not episodes:
+        return
+    last = episodes[-max(1, len(episodes) // 10):]
+    summary.update(
+        intervention_rate_last_10pct=round(float(np.mean([intervention_rate(e) for e in last])),
+                                           4),
+        actor_success_last_10pct=round(float(np.mean([e['success'] for e in last])), 4))
+
+
 def main(options, train, prefix):
     """Make the output folder (--out, or out/<prefix>-<time>[-nohuman]), run, write summary."""
     out = options.out or ROOT / 'out' / (time.strftime(f'{prefix}-%Y%m%d-%H%M%S')
@@ -89,3 +80,27 @@ def main(options, train, prefix):
     print('[train] ' + json.dumps({k: v for k, v in summary.items() if k != 'evals'}),
           flush=True)
     return 0
+
+
+def graph_parameters(options, out, summary):
+    """
+    Write the corrective human's intervener settings for the graph; return the file (None).
+
+    SPARING_HUMAN with the run's --intervener on top, as graph_parameters.yaml in `out` (the
+    summary gets them too); None with --no-human.
+    """
+    if options.no_human:
+        return None
+    intervener = intervener_parameters(SPARING_HUMAN + tuple(options.intervener))
+    parameters = out / 'graph_parameters.yaml'
+    parameters.write_text(yaml.safe_dump({'synthetic_human': intervener}))
+    summary['intervener'] = intervener
+    return parameters
+
+
+def catch_signals():
+    """Return a list that Ctrl-C and SIGTERM append to from now on (the run then stops)."""
+    interrupted = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda number, frame: interrupted.append(number))
+    return interrupted

@@ -3,13 +3,14 @@
 """
 The policy alone: a LeRobot SAC checkpoint on held-out random-cube seeds, nobody overriding.
 
-Runs in the LeRobot venv (scripts/eval_policy.sh). The env is the one LeRobot's actor makes
-(gym_manipulator.make_robot_env with the run's train config, its processors and step function),
-for gym_hil/FrankaHilPickCubeStateRandom-v0 (cube drawn at random at each reset) on a graph it
-launches with teleop none (FRANKA_HIL_LAUNCH=1, FRANKA_HIL_TELEOP=none). Episode k is
-reset with seed first_seed + k; the policy acts as the actor runs it (policy.select_action:
-actions sampled from its distribution), or with --deterministic its mean action (tanh of the
-mean, the gripper by the discrete critic's argmax, as select_action picks it).
+Runs in the LeRobot venv (`franka-hil-eval-lerobot`, scripts/eval_policy.sh). The env is the one
+LeRobot's actor makes (gym_manipulator.make_robot_env with the run's train config, its
+processors and step function), for gym_hil/FrankaHilPickCubeStateRandom-v0 (cube drawn at
+random at each reset) on a graph it launches with teleop none (FRANKA_HIL_LAUNCH=1,
+FRANKA_HIL_TELEOP=none). Episode k is reset with seed first_seed + k; the policy acts as the
+actor runs it (policy.select_action: actions sampled from its distribution), or with
+--deterministic its mean action (tanh of the mean, the gripper by the discrete critic's argmax,
+as select_action picks it).
 Prints and writes (--out, JSON) the success rate and the mean episode length.
 """
 
@@ -42,19 +43,13 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def evaluate(checkpoint, config_path, seeds, first_seed, deterministic=False):
-    """Run the policy alone for `seeds` episodes; return the result dict."""
-    os.environ.update(FRANKA_HIL_LAUNCH='1', FRANKA_HIL_TELEOP='none',
-                      FRANKA_HIL_NAMESPACE=f'/eval_{os.getpid()}')
+def load_policy(checkpoint, config_path):
+    """Return (SAC policy, train config, model folder) of a learner checkpoint."""
     import draccus
     from lerobot.configs.parser import load_plugin
     from lerobot.configs.train import TrainRLServerPipelineConfig
     from lerobot.policies.sac.modeling_sac import SACPolicy
-    from lerobot.processor import create_transition, TransitionKey
-    from lerobot.rl import gym_manipulator
-    import torch
 
-    torch.set_num_threads(1)
     model = checkpoint / 'pretrained_model' if (checkpoint / 'pretrained_model').is_dir() \
         else checkpoint
     cfg = draccus.parse(TrainRLServerPipelineConfig,
@@ -62,6 +57,45 @@ def evaluate(checkpoint, config_path, seeds, first_seed, deterministic=False):
     cfg.env.task = EVAL_TASK
     load_plugin(PACKAGE)  # what --env.discover_packages_path does
     policy = SACPolicy.from_pretrained(str(model)).eval()
+    return policy, cfg, model
+
+
+def run_episode(env, env_processor, action_processor, policy, keys, seed, deterministic):
+    """Run one episode of the policy alone from reset(seed); return (steps, success)."""
+    from lerobot.processor import create_transition, TransitionKey
+    from lerobot.rl import gym_manipulator
+    import torch
+
+    obs, info = env.reset(seed=seed)
+    env_processor.reset()
+    action_processor.reset()
+    transition = env_processor(create_transition(observation=obs, info=info))
+    steps, success = 0, False
+    while True:
+        observation = {key: value for key, value in
+                       transition[TransitionKey.OBSERVATION].items() if key in keys}
+        with torch.no_grad():
+            action = mean_action(policy, observation) if deterministic \
+                else policy.select_action(batch=observation)
+        transition = gym_manipulator.step_env_and_process_transition(
+            env, transition, action, env_processor, action_processor)
+        steps += 1
+        info = transition[TransitionKey.INFO]
+        success = success or bool(info.get('succeed', False)) \
+            or float(transition[TransitionKey.REWARD]) > 0.5
+        if transition.get(TransitionKey.DONE) or transition.get(TransitionKey.TRUNCATED):
+            return steps, success
+
+
+def evaluate(checkpoint, config_path, seeds, first_seed, deterministic=False):
+    """Run the policy alone for `seeds` episodes; return the result dict."""
+    os.environ.update(FRANKA_HIL_LAUNCH='1', FRANKA_HIL_TELEOP='none',
+                      FRANKA_HIL_NAMESPACE=f'/eval_{os.getpid()}')
+    from lerobot.rl import gym_manipulator
+    import torch
+
+    torch.set_num_threads(1)
+    policy, cfg, model = load_policy(checkpoint, config_path)
     keys = list(cfg.policy.input_features)
     env, teleop = gym_manipulator.make_robot_env(cfg.env)
     env_processor, action_processor = gym_manipulator.make_processors(
@@ -70,25 +104,8 @@ def evaluate(checkpoint, config_path, seeds, first_seed, deterministic=False):
     started = time.monotonic()
     try:
         for k in range(seeds):
-            obs, info = env.reset(seed=first_seed + k)
-            env_processor.reset()
-            action_processor.reset()
-            transition = env_processor(create_transition(observation=obs, info=info))
-            steps, success = 0, False
-            while True:
-                observation = {key: value for key, value in
-                               transition[TransitionKey.OBSERVATION].items() if key in keys}
-                with torch.no_grad():
-                    action = mean_action(policy, observation) if deterministic \
-                        else policy.select_action(batch=observation)
-                transition = gym_manipulator.step_env_and_process_transition(
-                    env, transition, action, env_processor, action_processor)
-                steps += 1
-                info = transition[TransitionKey.INFO]
-                success = success or bool(info.get('succeed', False)) \
-                    or float(transition[TransitionKey.REWARD]) > 0.5
-                if transition.get(TransitionKey.DONE) or transition.get(TransitionKey.TRUNCATED):
-                    break
+            steps, success = run_episode(env, env_processor, action_processor, policy, keys,
+                                         first_seed + k, deterministic)
             lengths.append(steps)
             successes.append(success)
     finally:

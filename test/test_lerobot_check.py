@@ -1,0 +1,32 @@
+# Copyright 2026 franka-hil developers
+# SPDX-License-Identifier: Apache-2.0
+"""
+Opt-in: LeRobot's HIL-SERL on our graph, for real (`franka-hil-check-lerobot`, all four parts).
+
+It runs in LeRobot's own venv (LEROBOT_VENV, default .venv-lerobot), which
+`bash scripts/check_lerobot.sh` makes (a few GB) and then runs the same check in; making that
+venv is the opt-in. Without it the test reports itself skipped with that reason. About 10 minutes
+on two cores.
+"""
+
+import os
+from pathlib import Path
+import subprocess
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+LEROBOT_VENV = Path(os.environ.get('LEROBOT_VENV') or ROOT / '.venv-lerobot')
+
+
+@pytest.mark.slow
+def test_lerobot_hil_serl_runs_on_the_graph(tmp_path):
+    if not (LEROBOT_VENV / '.franka_hil_lerobot').is_file():
+        pytest.skip(f'LeRobot venv not present ({LEROBOT_VENV}): run '
+                    '`bash scripts/check_lerobot.sh` to make it (and run this check)')
+    done = subprocess.run(['bash', str(ROOT / 'scripts' / 'check_lerobot.sh'), '--workdir',
+                           str(tmp_path / 'check')], cwd=ROOT, capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, timeout=1800,
+                          env=dict(os.environ, LEROBOT_VENV=str(LEROBOT_VENV)))
+    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-3000:]
+    assert '[lerobot_check] all checks passed' in done.stdout

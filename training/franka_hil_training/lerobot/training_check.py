@@ -1,0 +1,154 @@
+# Copyright 2026 franka-hil developers
+# SPDX-License-Identifier: Apache-2.0
+"""
+Part 4 of the LeRobot check: LeRobot's learner and actor on a graph the actor's env launches.
+
+`python -m lerobot.rl.learner` with the images dataset of part 3 as its offline buffer and
+`python -m lerobot.rl.actor` stepping `gym_hil/FrankaHilPickCube-v0`, whose env starts its own
+graph with the synthetic human (FRANKA_HIL_LAUNCH=1, FRANKA_HIL_TELEOP=script), until the
+learner has done TRAIN_STEPS optimisation steps and the actor has loaded the learner's updated
+weights; the online buffer the learner saved at step TRAIN_STEPS holds the human's executed
+actions of intervened steps (seen on the graph's step_info).
+"""
+
+import json
+import os
+import time
+
+from franka_hil_training.lerobot.processes import (free_port, learner_rates, learner_steps,
+                                                   LeRobotProcess, stop_training, tail,
+                                                   wait_for_learner)
+from franka_hil_training.lerobot.step_info_watch import StepInfoWatch
+from franka_hil_training.lerobot.train_config import train_config, TRAIN_STEPS
+import numpy as np
+
+ACTOR_NAMESPACE = '/lerobot_actor'
+TRAIN_TIMEOUT_S = 600.0
+LOADED = '[ACTOR] Load new parameters from Learner.'
+
+
+def raise_if_failed(processes):
+    """Raise RuntimeError if a process exited or printed a traceback."""
+    for process in processes:
+        if process.process.poll() is not None:
+            raise RuntimeError(f'the {process.name} exited with code '
+                               f'{process.process.returncode}:\n{tail(process.log_path)}')
+        # an exception in LeRobot's main thread leaves its gRPC threads running
+        if 'Traceback (most recent call last)' in process.text():
+            raise RuntimeError(f'the {process.name} failed:\n{tail(process.log_path)}')
+
+
+def wait_until_trained(learner, actor, started, timeout):
+    """Wait for TRAIN_STEPS steps, two parameter loads by the actor and the checkpoint."""
+    reached = None
+    while True:
+        raise_if_failed((learner, actor))
+        steps = learner_steps(learner.text())
+        loads = actor.text().count(LOADED)
+        if steps >= TRAIN_STEPS and reached is None:
+            reached = time.monotonic()
+        # the learner logs this once its checkpoint (online buffer included) is written
+        checkpoint = 'Resume training' in learner.text()
+        if reached is not None and loads >= 2 and checkpoint:
+            return
+        if time.monotonic() - started > timeout:
+            raise RuntimeError(f'after {timeout:.0f} s: {steps} optimisation steps, '
+                               f'{loads} parameter loads by the actor, learner checkpoint '
+                               f'{checkpoint}\n--- learner:\n{tail(learner.log_path)}\n'
+                               f'--- actor:\n{tail(actor.log_path)}')
+        time.sleep(0.5)
+
+
+def training_figures(learner, actor, seen, actor_started):
+    """Return what the learner's and actor's logs and the step_info seen say."""
+    return {
+        'optimisation_steps': learner_steps(learner.text()),
+        'actor_loads': actor.text().count(LOADED),
+        'learner_pushes': learner.text().count('[LEARNER] Parameters sent'),
+        'actor_steps': len(seen), 'interventions': sum(s[1] for s in seen),
+        'episodes': sum(s[3] for s in seen),
+        'actor_steps_per_s': (len(seen) - 1) / (seen[-1][0] - seen[0][0]) if len(seen) > 1
+        else 0.0,
+        'learner_hz': float(np.median(learner_rates(learner.text()) or [0.0])),
+        'seconds': time.monotonic() - actor_started}
+
+
+def check_figures(result, failures):
+    """Assert the stop, the learner's steps and pushes, the actor's loads and the human."""
+    failures.check(not result['graph_left'], 'the graph the actor launched stopped '
+                   f"({result['graph_left']} step_info publishers left)")
+    failures.check(result['exit_codes'] == {'actor': 0, 'learner': 0},
+                   f"actor and learner stop cleanly on Ctrl-C (exit codes {result['exit_codes']})")
+    failures.check(result['optimisation_steps'] >= TRAIN_STEPS,
+                   f"learner: {result['optimisation_steps']} optimisation steps")
+    failures.check(result['learner_pushes'] >= 2 and result['actor_loads'] >= 2,
+                   f"actor loaded the learner's updated weights ({result['actor_loads']} loads; "
+                   f"the learner sent {result['learner_pushes']}, the first being its initial "
+                   'weights)')
+    failures.check(result['interventions'] > 0,
+                   f"the synthetic human intervened on {result['interventions']} of "
+                   f"{result['actor_steps']} actor steps")
+
+
+def check_online_buffer(workdir, seen, config, result, failures):
+    """Check the online buffer the learner saved at step TRAIN_STEPS holds the human's actions."""
+    from lerobot.datasets.lerobot_dataset import LeRobotDataset
+    online = LeRobotDataset('local/franka_hil_online', root=workdir / 'train' / 'dataset')
+    actions = np.stack([np.asarray(a, np.float32)
+                        for a in online.hf_dataset.with_format(None)['action']])
+    human = [s[2] for s in seen if s[1]]
+    matched = sum(bool(np.any(np.all(np.isclose(actions, a, atol=1e-5), axis=1)))
+                  for a in human)
+    result.update(online_buffer=len(online), human_actions_in_buffer=matched)
+    failures.check(len(online) >= config['policy']['online_step_before_learning']
+                   and matched > 0,
+                   f'learner online buffer at step {TRAIN_STEPS}: {len(online)} transitions, '
+                   f"{matched} of them the human's executed actions")
+
+
+def print_figures(result):
+    """Print the learner's and the actor's figures."""
+    print(f"  learner: {result['optimisation_steps']} optimisation steps "
+          f"(median loop {result['learner_hz']:.0f} Hz), online buffer "
+          f"{result['online_buffer']}, {result['learner_pushes']} parameter pushes")
+    print(f"  actor: {result['actor_steps']} steps ({result['actor_steps_per_s']:.1f}/s), "
+          f"{result['episodes']} episodes, {result['interventions']} intervened, "
+          f"{result['actor_loads']} parameter loads; {result['seconds']:.0f} s; "
+          f"exit codes {result['exit_codes']}")
+
+
+def run_training(workdir, demos, failures, timeout=TRAIN_TIMEOUT_S):
+    """Part 4: LeRobot's learner and actor against a graph the actor's env launches."""
+    config = train_config(workdir, demos['dataset'], demos['stats'], free_port())
+    config_path = workdir / 'train_config_franka_hil.json'
+    config_path.write_text(json.dumps(config, indent=2))
+    env = dict(os.environ)
+    actor_env = dict(env, FRANKA_HIL_LAUNCH='1', FRANKA_HIL_TELEOP='script',
+                     FRANKA_HIL_NAMESPACE=ACTOR_NAMESPACE)
+    watch = StepInfoWatch(ACTOR_NAMESPACE)
+    learner = LeRobotProcess('learner', config_path, workdir / 'learner.log', env)
+    actor = None
+    started = time.monotonic()
+    result = {}
+    try:
+        # the learner first: the actor gives up when nobody answers on the port
+        wait_for_learner(learner, 120)
+        # LeRobot's validate() refuses an existing output_dir, which the learner has made:
+        # the actor writes its logs to a directory of its own.
+        actor = LeRobotProcess('actor', config_path, workdir / 'actor.log', actor_env,
+                               f'--output_dir={workdir / "actor"}')
+        actor_started = time.monotonic()
+        wait_until_trained(learner, actor, started, timeout)
+        seen = watch.snapshot()
+        result.update(training_figures(learner, actor, seen, actor_started))
+    except RuntimeError as error:
+        failures.check(False, f'actor + learner: {error}')
+        return None
+    finally:
+        codes, graph_left = stop_training(actor, learner, watch)
+        watch.close()
+        result.update(exit_codes=codes, graph_left=graph_left)
+    check_figures(result, failures)
+    check_online_buffer(workdir, seen, config, result, failures)
+    print_figures(result)
+    return result
