@@ -28,6 +28,10 @@ setup(
     entry_points={
         'console_scripts': [
             'recorder = franka_hil_recorder.recorder_node:main',
+            'franka-hil-bag-recover = franka_hil_recorder.bag_recorder:recover_main',
+            'franka-hil-bag-to-video = franka_hil_recorder.bag_to_video:main',
+            'franka-hil-bag-to-lerobot = franka_hil_recorder.bag_to_lerobot:main',
+            # The 0.1 names, kept as aliases for one release (CHANGELOG 0.2.0), gone in 0.3.0.
             'bag_recover = franka_hil_recorder.bag_recorder:recover_main',
             'bag_to_video = franka_hil_recorder.bag_to_video:main',
             'bag_to_lerobot = franka_hil_recorder.bag_to_lerobot:main',

@@ -63,9 +63,12 @@ setup(
     license='Apache-2.0',
     entry_points={
         'console_scripts': [
+            'franka-hil-bringup = franka_hil_sim.bringup.supervisor:main',
+            'franka-hil-demo = franka_hil_sim.bringup.demo:main',
+            'sim_node = franka_hil_sim.node.sim_node:main',
+            # The 0.1 names, kept as aliases for one release (CHANGELOG 0.2.0), gone in 0.3.0.
             'bringup = franka_hil_sim.bringup.supervisor:main',
             'hil_demo = franka_hil_sim.bringup.demo:main',
-            'sim_node = franka_hil_sim.node.sim_node:main',
         ],
     },
 )

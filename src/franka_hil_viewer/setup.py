@@ -28,6 +28,9 @@ setup(
     entry_points={
         'console_scripts': [
             'viewer_node = franka_hil_viewer.viewer_node:main',
+            'franka-hil-bag-to-rerun = franka_hil_viewer.bag_to_rerun:main',
+            'franka-hil-view-recording = franka_hil_viewer.view_recording:main',
+            # The 0.1 names, kept as aliases for one release (CHANGELOG 0.2.0), gone in 0.3.0.
             'bag_to_rerun = franka_hil_viewer.bag_to_rerun:main',
             'view_recording = franka_hil_viewer.view_recording:main',
         ],
