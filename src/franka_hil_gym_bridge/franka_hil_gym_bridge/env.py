@@ -10,20 +10,24 @@ succeed, next.success at episode end. The simulator is a sim node on the graph (
 one this env starts (launch=True), or one hosted in this process (backend='embedded').
 """
 
+from collections.abc import Collection
 import dataclasses
 import itertools
 import os
+from typing import Any, SupportsFloat
 import warnings
 
 from franka_hil_common import actions, spaces
 from franka_hil_common.names import TELEOPS
 from franka_hil_common.observation import CAMERAS
-from franka_hil_common.spaces import RENDER_MODES
+from franka_hil_common.spaces import Info, Observation, RENDER_MODES
 from franka_hil_common.task import CONTROL_DT, DEFAULT_INTERVENTION_TIMEOUT_S, GRIPPER_PENALTY
 from franka_hil_common.task import MAX_EPISODE_STEPS
 from franka_hil_gym_bridge import env_vars, sim_config
 import gymnasium as gym
+from gymnasium.envs.registration import EnvSpec
 import numpy as np
+import numpy.typing as npt
 
 BACKENDS = ('graph', 'embedded')
 # Every call to the sim must be answered within this time (a dead sim is an error within 5 s).
@@ -34,7 +38,7 @@ DEFAULT_LAUNCH_TIMEOUT_S = 60.0
 _launched = itertools.count()
 
 
-class FrankaHilRosEnv(gym.Env):
+class FrankaHilRosEnv(gym.Env[Observation, np.ndarray]):
     """
     Pick the cube on a simulator of the franka-hil graph, through Gymnasium's API.
 
@@ -84,15 +88,19 @@ class FrankaHilRosEnv(gym.Env):
     """
 
     metadata = {'render_modes': list(RENDER_MODES), 'render_fps': 10}
-    _spec = None
+    action_space: gym.spaces.Box
+    _spec: EnvSpec | None = None
 
-    def __init__(self, image_obs=False, render_mode=None, use_gripper=True,
-                 gripper_penalty=GRIPPER_PENALTY, reward_type='sparse',
-                 random_block_position=False, control_dt=CONTROL_DT, seed=0,
-                 action_space='ee', max_episode_steps=MAX_EPISODE_STEPS, namespace=None,
-                 backend='graph', launch=None, teleop=None, publish=False,
-                 intervention_timeout=DEFAULT_INTERVENTION_TIMEOUT_S, timeout=DEFAULT_TIMEOUT_S,
-                 connect_timeout=None, mode=None, state_obs=False, **unused):
+    def __init__(self, image_obs: bool = False, render_mode: str | None = None,
+                 use_gripper: bool = True, gripper_penalty: float = GRIPPER_PENALTY,
+                 reward_type: str = 'sparse', random_block_position: bool = False,
+                 control_dt: float = CONTROL_DT, seed: int | None = 0, action_space: str = 'ee',
+                 max_episode_steps: int = MAX_EPISODE_STEPS, namespace: str | None = None,
+                 backend: str = 'graph', launch: bool | None = None, teleop: str | None = None,
+                 publish: bool = False,
+                 intervention_timeout: float = DEFAULT_INTERVENTION_TIMEOUT_S,
+                 timeout: float = DEFAULT_TIMEOUT_S, connect_timeout: float | None = None,
+                 mode: str | None = None, state_obs: bool = False, **unused: Any) -> None:
         if unused:
             warnings.warn(f'{type(self).__name__} ignores unknown arguments {sorted(unused)}',
                           stacklevel=2)
@@ -134,9 +142,9 @@ class FrankaHilRosEnv(gym.Env):
         self.metadata = dict(self.metadata, render_fps=int(round(1.0 / control_dt)))
         self._first_seed = seed
         self._reset_done = False
-        self._observation = None
-        self.graph = None
-        self.sim = None
+        self._observation: Observation | None = None
+        self.graph: Any = None  # a LaunchedGraph while launch=True
+        self.sim: Any = None  # RemoteSim, SessionSim or HostedSim: reset, step, frames, close
         # The mode the simulator steps in: 'lockstep' or 'realtime'.
         self.mode = mode or sim_config.DEFAULT_MODE
         if backend == 'embedded':
@@ -166,7 +174,7 @@ class FrankaHilRosEnv(gym.Env):
         self.mode = self.sim.mode
 
     @property
-    def spec(self):
+    def spec(self) -> EnvSpec | None:
         """Return the EnvSpec gym.make gave; a realtime env's is marked nondeterministic."""
         spec = self._spec
         if spec is not None and self.mode == 'realtime' and not spec.nondeterministic:
@@ -174,10 +182,11 @@ class FrankaHilRosEnv(gym.Env):
         return spec
 
     @spec.setter
-    def spec(self, spec):
+    def spec(self, spec: EnvSpec | None) -> None:
         self._spec = spec
 
-    def reset(self, *, seed=None, options=None):
+    def reset(self, *, seed: int | None = None,
+              options: dict[str, Any] | None = None) -> tuple[Observation, Info]:
         """Start an episode; the first one uses the `seed` kwarg unless given one."""
         if not self._reset_done and seed is None:
             seed = self._first_seed
@@ -189,7 +198,8 @@ class FrankaHilRosEnv(gym.Env):
         self._observation = observation
         return observation, info
 
-    def step(self, action):
+    def step(self, action: npt.ArrayLike
+             ) -> tuple[Observation, SupportsFloat, bool, bool, Info]:
         """Run one control period; a human override in the graph replaces `action`."""
         try:
             action = actions.check(action, self.action_space.shape).astype(np.float32)
@@ -199,7 +209,7 @@ class FrankaHilRosEnv(gym.Env):
         self._observation = observation
         return observation, reward, terminated, truncated, info
 
-    def render(self):
+    def render(self) -> npt.NDArray[np.uint8] | None:
         """rgb_array: front and wrist views side by side; human / None: nothing to return."""
         if self.render_mode != 'rgb_array':
             return None
@@ -208,7 +218,7 @@ class FrankaHilRosEnv(gym.Env):
         frames = self._observation['pixels'] if self.image_obs else self._open_sim().frames()
         return np.hstack([frames[camera] for camera in CAMERAS])
 
-    def close(self):
+    def close(self) -> None:
         """Release the simulator link (or the embedded simulator) and stop a launched graph."""
         if self.sim is not None:
             self.sim.close()
@@ -217,12 +227,12 @@ class FrankaHilRosEnv(gym.Env):
             self.graph.close()
             self.graph = None
 
-    def _open_sim(self):
+    def _open_sim(self) -> Any:
         if self.sim is None:
             raise RuntimeError(f'{type(self).__name__} is closed')
         return self.sim
 
-    def _check_time_limit(self):
+    def _check_time_limit(self) -> None:
         limit = self.spec.max_episode_steps if self.spec is not None else None
         if limit is not None and limit > self.config.max_episode_steps:
             warnings.warn(f'the TimeLimit of {limit} steps will not be reached: the simulator '
@@ -230,6 +240,6 @@ class FrankaHilRosEnv(gym.Env):
                           f'{self.config.max_episode_steps}', stacklevel=3)
 
 
-def _check_choice(name, value, choices):
+def _check_choice(name: str, value: object, choices: Collection[object]) -> None:
     if value not in choices:
         raise ValueError(f'{name} must be one of {list(choices)}, got {value!r}')

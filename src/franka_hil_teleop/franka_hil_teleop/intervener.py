@@ -17,6 +17,7 @@ import math
 import random
 
 import numpy as np
+import numpy.typing as npt
 
 WATCHING, NOTICED, DRIVING = 'watching', 'noticed', 'driving'
 # The rules, in the order they are checked; the first that holds is the reason given.
@@ -72,7 +73,7 @@ class IntervenerConfig:
     seed: int = 0
     guide_episodes: int = 0
 
-    def problems(self):
+    def problems(self) -> list[str]:
         """Return what is wrong with the values (empty when valid)."""
         out = []
         for f in fields(self):
@@ -99,7 +100,7 @@ class Verdict:
 class Intervener:
     """Judges one episode after another from observations (call start() at each episode)."""
 
-    def __init__(self, config=IntervenerConfig()):
+    def __init__(self, config: IntervenerConfig = IntervenerConfig()) -> None:
         problems = config.problems()
         if problems:
             raise ValueError('invalid intervener settings: ' + '; '.join(problems))
@@ -108,43 +109,47 @@ class Intervener:
         self.episode = -1
         self.start(0)
 
-    def start(self, stamp_ns):
+    def start(self, stamp_ns: int) -> None:
         """Begin watching a new episode whose first observation is stamped `stamp_ns`."""
         self.episode += 1
         self.state, self.reason = WATCHING, ''
         self._start_ns = stamp_ns
-        self._noticed_ns = self._driving_ns = self._missed_until_ns = None
+        # When the person noticed / took over (meaningful in NOTICED / DRIVING only).
+        self._noticed_ns = self._driving_ns = 0
+        # Until when a missed moment goes unnoticed (inf: for the rest of the episode).
+        self._missed_until_ns: float | None = None
         self._driven_ns = 0
-        self._cube_z0 = None
+        self._cube_z0: float | None = None
         self._max_lift = 0.0
-        self._distances = []
-        self._progress = []  # (stamp_ns, progress measure)
+        self._distances: list[float] = []
+        self._progress: list[tuple[int, float]] = []  # (stamp_ns, progress measure)
         self.steps = 0
         self.driven_steps = 0
 
     @property
-    def intervention_rate(self):
+    def intervention_rate(self) -> float:
         """Share of this episode's observations on which the person drove."""
         return self.driven_steps / self.steps if self.steps else 0.0
 
-    def observe(self, tcp, cube, gripper, stamp_ns):
+    def observe(self, tcp: npt.ArrayLike, cube: npt.ArrayLike, gripper: float,
+                stamp_ns: int) -> Verdict:
         """
         Judge one observation; return a Verdict (drive: the expert's action goes to the pad).
 
         tcp and cube positions in m, gripper the normalised command (0 open .. 1 closed).
         """
-        tcp, cube = np.asarray(tcp, float), np.asarray(cube, float)
+        tcp_xyz, cube_xyz = np.asarray(tcp, float), np.asarray(cube, float)
         c = self.config
         self.steps += 1
         if self._cube_z0 is None:
-            self._cube_z0 = float(cube[2])
-        lift = float(cube[2]) - self._cube_z0
+            self._cube_z0 = float(cube_xyz[2])
+        lift = float(cube_xyz[2]) - self._cube_z0
         self._max_lift = max(self._max_lift, lift)
-        distance = float(np.linalg.norm(cube - tcp))
+        distance = float(np.linalg.norm(cube_xyz - tcp_xyz))
         holding = gripper > 0.5 and distance < c.grasp_distance_m
         self._distances.append(distance)
         self._progress.append((stamp_ns, 10.0 * lift - distance if holding else -distance))
-        reason = self._off_track(tcp, cube, gripper, lift, holding, stamp_ns)
+        reason = self._off_track(tcp_xyz, cube_xyz, gripper, lift, holding, stamp_ns)
         if self.state == WATCHING and reason and reason != 'guide':
             if self._missed_until_ns is not None and stamp_ns < self._missed_until_ns:
                 reason = ''
@@ -161,7 +166,7 @@ class Intervener:
                 self._missed_until_ns = math.inf
             elif (stamp_ns - self._driving_ns >= _ns(c.min_hold_s) - 1
                   and self.reason != 'time_out'
-                  and self._back_on_track(tcp, cube, gripper, holding)):
+                  and self._back_on_track(tcp_xyz, cube_xyz, gripper, holding)):
                 self._driven_ns += stamp_ns - self._driving_ns
                 self.state, self.reason = WATCHING, ''
                 self._progress = self._progress[-1:]
@@ -170,7 +175,8 @@ class Intervener:
         self.driven_steps += drive
         return Verdict(drive, self.state, self.reason)
 
-    def _off_track(self, tcp, cube, gripper, lift, holding, stamp_ns):
+    def _off_track(self, tcp: npt.NDArray[np.float64], cube: npt.NDArray[np.float64],
+                   gripper: float, lift: float, holding: bool, stamp_ns: int) -> str:
         """Return the first rule that holds for the policy's recent behaviour ('' if none)."""
         c = self.config
         if self.episode < c.guide_episodes:
@@ -192,7 +198,8 @@ class Intervener:
             return 'no_progress'
         return ''
 
-    def _back_on_track(self, tcp, cube, gripper, holding):
+    def _back_on_track(self, tcp: npt.NDArray[np.float64], cube: npt.NDArray[np.float64],
+                       gripper: float, holding: bool) -> bool:
         """Return True when the policy can go on: the cube held, or the open tool above it."""
         c = self.config
         if holding:
@@ -202,5 +209,5 @@ class Intervener:
                 and float(np.linalg.norm(cube[:2] - tcp[:2])) < c.handback_distance_m)
 
 
-def _ns(seconds):
+def _ns(seconds: float) -> int:
     return int(round(seconds * 1e9))

@@ -9,19 +9,22 @@ step costs no wrapper calls. Unlike gym-hil: reset(seed) fixes the cube position
 sleeps, and no OpenGL context exists until a frame is asked for.
 """
 
+from typing import Any, SupportsFloat
 import warnings
 
 from franka_hil_common import actions, observation, spaces
+from franka_hil_common.spaces import Info, Observation
 from franka_hil_common.task import CONTROL_DT, GRIPPER_PENALTY
 from franka_hil_sim.core import pick_cube
 from franka_hil_sim.core.gl_backend import headless
 import gymnasium as gym
 import numpy as np
+import numpy.typing as npt
 
 RENDER_MODES = spaces.RENDER_MODES
 
 
-class PandaPickCubeBaseEnv(gym.Env):
+class PandaPickCubeBaseEnv(gym.Env[Observation, np.ndarray]):
     """
     Pick the cube with gym-hil's 7-D action (dx, dy, dz, rx, ry, rz, grasp) in [-1, 1].
 
@@ -32,10 +35,12 @@ class PandaPickCubeBaseEnv(gym.Env):
     """
 
     metadata = {'render_modes': list(RENDER_MODES), 'render_fps': 10}
+    action_space: gym.spaces.Box
 
-    def __init__(self, image_obs=False, render_mode='rgb_array', reward_type='sparse',
-                 random_block_position=False, control_dt=CONTROL_DT, seed=0,
-                 **unused):
+    def __init__(self, image_obs: bool = False, render_mode: str | None = 'rgb_array',
+                 reward_type: str = 'sparse', random_block_position: bool = False,
+                 control_dt: float = CONTROL_DT, seed: int | None = 0,
+                 **unused: Any) -> None:
         if unused:
             warnings.warn(f'{type(self).__name__} ignores unknown arguments {sorted(unused)}',
                           stacklevel=2)
@@ -57,9 +62,10 @@ class PandaPickCubeBaseEnv(gym.Env):
         self.observation_space = spaces.observation_space(self.image_obs)
         self.action_space = spaces.action_space('base')
         self._seed = seed
-        self._viewer = None
+        self._viewer: Any = None
 
-    def reset(self, *, seed=None, options=None):
+    def reset(self, *, seed: int | None = None,
+              options: dict[str, Any] | None = None) -> tuple[Observation, Info]:
         """Start an episode; the cube position comes from the env's own seeded generator."""
         if seed is None and self._seed is not None:
             seed, self._seed = self._seed, None
@@ -68,23 +74,26 @@ class PandaPickCubeBaseEnv(gym.Env):
         self._after_reset()
         return self._observation(), {}
 
-    def _after_reset(self):
+    def _after_reset(self) -> None:
         pass
 
-    def step(self, action):
+    def step(self, action: npt.ArrayLike
+             ) -> tuple[Observation, SupportsFloat, bool, bool, Info]:
         """Run one 0.1 s control period (see the class docstring for action handling)."""
         return self.step_checked(actions.check(action, self.action_space.shape))
 
-    def step_checked(self, action):
+    def step_checked(self, action: npt.NDArray[np.floating]
+                     ) -> tuple[Observation, SupportsFloat, bool, bool, Info]:
         """Step with an action that actions.check already accepted (callers that check once)."""
         return self._finish(self.sim.step(action))
 
-    def _finish(self, result):
+    def _finish(self, result: pick_cube.StepResult
+                ) -> tuple[Observation, SupportsFloat, bool, bool, Info]:
         if self.render_mode == 'human':
             self.render()
         return self._observation(), result.reward, result.terminated, False, result.info
 
-    def _observation(self):
+    def _observation(self) -> Observation:
         agent_pos = self.sim.agent_pos()
         if self.image_obs:
             return {'agent_pos': agent_pos,
@@ -92,7 +101,7 @@ class PandaPickCubeBaseEnv(gym.Env):
         return {'agent_pos': agent_pos,
                 'environment_state': self.sim.block_pos.astype(np.float32)}
 
-    def render(self):
+    def render(self) -> npt.NDArray[np.uint8] | None:
         """rgb_array: front and wrist views side by side; human: refresh the viewer window."""
         if self.render_mode == 'rgb_array':
             return np.hstack([self.sim.render(name) for name in observation.CAMERAS])
@@ -103,7 +112,7 @@ class PandaPickCubeBaseEnv(gym.Env):
             self._viewer.sync()
         return None
 
-    def close(self):
+    def close(self) -> None:
         """Close the viewer window and release the renderer."""
         if self._viewer is not None:
             self._viewer.close()
@@ -122,13 +131,15 @@ class PandaPickCubeEnv(PandaPickCubeBaseEnv):
     With use_gripper=False the action is 3-D and the fingers stay open.
     """
 
-    def __init__(self, use_gripper=True, gripper_penalty=GRIPPER_PENALTY, **kwargs):
+    def __init__(self, use_gripper: bool = True, gripper_penalty: float = GRIPPER_PENALTY,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.use_gripper = bool(use_gripper)
         self.gripper_penalty = float(gripper_penalty)
         self.action_space = spaces.action_space('ee', self.use_gripper)
 
-    def step_checked(self, action):
+    def step_checked(self, action: npt.NDArray[np.floating]
+                     ) -> tuple[Observation, SupportsFloat, bool, bool, Info]:
         """Run one control period with a checked 4-D (3-D) end-effector action."""
         previous = self.sim.gripper_command
         result = self.sim.step(actions.ee_to_base(action, self.use_gripper))
