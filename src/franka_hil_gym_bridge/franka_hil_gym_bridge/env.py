@@ -42,22 +42,55 @@ class FrankaHilRosEnv(gym.Env[Observation, np.ndarray]):
     """
     Pick the cube on a simulator of the franka-hil graph, through Gymnasium's API.
 
-    Task kwargs (as franka_hil/PandaPickCube*-v0 and gym-hil): image_obs, render_mode, use_gripper,
-    gripper_penalty, reward_type, random_block_position, control_dt, seed (first reset), plus
-    action_space ('ee': 4-D EE action, 3-D without gripper; 'base': the 7-D action) and
-    max_episode_steps (the simulator truncates there; the registered TimeLimit agrees).
-    state_obs=True gives state observations (agent_pos and environment_state, the cube position)
+    ## Description
+    The task of `franka_hil/PandaPickCube-v0` (franka_hil_sim.core.envs), with the simulator
+    elsewhere: a sim node of the graph (the default), one this env starts (launch=True), or one
+    hosted in this process (backend='embedded'). The human override happens in the graph
+    (teleop -> sim node); the env only reports it in gym-hil's info keys, so a caller that
+    knows nothing of ROS (LeRobot) sees a gym-hil env.
+
+    ## Action Space
+    `action_space='ee'` (default): gym-hil's 4-D EE action (dx, dy, dz in [-1, 1], gripper g in
+    {0, 1, 2}; 3-D with use_gripper=False), as PandaPickCubeEnv. `'base'`: the 7-D action of
+    PandaPickCubeBaseEnv. A malformed action raises ValueError. While a human overrides in the
+    graph, their action is executed instead of the given one.
+
+    ## Observation Space
+    As PandaPickCubeBaseEnv: `agent_pos` (18,) float32, and `environment_state` (3,) or `pixels`
+    (front, wrist: 128x128x3 uint8) per image_obs. state_obs=True gives state observations
     whatever image_obs says: LeRobot always asks gym_hil envs for images, and a state policy on
     a random cube needs the cube position, which image observations do not carry.
 
+    ## Rewards
+    As PandaPickCubeBaseEnv (reward_type), computed by the simulator. info: succeed,
+    discrete_penalty (gripper_penalty on a gripper flip), is_intervention, teleop_action =
+    action_intervention (the executed action), rerecord_episode, and next.success at episode
+    end. A human success / failure event ends the episode with reward 1.0 / 0.0.
+
+    ## Starting State
+    As PandaPickCubeBaseEnv; the first reset uses the `seed` kwarg unless given one.
+
+    ## Episode End
+    - Termination: as PandaPickCubeBaseEnv, or a human episode event (success, failure,
+      re-record) from the graph.
+    - Truncation: after max_episode_steps steps, by the simulator itself (the registered
+      TimeLimit agrees; a longer one warns at the first reset).
+
+    ## Arguments
+    Task kwargs, as franka_hil/PandaPickCube*-v0 and gym-hil: image_obs, render_mode,
+    use_gripper, gripper_penalty, reward_type, random_block_position, control_dt, seed (first
+    reset), plus action_space and max_episode_steps. render_mode 'rgb_array' returns the front
+    and wrist views side by side (a state env makes the sim render both cameras every step for
+    that); 'human' renders nothing here: watch the graph in rviz.
+
     Where the simulator is:
-    - backend='graph' (default): the sim node in `namespace` (bringup num_sims:=2 gives /sim0 and
-      /sim1), found within connect_timeout s. Its parameters must match the task kwargs, the
-      gripper penalty included (a mismatch is an error naming both). Every call must be
-      answered within `timeout` s, else SimUnavailable; after that, reset() finds the simulator
-      again (it may have been restarted).
-      launch=True starts the graph itself (`bringup`, in `namespace` or a fresh one) with the
-      teleop named by `teleop`, and stops it on close().
+    - backend='graph' (default): the sim node in `namespace` (`franka-hil-bringup
+      num_sims:=2` gives /sim0 and /sim1), found within connect_timeout s. Its parameters must
+      match the task kwargs, the gripper penalty included (a mismatch is an error naming both).
+      Every call must be answered within `timeout` s, else SimUnavailable; after that, reset()
+      finds the simulator again (it may have been restarted).
+      launch=True starts the graph itself (`franka-hil-bringup`, in `namespace` or a fresh one)
+      with the teleop named by `teleop`, and stops it on close().
       mode: None (default) drives the sim node in the mode it runs (a launched one: lockstep);
       'lockstep' or 'realtime' insists on that mode (SimMismatch otherwise) or launches it.
       lockstep: each step is one Step service round trip, the sim waits for the env.
@@ -76,10 +109,8 @@ class FrankaHilRosEnv(gym.Env[Observation, np.ndarray]):
     `teleop` ('none', 'gamepad', 'keyboard', 'script') is who overrides the policy in the graph:
     a connecting env warns when nobody publishes `intervention`; a launching env starts it.
     intervention_timeout (s) is how long a human command stays in force without a fresh one, in
-    a simulator this env starts or hosts (a running sim node has its own parameter).
-    render_mode: 'rgb_array' returns the front and wrist views side by side (a state env makes
-    the sim render both cameras every step for that); 'human' renders nothing here: watch the
-    graph in rviz. Unknown kwargs are ignored with a warning.
+    a simulator this env starts or hosts (a running sim node has its own parameter). Unknown
+    kwargs are ignored with a warning.
 
     launch, namespace, teleop and mode not given (None) are read from the environment variables
     FRANKA_HIL_LAUNCH, FRANKA_HIL_NAMESPACE, FRANKA_HIL_TELEOP and FRANKA_HIL_MODE (see

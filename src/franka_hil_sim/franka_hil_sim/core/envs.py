@@ -26,12 +26,68 @@ RENDER_MODES = spaces.RENDER_MODES
 
 class PandaPickCubeBaseEnv(gym.Env[Observation, np.ndarray]):
     """
-    Pick the cube with gym-hil's 7-D action (dx, dy, dz, rx, ry, rz, grasp) in [-1, 1].
+    Pick the cube with gym-hil's raw 7-D action: `franka_hil/PandaPickCubeBase-v0`.
 
-    Out-of-range actions are clipped to the action space, the TCP target to the workspace and
-    the gripper command to [0, 1] (see PickCubeSim.step); NaN/inf, a wrong shape or a non-numeric
-    dtype raise ValueError and leave the state untouched. A physics blow-up ends the episode
-    with info["physics_error"] = True.
+    ## Description
+    A MuJoCo Franka Panda stands before a 4 cm cube on a table. An operational-space controller
+    (500 Hz) moves the tool centre point (TCP) towards a target that the action shifts once per
+    control period (`control_dt`, 0.1 s); the tool always points down. The task is to lift the
+    cube by more than 0.1 m. Same ids, spaces and info keys as gym-hil, with three differences:
+    reset(seed) fixes the cube position, reset never sleeps, and no OpenGL context exists until
+    a frame is asked for.
+
+    ## Action Space
+    `Box(-1, 1, (7,), float32)`: (dx, dy, dz, rx, ry, rz, grasp).
+
+    | Index | Action | Unit |
+    |-------|--------|------|
+    | 0-2   | TCP target shift along x, y, z of panda_link0 | m |
+    | 3-5   | rotation (ignored: the tool always points down) | - |
+    | 6     | added to the normalised gripper command (0 open .. 1 closed) | - |
+
+    Out-of-range entries are clipped to the space, the TCP target to the workspace
+    (x 0.2-0.6, y -0.3-0.3, z 0-0.5 m) and the gripper command to [0, 1]. NaN/inf, a wrong
+    shape or a non-numeric dtype raise ValueError and leave the state untouched.
+
+    ## Observation Space
+    A `Dict`; `agent_pos` always, then `environment_state` (`image_obs=False`) or `pixels`.
+
+    | Key | Space | Content |
+    |-----|-------|---------|
+    | `agent_pos` | `Box(-inf, inf, (18,), float32)` | see below |
+    | `environment_state` | `Box(-inf, inf, (3,), float32)` | cube position (m) |
+    | `pixels` | `Dict` of `front`, `wrist`: `Box(0, 255, (128, 128, 3), uint8)` | camera images |
+
+    `agent_pos`: joint positions (0-6, rad), joint velocities (7-13, rad/s), gripper command
+    (14, 0 open .. 255 closed), TCP position (15-17, m, panda_link0).
+
+    ## Rewards
+    `reward_type='sparse'` (default): 1.0 on the step that lifts the cube more than 0.1 m,
+    else 0.0. `'dense'`: 0.3 exp(-20 d) + 0.7 min(lift / 0.1, 1), d the TCP-cube distance (m).
+
+    ## Starting State
+    The arm at its home configuration, fingers open, the TCP target at the TCP. The cube lies
+    at (0.5, 0.0) m, or with `random_block_position=True` uniformly in x 0.3-0.5, y -0.15-0.15 m,
+    drawn from the env's generator: `seed` (the first reset's) or reset(seed=...).
+
+    ## Episode End
+    - Termination: the cube is lifted more than 0.1 m (info['succeed'] = True), or pushed out
+      of x 0.25-0.55, y -0.2-0.2 m, or the physics diverges (info['physics_error'] = True).
+    - Truncation: after 100 steps, by the TimeLimit that gym.make adds (the registered
+      max_episode_steps); the env itself never truncates.
+
+    ## Arguments
+    | Argument | Default | Meaning |
+    |----------|---------|---------|
+    | `image_obs` | `False` | observations carry `pixels` instead of `environment_state` |
+    | `render_mode` | `'rgb_array'` | `'rgb_array'` (front and wrist side by side), `'human'` |
+    | `reward_type` | `'sparse'` | `'sparse'` or `'dense'` |
+    | `random_block_position` | `False` | draw the cube position at each reset |
+    | `control_dt` | `0.1` | sim time per step (s), a multiple of the physics step (2 ms) |
+    | `seed` | `0` | seed of the first reset (`None`: unseeded) |
+
+    `render_mode='human'` opens a MuJoCo viewer window and needs a display; `None` renders
+    nothing. Unknown keyword arguments are ignored with a warning.
     """
 
     metadata = {'render_modes': list(RENDER_MODES), 'render_fps': 10}
@@ -122,13 +178,46 @@ class PandaPickCubeBaseEnv(gym.Env[Observation, np.ndarray]):
 
 class PandaPickCubeEnv(PandaPickCubeBaseEnv):
     """
-    gym-hil's PandaPickCube-v0: 4-D EE action (dx, dy, dz in [-1, 1], gripper in {0, 1, 2}).
+    Pick the cube with gym-hil's end-effector action: `franka_hil/PandaPickCube-v0`.
 
-    xyz move the TCP target by 0.025 m per unit. The gripper entry g adds g - 1 to the
-    normalised gripper command: 2 CLOSES the fingers, 0 opens them, 1 keeps them (gym-hil and
-    LeRobot call 2 "open"; the numbers match theirs). info["discrete_penalty"] is
-    `gripper_penalty` when g would flip the gripper state, else 0.0; the reward is unchanged.
-    With use_gripper=False the action is 3-D and the fingers stay open.
+    ## Description
+    gym-hil's PandaPickCube-v0: the task of PandaPickCubeBaseEnv with gym-hil's EE action
+    wrapper and gripper penalty folded into the env, so check_env sees a plain env and a step
+    costs no wrapper calls.
+
+    ## Action Space
+    `Box(low=(-1, -1, -1, 0), high=(1, 1, 1, 2), (4,), float32)`: (dx, dy, dz, g); with
+    `use_gripper=False`, `Box(-1, 1, (3,), float32)` and the fingers stay open.
+
+    | Index | Action | Unit |
+    |-------|--------|------|
+    | 0-2   | TCP target shift, times 0.025 m | [-1, 1] |
+    | 3     | gripper g: 0 opens, 1 keeps, 2 CLOSES (adds g - 1 to the command) | {0, 1, 2} |
+
+    gym-hil and LeRobot call g = 2 "open"; the numbers match theirs. Out-of-range and malformed
+    actions are handled as in PandaPickCubeBaseEnv.
+
+    ## Observation Space
+    As PandaPickCubeBaseEnv.
+
+    ## Rewards
+    As PandaPickCubeBaseEnv; the reward is unchanged by the gripper penalty, which goes to
+    info['discrete_penalty']: `gripper_penalty` when g would flip the gripper (closing while
+    open, opening while closed), else 0.0.
+
+    ## Starting State
+    As PandaPickCubeBaseEnv.
+
+    ## Episode End
+    As PandaPickCubeBaseEnv.
+
+    ## Arguments
+    Those of PandaPickCubeBaseEnv, and:
+
+    | Argument | Default | Meaning |
+    |----------|---------|---------|
+    | `use_gripper` | `True` | the action has the gripper entry (4-D), else 3-D |
+    | `gripper_penalty` | `-0.05` | info['discrete_penalty'] of a gripper flip |
     """
 
     def __init__(self, use_gripper: bool = True, gripper_penalty: float = GRIPPER_PENALTY,
