@@ -13,6 +13,7 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 PUBLIC_API = [
@@ -32,3 +33,9 @@ def test_mypy_on_the_public_api():
                              '--cache-dir', '/dev/null', *PUBLIC_API],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_pre_commit_hook_checks_the_same_modules():
+    config = yaml.safe_load((ROOT / '.pre-commit-config.yaml').read_text())
+    (hook,) = [h for repo in config['repos'] for h in repo['hooks'] if h['id'] == 'mypy']
+    assert hook['entry'].split()[3:] == PUBLIC_API
