@@ -4,7 +4,7 @@
 The suite has one version, kept in the top-level VERSION file, and every package says it.
 
 setup.py reads VERSION; package.xml cannot (colcon, rosdep and bloom read it as plain XML), so it
-spells the version out and this test holds it to VERSION.
+spells the version out and this test holds it to VERSION. The CHANGELOG has a section for it.
 """
 
 import ast
@@ -40,3 +40,8 @@ def test_setup_py_reads_the_version_file(package):
     assert isinstance(version, ast.Name) and version.id == 'VERSION', \
         f'{package.name}/setup.py: version={ast.unparse(version)}, not the VERSION file'
     assert "parents[2] / 'VERSION'" in source
+
+
+def test_the_changelog_has_a_section_for_the_version():
+    changelog = (ROOT / 'CHANGELOG.md').read_text()
+    assert f'\n## [{VERSION}] - ' in changelog, f'CHANGELOG.md has no [{VERSION}] section'
