@@ -183,7 +183,7 @@ class FrankaHilRosEnv(gym.Env[Observation, np.ndarray]):
             self.sim = (embedded.HostedSim(self.config, namespace) if publish
                         else embedded.SessionSim(self.config))
             return
-        from franka_hil_gym_bridge.remote import RemoteSim
+        from franka_hil_gym_bridge.remote_sim import RemoteSim
         alive = None
         if launch:
             from franka_hil_gym_bridge.launcher import LaunchedGraph
