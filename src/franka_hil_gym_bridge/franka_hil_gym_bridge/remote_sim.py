@@ -106,8 +106,8 @@ class RemoteSim:
         while not self.link.node.count_publishers(topic):
             if time.monotonic() >= deadline:
                 warnings.warn(f'nobody publishes {topic}: this env expects a {teleop} teleop in '
-                              f'the graph (`bringup teleop:={teleop}`); until one runs, only the '
-                              f'policy acts', stacklevel=4)
+                              f'the graph (`franka-hil-bringup teleop:={teleop}`); until one '
+                              f'runs, only the policy acts', stacklevel=4)
                 return
             time.sleep(POLL_S)
 

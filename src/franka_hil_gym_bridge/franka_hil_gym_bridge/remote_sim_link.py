@@ -37,7 +37,7 @@ from sensor_msgs.msg import Image
 from std_msgs.msg import Float32MultiArray
 
 # How the user starts a simulator, for the error that says none answers.
-START_HINT = ('start the graph first: `bringup` (pip-only installs) or `ros2 launch '
+START_HINT = ('start the graph first: `franka-hil-bringup` (pip-only installs) or `ros2 launch '
               'franka_hil_sim pick_cube.launch.py`, or a lone simulator with `sim_node`; '
               'or make the env with launch=True (FRANKA_HIL_LAUNCH=1 where the caller passes '
               'no kwargs, as LeRobot)')
