@@ -53,7 +53,7 @@ export AMENT_PREFIX_PATH="$venv" CMAKE_PREFIX_PATH="$venv" VIRTUAL_ENV="$venv" P
 base_paths=(src)
 [ -d "$venv/share/tf2_msgs" ] || base_paths+=(compat)
 # (the Python requirements count too: the controller extension is built against the mujoco wheel)
-src_hash=$( { find "${base_paths[@]}" config launch colcon.meta -type f -not -name '*.pyc' \
+src_hash=$( { find "${base_paths[@]}" config launch colcon.meta VERSION -type f -not -name '*.pyc' \
                 -not -name '*.so' -printf '%P %s %T@\n' | sort; cat "$stamps/requirements"; } \
             | sha256sum | cut -c1-16)
 if [ "$(cat "$stamps/build" 2>/dev/null)" != "$src_hash" ] || [ ! -f install/setup.bash ]; then

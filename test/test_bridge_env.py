@@ -16,8 +16,8 @@ import warnings
 
 from franka_hil_common import actions as ee_action
 from franka_hil_gym_bridge.env import FrankaHilRosEnv
-from franka_hil_gym_bridge.remote import SimMismatch
-from franka_hil_gym_bridge.sim_link import LinkClosed, SimUnavailable
+from franka_hil_gym_bridge.remote_sim import SimMismatch
+from franka_hil_gym_bridge.remote_sim_link import LinkClosed, SimUnavailable
 import franka_hil_msgs.msg as hil
 from franka_hil_sim.bringup.supervisor import parameter_text
 from franka_hil_sim.node.messages import intervention_command

@@ -19,8 +19,8 @@ import warnings
 
 from franka_hil_common.messages import image_array, stamp_ns
 from franka_hil_gym_bridge.env import FrankaHilRosEnv
-from franka_hil_gym_bridge.remote import SimMismatch
-from franka_hil_gym_bridge.sim_link import SimUnavailable
+from franka_hil_gym_bridge.remote_sim import SimMismatch
+from franka_hil_gym_bridge.remote_sim_link import SimUnavailable
 import franka_hil_msgs.msg as hil
 import gymnasium as gym
 from gymnasium.utils.env_checker import check_env

@@ -4,11 +4,15 @@
 
 from glob import glob
 import os
+from pathlib import Path
 
 from setuptools import Extension, find_packages, setup
 from setuptools.command.build_ext import build_ext
 
 PACKAGE = 'franka_hil_sim'
+# The suite's one version, kept in the workspace's VERSION file (test/test_version.py holds
+# every package.xml, which must spell it out, to the same value).
+VERSION = (Path(__file__).resolve().parents[2] / 'VERSION').read_text().strip()
 # The workspace's launch/ and config/ folders belong to the bring-up, which this package installs.
 WORKSPACE = '../..'
 
@@ -34,7 +38,7 @@ class BuildAgainstMujoco(build_ext):
 
 setup(
     name=PACKAGE,
-    version='0.1.0',
+    version=VERSION,
     packages=find_packages(exclude=['test']),
     # Plain C loaded through ctypes (franka_hil_sim.opspace), built as an extension so that every
     # route (colcon --symlink-install's develop, colcon install, pip) compiles it.
@@ -59,9 +63,12 @@ setup(
     license='Apache-2.0',
     entry_points={
         'console_scripts': [
+            'franka-hil-bringup = franka_hil_sim.bringup.supervisor:main',
+            'franka-hil-demo = franka_hil_sim.bringup.demo:main',
+            'sim_node = franka_hil_sim.node.sim_node:main',
+            # The 0.1 names, kept as aliases for one release (CHANGELOG 0.2.0), gone in 0.3.0.
             'bringup = franka_hil_sim.bringup.supervisor:main',
             'hil_demo = franka_hil_sim.bringup.demo:main',
-            'sim_node = franka_hil_sim.node.sim_node:main',
         ],
     },
 )

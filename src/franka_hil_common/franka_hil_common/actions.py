@@ -14,6 +14,8 @@ import math
 
 from franka_hil_common.task import CONTROL_DT
 import numpy as np
+import numpy.typing as npt
+
 
 # Metres of TCP target motion per control step at EE action 1.
 EE_STEP = 0.025
@@ -26,7 +28,8 @@ GRIPPER_CLOSE = 2
 GRIPPER_COMMANDS = (GRIPPER_OPEN, GRIPPER_STAY, GRIPPER_CLOSE)
 
 
-def bounds(action_space='ee', use_gripper=True):
+def bounds(action_space: str = 'ee',
+           use_gripper: bool = True) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
     """Return (low, high) float32 arrays of an action space."""
     if action_space == 'base':
         return (np.full(BASE_ACTION_SIZE, -1.0, np.float32),
@@ -37,13 +40,14 @@ def bounds(action_space='ee', use_gripper=True):
     return np.full(3, -1.0, np.float32), np.full(3, 1.0, np.float32)
 
 
-def clip(action, action_space='ee', use_gripper=True):
+def clip(action: npt.ArrayLike, action_space: str = 'ee',
+         use_gripper: bool = True) -> npt.NDArray[np.float32]:
     """Return a (checked) action clipped to its space's bounds, as float32: what is executed."""
     low, high = bounds(action_space, use_gripper)
     return np.clip(np.asarray(action, dtype=np.float64), low, high).astype(np.float32)
 
 
-def hold(action_space='ee', use_gripper=True):
+def hold(action_space: str = 'ee', use_gripper: bool = True) -> npt.NDArray[np.float32]:
     """Return the action that keeps the TCP target and the gripper where they are."""
     action = np.zeros(bounds(action_space, use_gripper)[0].shape, dtype=np.float32)
     if action_space == 'ee' and use_gripper:
@@ -51,7 +55,7 @@ def hold(action_space='ee', use_gripper=True):
     return action
 
 
-def check(action, expected_shape):
+def check(action: npt.ArrayLike, expected_shape: tuple[int, ...]) -> npt.NDArray[np.float64]:
     """Return `action` as a float64 array, or raise ValueError naming what is wrong with it."""
     try:
         array = np.asarray(action)
@@ -67,7 +71,7 @@ def check(action, expected_shape):
     return array
 
 
-def ee_to_base(action, use_gripper=True):
+def ee_to_base(action: npt.ArrayLike, use_gripper: bool = True) -> npt.NDArray[np.float64]:
     """
     Map a (checked) EE action onto the 7-D base action.
 
@@ -82,7 +86,7 @@ def ee_to_base(action, use_gripper=True):
     return base
 
 
-def gripper_flip_penalty(gripper_action, previous_command, penalty):
+def gripper_flip_penalty(gripper_action: float, previous_command: float, penalty: float) -> float:
     """
     Return `penalty` when an EE gripper entry flips the gripper, else 0.0.
 
@@ -95,20 +99,21 @@ def gripper_flip_penalty(gripper_action, previous_command, penalty):
     return 0.0
 
 
-def _check_scales(step_size, control_dt):
+def _check_scales(step_size: float, control_dt: float) -> None:
     for name, value in (('step_size', step_size), ('control_dt', control_dt)):
         if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0.0):
             raise ValueError(f'{name} must be a finite number > 0, got {value!r}')
 
 
-def full_scale_speed(step_size=EE_STEP, control_dt=CONTROL_DT):
+def full_scale_speed(step_size: float = EE_STEP, control_dt: float = CONTROL_DT) -> float:
     """Return the TCP speed in m/s that action 1 on one axis commands (0.25 m/s by default)."""
     _check_scales(step_size, control_dt)
     return step_size / control_dt
 
 
-def twist_to_action(linear, gripper=GRIPPER_STAY, step_size=EE_STEP,
-                    control_dt=CONTROL_DT, use_gripper=True):
+def twist_to_action(linear: npt.ArrayLike, gripper: int = GRIPPER_STAY,
+                    step_size: float = EE_STEP, control_dt: float = CONTROL_DT,
+                    use_gripper: bool = True) -> npt.NDArray[np.float32]:
     """
     Turn a linear TCP velocity (m/s, xyz) and a gripper command into the EE action.
 
@@ -131,7 +136,8 @@ def twist_to_action(linear, gripper=GRIPPER_STAY, step_size=EE_STEP,
     return np.append(xyz, float(gripper)).astype(np.float32)
 
 
-def action_to_twist(action, step_size=EE_STEP, control_dt=CONTROL_DT):
+def action_to_twist(action: npt.ArrayLike, step_size: float = EE_STEP,
+                    control_dt: float = CONTROL_DT) -> tuple[npt.NDArray[np.float64], int]:
     """
     Turn an EE action (3 or 4 entries) into (linear velocity m/s, gripper command).
 

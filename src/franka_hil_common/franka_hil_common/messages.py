@@ -11,30 +11,41 @@ attributes. So an observation or info dict survives the trip through franka_hil_
 Stamps are integer nanoseconds of sim time.
 """
 
+from collections.abc import Mapping
+from typing import Any, Protocol
+
 from franka_hil_common import driving_status, observation as layout
 import numpy as np
+import numpy.typing as npt
 
 NS_PER_S = 1_000_000_000
 IMAGE_ENCODING = 'rgb8'
 
 
-def stamp_ns(stamp):
+class Stamp(Protocol):
+    """A builtin_interfaces/Time, or anything with its two fields."""
+
+    sec: int
+    nanosec: int
+
+
+def stamp_ns(stamp: Stamp) -> int:
     """Integer nanoseconds of a builtin_interfaces/Time (anything with sec and nanosec)."""
     return stamp.sec * NS_PER_S + stamp.nanosec
 
 
-def stamp_fields(ns):
+def stamp_fields(ns: int) -> dict[str, int]:
     """{'sec', 'nanosec'} of integer nanoseconds, for builtin_interfaces/Time."""
     return {'sec': int(ns // NS_PER_S), 'nanosec': int(ns % NS_PER_S)}
 
 
-def deadline_passed(deadline, now_ns):
+def deadline_passed(deadline: Stamp, now_ns: int) -> bool:
     """Return True when a request's deadline (a Time; zero: none) lies before `now_ns`."""
     ns = stamp_ns(deadline)
     return ns != 0 and now_ns > ns
 
 
-def image_fields(pixels):
+def image_fields(pixels: npt.ArrayLike) -> dict[str, Any]:
     """sensor_msgs/Image fields (rgb8) of an HxWx3 uint8 array, header aside."""
     pixels = np.ascontiguousarray(pixels, dtype=np.uint8)
     if pixels.ndim != 3 or pixels.shape[2] != 3:
@@ -44,7 +55,7 @@ def image_fields(pixels):
             'step': width * 3, 'data': pixels.tobytes()}
 
 
-def image_array(msg):
+def image_array(msg: Any) -> npt.NDArray[np.uint8]:
     """HxWx3 uint8 array of an rgb8 sensor_msgs/Image; ValueError on another layout."""
     if msg.encoding != IMAGE_ENCODING:
         raise ValueError(f'image encoding must be {IMAGE_ENCODING}, got {msg.encoding!r}')
@@ -56,13 +67,13 @@ def image_array(msg):
         msg.height, msg.width, 3).copy()
 
 
-def observation_state_fields(observation):
+def observation_state_fields(observation: Mapping[str, Any]) -> dict[str, Any]:
     """Observation fields agent_pos and environment_state (empty in image mode)."""
     return {'agent_pos': _float32(observation['agent_pos']),
             'environment_state': _float32(observation.get('environment_state', ()))}
 
 
-def observation_from_msg(msg):
+def observation_from_msg(msg: Any) -> dict[str, Any]:
     """
     Return the gym observation dict of a franka_hil_msgs/Observation.
 
@@ -73,7 +84,7 @@ def observation_from_msg(msg):
     if agent_pos.shape != (layout.AGENT_POS_SIZE,):
         raise ValueError(f'agent_pos must have {layout.AGENT_POS_SIZE} entries, '
                          f'got {agent_pos.size}')
-    observation = {'agent_pos': agent_pos}
+    observation: dict[str, Any] = {'agent_pos': agent_pos}
     if len(msg.image_names) != len(msg.images):
         raise ValueError(f'{len(msg.image_names)} image names for {len(msg.images)} images')
     if msg.images:
@@ -88,7 +99,8 @@ def observation_from_msg(msg):
     return observation
 
 
-def step_info_fields(info, reward, terminated, truncated, episode, step, policy_acted=True):
+def step_info_fields(info: Mapping[str, Any], reward: float, terminated: bool, truncated: bool,
+                     episode: int, step: int, policy_acted: bool = True) -> dict[str, Any]:
     """
     franka_hil_msgs/StepInfo fields, header aside, of a step's info dict and outcome.
 
@@ -108,7 +120,7 @@ def step_info_fields(info, reward, terminated, truncated, episode, step, policy_
         'human_event': int(info['human_event']), 'physics_error': bool(info['physics_error'])}
 
 
-def info_from_step_info(msg):
+def info_from_step_info(msg: Any) -> dict[str, Any]:
     """
     Return the gym info dict of a franka_hil_msgs/StepInfo.
 
@@ -117,7 +129,7 @@ def info_from_step_info(msg):
     next.success when the step ended the episode.
     """
     executed = np.array(msg.action, dtype=np.float32)
-    info = {
+    info: dict[str, Any] = {
         'succeed': bool(msg.success),
         'discrete_penalty': float(msg.discrete_penalty),
         'is_intervention': bool(msg.is_intervention),
@@ -133,5 +145,5 @@ def info_from_step_info(msg):
     return info
 
 
-def _float32(values):
+def _float32(values: npt.ArrayLike) -> npt.NDArray[np.float32]:
     return np.asarray(values, dtype=np.float32).ravel()

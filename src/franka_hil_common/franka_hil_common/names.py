@@ -44,12 +44,12 @@ SYNTHETIC_HUMAN = 'script'
 TELEOPS = (SYNTHETIC_HUMAN, 'gamepad', 'keyboard', 'none')
 
 
-def image_topic(camera):
+def image_topic(camera: str) -> str:
     """Return the image topic of a camera."""
     return f'{camera}/image_raw'
 
 
-def image_preview_topic(camera):
+def image_preview_topic(camera: str) -> str:
     """
     Return a camera's preview topic: the same images at a bounded wall-clock rate.
 
@@ -59,16 +59,16 @@ def image_preview_topic(camera):
     return f'{camera}/image_preview'
 
 
-def camera_info_topic(camera):
+def camera_info_topic(camera: str) -> str:
     """Return the camera_info topic of a camera."""
     return f'{camera}/camera_info'
 
 
-def optical_frame(camera):
+def optical_frame(camera: str) -> str:
     """Return a camera's ROS optical frame (z ahead, y down)."""
     return f'{camera}_optical_frame'
 
 
-def parameter_service(node):
+def parameter_service(node: str) -> str:
     """Return the service that reads a node's parameters (relative to the node's namespace)."""
     return f'{node}/get_parameters'

@@ -8,7 +8,10 @@ TCP position xyz in metres (3). environment_state (state mode) is the cube posit
 pixels (image mode) holds one IMAGE_SIZE x IMAGE_SIZE rgb image per camera.
 """
 
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 
 ARM_JOINTS = 7
 JOINT_POSITIONS = slice(0, ARM_JOINTS)
@@ -23,7 +26,8 @@ CAMERAS = ('front', 'wrist')
 IMAGE_SIZE = 128
 
 
-def agent_pos(joint_positions, joint_velocities, gripper_command, tcp_position):
+def agent_pos(joint_positions: npt.ArrayLike, joint_velocities: npt.ArrayLike,
+              gripper_command: float, tcp_position: npt.ArrayLike) -> npt.NDArray[np.float32]:
     """Build a float32 agent_pos of the arm state, the 0..1 gripper command and the TCP."""
     return np.concatenate((np.asarray(joint_positions)[:ARM_JOINTS],
                            np.asarray(joint_velocities)[:ARM_JOINTS],
@@ -31,11 +35,11 @@ def agent_pos(joint_positions, joint_velocities, gripper_command, tcp_position):
                            tcp_position)).astype(np.float32)
 
 
-def tcp_position(values):
+def tcp_position(values: npt.ArrayLike) -> npt.NDArray[Any]:
     """TCP position xyz (m) of an agent_pos."""
     return np.asarray(values)[TCP]
 
 
-def gripper_command(values):
+def gripper_command(values: npt.ArrayLike) -> float:
     """Normalised gripper command (0 open .. 1 closed) of an agent_pos."""
     return float(np.asarray(values)[GRIPPER]) / GRIPPER_SCALE

@@ -8,8 +8,10 @@ parameters) and the gym bridge (as its kwargs, compared with a running node's pa
 describe a session with it, so a setting means the same everywhere and is checked once.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 import math
+from typing import Any, TypeGuard
 
 import numpy as np
 
@@ -43,7 +45,7 @@ class SessionConfig:
     intervention_timeout: float = DEFAULT_INTERVENTION_TIMEOUT_S
     control_dt: float = CONTROL_DT
 
-    def problems(self):
+    def problems(self) -> list[str]:
         """Return a list of what is wrong with this configuration (empty when valid)."""
         out = []
         for name in ('image_obs', 'random_block_position', 'use_gripper'):
@@ -69,7 +71,7 @@ class SessionConfig:
                 out.append(f'{name} must be a finite number > 0 (s), got {value!r}')
         return out
 
-    def validated(self):
+    def validated(self) -> 'SessionConfig':
         """Return self, or raise ValueError listing every problem."""
         problems = self.problems()
         if problems:
@@ -79,7 +81,7 @@ class SessionConfig:
 
 # The simulator node's parameters that set a SessionConfig: name -> (default, description).
 # The node takes control_rate (Hz) where the config holds control_dt (s).
-SESSION_PARAMETERS = {
+SESSION_PARAMETERS: dict[str, tuple[Any, str]] = {
     'image_obs': (False, 'observations carry both camera images (pixels) instead of the cube '
                   'position (environment_state)'),
     'reward_type': ('sparse', f'task reward, one of {list(REWARD_TYPES)}'),
@@ -98,14 +100,14 @@ SESSION_PARAMETERS = {
 }
 
 
-def config_parameters(config):
+def config_parameters(config: SessionConfig) -> dict[str, Any]:
     """Return the simulator node parameters {name: value} that set `config`."""
     values = {name: getattr(config, name) for name in SESSION_PARAMETERS if name != 'control_rate'}
     values['control_rate'] = 1.0 / config.control_dt
     return values
 
 
-def config_from_parameters(values):
+def config_from_parameters(values: Mapping[str, Any]) -> SessionConfig:
     """
     Return the SessionConfig of node parameter values (defaults for missing ones), unchecked.
 
@@ -121,17 +123,17 @@ def config_from_parameters(values):
     return SessionConfig(**v)
 
 
-def is_int(value):
+def is_int(value: object) -> TypeGuard[int | np.integer]:
     """Return True for an integer that is not a bool."""
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
-def is_number(value):
+def is_number(value: object) -> TypeGuard[float | int | np.integer | np.floating]:
     """Return True for a finite real number that is not a bool."""
     return (isinstance(value, (int, float, np.integer, np.floating))
             and not isinstance(value, bool) and math.isfinite(value))
 
 
-def is_seed(value):
+def is_seed(value: object) -> TypeGuard[int | np.integer]:
     """Return True for a valid Gymnasium seed (an integer in [0, 2^63))."""
-    return is_int(value) and 0 <= value <= MAX_SEED
+    return is_int(value) and bool(0 <= value <= MAX_SEED)

@@ -94,14 +94,15 @@ class LaunchedGraph:
 
 
 def bringup_executable():
-    """Return the installed `bringup` command (as `ros2 run` finds it)."""
+    """Return the installed `franka-hil-bringup` command (as `ros2 run` finds it)."""
     try:
-        path = Path(get_package_prefix(BRINGUP_PACKAGE)) / 'lib' / BRINGUP_PACKAGE / 'bringup'
+        prefix = Path(get_package_prefix(BRINGUP_PACKAGE))
+        path = prefix / 'lib' / BRINGUP_PACKAGE / 'franka-hil-bringup'
     except PackageNotFoundError:
         path = None
     if path is None or not os.access(path, os.X_OK):
         raise FileNotFoundError(f'launch=True needs the {BRINGUP_PACKAGE} package installed '
-                                f'and sourced (its bringup command was not found)')
+                                f'and sourced (its franka-hil-bringup command was not found)')
     return str(path)
 
 

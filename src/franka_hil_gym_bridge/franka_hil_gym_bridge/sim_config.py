@@ -124,7 +124,7 @@ def start_hint(config, namespace, mode=None):
 
 def bringup_hint(config, namespace, mode=None):
     """
-    Return the `bringup` command whose graph runs `config` (and `mode`), or None.
+    Return the `franka-hil-bringup` command whose graph runs `config` (and `mode`), or None.
 
     None when `config` differs from the node defaults in a setting that bringup has no
     argument for (action_space, use_gripper, max_episode_steps, control_rate).
@@ -140,7 +140,7 @@ def bringup_hint(config, namespace, mode=None):
         args.append(f'mode:={mode}')
     if namespace:
         args.append(f'namespace:={namespace}')
-    return ' '.join(['bringup', *args])
+    return ' '.join(['franka-hil-bringup', *args])
 
 
 def normalized(namespace):

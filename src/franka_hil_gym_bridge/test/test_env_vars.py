@@ -82,7 +82,7 @@ def test_the_env_reads_them_when_made_with_lerobots_kwargs(monkeypatch):
             pass
 
     with mock.patch('franka_hil_gym_bridge.launcher.LaunchedGraph', Graph), \
-            mock.patch('franka_hil_gym_bridge.remote.RemoteSim', Sim):
+            mock.patch('franka_hil_gym_bridge.remote_sim.RemoteSim', Sim):
         env = gym.make('gym_hil/FrankaHilPickCube-v0', image_obs=True, render_mode='human',
                        use_gripper=True, gripper_penalty=-0.02)
         env.close()
@@ -140,7 +140,7 @@ def test_human_names_the_launched_synthetic_humans_mode(monkeypatch):
             pass
 
     with mock.patch('franka_hil_gym_bridge.launcher.LaunchedGraph', Graph), \
-            mock.patch('franka_hil_gym_bridge.remote.RemoteSim', Sim):
+            mock.patch('franka_hil_gym_bridge.remote_sim.RemoteSim', Sim):
         gym.make('gym_hil/FrankaHilPickCubeStateRandom-v0', image_obs=True).close()
     assert launched == {'human': 'corrective', 'random': True, 'image_obs': False}
 
@@ -159,7 +159,7 @@ def test_the_gamepad_id_keeps_its_teleop_and_embedded_reads_nothing(monkeypatch)
         def close(self):
             pass
 
-    with mock.patch('franka_hil_gym_bridge.remote.RemoteSim', Sim), \
+    with mock.patch('franka_hil_gym_bridge.remote_sim.RemoteSim', Sim), \
             mock.patch.dict('os.environ', {'FRANKA_HIL_LAUNCH': ''}):
         gym.make('gym_hil/FrankaHilPickCubeGamepad-v0').close()
     assert seen == {'teleop': 'gamepad', 'namespace': ''}

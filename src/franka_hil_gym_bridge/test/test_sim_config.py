@@ -79,9 +79,9 @@ def test_start_hint_sets_only_what_differs_from_the_node_defaults():
 def test_bringup_hint_names_its_arguments_or_none_when_it_has_none():
     config = sim_config.session_config(image_obs=True, gripper_penalty=-0.02)
     assert (sim_config.bringup_hint(config, '/lerobot', 'lockstep')
-            == 'bringup image_obs:=true gripper_penalty:=-0.02 mode:=lockstep '
+            == 'franka-hil-bringup image_obs:=true gripper_penalty:=-0.02 mode:=lockstep '
                'namespace:=/lerobot')
-    assert sim_config.bringup_hint(sim_config.session_config(), '') == 'bringup'
+    assert sim_config.bringup_hint(sim_config.session_config(), '') == 'franka-hil-bringup'
     assert sim_config.bringup_hint(sim_config.session_config(max_episode_steps=50), '') is None
 
 

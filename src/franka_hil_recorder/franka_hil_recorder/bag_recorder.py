@@ -431,9 +431,9 @@ def recover_bag(killed, output):
 
 
 def recover_main(argv=None):
-    """Command line entry point of bag_recover."""
+    """Command line entry point of franka-hil-bag-recover."""
     parser = argparse.ArgumentParser(
-        prog='bag_recover',
+        prog='franka-hil-bag-recover',
         description='Write a finished bag from the .mcap of a recording that was killed.')
     parser.add_argument('killed', help='bag directory without metadata.yaml')
     parser.add_argument('output', help='new bag directory')
@@ -441,7 +441,7 @@ def recover_main(argv=None):
     try:
         progress = recover_bag(args.killed, args.output)
     except RecorderError as error:
-        print(f'bag_recover: {error}', file=sys.stderr)
+        print(f'franka-hil-bag-recover: {error}', file=sys.stderr)
         return 1
     print(f'{args.output}: {progress.messages} messages recovered: '
           + ', '.join(f'{t} {s.messages}' for t, s in progress.topics.items()))

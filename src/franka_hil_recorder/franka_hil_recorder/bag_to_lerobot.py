@@ -1,7 +1,7 @@
 # Copyright 2026 franka-hil developers
 # SPDX-License-Identifier: Apache-2.0
 """
-`bag_to_lerobot BAG OUT_DIR`: a recorded bag as a LeRobot dataset (v3.0 layout), without lerobot.
+`franka-hil-bag-to-lerobot BAG OUT_DIR`: a recorded bag as a LeRobot dataset (v3.0 layout).
 
 It writes the format LeRobot 0.4.x loads directly (LeRobotDataset(repo_id, root=OUT_DIR)),
 without importing lerobot or torch: data/chunk-000/file-000.parquet (all frames; needs
@@ -469,7 +469,7 @@ def _write_episodes(bag, writer, episodes, camera_topics):
 def main(argv=None):
     """Command line entry point."""
     parser = argparse.ArgumentParser(
-        prog='bag_to_lerobot',
+        prog='franka-hil-bag-to-lerobot',
         description='Write the episodes of a bag as a LeRobot dataset (v3.0 layout).')
     parser.add_argument('bag', help='rosbag2 directory written by the recorder')
     parser.add_argument('output', help='new dataset directory')
@@ -499,7 +499,7 @@ def main(argv=None):
             args.include_incomplete, args.include_rerecorded, args.images,
             [c for c in args.cameras.split(',') if c], args.environment_state)
     except ExportError as error:
-        print(f'bag_to_lerobot: {error}', file=sys.stderr)
+        print(f'franka-hil-bag-to-lerobot: {error}', file=sys.stderr)
         return 1
     print(f'{args.output}: {count} episodes, {frames} frames')
     for number, reason in sorted(skipped.items()):

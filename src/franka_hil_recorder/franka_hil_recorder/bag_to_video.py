@@ -1,7 +1,7 @@
 # Copyright 2026 franka-hil developers
 # SPDX-License-Identifier: Apache-2.0
 """
-`bag_to_video BAG OUT.mp4`: both cameras of a recorded bag side by side in one H.264 video.
+`franka-hil-bag-to-video BAG OUT.mp4`: both cameras of a bag side by side in one H.264 video.
 
 Front and wrist frames are paired by header stamp (both cameras render at the same simulation
 time); a frame without a partner is left out and counted. The bag is read twice (stamps, then
@@ -74,7 +74,7 @@ def export_video(bag_path, output, namespace=None, fps=None, tolerance_s=DEFAULT
 def main(argv=None):
     """Command line entry point."""
     parser = argparse.ArgumentParser(
-        prog='bag_to_video',
+        prog='franka-hil-bag-to-video',
         description='Write the front and wrist cameras of a bag side by side into an mp4.')
     parser.add_argument('bag', help='rosbag2 directory written by the recorder')
     parser.add_argument('output', help='mp4 file to write')
@@ -93,7 +93,7 @@ def main(argv=None):
         frames, unpaired, fps = export_video(args.bag, args.output, args.namespace, args.fps,
                                              args.tolerance)
     except ExportError as error:
-        print(f'bag_to_video: {error}', file=sys.stderr)
+        print(f'franka-hil-bag-to-video: {error}', file=sys.stderr)
         return 1
     print(f'{args.output}: {frames} frames at {fps:.2f} fps'
           + (f', {unpaired} unpaired frames left out' if unpaired else ''))

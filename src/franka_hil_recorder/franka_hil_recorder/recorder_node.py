@@ -194,7 +194,8 @@ class RecorderNode(Node):
             outcome = 'the bag is finished and readable'
         except OSError:
             self._recorder.abandon()
-            outcome = (f'the bag is unfinished: `bag_recover {self._recorder.path} NEW_DIR` '
+            outcome = ('the bag is unfinished: '
+                       f'`franka-hil-bag-recover {self._recorder.path} NEW_DIR` '
                        'writes a readable bag of every flushed message')
         progress = self._recorder.progress()
         self.failure = f'{error.strerror or error}'

@@ -8,9 +8,9 @@ import xml.etree.ElementTree as ET
 
 from franka_hil_common.observation import CAMERAS
 from franka_hil_sim.core import robot
+from franka_hil_sim.core.mjcf_to_urdf import robot_description
 from franka_hil_sim.core.opspace import OpSpaceController
 from franka_hil_sim.core.pick_cube import HOME_QPOS
-from franka_hil_sim.core.urdf import robot_description
 import mujoco
 import numpy as np
 import pytest

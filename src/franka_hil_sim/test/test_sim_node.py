@@ -26,7 +26,7 @@ from franka_hil_msgs.msg import EpisodeEvent, Intervention, Observation, StepInf
 from franka_hil_msgs.srv import Reset, Step
 import franka_hil_sim  # noqa: F401  (registers the ids)
 from franka_hil_sim.core import robot
-from franka_hil_sim.core.urdf import robot_description
+from franka_hil_sim.core.mjcf_to_urdf import robot_description
 from geometry_msgs.msg import Twist, Vector3
 import gymnasium as gym
 import mujoco

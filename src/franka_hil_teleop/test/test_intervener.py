@@ -28,7 +28,7 @@ def test_a_policy_on_track_is_left_alone():
 
 def test_moving_away_is_noticed_and_taken_over_after_the_reaction_delay():
     away = [np.array((0.45 - 0.01 * k, 0.0, 0.1)) for k in range(12)]
-    verdicts = watch(Intervener(IntervenerConfig(reaction_delay=0.3)), away)
+    verdicts = watch(Intervener(IntervenerConfig(reaction_delay_s=0.3)), away)
     states = [v.state for v in verdicts]
     noticed = states.index(NOTICED)
     assert noticed == 3  # three moves away in a row, the fourth observation shows it
@@ -38,18 +38,20 @@ def test_moving_away_is_noticed_and_taken_over_after_the_reaction_delay():
 
 def test_no_progress_is_noticed_after_its_time():
     still = [np.array((0.3, 0.0, 0.12))] * 30
-    verdicts = watch(Intervener(IntervenerConfig(no_progress_s=1.5, reaction_delay=0.0)), still)
+    config = IntervenerConfig(no_progress_s=1.5, reaction_delay_s=0.0)
+    verdicts = watch(Intervener(config), still)
     first = next(k for k, v in enumerate(verdicts) if v.drive)
     assert first == 15 and verdicts[first].reason == 'no_progress'
 
 
 def test_a_gripper_closed_away_from_the_cube_is_noticed_at_once():
-    verdicts = watch(Intervener(IntervenerConfig(reaction_delay=0.0)), approach(5), gripper=1.0)
+    config = IntervenerConfig(reaction_delay_s=0.0)
+    verdicts = watch(Intervener(config), approach(5), gripper=1.0)
     assert verdicts[0].drive and verdicts[0].reason == 'closed_away'
 
 
 def test_a_dropped_cube_is_noticed():
-    intervener = Intervener(IntervenerConfig(reaction_delay=0.0))
+    intervener = Intervener(IntervenerConfig(reaction_delay_s=0.0))
     tcp = np.array((0.5, 0.0, 0.02))
     held = [intervener.observe(tcp + (0, 0, h), CUBE + (0, 0, h), 1.0, k * PERIOD_NS)
             for k, h in enumerate(np.linspace(0.0, 0.06, 7))]
@@ -59,7 +61,7 @@ def test_a_dropped_cube_is_noticed():
 
 
 def test_drives_until_back_on_track_then_hands_back():
-    config = IntervenerConfig(reaction_delay=0.0, min_hold_s=0.5)
+    config = IntervenerConfig(reaction_delay_s=0.0, min_hold_s=0.5)
     intervener = Intervener(config)
     away = [np.array((0.45 - 0.01 * k, 0.0, 0.1)) for k in range(4)]
     assert watch(intervener, away)[-1].drive
@@ -72,7 +74,7 @@ def test_drives_until_back_on_track_then_hands_back():
 
 
 def test_about_to_time_out_takes_over_for_good():
-    config = IntervenerConfig(reaction_delay=0.0, time_out_s=4.0, episode_s=10.0,
+    config = IntervenerConfig(reaction_delay_s=0.0, time_out_s=4.0, episode_s=10.0,
                               no_progress_s=100.0)
     intervener = Intervener(config)
     hover = [np.array((0.5, 0.0, 0.08))] * 100
@@ -84,7 +86,7 @@ def test_about_to_time_out_takes_over_for_good():
 
 def test_budget_and_not_noticing():
     still = [np.array((0.3, 0.0, 0.12))] * 60
-    budget = Intervener(IntervenerConfig(reaction_delay=0.0, no_progress_s=0.5, budget_s=1.0,
+    budget = Intervener(IntervenerConfig(reaction_delay_s=0.0, no_progress_s=0.5, budget_s=1.0,
                                          min_hold_s=100.0))
     driven = sum(v.drive for v in watch(budget, still))
     assert driven == 10  # 1 s of driving at 10 Hz, then the person stops helping
@@ -93,7 +95,7 @@ def test_budget_and_not_noticing():
 
 
 def test_the_first_episodes_are_driven_whole_then_only_corrected():
-    config = IntervenerConfig(reaction_delay=0.3, guide_episodes=2, budget_s=1.0,
+    config = IntervenerConfig(reaction_delay_s=0.3, guide_episodes=2, budget_s=1.0,
                               miss_probability=1.0)
     intervener = Intervener(config)
     for episode in range(3):
@@ -109,7 +111,7 @@ def test_the_first_episodes_are_driven_whole_then_only_corrected():
 
 
 def test_a_new_episode_starts_fresh():
-    intervener = Intervener(IntervenerConfig(reaction_delay=0.0))
+    intervener = Intervener(IntervenerConfig(reaction_delay_s=0.0))
     watch(intervener, approach(5), gripper=1.0)
     assert intervener.intervention_rate == 1.0
     intervener.start(100 * PERIOD_NS)
@@ -119,8 +121,8 @@ def test_a_new_episode_starts_fresh():
 
 def test_settings_are_checked_and_described():
     assert set(DESCRIPTIONS) == set(IntervenerConfig.__dataclass_fields__)
-    with pytest.raises(ValueError, match='reaction_delay must be a finite number >= 0'):
-        Intervener(IntervenerConfig(reaction_delay=-1.0))
+    with pytest.raises(ValueError, match='reaction_delay_s must be a finite number >= 0'):
+        Intervener(IntervenerConfig(reaction_delay_s=-1.0))
     with pytest.raises(ValueError, match='miss_probability must be in'):
         Intervener(IntervenerConfig(miss_probability=2.0))
     with pytest.raises(ValueError, match='away_steps must be an integer'):

@@ -1,12 +1,12 @@
 # Copyright 2026 franka-hil developers
 # SPDX-License-Identifier: Apache-2.0
 """
-bag_to_rerun BAG OUT.rrd: a recorded bag as a Rerun recording, in the live view's layout.
+franka-hil-bag-to-rerun BAG OUT.rrd: a recorded bag as a Rerun recording, in the live layout.
 
 Every recorded message the live viewer shows (robot_description, /tf, /tf_static, markers, the
 camera images, step_info) goes through the same GraphView, on a time line of sim time from the
 message stamps, with the time panel open to scrub through the episodes. Open the file with
-`view_recording OUT.rrd` (the same local web viewer) or any Rerun viewer.
+`franka-hil-view-recording OUT.rrd` (the same local web viewer) or any Rerun viewer.
 """
 
 import argparse
@@ -69,8 +69,9 @@ def bag_to_rerun(bag_path, output, namespace=None, frame_prefix=''):
 
 def main(argv=None):
     """Console entry point."""
-    parser = argparse.ArgumentParser(prog='bag_to_rerun', description=__doc__.strip().split(
-        '\n')[0].split(': ', 1)[1])
+    parser = argparse.ArgumentParser(
+        prog='franka-hil-bag-to-rerun',
+        description=__doc__.strip().split('\n')[0].split(': ', 1)[1])
     parser.add_argument('bag', type=Path, help='rosbag2 directory (from the recorder)')
     parser.add_argument('output', type=Path, help='Rerun recording to write (.rrd)')
     parser.add_argument('--namespace', default=None,
@@ -84,12 +85,12 @@ def main(argv=None):
         counts, warnings = bag_to_rerun(options.bag, options.output, options.namespace,
                                         options.frame_prefix)
     except (ExportError, OSError) as error:
-        print(f'bag_to_rerun: error: {error}', file=sys.stderr)
+        print(f'franka-hil-bag-to-rerun: error: {error}', file=sys.stderr)
         return 1
     for warning in dict.fromkeys(warnings):
-        print(f'bag_to_rerun: warning: {warning}', file=sys.stderr)
+        print(f'franka-hil-bag-to-rerun: warning: {warning}', file=sys.stderr)
     print(f'{options.output}: ' + ', '.join(f'{n} {what}' for what, n in sorted(counts.items()))
-          + f'\nview it: view_recording {options.output}')
+          + f'\nview it: franka-hil-view-recording {options.output}')
     return 0
 
 

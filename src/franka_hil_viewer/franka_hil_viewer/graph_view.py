@@ -11,7 +11,7 @@ rclpy's from the live graph and rosbags' from a bag both work. Nothing here impo
 from franka_hil_common import names, observation as layout
 from franka_hil_common.messages import image_array, stamp_ns
 from franka_hil_viewer import scene
-from franka_hil_viewer.urdf import parse_urdf
+from franka_hil_viewer.urdf_visuals import parse_urdf
 
 
 class GraphView:

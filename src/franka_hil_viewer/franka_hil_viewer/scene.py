@@ -14,7 +14,7 @@ line saying who acts, the episode, step and outcome; `events` a log of takeovers
 """
 
 from franka_hil_common import events
-from franka_hil_viewer.urdf import quaternion_multiply, rotate
+from franka_hil_viewer.urdf_visuals import quaternion_multiply, rotate
 import numpy as np
 import rerun as rr
 import rerun.blueprint as rrb

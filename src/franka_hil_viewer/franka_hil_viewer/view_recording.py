@@ -1,11 +1,11 @@
 # Copyright 2026 franka-hil developers
 # SPDX-License-Identifier: Apache-2.0
 """
-view_recording FILE.rrd...: review recordings in the local web viewer (as the live view).
+franka-hil-view-recording FILE.rrd...: review recordings in the local web viewer.
 
-It serves Rerun's web viewer on 127.0.0.1 with the files loaded, prints the address and the
-`ssh -L` line, and runs until Ctrl-C. Make a file from a bag with bag_to_rerun, or with the
-viewer node's `save` parameter.
+It serves Rerun's web viewer on 127.0.0.1 with the files loaded (as the live view), prints the
+address and the `ssh -L` line, and runs until Ctrl-C. Make a file from a bag with
+franka-hil-bag-to-rerun, or with the viewer node's `save` parameter.
 """
 
 import argparse
@@ -19,7 +19,7 @@ from franka_hil_viewer.server import ServerError, WebViewerServer
 
 def main(argv=None):
     """Console entry point."""
-    parser = argparse.ArgumentParser(prog='view_recording',
+    parser = argparse.ArgumentParser(prog='franka-hil-view-recording',
                                      description=__doc__.strip().split('\n')[0].split(': ')[1])
     parser.add_argument('recordings', type=Path, nargs='+', help='.rrd files')
     parser.add_argument('--bind', default='127.0.0.1', help='address to listen on')
@@ -37,7 +37,7 @@ def main(argv=None):
         server = WebViewerServer(options.bind, options.port, options.data_port,
                                  recordings=[p.resolve() for p in options.recordings])
     except ServerError as error:
-        print(f'view_recording: error: {error}', file=sys.stderr)
+        print(f'franka-hil-view-recording: error: {error}', file=sys.stderr)
         return 1
     print(server.banner(f'recording{"s" if len(options.recordings) > 1 else ""} '
                         f'{", ".join(map(str, options.recordings))}'), flush=True)
@@ -48,7 +48,7 @@ def main(argv=None):
     finally:
         server.close()
     if not stop:
-        print(f'view_recording: the web viewer exited (code {server.proc.returncode})',
+        print(f'franka-hil-view-recording: the web viewer exited (code {server.proc.returncode})',
               file=sys.stderr)
         return 1
     return 0

@@ -33,7 +33,7 @@ def test_bag_becomes_a_recording_in_the_live_layout(demo_bag, tmp_path):
     done = subprocess.run([script('bag_to_rerun'), str(demo_bag), str(output)],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert f'view it: view_recording {output}' in done.stdout
+    assert f'view it: franka-hil-view-recording {output}' in done.stdout
     assert 'warning' not in done.stderr, done.stderr
 
     with Bag(demo_bag) as bag:

@@ -9,7 +9,7 @@ from franka_hil_common import events
 from franka_hil_viewer import scene
 from franka_hil_viewer.graph_view import GraphView
 from franka_hil_viewer.recording import entity_rows, image_pixels
-from franka_hil_viewer.urdf import parse_urdf, quaternion_from_rpy
+from franka_hil_viewer.urdf_visuals import parse_urdf, quaternion_from_rpy
 import numpy as np
 import pytest
 import rerun as rr

@@ -139,7 +139,8 @@ def stop(graph):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog='hil_demo', description=__doc__.strip().split('\n')[0])
+    parser = argparse.ArgumentParser(prog='franka-hil-demo',
+                                     description=__doc__.strip().split('\n')[0])
     parser.add_argument('--episodes', type=int, default=10, help='whole episodes to run')
     parser.add_argument('--out', type=Path,
                         default=Path('out') / time.strftime('demo-%Y%m%d-%H%M%S'),

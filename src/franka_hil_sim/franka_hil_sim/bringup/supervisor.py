@@ -120,9 +120,10 @@ def parse_command_line(argv):
     path = first.parse_known_args(rest)[0].description or default_description()
     description = load_description(path)
     parser = argparse.ArgumentParser(
-        prog='bringup', description=__doc__.strip().split('\n\n')[0], epilog='launch arguments '
-        '(name:=value): ' + '; '.join(f'{a.name} (default {a.default!r}): {a.description}'
-                                      for a in arguments_of(description)))
+        prog='franka-hil-bringup', description=__doc__.strip().split('\n\n')[0],
+        epilog='launch arguments (name:=value): ' + '; '.join(
+            f'{a.name} (default {a.default!r}): {a.description}'
+            for a in arguments_of(description)))
     parser.add_argument('--description', type=Path, default=None,
                         help='graph description YAML (default: the installed pick_cube.yaml)')
     parser.add_argument('--overrides', type=Path, default=None,

@@ -9,33 +9,94 @@ step costs no wrapper calls. Unlike gym-hil: reset(seed) fixes the cube position
 sleeps, and no OpenGL context exists until a frame is asked for.
 """
 
+from typing import Any, SupportsFloat
 import warnings
 
 from franka_hil_common import actions, observation, spaces
+from franka_hil_common.spaces import Info, Observation
 from franka_hil_common.task import CONTROL_DT, GRIPPER_PENALTY
 from franka_hil_sim.core import pick_cube
 from franka_hil_sim.core.gl_backend import headless
 import gymnasium as gym
 import numpy as np
+import numpy.typing as npt
 
 RENDER_MODES = spaces.RENDER_MODES
 
 
-class PandaPickCubeBaseEnv(gym.Env):
+class PandaPickCubeBaseEnv(gym.Env[Observation, np.ndarray]):
     """
-    Pick the cube with gym-hil's 7-D action (dx, dy, dz, rx, ry, rz, grasp) in [-1, 1].
+    Pick the cube with gym-hil's raw 7-D action: `franka_hil/PandaPickCubeBase-v0`.
 
-    Out-of-range actions are clipped to the action space, the TCP target to the workspace and
-    the gripper command to [0, 1] (see PickCubeSim.step); NaN/inf, a wrong shape or a non-numeric
-    dtype raise ValueError and leave the state untouched. A physics blow-up ends the episode
-    with info["physics_error"] = True.
+    ## Description
+    A MuJoCo Franka Panda stands before a 4 cm cube on a table. An operational-space controller
+    (500 Hz) moves the tool centre point (TCP) towards a target that the action shifts once per
+    control period (`control_dt`, 0.1 s); the tool always points down. The task is to lift the
+    cube by more than 0.1 m. Same ids, spaces and info keys as gym-hil, with three differences:
+    reset(seed) fixes the cube position, reset never sleeps, and no OpenGL context exists until
+    a frame is asked for.
+
+    ## Action Space
+    `Box(-1, 1, (7,), float32)`: (dx, dy, dz, rx, ry, rz, grasp).
+
+    | Index | Action | Unit |
+    |-------|--------|------|
+    | 0-2   | TCP target shift along x, y, z of panda_link0 | m |
+    | 3-5   | rotation (ignored: the tool always points down) | - |
+    | 6     | added to the normalised gripper command (0 open .. 1 closed) | - |
+
+    Out-of-range entries are clipped to the space, the TCP target to the workspace
+    (x 0.2-0.6, y -0.3-0.3, z 0-0.5 m) and the gripper command to [0, 1]. NaN/inf, a wrong
+    shape or a non-numeric dtype raise ValueError and leave the state untouched.
+
+    ## Observation Space
+    A `Dict`; `agent_pos` always, then `environment_state` (`image_obs=False`) or `pixels`.
+
+    | Key | Space | Content |
+    |-----|-------|---------|
+    | `agent_pos` | `Box(-inf, inf, (18,), float32)` | see below |
+    | `environment_state` | `Box(-inf, inf, (3,), float32)` | cube position (m) |
+    | `pixels` | `Dict` of `front`, `wrist`: `Box(0, 255, (128, 128, 3), uint8)` | camera images |
+
+    `agent_pos`: joint positions (0-6, rad), joint velocities (7-13, rad/s), gripper command
+    (14, 0 open .. 255 closed), TCP position (15-17, m, panda_link0).
+
+    ## Rewards
+    `reward_type='sparse'` (default): 1.0 on the step that lifts the cube more than 0.1 m,
+    else 0.0. `'dense'`: 0.3 exp(-20 d) + 0.7 min(lift / 0.1, 1), d the TCP-cube distance (m).
+
+    ## Starting State
+    The arm at its home configuration, fingers open, the TCP target at the TCP. The cube lies
+    at (0.5, 0.0) m, or with `random_block_position=True` uniformly in x 0.3-0.5, y -0.15-0.15 m,
+    drawn from the env's generator: `seed` (the first reset's) or reset(seed=...).
+
+    ## Episode End
+    - Termination: the cube is lifted more than 0.1 m (info['succeed'] = True), or pushed out
+      of x 0.25-0.55, y -0.2-0.2 m, or the physics diverges (info['physics_error'] = True).
+    - Truncation: after 100 steps, by the TimeLimit that gym.make adds (the registered
+      max_episode_steps); the env itself never truncates.
+
+    ## Arguments
+    | Argument | Default | Meaning |
+    |----------|---------|---------|
+    | `image_obs` | `False` | observations carry `pixels` instead of `environment_state` |
+    | `render_mode` | `'rgb_array'` | `'rgb_array'` (front and wrist side by side), `'human'` |
+    | `reward_type` | `'sparse'` | `'sparse'` or `'dense'` |
+    | `random_block_position` | `False` | draw the cube position at each reset |
+    | `control_dt` | `0.1` | sim time per step (s), a multiple of the physics step (2 ms) |
+    | `seed` | `0` | seed of the first reset (`None`: unseeded) |
+
+    `render_mode='human'` opens a MuJoCo viewer window and needs a display; `None` renders
+    nothing. Unknown keyword arguments are ignored with a warning.
     """
 
     metadata = {'render_modes': list(RENDER_MODES), 'render_fps': 10}
+    action_space: gym.spaces.Box
 
-    def __init__(self, image_obs=False, render_mode='rgb_array', reward_type='sparse',
-                 random_block_position=False, control_dt=CONTROL_DT, seed=0,
-                 **unused):
+    def __init__(self, image_obs: bool = False, render_mode: str | None = 'rgb_array',
+                 reward_type: str = 'sparse', random_block_position: bool = False,
+                 control_dt: float = CONTROL_DT, seed: int | None = 0,
+                 **unused: Any) -> None:
         if unused:
             warnings.warn(f'{type(self).__name__} ignores unknown arguments {sorted(unused)}',
                           stacklevel=2)
@@ -57,9 +118,10 @@ class PandaPickCubeBaseEnv(gym.Env):
         self.observation_space = spaces.observation_space(self.image_obs)
         self.action_space = spaces.action_space('base')
         self._seed = seed
-        self._viewer = None
+        self._viewer: Any = None
 
-    def reset(self, *, seed=None, options=None):
+    def reset(self, *, seed: int | None = None,
+              options: dict[str, Any] | None = None) -> tuple[Observation, Info]:
         """Start an episode; the cube position comes from the env's own seeded generator."""
         if seed is None and self._seed is not None:
             seed, self._seed = self._seed, None
@@ -68,23 +130,26 @@ class PandaPickCubeBaseEnv(gym.Env):
         self._after_reset()
         return self._observation(), {}
 
-    def _after_reset(self):
+    def _after_reset(self) -> None:
         pass
 
-    def step(self, action):
+    def step(self, action: npt.ArrayLike
+             ) -> tuple[Observation, SupportsFloat, bool, bool, Info]:
         """Run one 0.1 s control period (see the class docstring for action handling)."""
         return self.step_checked(actions.check(action, self.action_space.shape))
 
-    def step_checked(self, action):
+    def step_checked(self, action: npt.NDArray[np.floating]
+                     ) -> tuple[Observation, SupportsFloat, bool, bool, Info]:
         """Step with an action that actions.check already accepted (callers that check once)."""
         return self._finish(self.sim.step(action))
 
-    def _finish(self, result):
+    def _finish(self, result: pick_cube.StepResult
+                ) -> tuple[Observation, SupportsFloat, bool, bool, Info]:
         if self.render_mode == 'human':
             self.render()
         return self._observation(), result.reward, result.terminated, False, result.info
 
-    def _observation(self):
+    def _observation(self) -> Observation:
         agent_pos = self.sim.agent_pos()
         if self.image_obs:
             return {'agent_pos': agent_pos,
@@ -92,7 +157,7 @@ class PandaPickCubeBaseEnv(gym.Env):
         return {'agent_pos': agent_pos,
                 'environment_state': self.sim.block_pos.astype(np.float32)}
 
-    def render(self):
+    def render(self) -> npt.NDArray[np.uint8] | None:
         """rgb_array: front and wrist views side by side; human: refresh the viewer window."""
         if self.render_mode == 'rgb_array':
             return np.hstack([self.sim.render(name) for name in observation.CAMERAS])
@@ -103,7 +168,7 @@ class PandaPickCubeBaseEnv(gym.Env):
             self._viewer.sync()
         return None
 
-    def close(self):
+    def close(self) -> None:
         """Close the viewer window and release the renderer."""
         if self._viewer is not None:
             self._viewer.close()
@@ -113,22 +178,57 @@ class PandaPickCubeBaseEnv(gym.Env):
 
 class PandaPickCubeEnv(PandaPickCubeBaseEnv):
     """
-    gym-hil's PandaPickCube-v0: 4-D EE action (dx, dy, dz in [-1, 1], gripper in {0, 1, 2}).
+    Pick the cube with gym-hil's end-effector action: `franka_hil/PandaPickCube-v0`.
 
-    xyz move the TCP target by 0.025 m per unit. The gripper entry g adds g - 1 to the
-    normalised gripper command: 2 CLOSES the fingers, 0 opens them, 1 keeps them (gym-hil and
-    LeRobot call 2 "open"; the numbers match theirs). info["discrete_penalty"] is
-    `gripper_penalty` when g would flip the gripper state, else 0.0; the reward is unchanged.
-    With use_gripper=False the action is 3-D and the fingers stay open.
+    ## Description
+    gym-hil's PandaPickCube-v0: the task of PandaPickCubeBaseEnv with gym-hil's EE action
+    wrapper and gripper penalty folded into the env, so check_env sees a plain env and a step
+    costs no wrapper calls.
+
+    ## Action Space
+    `Box(low=(-1, -1, -1, 0), high=(1, 1, 1, 2), (4,), float32)`: (dx, dy, dz, g); with
+    `use_gripper=False`, `Box(-1, 1, (3,), float32)` and the fingers stay open.
+
+    | Index | Action | Unit |
+    |-------|--------|------|
+    | 0-2   | TCP target shift, times 0.025 m | [-1, 1] |
+    | 3     | gripper g: 0 opens, 1 keeps, 2 CLOSES (adds g - 1 to the command) | {0, 1, 2} |
+
+    gym-hil and LeRobot call g = 2 "open"; the numbers match theirs. Out-of-range and malformed
+    actions are handled as in PandaPickCubeBaseEnv.
+
+    ## Observation Space
+    As PandaPickCubeBaseEnv.
+
+    ## Rewards
+    As PandaPickCubeBaseEnv; the reward is unchanged by the gripper penalty, which goes to
+    info['discrete_penalty']: `gripper_penalty` when g would flip the gripper (closing while
+    open, opening while closed), else 0.0.
+
+    ## Starting State
+    As PandaPickCubeBaseEnv.
+
+    ## Episode End
+    As PandaPickCubeBaseEnv.
+
+    ## Arguments
+    Those of PandaPickCubeBaseEnv, and:
+
+    | Argument | Default | Meaning |
+    |----------|---------|---------|
+    | `use_gripper` | `True` | the action has the gripper entry (4-D), else 3-D |
+    | `gripper_penalty` | `-0.05` | info['discrete_penalty'] of a gripper flip |
     """
 
-    def __init__(self, use_gripper=True, gripper_penalty=GRIPPER_PENALTY, **kwargs):
+    def __init__(self, use_gripper: bool = True, gripper_penalty: float = GRIPPER_PENALTY,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.use_gripper = bool(use_gripper)
         self.gripper_penalty = float(gripper_penalty)
         self.action_space = spaces.action_space('ee', self.use_gripper)
 
-    def step_checked(self, action):
+    def step_checked(self, action: npt.NDArray[np.floating]
+                     ) -> tuple[Observation, SupportsFloat, bool, bool, Info]:
         """Run one control period with a checked 4-D (3-D) end-effector action."""
         previous = self.sim.gripper_command
         result = self.sim.step(actions.ee_to_base(action, self.use_gripper))

@@ -14,9 +14,9 @@ import math
 from franka_hil_common import observation
 from franka_hil_common.task import CONTROL_DT, REWARD_TYPES
 from franka_hil_sim.core import robot
+from franka_hil_sim.core.mjcf_to_urdf import robot_description
 from franka_hil_sim.core.opspace import OpSpaceController
 from franka_hil_sim.core.rendering import CameraRenderer
-from franka_hil_sim.core.urdf import robot_description
 import mujoco
 import numpy as np
 

@@ -13,17 +13,26 @@ the state (TF, markers, camera info) is the node's business (franka_hil_sim.node
 """
 
 from collections import deque
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 import logging
 import threading
 import time
+from typing import Any, TypeVar
 
 from franka_hil_common import actions, events
+from franka_hil_common.spaces import Info, Observation
 from franka_hil_common.task import is_seed, SessionConfig
 from franka_hil_sim.core.envs import PandaPickCubeBaseEnv, PandaPickCubeEnv
 from franka_hil_sim.core.rendering import CameraRenderer
 import numpy as np
+import numpy.typing as npt
+
+T = TypeVar('T')
+# The latest human override: (active, executed action or None, clock time received, session
+# time received in ns).
+Intervention = tuple[bool, 'npt.NDArray[np.float32] | None', float, int]
 
 
 class Refused(ValueError):
@@ -34,17 +43,17 @@ class Refused(ValueError):
 class StepOutcome:
     """What one step returned: Gymnasium's five values plus the episode bookkeeping."""
 
-    observation: dict
+    observation: Observation
     reward: float
     terminated: bool
     truncated: bool
     # gym-hil / LeRobot info keys (see HilSession.step).
-    info: dict
+    info: Info
     episode: int
     step: int
     stamp_ns: int
     # Human events consumed by this step beyond the one that ended it (names, for a log line).
-    ignored_events: list = field(default_factory=list)
+    ignored_events: list[str] = field(default_factory=list)
 
 
 class HilSession:
@@ -59,16 +68,20 @@ class HilSession:
     OpenGL context can only be current on one thread, and callers (executor threads) vary.
     """
 
-    def __init__(self, config=SessionConfig(), clock=time.monotonic, logger=None):
+    def __init__(self, config: SessionConfig = SessionConfig(),
+                 clock: Callable[[], float] = time.monotonic,
+                 logger: logging.Logger | None = None) -> None:
         problems = config.problems()
         if problems:
             raise ValueError('invalid session configuration: ' + '; '.join(problems))
         self.config = config
         self._clock = clock
         self._log = logger or logging.getLogger(__name__)
-        kwargs = {'image_obs': config.image_obs, 'render_mode': None, 'seed': None,
-                  'reward_type': config.reward_type, 'control_dt': config.control_dt,
-                  'random_block_position': config.random_block_position}
+        kwargs: dict[str, Any] = {
+            'image_obs': config.image_obs, 'render_mode': None, 'seed': None,
+            'reward_type': config.reward_type, 'control_dt': config.control_dt,
+            'random_block_position': config.random_block_position}
+        self.env: PandaPickCubeBaseEnv
         if config.action_space == 'ee':
             self.env = PandaPickCubeEnv(use_gripper=config.use_gripper,
                                         gripper_penalty=config.gripper_penalty, **kwargs)
@@ -82,31 +95,31 @@ class HilSession:
         self.control_dt_ns = int(round(self.control_dt * 1e9))
         self.lock = threading.RLock()
         self._inputs = threading.Lock()
-        self._intervention = None  # (active, action, received_at)
-        self._events = deque()
-        self._next_seed = config.seed
+        self._intervention: Intervention | None = None
+        self._events: deque[int] = deque()
+        self._next_seed: int | None = config.seed
         self._running = False
         self._ended = ''
         self._episode = 0
         self._step = 0
         self._ticks = 0  # control periods since start: steps and resets
-        self._renderers = {}
+        self._renderers: dict[tuple[int, int], CameraRenderer] = {}
         self._gl_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix='hil_session_gl')
 
     # Inputs (any thread) --------------------------------------------------------------------
 
-    def hold_action(self):
+    def hold_action(self) -> npt.NDArray[np.float32]:
         """Return the action that keeps the TCP target and the gripper where they are."""
         return actions.hold(self.config.action_space, self.config.use_gripper)
 
-    def check_action(self, action):
+    def check_action(self, action: npt.ArrayLike) -> npt.NDArray[np.float32]:
         """Return `action` as a float32 array of the action space's shape, or raise Refused."""
         try:
             return actions.check(action, self.action_shape).astype(np.float32)
         except ValueError as error:
             raise Refused(str(error)) from None
 
-    def human_action(self, linear, gripper):
+    def human_action(self, linear: npt.ArrayLike, gripper: int) -> npt.NDArray[np.float32]:
         """Return the action a human twist (m/s, world axes) and gripper command stand for."""
         ee = actions.twist_to_action(linear, gripper, actions.EE_STEP,
                                      self.control_dt, use_gripper=self.config.use_gripper
@@ -115,8 +128,9 @@ class HilSession:
             return actions.ee_to_base(ee).astype(np.float32)
         return ee
 
-    def set_intervention(self, active, linear=(0.0, 0.0, 0.0), gripper=actions.GRIPPER_STAY,
-                         received_at=None):
+    def set_intervention(self, active: bool, linear: npt.ArrayLike = (0.0, 0.0, 0.0),
+                         gripper: int = actions.GRIPPER_STAY,
+                         received_at: float | None = None) -> None:
         """
         Take the latest human override (raises Refused on bad values, keeping the previous one).
 
@@ -133,17 +147,17 @@ class HilSession:
         with self._inputs:
             self._intervention = (bool(active), action, stamp, self.sim_time_ns)
 
-    def human_active(self):
+    def human_active(self) -> bool:
         """Return True when the next step would execute the human's command."""
         with self._inputs:
             return self._fresh(self._intervention)
 
-    def _fresh(self, human):
+    def _fresh(self, human: Intervention | None) -> bool:
         timeout = self.config.intervention_timeout
         return (human is not None and human[0] and self._clock() - human[2] <= timeout
                 and (self.sim_time_ns - human[3]) * 1e-9 <= timeout + 1e-9)
 
-    def queue_event(self, event):
+    def queue_event(self, event: int) -> bool:
         """
         Queue a human episode event (SUCCESS, FAILURE, RERECORD) for the next step.
 
@@ -163,26 +177,27 @@ class HilSession:
     # Episode flow ---------------------------------------------------------------------------
 
     @property
-    def episode_running(self):
+    def episode_running(self) -> bool:
         """Return True between a reset and the step that ends the episode."""
         return self._running
 
     @property
-    def episode(self):
+    def episode(self) -> int:
         """Return the number of episodes started (the current one's number)."""
         return self._episode
 
     @property
-    def step_count(self):
+    def step_count(self) -> int:
         """Return the number of steps taken in the current episode."""
         return self._step
 
     @property
-    def sim_time_ns(self):
+    def sim_time_ns(self) -> int:
         """Session clock (ns): a control period per step and per reset, never backwards."""
         return self._ticks * self.control_dt_ns
 
-    def reset(self, seed=None, options=None):
+    def reset(self, seed: int | None = None,
+              options: dict[str, Any] | None = None) -> tuple[Observation, Info]:
         """
         Start an episode as Gymnasium's reset does; return (observation, info).
 
@@ -215,7 +230,7 @@ class HilSession:
                     'block_start': self.sim.block_pos.tolist()}
             return observation, info
 
-    def step(self, action):
+    def step(self, action: npt.ArrayLike) -> StepOutcome:
         """
         Run one control period; return a StepOutcome.
 
@@ -241,7 +256,8 @@ class HilSession:
                 queued = list(self._events)
                 self._events.clear()
             intervening = self._fresh(human)
-            executed = actions.clip(human[1] if intervening else policy,
+            override = human[1] if human is not None and intervening else None
+            executed = actions.clip(policy if override is None else override,
                                     self.config.action_space, self.config.use_gripper)
             observation, reward, terminated, _, env_info = self._on_gl_thread_if(
                 self.config.image_obs, self.env.step_checked, executed)
@@ -275,7 +291,8 @@ class HilSession:
                                self._episode, self._step, self.sim_time_ns,
                                [events.NAMES[e] for e in queued[1:]])
 
-    def _end_reason(self, terminated, truncated, event, physics_error):
+    def _end_reason(self, terminated: bool, truncated: bool, event: int,
+                    physics_error: bool) -> str:
         if physics_error:
             why = 'a physics error'
         elif event:
@@ -286,20 +303,22 @@ class HilSession:
             why = f'the step limit ({self.config.max_episode_steps} steps, truncated)'
         return f'episode {self._episode} was ended by {why} at step {self._step}'
 
-    def _not_running(self):
+    def _not_running(self) -> str:
         if self._episode == 0:
             return 'no episode running yet (call reset first)'
         return f'{self._ended}; call reset to start the next one'
 
     # Rendering (on the session's GL thread) ------------------------------------------------
 
-    def default_image_size(self):
+    def default_image_size(self) -> tuple[int, int]:
         """(width, height) of the observation images."""
         return self.sim.image_size
 
-    def render(self, camera, size=None):
+    def render(self, camera: str,
+               size: Sequence[int] | None = None) -> npt.NDArray[np.uint8]:
         """Render `camera` at size (width, height), default the observation's, as HxWx3 uint8."""
-        size = tuple(size or self.default_image_size())
+        width, height = size or self.default_image_size()
+        size = (width, height)
         if size == self.default_image_size():
             return self._on_gl_thread_if(True, self.sim.render, camera)
         if size not in self._renderers:
@@ -307,14 +326,15 @@ class HilSession:
         return self._on_gl_thread_if(True, self._renderers[size].render, self.sim.data, camera,
                                      stamp=self._ticks)
 
-    def _on_gl_thread_if(self, needs_gl, function, *args, **kwargs):
+    def _on_gl_thread_if(self, needs_gl: bool, function: Callable[..., T], *args: Any,
+                         **kwargs: Any) -> T:
         if not needs_gl:
             return function(*args, **kwargs)
         return self._gl_thread.submit(function, *args, **kwargs).result()
 
-    def close(self):
+    def close(self) -> None:
         """Release the renderers (on the thread that made their OpenGL contexts)."""
-        def release():
+        def release() -> None:
             for renderer in self._renderers.values():
                 renderer.close()
             self._renderers.clear()

@@ -10,9 +10,9 @@ serialised, a sim that died surfaces as a timeout instead of a hang, close() fro
 wakes a waiting call at once, and close() leaves nothing running. Handing each response over
 from an executor thread instead measured 10-14 % fewer steps/s against a sim_node.
 
-A sim node in realtime mode is driven through topics instead (see realtime): the link publishes
-`action` and keeps every tick's `observation` and `step_info` in its subscriptions' histories
-until the env takes them, on the same private wait set.
+A sim node in realtime mode is driven through topics instead (see remote_sim_ticks): the link
+publishes `action` and keeps every tick's `observation` and `step_info` in its subscriptions'
+histories until the env takes them, on the same private wait set.
 """
 
 from collections import deque
@@ -37,7 +37,7 @@ from sensor_msgs.msg import Image
 from std_msgs.msg import Float32MultiArray
 
 # How the user starts a simulator, for the error that says none answers.
-START_HINT = ('start the graph first: `bringup` (pip-only installs) or `ros2 launch '
+START_HINT = ('start the graph first: `franka-hil-bringup` (pip-only installs) or `ros2 launch '
               'franka_hil_sim pick_cube.launch.py`, or a lone simulator with `sim_node`; '
               'or make the env with launch=True (FRANKA_HIL_LAUNCH=1 where the caller passes '
               'no kwargs, as LeRobot)')
@@ -46,7 +46,7 @@ START_HINT = ('start the graph first: `bringup` (pip-only installs) or `ros2 lau
 RESEND_S = 0.25
 POLL_S = 0.02
 # Realtime ticks kept until the env takes them (100 s of ticks at 10 Hz): a caller that pauses
-# longer loses the oldest, which the env notices (see realtime).
+# longer loses the oldest, which the env notices (see remote_sim_ticks).
 TICK_DEPTH = 1000
 TICK_TYPES = {names.OBSERVATION: Observation, names.STEP_INFO: StepInfo}
 _NS_PER_S = 1_000_000_000

@@ -18,11 +18,11 @@ import warnings
 from franka_hil_common import names
 from franka_hil_common.messages import image_array, stamp_ns
 from franka_hil_common.observation import CAMERAS
-from franka_hil_gym_bridge.realtime import Ticks
+from franka_hil_gym_bridge.remote_sim_link import POLL_S, SimLink, SimUnavailable
+from franka_hil_gym_bridge.remote_sim_ticks import Ticks
 from franka_hil_gym_bridge.responses import reset_request, reset_result, step_result
 from franka_hil_gym_bridge.sim_config import bringup_hint, mismatches, normalized
 from franka_hil_gym_bridge.sim_config import parameter_names, start_hint
-from franka_hil_gym_bridge.sim_link import POLL_S, SimLink, SimUnavailable
 from franka_hil_msgs.srv import Reset, Step
 
 # How long to look for a teleop node after the simulator was found (only a warning depends on
@@ -106,8 +106,8 @@ class RemoteSim:
         while not self.link.node.count_publishers(topic):
             if time.monotonic() >= deadline:
                 warnings.warn(f'nobody publishes {topic}: this env expects a {teleop} teleop in '
-                              f'the graph (`bringup teleop:={teleop}`); until one runs, only the '
-                              f'policy acts', stacklevel=4)
+                              f'the graph (`franka-hil-bringup teleop:={teleop}`); until one '
+                              f'runs, only the policy acts', stacklevel=4)
                 return
             time.sleep(POLL_S)
 

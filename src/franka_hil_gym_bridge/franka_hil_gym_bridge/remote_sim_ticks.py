@@ -23,8 +23,8 @@ import time
 
 from franka_hil_common import names
 from franka_hil_common.messages import stamp_ns
+from franka_hil_gym_bridge.remote_sim_link import RESEND_S, SimUnavailable
 from franka_hil_gym_bridge.responses import SimRefused
-from franka_hil_gym_bridge.sim_link import RESEND_S, SimUnavailable
 from franka_hil_msgs.srv import Step
 import numpy as np
 
