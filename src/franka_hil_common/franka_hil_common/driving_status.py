@@ -9,7 +9,7 @@ they cannot tell a person different things. Free of ROS: it reads StepInfo-like 
 """
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Optional
 
 from franka_hil_common import actions, events
 from franka_hil_common.task import CONTROL_DT, MAX_EPISODE_STEPS
@@ -21,7 +21,7 @@ ACTOR_HUMAN = 2
 ACTOR_NAMES = {ACTOR_NONE: 'nobody', ACTOR_POLICY: 'policy', ACTOR_HUMAN: 'person'}
 
 
-def outcome_of(info) -> Optional[str]:
+def outcome_of(info: Any) -> Optional[str]:
     """Return how a step ended its episode ('success', 'time limit', ...), None if it did not."""
     if not (info.terminated or info.truncated):
         return None
@@ -51,7 +51,7 @@ class DrivingStatus:
     last_outcome: Optional[str] = None
     _gripper_command: float = 0.0  # the env's normalised command: 0 open .. 1 closed
 
-    def update(self, info) -> Optional[str]:
+    def update(self, info: Any) -> Optional[str]:
         """Take one StepInfo (attributes); return the episode's outcome when this step ended it."""
         if info.step == 1 or info.episode != self.episode:
             self._gripper_command = 0.0  # every episode starts with the gripper open
