@@ -67,7 +67,7 @@ class Steps:
             self.ended.append(msg)
 
     def behind(self, label):
-        """Steps the label is behind; 0 if the page is ahead of the test node."""
+        """Return how many steps a label is behind the newest; 0 if it is ahead of it."""
         if label in self.order:
             return self.count - 1 - self.order[label]
         return 0 if label and self.newest and label > self.newest else None
@@ -96,7 +96,7 @@ def open_page(playwright, url, pad=False):
 
 @pytest.mark.slow
 def test_page_age_is_bounded_and_recovers_from_a_stall(free_ports, start_process, ros_node,
-                                                        spin):
+                                                       spin):
     from playwright.sync_api import sync_playwright
     graph, url = start_graph(start_process, free_ports(1)[0])
     steps = Steps(ros_node)
@@ -180,7 +180,7 @@ def test_keys_and_pad_drive_and_the_deadman_releases(free_ports, start_process, 
                                                      tmp_path):
     from playwright.sync_api import sync_playwright
     graph, url = start_graph(start_process, free_ports(1)[0])
-    robot, steps = Robot(ros_node), Steps(ros_node)
+    robot = Robot(ros_node)
     spin(ros_node, lambda: robot.tcp is not None, timeout=90, what='an observation')
     with sync_playwright() as playwright:
         browser, context, page = open_page(playwright, url, pad=True)
@@ -333,7 +333,7 @@ def test_refusals_and_taking_over(free_ports, start_process):
             other = context.new_page()
             other.goto(f'http://localhost:{port}/drive.js')
             opened = other.evaluate(
-                "url => new Promise(done => { const s = new WebSocket(url); "
+                'url => new Promise(done => { const s = new WebSocket(url); '
                 "s.onopen = () => done('open'); s.onerror = () => done('refused'); })",
                 f'ws://127.0.0.1:{port}/ws?token=sekret')
             assert opened == 'refused'
