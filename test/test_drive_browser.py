@@ -6,11 +6,13 @@ The driving page in a real browser: headless Chromium (Debian's, driven by Playw
 A realtime graph runs with teleop:=browser. The page's age stays within a few control steps of
 the newest step_info, and comes back within 2 s after the page's CPU is throttled; held keys
 and a (stubbed) Gamepad API pad move the tool and a scripted key sequence lifts the cube; hiding
-the tab, losing its WebSocket or closing it ends the override within 0.5 s. Without a graph: the
+the tab, losing its WebSocket or closing it ends the override within 0.5 s, and a driver gone
+silent within 0.5 s of its input timeout. Without a graph: the
 token, Host and Origin refusals, the watcher that takes over, and the 'graph stopped' state.
 UPDATE_SCREENSHOT=1 writes the page, while a person drives, to docs/drive.png.
 """
 
+import json
 import os
 from pathlib import Path
 import re
@@ -23,6 +25,7 @@ import urllib.request
 from franka_hil_common import observation as layout
 from franka_hil_msgs.msg import Intervention, Observation, StepInfo
 import pytest
+from websockets.sync.client import connect
 
 ROOT = Path(__file__).resolve().parents[1]
 VIEWPORT = {'width': 1000, 'height': 760}
@@ -163,9 +166,10 @@ class Robot:
         while time.monotonic() < end:
             self.node.executor_for_test.spin_once(timeout_sec=0.02)
 
-    def released_within(self, action, spin):
-        """Do `action` with the override held; return the seconds until it is released."""
-        spin(self.node, self.active, timeout=10, what='the override held')
+    def released_within(self, action, spin, hold=True):
+        """Do `action` with the override held (or that holds it); return when it is released."""
+        if hold:
+            spin(self.node, self.active, timeout=10, what='the override held')
         started = time.monotonic()
         action()
         spin(self.node, lambda: any(t >= started and not active
@@ -237,11 +241,18 @@ def test_keys_and_pad_drive_and_the_deadman_releases(free_ports, start_process, 
                  timeout=30, what='the second tab driving')
             second.keyboard.down('Space')
             closed = robot.released_within(second.close, spin)
-            print(f'override released {lost:.3f} s after the WebSocket was lost, {hidden:.3f} s '
-                  f'after the tab was hidden, {closed:.3f} s after it was closed')
-            assert max(lost, hidden, closed) <= DEADMAN_S
         finally:
             browser.close()
+    # ... and a driver that goes silent with its connection open (a frozen tab, a stalled link).
+    with connect(url.replace('http', 'ws') + 'ws', open_timeout=10) as silent:
+        spin(ros_node, lambda: 'driver' in silent.recv(timeout=10), timeout=10,
+             what='a driver')
+        frozen = robot.released_within(lambda: silent.send(json.dumps(
+            {'type': 'input', 'keys': ['Space'], 'pad': None})), spin, hold=False)
+    print(f'override released {lost:.3f} s after the WebSocket was lost, {hidden:.3f} s after '
+          f'the tab was hidden, {closed:.3f} s after it was closed, {frozen:.3f} s after the '
+          'last input of a silent driver')
+    assert max(lost, hidden, closed, frozen) <= DEADMAN_S
     if os.environ.get('UPDATE_SCREENSHOT'):
         shutil.copy(shot, ROOT / 'docs' / 'drive.png')
     assert graph.stop(timeout=30) == 0
