@@ -3,7 +3,7 @@
 """
 The driving page's figures: step-to-pixels, key-to-intervention, and its cost to the simulator.
 
-Run: bash scripts/with_env.sh python bench/bench_drive.py [--seconds S]
+Run: bash scripts/with_env.sh python bench/bench_drive.py [--seconds S] [--image-source raw]
 
 A realtime sim_node, teleop_node (source browser) and drive_node run in a namespace of their
 own, the page in headless Chromium (Debian's, driven by Playwright).
@@ -79,6 +79,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument('--seconds', type=float, default=20.0, help='length of each part')
     parser.add_argument('--presses', type=int, default=60, help='Space presses timed')
+    parser.add_argument('--image-source', choices=('preview', 'raw'), default='preview',
+                        help="the drive node's image_source parameter")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -97,7 +99,8 @@ def main():
     sim = SimProcess(NS, mode='realtime')
     port = free_port()
     teleop, _ = node_process('franka_hil_teleop.teleop_node', 'source:=browser')
-    drive, drive_log = node_process('franka_hil_drive.drive_node', f'port:={port}')
+    drive, _ = node_process('franka_hil_drive.drive_node', f'port:={port}',
+                            f'image_source:={args.image_source}')
     try:
         deadline = time.monotonic() + 120
         while len(steps) < 20:
@@ -157,7 +160,7 @@ def main():
         print(f'sim CPU (% of a core, realtime, rounds of {args.seconds / 2:g} s): page open '
               f'{100 * opened:.1f} % | page closed {100 * closed:.1f} % | no drive node '
               f'{100 * none:.1f} %; the page costs {100 * (opened - closed):.1f} %, the drive '
-              f'node and page (the previews rendered) {100 * (opened - none):.1f} % '
+              f'node and page (the images it subscribes to) {100 * (opened - none):.1f} % '
               '(goal <= 5 %)')
     finally:
         for proc in (drive, teleop):
