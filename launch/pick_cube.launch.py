@@ -6,7 +6,7 @@ Launch the pick-cube HIL graph: `ros2 launch franka_hil_sim pick_cube.launch.py`
 The nodes and their parameters come from config/pick_cube.yaml through
 franka_hil_sim.bringup.graph, the same code the pip-only `bringup` command uses. Arguments
 (name:=value) are declared from that file too: teleop, mode, image_obs, record, namespace,
-num_sims, seed, rviz, keyboard_backend, viewer (none, web, window), ...
+num_sims, seed, rviz, keyboard_backend, viewer (none, web, rerun, window), ...
 
 Before any node is started, every argument is checked (one line naming a bad one and its valid
 values) and every executable is looked up: if one is missing (rviz2 not installed), no node

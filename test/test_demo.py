@@ -11,15 +11,15 @@ from rosbags.rosbag2 import Reader
 
 def test_demo_runs_end_to_end(free_ports, start_process, tmp_path):
     out = tmp_path / 'demo'
-    web, data = free_ports(2)
+    web, = free_ports(1)
     demo = start_process([sys.executable, '-m', 'franka_hil_sim.bringup.demo', '--episodes', '2',
-                          '--out', str(out), '--timeout', '120', f'viewer_port:={web}',
-                          f'viewer_data_port:={data}'], name='hil_demo')
+                          '--out', str(out), '--timeout', '120', f'drive_port:={web}'],
+                         name='hil_demo')
     assert demo.proc.wait(timeout=180) == 0, demo.output()
     output = demo.output()
-    # The web view is on by default, its address and the ssh -L line shown in the terminal.
-    assert f'[viewer] live view of the graph: http://127.0.0.1:{web}/?url=' in output
-    assert f'ssh -N -L {web}:127.0.0.1:{web} -L {data}:127.0.0.1:{data}' in output
+    # The driving page is on by default, its address and the ssh -L line shown in the terminal.
+    assert f'[drive] driving page: http://127.0.0.1:{web}/' in output
+    assert f'ssh -N -L {web}:127.0.0.1:{web} USER@THIS_HOST' in output
     assert re.search(r'2 episodes, success rate 100% \(2/2\), intervention rate \d+%', output)
     frames, _ = imageio_ffmpeg.count_frames_and_secs(str(out / 'cameras.mp4'))
     assert frames > 0 and f'({frames} frames' in output

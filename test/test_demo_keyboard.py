@@ -39,11 +39,11 @@ def tmux():
 @pytest.mark.slow
 def test_keyboard_demo_in_a_terminal_drives_to_a_success(free_ports, tmux, tmp_path, ros_node,
                                                          spin):
-    web, data = free_ports(2)
+    web, = free_ports(1)
     env = {name: os.environ[name] for name in ('ROS_DOMAIN_ID', 'ROS_AUTOMATIC_DISCOVERY_RANGE')}
     demo = ['bash', str(ROOT / 'scripts' / 'demo.sh'), '--episodes', '1', '--out',
             str(tmp_path / 'demo'), '--timeout', '240', 'teleop:=keyboard',
-            f'viewer_port:={web}', f'viewer_data_port:={data}']
+            f'drive_port:={web}']
     # After the demo, its exit code stays on the screen (the shell outlives it).
     script = (f'env {" ".join(f"{k}={v}" for k, v in env.items())} {shlex.join(demo)}; '
               'echo "demo exit=$?"; sleep 600')
@@ -60,7 +60,7 @@ def test_keyboard_demo_in_a_terminal_drives_to_a_success(free_ports, tmux, tmp_p
             time.sleep(0.1)
 
     wait_screen('keys per action', 120)      # the keyboard node has the terminal
-    wait_screen(f'live view of the graph: http://127.0.0.1:{web}/', 60)
+    wait_screen(f'driving page: http://127.0.0.1:{web}/', 60)
     assert 'enter' in screen() and 'space' in screen()
 
     steps = []

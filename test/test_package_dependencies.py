@@ -25,6 +25,7 @@ NON_ROS = {
     'Xlib': 'python3-xlib', 'pytest': 'python3-pytest',
     'mujoco': None, 'gymnasium': None, 'rosbags': None, 'mcap': None, 'mcap_ros2': None,
     'imageio_ffmpeg': None, 'pyarrow': None, 'rerun': None, 'playwright': None,
+    'PIL': 'python3-pil', 'websockets': 'python3-websockets',
 }
 # The package that brings the graph up (launch file, graph description, bringup, demo).
 BRINGUP = 'franka_hil_sim'

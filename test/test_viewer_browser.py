@@ -3,7 +3,7 @@
 """
 The web view in a real browser: headless Chromium (Debian's, driven by Playwright) on a graph.
 
-A realtime graph runs with viewer:=web; the page at the printed address must show the front
+A realtime graph runs with viewer:=rerun; the page at the printed address must show the front
 camera panel with the published image (its pixels, cropped from a screenshot and scaled back,
 match a frame received from front/image_raw), the step-info plot (its series colours) and the 3D
 robot with the markers. The same screenshot becomes the README's picture with
@@ -144,7 +144,7 @@ def test_web_view_shows_cameras_plot_and_robot(free_ports, start_process, ros_no
 
     web, data = free_ports(2)
     graph = start_process([sys.executable, '-m', 'franka_hil_sim.bringup.supervisor',
-                           'mode:=realtime', 'teleop:=script', 'viewer:=web',
+                           'mode:=realtime', 'teleop:=script', 'viewer:=rerun',
                            f'viewer_port:={web}', f'viewer_data_port:={data}'], name='bringup')
     graph.wait_for_output('live view of the graph: http', timeout=90)
     url = re.search(r'live view of the graph: (\S+)', graph.output()).group(1)

@@ -41,7 +41,7 @@ BASE_FRAME = 'panda_link0'
 # Who may override the policy in a graph (script: the synthetic human playing the expert);
 # also the Intervention source of the synthetic human's commands, which need no real-time pacing.
 SYNTHETIC_HUMAN = 'script'
-TELEOPS = (SYNTHETIC_HUMAN, 'gamepad', 'keyboard', 'none')
+TELEOPS = (SYNTHETIC_HUMAN, 'gamepad', 'keyboard', 'browser', 'none')
 
 
 def image_topic(camera: str) -> str:

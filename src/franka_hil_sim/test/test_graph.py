@@ -33,6 +33,7 @@ def test_defaults_start_sim_teleop_and_synthetic_human(description):
 @pytest.mark.parametrize('teleop, expected', [
     ('gamepad', ['sim', 'gamepad', 'teleop']),
     ('keyboard', ['sim', 'keyboard']),
+    ('browser', ['sim', 'teleop', 'drive']),
     ('none', ['sim']),
 ])
 def test_teleop_choice_selects_its_nodes(description, teleop, expected):
@@ -41,19 +42,32 @@ def test_teleop_choice_selects_its_nodes(description, teleop, expected):
 
 @pytest.mark.parametrize('viewer, nodes, window', [
     ('none', ['sim', 'teleop', 'synthetic_human'], 'none'),
-    ('web', ['sim', 'teleop', 'synthetic_human', 'viewer'], 'web'),
+    ('web', ['sim', 'teleop', 'synthetic_human', 'drive'], 'web'),
+    ('rerun', ['sim', 'teleop', 'synthetic_human', 'viewer'], 'rerun'),
     ('window', ['sim', 'teleop', 'synthetic_human'], 'window'),
 ])
 def test_viewer_choice(description, viewer, nodes, window):
     resolved = resolve_nodes(description, {'viewer': viewer, 'viewer_port': '9191',
-                                           'viewer_data_port': '9292'}, CONFIG)
+                                           'viewer_data_port': '9292', 'drive_port': '9393'},
+                             CONFIG)
     assert [n.name for n in resolved] == nodes
     assert resolved[0].parameters['viewer'] == window  # the sim opens a window for `window`
-    if viewer == 'web':
+    if viewer == 'web':  # the driving page, watching only (the synthetic human drives)
+        assert (resolved[-1].package, resolved[-1].executable) == ('franka_hil_drive',
+                                                                   'drive_node')
+        assert resolved[-1].parameters == {'port': 9393, 'episode_s': 10, 'drive': False}
+    if viewer == 'rerun':
         assert (resolved[-1].package, resolved[-1].executable) == ('franka_hil_viewer',
                                                                    'viewer_node')
         assert resolved[-1].parameters == {'web_port': 9191, 'grpc_port': 9292,
                                            'frame_prefix': ''}
+
+
+def test_teleop_browser_drives_from_the_page(description):
+    nodes = resolve_nodes(description, {'teleop': 'browser', 'episode_s': '30'}, CONFIG)
+    by_name = {n.name: n for n in nodes}
+    assert by_name['teleop'].parameters['source'] == 'browser'
+    assert by_name['drive'].parameters == {'port': 8080, 'episode_s': 30}
 
 
 def test_arguments_are_typed_and_substituted(description):
@@ -72,7 +86,7 @@ def test_arguments_are_typed_and_substituted(description):
 
 def test_several_sims_get_namespaces_and_seeds(description):
     nodes = resolve_nodes(description, {'num_sims': '2', 'namespace': 'hil', 'seed': '10',
-                                        'teleop': 'none', 'record': 'bag', 'viewer': 'web'},
+                                        'teleop': 'none', 'record': 'bag', 'viewer': 'rerun'},
                           CONFIG)
     # one web view (one pair of ports), on the first simulator and its prefixed frames
     assert names(nodes) == [('/hil/sim0', 'sim'), ('/hil/sim1', 'sim'), ('/hil', 'recorder'),

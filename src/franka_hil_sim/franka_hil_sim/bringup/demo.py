@@ -29,11 +29,12 @@ from rclpy.qos import QoSProfile, ReliabilityPolicy
 
 FIRST_STEP_TIMEOUT_S = 60.0
 BAR_WIDTH = 30
-# The web viewer's ports when free (else the system picks free ones): page, data.
-VIEWER_PORTS = {'viewer_port': 9090, 'viewer_data_port': 9876}
-# Graph log lines shown in the terminal too (by bringup's label): the viewer's address and the
+# The web views' ports when free (else the system picks free ones): the driving page's, and
+# the Rerun viewer's page and data.
+VIEWER_PORTS = {'drive_port': 8080, 'viewer_port': 9090, 'viewer_data_port': 9876}
+# Graph log lines shown in the terminal too (by bringup's label): the views' addresses and the
 # keyboard's key map; everything goes to the log file.
-SHOWN = ('[viewer] ', '[keyboard] ')
+SHOWN = ('[drive] ', '[viewer] ', '[keyboard] ')
 
 
 def progress(stats, wanted, out=sys.stderr):
@@ -103,7 +104,7 @@ def bringup_arguments(given):
     """
     named = dict(a.split(':=', 1) for a in given)
     defaults = {'mode': 'realtime', 'teleop': 'script', 'viewer': 'web'}
-    if named.get('viewer', 'web') == 'web':
+    if named.get('viewer', 'web') in ('web', 'rerun') or named.get('teleop') == 'browser':
         used = {int(named[name]) for name in VIEWER_PORTS if name in named}
         for name, port in VIEWER_PORTS.items():
             if name not in named:

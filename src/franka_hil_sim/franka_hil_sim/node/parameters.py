@@ -17,8 +17,9 @@ from franka_hil_common.task import config_from_parameters, DEFAULT_INTERVENTION_
 from franka_hil_common.task import MODES, SESSION_PARAMETERS, SessionConfig
 
 RELIABILITIES = ('reliable', 'best_effort')
-# The graph's viewer choices; only `window` concerns the simulator (web is the viewer node's).
-VIEWERS = ('none', 'web', 'window')
+# The graph's viewer choices; only `window` concerns the simulator (web is the drive node's
+# page, rerun the viewer node's).
+VIEWERS = ('none', 'web', 'rerun', 'window')
 MAX_IMAGE_SIDE = 4096
 _FRAME_PREFIX = re.compile(r'[A-Za-z0-9_][A-Za-z0-9_/]*')
 
@@ -46,7 +47,7 @@ PARAMETERS = {
                      'many StepInfoArray batches of every step on step_info_batches '
                      '(image_raw, /tf, markers and step_info have every step)'),
     'viewer': ('none', 'window: open a MuJoCo viewer window on this simulation (needs a display), '
-               'updated after every step; none / web: no window (web is the viewer node)'),
+               'updated after every step; none / web / rerun: no window (a node in a browser)'),
 }
 
 

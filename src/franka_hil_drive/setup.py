@@ -1,0 +1,29 @@
+# Copyright 2026 franka-hil developers
+# SPDX-License-Identifier: Apache-2.0
+"""Build script of the franka_hil_drive ament_python package."""
+
+from setuptools import find_packages, setup
+
+PACKAGE = 'franka_hil_drive'
+
+setup(
+    name=PACKAGE,
+    version='0.1.0',
+    packages=find_packages(exclude=['test']),
+    package_data={PACKAGE: ['static/*']},
+    data_files=[
+        ('share/ament_index/resource_index/packages', ['resource/' + PACKAGE]),
+        ('share/' + PACKAGE, ['package.xml']),
+    ],
+    install_requires=['setuptools'],
+    zip_safe=False,
+    maintainer='franka-hil developers',
+    maintainer_email='dev@franka-hil.invalid',
+    description='The driving page: cameras and status in a browser, keys or a pad drive.',
+    license='Apache-2.0',
+    entry_points={
+        'console_scripts': [
+            'drive_node = franka_hil_drive.drive_node:main',
+        ],
+    },
+)
