@@ -691,6 +691,7 @@ def test_a_request_past_its_deadline_is_refused_not_executed(start_process, ros_
     assert 'deadline passed' in sim.call(sim.reset_client, late_reset).error
     sim.wait_for(infos, lambda m: m.step == 1)
     assert [m.step for m in infos] == [1]
+    sim.proc.wait_for_output('Step refused: its deadline passed')
 
 
 @pytest.mark.parametrize('clients, each', [(1, 200), (10, 20)])
@@ -748,5 +749,5 @@ def test_a_silent_humans_command_lasts_at_most_its_timeout_of_sim_time(
     hold = np.array([0.0, 0.0, 0.0, actions.GRIPPER_STAY], np.float32)
     spin(ros_node, lambda: sim.step(hold).info.is_intervention, 10, 'the override')
     overridden = 1 + sum(sim.step(hold).info.is_intervention for _ in range(20))
-    # 0.5 s of sim time at 10 Hz: the step it arrived before and five more at most.
-    assert 2 <= overridden <= 6, overridden
+    # 0.5 s of sim time at 10 Hz: the steps starting before it runs out, five at most.
+    assert 2 <= overridden <= 5, overridden
