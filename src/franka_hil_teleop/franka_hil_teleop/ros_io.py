@@ -13,6 +13,7 @@ from pathlib import Path
 from ament_index_python.packages import get_package_share_directory, PackageNotFoundError
 from franka_hil_common import events, names
 from franka_hil_msgs.msg import EpisodeEvent, Intervention
+from franka_hil_ros_common.log import RateLimitedLog
 from franka_hil_ros_common.parameters import ParameterError
 from geometry_msgs.msg import TwistStamped
 from rclpy.clock import Clock, ClockType
@@ -63,6 +64,7 @@ class TeleopPublisher:
         self.intervention = node.create_publisher(Intervention, names.INTERVENTION, COMMAND_QOS)
         self.cmd_vel = node.create_publisher(TwistStamped, names.CMD_VEL, COMMAND_QOS)
         self.events = node.create_publisher(EpisodeEvent, names.EPISODE_EVENT, EVENT_QOS)
+        self._log = RateLimitedLog(node.get_logger())
 
     def publish(self, output, stamp=None):
         """Publish one TeleopCore Output; stamp defaults to now on the node's clock (sim time)."""
@@ -73,8 +75,9 @@ class TeleopPublisher:
             event = EpisodeEvent(event=code, source=self.source)
             event.header.stamp = stamp
             self.events.publish(event)
-            # One line per event sent: the record of what the human decided (a press each).
-            self.node.get_logger().info(f'episode event: {events.NAMES[code]}')
+            # The record of what the human decided: one line a second per event, with a count
+            # (a flood of presses, from a fuzzer or a stuck key, must not flood the log).
+            self._log.info(code, f'episode event: {events.NAMES[code]}')
         command = output.command
         if command is None:
             return
