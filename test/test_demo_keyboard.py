@@ -36,6 +36,29 @@ def tmux():
     run('kill-server', check=False)
 
 
+def start_demo(tmux, arguments):
+    """Run the demo in tmux; its exit code stays on the screen after it (the shell outlives it)."""
+    env = {name: os.environ[name] for name in ('ROS_DOMAIN_ID', 'ROS_AUTOMATIC_DISCOVERY_RANGE')}
+    demo = ['bash', str(ROOT / 'scripts' / 'demo.sh'), *arguments]
+    script = (f'env {" ".join(f"{k}={v}" for k, v in env.items())} {shlex.join(demo)}; '
+              'echo "demo exit=$?"; sleep 600')
+    tmux('new-session', '-d', '-x', '200', '-y', '60', 'sh', '-c', script)
+
+
+def screen(tmux):
+    return tmux('capture-pane', '-p', '-J', '-S', '-200').stdout
+
+
+def wait_screen(tmux, text, timeout):
+    """Wait until `text` is on the screen; return the screen."""
+    deadline = time.monotonic() + timeout
+    while text not in (shown := screen(tmux)):  # one capture per look: the screen changes
+        assert time.monotonic() < deadline, f'{text!r} not on the screen:\n{shown}'
+        assert 'demo exit=' not in shown, f'the demo ended early:\n{shown}'
+        time.sleep(0.1)
+    return shown
+
+
 @pytest.mark.slow
 def test_keyboard_demo_in_a_terminal_drives_to_a_success(free_ports, tmux, tmp_path, ros_node,
                                                          spin):
@@ -113,3 +136,18 @@ def test_keyboard_demo_in_a_terminal_drives_to_a_success(free_ports, tmux, tmp_p
     assert '[demo] 1 episodes, success rate 100% (1/1)' in final
     assert 'demo exit=0' in final, final
     assert (tmp_path / 'demo' / 'cameras.mp4').is_file()
+
+
+@pytest.mark.slow
+def test_an_episode_ended_as_soon_as_the_key_map_shows_is_counted(tmux, tmp_path):
+    out = tmp_path / 'demo'
+    start_demo(tmux, ['--episodes', '1', '--out', str(out), '--timeout', '240',
+                      'teleop:=keyboard', 'viewer:=none'])
+    wait_screen(tmux, 'keys per action', 120)
+    tmux('send-keys', 'Space')
+    tmux('send-keys', 'Enter')
+    final = wait_screen(tmux, 'demo exit=', 180)
+    log = (out / 'graph.log').read_text()
+    assert 'episode 1 terminated' in log and 'success True' in log, log[-3000:]
+    assert '[demo] 1 episodes, success rate 100% (1/1)' in final, final
+    assert 'demo exit=0' in final, final

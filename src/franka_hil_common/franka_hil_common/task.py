@@ -98,6 +98,11 @@ SESSION_PARAMETERS = {
 }
 
 
+def episode_steps(episode_s, control_dt=CONTROL_DT):
+    """Return max_episode_steps for an episode of `episode_s` seconds (the graph's episode_s)."""
+    return int(episode_s) * round(1.0 / control_dt)
+
+
 def config_parameters(config):
     """Return the simulator node parameters {name: value} that set `config`."""
     values = {name: getattr(config, name) for name in SESSION_PARAMETERS if name != 'control_rate'}
