@@ -139,15 +139,28 @@ def test_keyboard_demo_in_a_terminal_drives_to_a_success(free_ports, tmux, tmp_p
 
 
 @pytest.mark.slow
-def test_an_episode_ended_as_soon_as_the_key_map_shows_is_counted(tmux, tmp_path):
+def test_status_line_and_an_episode_ended_as_soon_as_it_starts_is_counted(tmux, tmp_path):
     out = tmp_path / 'demo'
     start_demo(tmux, ['--episodes', '1', '--out', str(out), '--timeout', '240',
-                      'teleop:=keyboard', 'viewer:=none'])
-    wait_screen(tmux, 'keys per action', 120)
+                      'teleop:=keyboard', 'viewer:=none', 'episode_s:=20'])
+    shown = wait_screen(tmux, 'keys per action', 120)
+    command = next(line for line in shown.splitlines() if 'starting the graph' in line)
+    assert command.count('teleop:=') == 1 and 'teleop:=keyboard' in command, command
+    you_drive = next(line for line in shown.splitlines() if 'you drive' in line)
+    for key in ('Space', 'arrows', 'PageUp', 'PageDown', 'f toggles fine', 'c / o', 'Enter',
+                'Escape', 'r marks'):
+        assert key in you_drive, you_drive
+    # The status line: nobody acts (no policy runs), 20 s episodes counting down.
+    wait_screen(tmux, 'nobody acts', 120)
+    assert 's left | gripper open' in screen(tmux)
     tmux('send-keys', 'Space')
+    wait_screen(tmux, 'person acts', 30)
+    tmux('send-keys', 'c')
+    wait_screen(tmux, 'gripper closed', 30)
     tmux('send-keys', 'Enter')
     final = wait_screen(tmux, 'demo exit=', 180)
     log = (out / 'graph.log').read_text()
     assert 'episode 1 terminated' in log and 'success True' in log, log[-3000:]
+    assert '[demo] episode 1 ended at step' in final and ': success (counted' in final, final
     assert '[demo] 1 episodes, success rate 100% (1/1)' in final, final
     assert 'demo exit=0' in final, final
