@@ -139,7 +139,7 @@ def test_keyboard_demo_in_a_terminal_drives_to_a_success(free_ports, tmux, tmp_p
 
 
 @pytest.mark.slow
-def test_status_line_and_an_episode_ended_as_soon_as_it_starts_is_counted(tmux, tmp_path):
+def test_status_line_re_record_and_an_episode_ended_at_once_are_counted(tmux, tmp_path):
     out = tmp_path / 'demo'
     start_demo(tmux, ['--episodes', '1', '--out', str(out), '--timeout', '240',
                       'teleop:=keyboard', 'viewer:=none', 'episode_s:=20'])
@@ -153,6 +153,9 @@ def test_status_line_and_an_episode_ended_as_soon_as_it_starts_is_counted(tmux, 
     # The status line: nobody acts (no policy runs), 20 s episodes counting down.
     wait_screen(tmux, 'nobody acts', 120)
     assert 's left | gripper open' in screen(tmux)
+    # r: the episode is dropped from the count, neither success nor failure.
+    tmux('send-keys', 'r')
+    wait_screen(tmux, ': re-record (not counted)', 30)
     tmux('send-keys', 'Space')
     wait_screen(tmux, 'person acts', 30)
     tmux('send-keys', 'c')
@@ -160,7 +163,8 @@ def test_status_line_and_an_episode_ended_as_soon_as_it_starts_is_counted(tmux, 
     tmux('send-keys', 'Enter')
     final = wait_screen(tmux, 'demo exit=', 180)
     log = (out / 'graph.log').read_text()
-    assert 'episode 1 terminated' in log and 'success True' in log, log[-3000:]
-    assert '[demo] episode 1 ended at step' in final and ': success (counted' in final, final
+    assert 'episode 2 terminated' in log and 'success True' in log, log[-3000:]
+    assert '[demo] episode 2 ended at step' in final and ': success (counted' in final, final
     assert '[demo] 1 episodes, success rate 100% (1/1)' in final, final
+    assert '(1 marked for re-recording, not counted)' in final, final
     assert 'demo exit=0' in final, final
