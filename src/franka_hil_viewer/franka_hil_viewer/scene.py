@@ -306,7 +306,8 @@ def blueprint(cameras, time_panel=False):
     """
     Return the view's layout: 3D world and plot on the left; cameras, status and events right.
 
-    time_panel: show the time line panel expanded (recordings), else collapsed (live view).
+    time_panel: show the time line panel expanded and paused at the start (recordings), else
+    collapsed, following the newest data (live view).
     """
     return rrb.Blueprint(
         rrb.Horizontal(
@@ -320,5 +321,7 @@ def blueprint(cameras, time_panel=False):
                 rrb.TextLogView(name='events', origin='events'),
                 row_shares=[3, 2, 2]),
             column_shares=[3, 2]),
-        rrb.TimePanel(state='expanded' if time_panel else 'collapsed'),
+        # A recording opens paused at its start, the first episode; live, the view follows.
+        rrb.TimePanel(state='expanded', play_state='paused') if time_panel
+        else rrb.TimePanel(state='collapsed'),
         collapse_panels=True)

@@ -271,3 +271,9 @@ def test_a_batch_of_steps_plots_every_step_and_shows_the_last_status(tmp_path):
 def _stamped(msg, ns):
     msg.header = Msg(stamp=Msg(sec=0, nanosec=ns))
     return msg
+
+
+def test_a_recording_opens_paused_at_its_first_episode_and_the_live_view_follows():
+    # Paused before any data arrives, rerun starts each timeline at its first time, not its end.
+    assert scene.blueprint(('front',), time_panel=True).time_panel.play_state is not None
+    assert scene.blueprint(('front',), time_panel=False).time_panel.play_state is None
