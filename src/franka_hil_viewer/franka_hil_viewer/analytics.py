@@ -26,7 +26,7 @@ def private_config_home(environ=os.environ):
 
 
 def rerun_environment(environ=os.environ):
-    """Return a copy of `environ` for a rerun process: analytics off unless the user forced them."""
+    """Return `environ` for a rerun program: analytics off unless the user forces them."""
     if environ.get(FORCE, '').strip().lower() in ('1', 'true', 'yes', 'on'):
         return dict(environ)
     home = private_config_home(environ)
