@@ -771,6 +771,10 @@ def test_realtime_episodes_wait_for_a_person_to_take_over(start_process, ros_nod
         durability=DurabilityPolicy.TRANSIENT_LOCAL))
     sim.wait_for(late, lambda m: m.truncated, 'the late copy of episode 1')
     assert [(m.episode, m.step) for m in late] == [(1, 1), (1, 2), (1, 3)]
+    # An event key while it waits would end it at its first step: ignored, said once.
+    events = sim.publisher('episode_event', EpisodeEvent)
+    events.publish(EpisodeEvent(event=EpisodeEvent.SUCCESS, source='test'))
+    sim.proc.wait_for_output('human episode event 1 ignored: episode 2 waits for a person')
     # The override held on from the last episode starts nothing: release, then take over.
     for _ in range(10):
         human.publish(intervention(True))

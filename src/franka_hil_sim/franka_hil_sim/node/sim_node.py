@@ -273,6 +273,10 @@ class SimNode(Node):
             self._log.warning('intervention', f'{error} (from {msg.source or "?"})')
 
     def _on_episode_event(self, msg):
+        if self._start.waiting:  # it would end the held episode at its first step
+            self._log.warning('event while waiting', f'human episode event {msg.event} ignored: '
+                              f'episode {self.session.episode} waits for a person to take over')
+            return
         try:
             if self.session.queue_event(msg.event):
                 self._log.info(f'event {msg.event}', f'human episode event {msg.event} from '
