@@ -36,6 +36,29 @@ def tmux():
     run('kill-server', check=False)
 
 
+def start_demo(tmux, arguments):
+    """Run the demo in tmux; its exit code stays on the screen after it (the shell outlives it)."""
+    env = {name: os.environ[name] for name in ('ROS_DOMAIN_ID', 'ROS_AUTOMATIC_DISCOVERY_RANGE')}
+    demo = ['bash', str(ROOT / 'scripts' / 'demo.sh'), *arguments]
+    script = (f'env {" ".join(f"{k}={v}" for k, v in env.items())} {shlex.join(demo)}; '
+              'echo "demo exit=$?"; sleep 600')
+    tmux('new-session', '-d', '-x', '200', '-y', '60', 'sh', '-c', script)
+
+
+def screen(tmux):
+    return tmux('capture-pane', '-p', '-J', '-S', '-200').stdout
+
+
+def wait_screen(tmux, text, timeout):
+    """Wait until `text` is on the screen; return the screen."""
+    deadline = time.monotonic() + timeout
+    while text not in (shown := screen(tmux)):  # one capture per look: the screen changes
+        assert time.monotonic() < deadline, f'{text!r} not on the screen:\n{shown}'
+        assert 'demo exit=' not in shown, f'the demo ended early:\n{shown}'
+        time.sleep(0.1)
+    return shown
+
+
 @pytest.mark.slow
 def test_keyboard_demo_in_a_terminal_drives_to_a_success(free_ports, tmux, tmp_path, ros_node,
                                                          spin):
@@ -113,3 +136,35 @@ def test_keyboard_demo_in_a_terminal_drives_to_a_success(free_ports, tmux, tmp_p
     assert '[demo] 1 episodes, success rate 100% (1/1)' in final
     assert 'demo exit=0' in final, final
     assert (tmp_path / 'demo' / 'cameras.mp4').is_file()
+
+
+@pytest.mark.slow
+def test_status_line_re_record_and_an_episode_ended_at_once_are_counted(tmux, tmp_path):
+    out = tmp_path / 'demo'
+    start_demo(tmux, ['--episodes', '1', '--out', str(out), '--timeout', '240',
+                      'teleop:=keyboard', 'viewer:=none', 'episode_s:=20'])
+    shown = wait_screen(tmux, 'keys per action', 120)
+    command = next(line for line in shown.splitlines() if 'starting the graph' in line)
+    assert command.count('teleop:=') == 1 and 'teleop:=keyboard' in command, command
+    you_drive = next(line for line in shown.splitlines() if 'you drive' in line)
+    for key in ('Space', 'arrows', 'PageUp', 'PageDown', 'f toggles fine', 'c / o', 'Enter',
+                'Escape', 'r marks'):
+        assert key in you_drive, you_drive
+    # The status line: nobody acts (no policy runs), 20 s episodes counting down.
+    wait_screen(tmux, 'nobody acts', 120)
+    assert 's left | gripper open' in screen(tmux)
+    # r: the episode is dropped from the count, neither success nor failure.
+    tmux('send-keys', 'r')
+    wait_screen(tmux, ': re-record (not counted)', 30)
+    tmux('send-keys', 'Space')
+    wait_screen(tmux, 'person acts', 30)
+    tmux('send-keys', 'c')
+    wait_screen(tmux, 'gripper closed', 30)
+    tmux('send-keys', 'Enter')
+    final = wait_screen(tmux, 'demo exit=', 180)
+    log = (out / 'graph.log').read_text()
+    assert 'episode 2 terminated' in log and 'success True' in log, log[-3000:]
+    assert '[demo] episode 2 ended at step' in final and ': success (counted' in final, final
+    assert '[demo] 1 episodes, success rate 100% (1/1)' in final, final
+    assert '(1 marked for re-recording, not counted)' in final, final
+    assert 'demo exit=0' in final, final

@@ -47,8 +47,7 @@ class LaunchConfiguration(Recorded):
 def launch_file(monkeypatch):
     fakes = {
         'launch': {'LaunchDescription': Recorded},
-        'launch.actions': {'DeclareLaunchArgument': Recorded, 'OpaqueFunction': Recorded,
-                           'Shutdown': Recorded},
+        'launch.actions': {'DeclareLaunchArgument': Recorded, 'OpaqueFunction': Recorded},
         'launch.substitutions': {'LaunchConfiguration': LaunchConfiguration},
         'launch_ros': {},
         'launch_ros.actions': {'Node': Node},
@@ -75,6 +74,10 @@ def test_launch_file_starts_the_described_graph(launch_file, given):
     arguments = arguments_of(description)
     assert [(d.args[0], d.kwargs['default_value']) for d in declared] == \
         [(a.name, a.default) for a in arguments]
+    # The graph checks the values (one line); launch's own choices check would print it twice.
+    assert not any('choices' in d.kwargs for d in declared)
+    mode = next(d for d in declared if d.args[0] == 'mode')
+    assert "one of ['lockstep', 'realtime']" in mode.kwargs['description']
 
     context = {a.name: given.get(a.name, a.default) for a in arguments}
     nodes = opaque.kwargs['function'](context)
@@ -86,10 +89,16 @@ def test_launch_file_starts_the_described_graph(launch_file, given):
             'package': spec.package, 'executable': spec.executable, 'name': spec.name,
             'namespace': spec.namespace, 'parameters': [spec.parameters],
             'arguments': list(spec.arguments), 'output': 'screen'}
-        # Required nodes (keyboard, recorder) shut the launch down when they exit.
+        # Required nodes (keyboard, recorder) fail the launch when they exit.
         assert (on_exit is not None) == spec.required == (spec.name in ('keyboard', 'recorder'))
         if on_exit is not None:
-            assert spec.name in on_exit.kwargs['reason']
+            with pytest.raises(launch_file.RequiredNodeExited,
+                               match=f'required node {spec.name} exited .code 1.'):
+                on_exit(types.SimpleNamespace(returncode=1),
+                        types.SimpleNamespace(is_shutdown=False))
+            # Stopped with the rest (Ctrl-C): no failure.
+            assert on_exit(types.SimpleNamespace(returncode=0),
+                           types.SimpleNamespace(is_shutdown=True)) is None
 
 
 def run_nodes(launch_file, given):
@@ -124,6 +133,7 @@ def test_a_missing_executable_starts_no_node(launch_file, monkeypatch):
     ({'seed': '-1'}, r"argument seed:='-1' is not valid"),
     ({'namespace': 'bad name!'}, "argument namespace:='bad name!' is not valid: it must be a "
      'ROS namespace'),
+    ({'mode': 'foo'}, r"argument mode:='foo' is not valid: it must be one of \['lockstep', "),
 ])
 def test_bad_arguments_are_refused_before_any_node(launch_file, given, message):
     before = Node.created

@@ -100,6 +100,11 @@ SESSION_PARAMETERS: dict[str, tuple[Any, str]] = {
 }
 
 
+def episode_steps(episode_s: float, control_dt: float = CONTROL_DT) -> int:
+    """Return max_episode_steps for an episode of `episode_s` seconds (the graph's episode_s)."""
+    return int(episode_s) * round(1.0 / control_dt)
+
+
 def config_parameters(config: SessionConfig) -> dict[str, Any]:
     """Return the simulator node parameters {name: value} that set `config`."""
     values = {name: getattr(config, name) for name in SESSION_PARAMETERS if name != 'control_rate'}

@@ -66,6 +66,8 @@ STEP_COLUMNS = {
     'complementary_info.discrete_penalty': ('discrete_penalty', 'float32'),
 }
 INDEX_COLUMNS = ('frame_index', 'episode_index', 'index', 'task_index')
+# Why an episode the person marked with `r` (StepInfo.rerecord_episode) is not exported.
+RERECORDED = 'marked for re-recording'
 
 
 def _pyarrow():
@@ -101,7 +103,7 @@ def _episode_problem(records, include_incomplete, include_rerecorded):
     numbers = [step for step, _, _ in records]
     last = records[-1][2]
     if not include_rerecorded and any(m.rerecord_episode for _, _, m in records):
-        return 'marked for re-recording'
+        return RERECORDED
     if not include_incomplete:
         if numbers != list(range(1, len(numbers) + 1)):
             return f'steps {numbers[0]}..{numbers[-1]} are not a complete run from step 1'
@@ -502,6 +504,10 @@ def main(argv=None):
         print(f'franka-hil-bag-to-lerobot: {error}', file=sys.stderr)
         return 1
     print(f'{args.output}: {count} episodes, {frames} frames')
+    rerecorded = sum(reason == RERECORDED for reason in skipped.values())
+    if rerecorded:
+        print(f'  {rerecorded} episode(s) marked for re-recording (r) left out of the dataset '
+              '(--include-rerecorded keeps them)')
     for number, reason in sorted(skipped.items()):
         print(f'  skipped sim episode {number}: {reason}')
     return 0

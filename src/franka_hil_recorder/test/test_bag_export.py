@@ -182,6 +182,7 @@ def _export(path, out, *args):
         pytest.skip('pyarrow is not installed: only its clear error was checked')
     assert result.returncode == 0, result.stderr
     assert f'skipped sim episode {RERECORDED}: marked for re-recording' in result.stdout
+    assert '1 episode(s) marked for re-recording (r) left out of the dataset' in result.stdout
     assert f'skipped sim episode {UNFINISHED}: did not end' in result.stdout
     return pq
 

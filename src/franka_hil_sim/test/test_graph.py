@@ -27,7 +27,8 @@ def test_defaults_start_sim_teleop_and_synthetic_human(description):
     assert sim.parameters == {'mode': 'lockstep', 'image_obs': False, 'seed': 0,
                               'random_block_position': False, 'reward_type': 'sparse',
                               'gripper_penalty': -0.05, 'frame_prefix': '',
-                              'publish_clock': True, 'viewer': 'none'}
+                              'publish_clock': True, 'viewer': 'none',
+                              'max_episode_steps': 100, 'wait_for_person': False}
 
 
 @pytest.mark.parametrize('teleop, expected', [
@@ -79,7 +80,8 @@ def test_arguments_are_typed_and_substituted(description):
                                          'random_block_position': False,
                                          'reward_type': 'sparse', 'gripper_penalty': -0.02,
                                          'frame_prefix': '', 'publish_clock': True,
-                                         'viewer': 'none'}
+                                         'viewer': 'none', 'max_episode_steps': 100,
+                                         'wait_for_person': False}
     assert by_name['recorder'].parameters == {'output': '/tmp/bag'}
     assert by_name['rviz'].arguments == ('-d', f'{CONFIG}/pick_cube.rviz')
 
@@ -110,6 +112,9 @@ def test_several_sims_get_namespaces_and_seeds(description):
     ({'namespace': '/a//b'}, 'namespace'),
     ({'namespace': '1abc'}, 'namespace'),
     ({'keyboard_backend': 'sdl'}, "keyboard_backend:='sdl' is not valid"),
+    ({'episode_s': '0'}, r"episode_s:='0' is not valid: it must be an integer in \[1, 3600\]"),
+    ({'episode_s': '3601'}, r'episode_s:=.*\[1, 3600\]'),
+    ({'wait_for_person': 'yes'}, "wait_for_person:='yes' is not valid"),
 ])
 def test_bad_arguments_are_refused_clearly(description, given, message):
     with pytest.raises(ValueError, match=message):
@@ -138,3 +143,10 @@ def test_teleop_side_nodes_run_on_sim_time(description):
     for teleop in ('script', 'gamepad', 'keyboard'):
         for node in resolve_nodes(description, {'teleop': teleop}, CONFIG):
             assert node.parameters.get('use_sim_time', False) == (node.name != 'sim')
+
+
+def test_episode_s_sets_every_simulators_episode_length_in_control_steps(description):
+    nodes = resolve_nodes(description, {'episode_s': '30', 'num_sims': '2',
+                                        'wait_for_person': 'true'}, CONFIG)
+    assert [n.parameters['max_episode_steps'] for n in nodes if n.name == 'sim'] == [300, 300]
+    assert all(n.parameters['wait_for_person'] for n in nodes if n.name == 'sim')

@@ -176,6 +176,16 @@ def test_fresh_intervention_replaces_the_policy_action(action_space, use_gripper
     env.close()
 
 
+def test_a_silent_command_drives_the_steps_that_start_within_its_timeout_of_sim_time():
+    session = make(FakeClock(), intervention_timeout=0.5)  # the wall clock stands still
+    session.reset()
+    session.set_intervention(True, (0.1, 0.0, 0.0))
+    overridden = [session.step(session.hold_action()).info['is_intervention'] for _ in range(8)]
+    # Steps starting 0.0 .. 0.4 s after it arrived: 0.5 s of sim time, not a sixth step at 0.5.
+    assert overridden == [True] * 5 + [False] * 3
+    session.close()
+
+
 def test_bad_intervention_is_refused_and_keeps_the_previous_one():
     session = make()
     session.reset()

@@ -14,7 +14,7 @@ from franka_hil_teleop.pad_map import read_yaml
 from franka_hil_teleop.teleop_core import InputState
 
 MOTION_ACTIONS = ('x_plus', 'x_minus', 'y_plus', 'y_minus', 'z_plus', 'z_minus', 'close', 'open')
-BUTTON_ACTIONS = ('toggle', 'success', 'failure', 'rerecord')
+BUTTON_ACTIONS = ('toggle', 'fine', 'success', 'failure', 'rerecord')
 ACTIONS = MOTION_ACTIONS + BUTTON_ACTIONS
 BACKENDS = ('x11', 'terminal')
 
@@ -63,22 +63,36 @@ def describe(keys):
 
 
 class KeyboardMapper:
-    """Held actions -> InputState; the toggle action flips the override on each press."""
+    """
+    Held actions -> InputState; each press of toggle flips the override, of fine the speed.
 
-    def __init__(self):
-        """Start with the override off."""
+    Fine mode scales every motion by `fine_scale`: a terminal has no key-up, so a press moves a
+    fixed step, and placing a gripper over a 4 cm cube needs steps of millimetres.
+    """
+
+    def __init__(self, fine_scale=0.2):
+        """Start with the override off and full speed; fine_scale in (0, 1]."""
+        if not 0.0 < fine_scale <= 1.0:
+            raise ValueError(f'fine_scale must be in (0, 1], got {fine_scale!r}')
+        self.fine_scale = fine_scale
         self.enabled = False
-        self._toggle_held = False
+        self.fine = False
+        self._was_held = set()
+
+    def _pressed(self, action, held):
+        return action in held and action not in self._was_held
 
     def update(self, held):
         """Map the set of actions held now to an InputState."""
-        toggle = 'toggle' in held
-        if toggle and not self._toggle_held:
+        if self._pressed('toggle', held):
             self.enabled = not self.enabled
-        self._toggle_held = toggle
+        if self._pressed('fine', held):
+            self.fine = not self.fine
+        self._was_held = set(held) & {'toggle', 'fine'}
+        scale = self.fine_scale if self.fine else 1.0
 
         def axis(name):
-            return float(f'{name}_plus' in held) - float(f'{name}_minus' in held)
+            return scale * (float(f'{name}_plus' in held) - float(f'{name}_minus' in held))
 
         close, opening = 'close' in held, 'open' in held
         gripper = GRIPPER_STAY if close == opening else (GRIPPER_CLOSE if close else GRIPPER_OPEN)

@@ -38,8 +38,13 @@ class KeyboardNode(Node):
         rate = declare(self, 'rate', 100.0,
                        'Hz at which keys are read (x11) and commands published while active',
                        positive)
-        self.pulse = declare(self, 'pulse_duration', 0.2,
-                             'terminal: seconds one press of a motion key moves', positive)
+        self.pulse = declare(self, 'pulse_duration', 0.1,
+                             'terminal: seconds one press of a motion key moves (0.1: one '
+                             'control step, 2.5 cm at the default speed)', positive)
+        fine_scale = declare(self, 'fine_scale', 0.2,
+                             'fine mode (the `fine` key toggles it): motions at this share of '
+                             'linear_speed (0.2: 5 cm/s, 0.5 cm a terminal press)',
+                             lambda v: None if 0.0 < v <= 1.0 else 'must be in (0, 1]')
         button_hold = declare(self, 'button_hold', 0.6,
                               'terminal: seconds a press of Space / an event key counts as held '
                               '(longer than the key-repeat delay: holding it is one press)',
@@ -53,7 +58,7 @@ class KeyboardNode(Node):
             backend = 'x11' if os.environ.get('DISPLAY') else 'terminal'
         self.backend = backend
         keys = keyboard.load_key_map(key_file or config_file('teleop_keyboard.yaml'), backend)
-        self.mapper = keyboard.KeyboardMapper()
+        self.mapper = keyboard.KeyboardMapper(fine_scale)
         self.core = TeleopCore(speed)
         self.out = TeleopPublisher(self, source, frame_id)
         self._lock = threading.Lock()
@@ -101,8 +106,17 @@ class KeyboardNode(Node):
             self._step_locked(time.monotonic())
 
     def _step_locked(self, now):
+        fine = self.mapper.fine
         state = self.mapper.update(self._held(now))
         self.out.publish(self.core.update(state, now))
+        if self.mapper.fine != fine:
+            speed = self.core.linear_speed * (self.mapper.fine_scale if self.mapper.fine else 1)
+            text = f'fine steps {"on" if self.mapper.fine else "off"}: {speed:g} m/s'
+            if self.backend == 'terminal':
+                text += f', {100 * speed * self.pulse:g} cm a press'
+                print(text, flush=True)  # where the key map is: the person's terminal
+            else:
+                self.get_logger().info(text)
 
     def close(self):
         """Release the override and give the device back (the terminal gets its settings)."""

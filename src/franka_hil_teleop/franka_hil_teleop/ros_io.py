@@ -9,10 +9,12 @@ the devices apart except by `source`.
 """
 
 from pathlib import Path
+import time
 
 from ament_index_python.packages import get_package_share_directory, PackageNotFoundError
 from franka_hil_common import events, names
 from franka_hil_msgs.msg import EpisodeEvent, Intervention
+from franka_hil_ros_common.log import RateLimitedLog
 from franka_hil_ros_common.parameters import ParameterError
 from geometry_msgs.msg import TwistStamped
 from rclpy.clock import Clock, ClockType
@@ -25,6 +27,9 @@ COMMAND_QOS = QoSProfile(depth=10, reliability=ReliabilityPolicy.RELIABLE,
 # Episode events must never be dropped: reliable, with room for a burst.
 EVENT_QOS = QoSProfile(depth=100, reliability=ReliabilityPolicy.RELIABLE,
                        history=HistoryPolicy.KEEP_LAST)
+# Events pressed before the simulator is discovered wait for it this long (s of wall time): a
+# person who ends an episode as soon as the key map shows must not lose the key.
+EARLY_EVENT_WAIT_S = 10.0
 
 
 def config_file(name):
@@ -63,18 +68,32 @@ class TeleopPublisher:
         self.intervention = node.create_publisher(Intervention, names.INTERVENTION, COMMAND_QOS)
         self.cmd_vel = node.create_publisher(TwistStamped, names.CMD_VEL, COMMAND_QOS)
         self.events = node.create_publisher(EpisodeEvent, names.EPISODE_EVENT, EVENT_QOS)
+        self._log = RateLimitedLog(node.get_logger())
+        self._early = []  # (monotonic time, event) pressed before any subscriber was there
+        self._matched = False
 
     def publish(self, output, stamp=None):
-        """Publish one TeleopCore Output; stamp defaults to now on the node's clock (sim time)."""
+        """
+        Publish one TeleopCore Output; stamp defaults to now on the node's clock (sim time).
+
+        Until the event topic has had a subscriber, events are held (EARLY_EVENT_WAIT_S at most)
+        and sent when it comes: call this at every input, with empty outputs too.
+        """
+        if self._early or not self._matched:
+            self._send_early()
         if output.command is None and not output.events:
             return
         stamp = stamp or self.node.get_clock().now().to_msg()
         for code in output.events:
             event = EpisodeEvent(event=code, source=self.source)
             event.header.stamp = stamp
-            self.events.publish(event)
-            # One line per event sent: the record of what the human decided (a press each).
-            self.node.get_logger().info(f'episode event: {events.NAMES[code]}')
+            if self._matched:
+                self.events.publish(event)
+            else:
+                self._early.append((time.monotonic(), event))
+            # The record of what the human decided: one line a second per event, with a count
+            # (a flood of presses, from a fuzzer or a stuck key, must not flood the log).
+            self._log.info(code, f'episode event: {events.NAMES[code]}')
         command = output.command
         if command is None:
             return
@@ -85,3 +104,17 @@ class TeleopPublisher:
         self.intervention.publish(msg)
         twist = TwistStamped(header=msg.header, twist=msg.twist)
         self.cmd_vel.publish(twist)
+
+    def _send_early(self):
+        self._matched = self._matched or self.events.get_subscription_count() > 0
+        now = time.monotonic()
+        if not self._matched:
+            late = [e for t, e in self._early if now - t > EARLY_EVENT_WAIT_S]
+            if late:
+                self._log.warning('early events', f'{len(late)} episode event(s) dropped: no '
+                                  f'simulator subscribed within {EARLY_EVENT_WAIT_S:g} s')
+                self._early = [(t, e) for t, e in self._early if now - t <= EARLY_EVENT_WAIT_S]
+            return
+        for _, event in self._early:
+            self.events.publish(event)
+        self._early.clear()

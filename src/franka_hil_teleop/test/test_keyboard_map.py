@@ -19,7 +19,7 @@ def test_x11_key_map_is_the_contract_key_map():
     assert keys == {'Up': 'x_plus', 'Down': 'x_minus', 'Left': 'y_plus', 'Right': 'y_minus',
                     'Shift_R': 'z_plus', 'Shift_L': 'z_minus', 'Control_L': 'close',
                     'Control_R': 'open', 'space': 'toggle', 'Return': 'success',
-                    'KP_Enter': 'success', 'Escape': 'failure', 'r': 'rerecord'}
+                    'KP_Enter': 'success', 'Escape': 'failure', 'r': 'rerecord', 'f': 'fine'}
     assert set(load_key_map(KEY_MAP, 'terminal').values()) == set(ACTIONS)
 
 
@@ -102,3 +102,14 @@ def test_terminal_parser_keeps_incomplete_sequences_and_lone_escape():
     keys, rest = parse_terminal_keys(b'\x1b')
     assert keys == [] and flush_escape(rest) == ['escape']
     assert flush_escape('') == []
+
+
+def test_fine_toggles_on_each_press_and_scales_every_motion():
+    mapper = KeyboardMapper(fine_scale=0.2)
+    assert mapper.update({'x_plus'}).linear == (1, 0, 0)
+    assert mapper.update({'fine', 'x_plus', 'z_minus'}).linear == (0.2, 0, -0.2)
+    assert mapper.update({'fine', 'y_minus'}).linear == (0, -0.2, 0)  # still held: one press
+    mapper.update(set())
+    assert mapper.update({'fine', 'x_plus'}).linear == (1, 0, 0)  # pressed again: off
+    with pytest.raises(ValueError, match='fine_scale'):
+        KeyboardMapper(fine_scale=0.0)

@@ -70,6 +70,15 @@ def test_terminal_keys_move_toggle_and_fire_events(tmux, tmp_path, executable, n
         count = len(interventions)
         tmux('send-keys', key)
         after(count, lambda m: m.gripper == gripper, f'{key} gripper')
+    # Fine steps: a fifth of the speed, said in the terminal.
+    tmux('send-keys', 'f')
+    deadline = time.monotonic() + 30
+    while 'fine steps on: 0.05 m/s, 1.5 cm a press' not in screen():
+        assert time.monotonic() < deadline, f'fine mode not said:\n{screen()}'
+        time.sleep(0.05)
+    count = len(interventions)
+    tmux('send-keys', 'Up')
+    after(count, lambda m: m.active and linear(m) == pytest.approx((0.05, 0, 0)), 'a fine step')
 
     for key, code in (('Enter', EpisodeEvent.SUCCESS), ('Escape', EpisodeEvent.FAILURE),
                       ('r', EpisodeEvent.RERECORD)):

@@ -39,11 +39,10 @@ def teleop(start_process, executable, namespace, ros_node, inbox, spin, handshak
     handshake(ros_node, press_y, lambda: all(len(b) for b in boxes.values()),
               what='command and event from teleop_node')
     pub.publish(joy())
-    # Everything the warm-up caused has arrived: the release, and each event the node logged.
+    # Everything the warm-up caused has arrived: the release, and the event's (first) log line.
     spin(ros_node, lambda: not boxes['intervention'].messages[-1].active and
          len(boxes['cmd_vel']) == len(boxes['intervention']) and
-         len(boxes['events']) == proc.output().count('episode event:'), timeout=30,
-         what='warm-up release')
+         'episode event:' in proc.output(), timeout=30, what='warm-up release')
     for box in boxes.values():
         box.messages.clear()
     return proc, pub, boxes

@@ -227,6 +227,20 @@ def outcome(info):
     return f'{how}: {", ".join(why)}'
 
 
+def end_level(info):
+    """
+    Return the events panel's level of an episode's end.
+
+    Only a physics error is an ERROR: a time limit is how most episodes end, not a fault, and a
+    failure is the task's (or the person's) verdict, a WARN.
+    """
+    if info.physics_error:
+        return 'ERROR'
+    if info.success or (info.truncated and not info.terminated):
+        return 'INFO'
+    return 'WARN'
+
+
 def event(text, level):
     """Return the entry of a line in the events panel (level: INFO, WARN, ERROR)."""
     return ('events', rr.TextLog(text, level=level), False)
@@ -272,7 +286,7 @@ class StepView:
         if ended:
             self.last_outcome = f'episode {info.episode}: {ended}'
             entries.append(event(f'episode {info.episode} {ended} at step {info.step}',
-                                 'INFO' if info.success else 'ERROR'))
+                                 end_level(info)))
         return entries
 
     def status(self, info):
@@ -292,7 +306,8 @@ def blueprint(cameras, time_panel=False):
     """
     Return the view's layout: 3D world and plot on the left; cameras, status and events right.
 
-    time_panel: show the time line panel expanded (recordings), else collapsed (live view).
+    time_panel: show the time line panel expanded and paused at the start (recordings), else
+    collapsed, following the newest data (live view).
     """
     return rrb.Blueprint(
         rrb.Horizontal(
@@ -306,5 +321,7 @@ def blueprint(cameras, time_panel=False):
                 rrb.TextLogView(name='events', origin='events'),
                 row_shares=[3, 2, 2]),
             column_shares=[3, 2]),
-        rrb.TimePanel(state='expanded' if time_panel else 'collapsed'),
+        # A recording opens paused at its start, the first episode; live, the view follows.
+        rrb.TimePanel(state='expanded', play_state='paused') if time_panel
+        else rrb.TimePanel(state='collapsed'),
         collapse_panels=True)

@@ -6,7 +6,8 @@ Rerun's web viewer served on this machine: the `rerun` program from the rerun-sd
 It hosts the web viewer's files over HTTP and a gRPC server that buffers what is logged to it,
 so a browser that connects late still gets the whole session. Both listen on `bind` (127.0.0.1
 by default: reach them from another machine through `ssh -L`). Nothing is fetched from the
-internet; the page asks for web fonts, and falls back to its own when they cannot be had.
+internet but the web fonts its page asks for (it falls back to its own without them): the
+address sets the page's options so (see web_url), and the program runs with analytics off.
 """
 
 import ctypes
@@ -20,7 +21,11 @@ import subprocess
 import time
 from urllib.parse import quote
 
+from franka_hil_viewer.analytics import rerun_environment
+
 START_TIMEOUT_S = 30.0
+# Where the page looks for its examples list: a path of our own server, not rerun.io's.
+NO_EXAMPLES = '/no_examples.json'
 _PR_SET_PDEATHSIG = 1
 
 
@@ -57,9 +62,16 @@ def grpc_url(bind, grpc_port):
 
 
 def web_url(bind, web_port, grpc_port):
-    """Return the address to open in a browser: the web viewer, pointed at the gRPC server."""
+    """
+    Return the address to open in a browser: the web viewer, pointed at the gRPC server.
+
+    The page's own options keep it off the internet: no welcome screen, the examples list asked
+    of our server (which has none) instead of rerun.io, and `notebook`, the embedded mode, in
+    which the page sends no usage analytics.
+    """
     return (f'http://{shown_host(bind)}:{web_port}/?url='
-            + quote(grpc_url(bind, grpc_port), safe=''))
+            + quote(grpc_url(bind, grpc_port), safe='') + '&hide_welcome_screen&notebook=true'
+            + '&manifest_url=' + quote(NO_EXAMPLES, safe=''))
 
 
 def ssh_hint(web_port, grpc_port):
@@ -102,7 +114,7 @@ class WebViewerServer:
                 '--web-viewer-port', str(web_port), '--server-memory-limit', memory_limit,
                 '--hide-welcome-screen', *map(str, recordings)]
         # Its INFO lines repeat the addresses we print; warnings and errors still show.
-        env = dict(os.environ, RUST_LOG=os.environ.get('RUST_LOG', 'warn'))
+        env = dict(rerun_environment(), RUST_LOG=os.environ.get('RUST_LOG', 'warn'))
         self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                      env=env, start_new_session=True,
                                      preexec_fn=_stop_with_parent)

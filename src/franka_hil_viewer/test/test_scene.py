@@ -172,6 +172,17 @@ def _step(episode=1, step=1, human=False, reward=0.0, terminated=False, truncate
                human_event=event, physics_error=False, action=[0.1, 0.0, -0.2, 1.0])
 
 
+def test_a_time_limit_is_info_a_failure_a_warning_only_a_physics_error_an_error():
+    for info, level in ((_step(truncated=True), 'INFO'), (_step(terminated=True), 'WARN'),
+                        (_step(terminated=True, success=True), 'INFO'),
+                        (_step(terminated=True, event=events.FAILURE), 'WARN')):
+        [(_, entry, _)] = scene.StepView().events(info)
+        assert entry.level.as_arrow_array().to_pylist() == [level], info
+    broken = _step(terminated=True)
+    broken.physics_error = True
+    assert scene.end_level(broken) == 'ERROR'
+
+
 def test_step_view_plots_says_who_acts_and_logs_takeovers_and_outcomes():
     view = scene.StepView()
 
@@ -260,3 +271,9 @@ def test_a_batch_of_steps_plots_every_step_and_shows_the_last_status(tmp_path):
 def _stamped(msg, ns):
     msg.header = Msg(stamp=Msg(sec=0, nanosec=ns))
     return msg
+
+
+def test_a_recording_opens_paused_at_its_first_episode_and_the_live_view_follows():
+    # Paused before any data arrives, rerun starts each timeline at its first time, not its end.
+    assert scene.blueprint(('front',), time_panel=True).time_panel.play_state is not None
+    assert scene.blueprint(('front',), time_panel=False).time_panel.play_state is None

@@ -8,7 +8,9 @@ and the web viewer, whose address it prints), follows step_info until N whole ep
 stops the graph (the bag is finalised), writes the two cameras side by side to an mp4 and prints
 the success and intervention rates. Extra name:=value arguments go to bringup (e.g.
 teleop:=keyboard to drive it yourself: the keyboard node reads this terminal and its key map is
-shown; viewer:=none for no view).
+shown; viewer:=none for no view; episode_s:=30, wait_for_person:=true). On a terminal a status
+line under the log says who acts, the time left and the gripper's state; each episode's outcome
+is a log line of its own.
 """
 
 import argparse
@@ -21,11 +23,16 @@ import threading
 import time
 
 from franka_hil_common import names
+from franka_hil_common.driving_status import DrivingStatus
+from franka_hil_common.task import episode_steps, MAX_EPISODE_STEPS
 from franka_hil_msgs.msg import StepInfo
 from franka_hil_recorder.bag_to_video import export_video
 from franka_hil_sim.bringup.episode_stats import EpisodeStats
+from franka_hil_sim.bringup.graph import load_description, validate_arguments
+from franka_hil_sim.bringup.status_line import StatusLine
+from franka_hil_sim.bringup.supervisor import default_description
 import rclpy
-from rclpy.qos import QoSProfile, ReliabilityPolicy
+from rclpy.qos import DurabilityPolicy, QoSProfile, ReliabilityPolicy
 
 FIRST_STEP_TIMEOUT_S = 60.0
 BAR_WIDTH = 30
@@ -35,35 +42,63 @@ VIEWER_PORTS = {'drive_port': 8080, 'viewer_port': 9090, 'viewer_data_port': 987
 # Graph log lines shown in the terminal too (by bringup's label): the views' addresses and the
 # keyboard's key map; everything goes to the log file.
 SHOWN = ('[drive] ', '[viewer] ', '[keyboard] ')
+# Who drives from the terminal, every key named (config/teleop_keyboard.yaml, terminal section).
+YOU_DRIVE = ('[demo] you drive from this terminal: Space takes over / gives back, arrows move '
+             'in x / y, PageUp / PageDown (or Shift+Up / Shift+Down) move up / down, f toggles '
+             'fine steps, c / o close / open the gripper, Enter ends the episode with success, '
+             'Escape with failure, r marks it for re-recording (not counted); Ctrl-C stops '
+             '(key map below)')
+# step_info's history (the sim keeps an episode's worth for late subscribers): the demo starts
+# with the graph and must see the first step of an episode a person ends at once.
+STEP_INFO_QOS = QoSProfile(depth=MAX_EPISODE_STEPS, reliability=ReliabilityPolicy.RELIABLE,
+                           durability=DurabilityPolicy.TRANSIENT_LOCAL)
 
 
-def progress(stats, wanted, out=sys.stderr):
+def progress(stats, wanted, status):
+    """Return the status line: the run's progress, then who acts, time left, gripper."""
     done = min(stats.episodes, wanted)
     bar = '#' * (BAR_WIDTH * done // wanted) + '.' * (BAR_WIDTH - BAR_WIDTH * done // wanted)
-    out.write(f'\r[{bar}] episode {done}/{wanted}, success {stats.successes}/{done}, '
-              f'human steps {stats.intervention_rate:.0%}')
-    out.flush()
+    text = f'[{bar}] {done}/{wanted} done, success {stats.successes}/{done}'
+    return text + (f' | {status.line()}' if status.episode else '')
 
 
-def follow_episodes(graph, wanted, timeout_s):
+def ended(info, outcome, counted, stats, wait_for_person):
+    """Return the log line for an episode's end (and what starts the next one)."""
+    if counted:
+        note = f'counted: success {stats.successes}/{stats.episodes}'
+    elif outcome == 're-record':
+        note = 'not counted'
+    else:
+        note = 'not counted: its start was not seen'
+    line = f'[demo] episode {info.episode} ended at step {info.step}: {outcome} ({note})'
+    if wait_for_person:
+        line += (f'; episode {info.episode + 1} waits for you: press Space to take over and '
+                 'start it (twice if you still hold it)')
+    return line
+
+
+def follow_episodes(graph, wanted, timeout_s, terminal, status, wait_for_person=False):
     """Count whole episodes from step_info until `wanted` are done; raise if the graph fails."""
     stats, steps_seen = EpisodeStats(), []
 
     def on_step(info):
         steps_seen.append(info.step)
-        if stats.add(info.episode, info.step, info.is_intervention,
-                     info.terminated or info.truncated, info.success):
-            progress(stats, wanted)
+        outcome = status.update(info)
+        counted = stats.add(info.episode, info.step, info.is_intervention,
+                            info.terminated or info.truncated, info.success,
+                            info.rerecord_episode)
+        if outcome is not None:
+            terminal.log(ended(info, outcome, counted, stats, wait_for_person))
+        terminal.show(progress(stats, wanted, status))
 
     context = rclpy.Context()
     rclpy.init(args=[], context=context)  # (not our argv: name:=value would be remap rules)
     node = rclpy.create_node('hil_demo', context=context)
-    node.create_subscription(StepInfo, names.STEP_INFO, on_step,
-                             QoSProfile(depth=100, reliability=ReliabilityPolicy.RELIABLE))
+    node.create_subscription(StepInfo, names.STEP_INFO, on_step, STEP_INFO_QOS)
     executor = rclpy.executors.SingleThreadedExecutor(context=context)
     executor.add_node(node)
     started = time.monotonic()
-    progress(stats, wanted)
+    terminal.show(progress(stats, wanted, status))
     try:
         while stats.episodes < wanted:
             executor.spin_once(timeout_sec=0.1)
@@ -76,7 +111,7 @@ def follow_episodes(graph, wanted, timeout_s):
             if waited > timeout_s:
                 raise RuntimeError(f'{wanted} episodes not done within {timeout_s:.0f} s')
     finally:
-        sys.stderr.write('\n')
+        terminal.close()
         executor.shutdown()
         node.destroy_node()
         rclpy.shutdown(context=context)
@@ -98,11 +133,11 @@ def free_port():
 
 def bringup_arguments(given):
     """
-    Return bringup's arguments: the demo's defaults, then the user's name:=value (which win).
+    Return bringup's arguments, each once: the demo's defaults, unless the user's name:=value.
 
     The web view is on unless viewer:= says otherwise; its ports are the usual ones when free.
     """
-    named = dict(a.split(':=', 1) for a in given)
+    named = dict(a.split(':=', 1) for a in given)  # (the last of a repeated name wins)
     defaults = {'mode': 'realtime', 'teleop': 'script', 'viewer': 'web'}
     if named.get('viewer', 'web') in ('web', 'rerun') or named.get('teleop') == 'browser':
         used = {int(named[name]) for name in VIEWER_PORTS if name in named}
@@ -111,20 +146,18 @@ def bringup_arguments(given):
                 port = port if port_free(port) and port not in used else free_port()
                 defaults[name] = str(port)
                 used.add(port)
-    return [f'{k}:={v}' for k, v in defaults.items()] + list(given)
+    return [f'{k}:={v}' for k, v in {**defaults, **named}.items()]
 
 
 def show_graph_output(stream, log, terminal):
     """Copy bringup's output to the log; SHOWN nodes' lines, but their INFO logs, to terminal."""
-    clear = '\r\033[K' if terminal.isatty() else ''  # over the progress bar's line
     for raw in iter(stream.readline, b''):
         log.write(raw)
         log.flush()
         line = raw.decode(errors='replace')
         label, _, rest = line.partition('] ')
         if line.startswith(SHOWN) and not rest.startswith('[INFO]'):
-            terminal.write(clear + line)
-            terminal.flush()
+            terminal.log(line.rstrip('\n'))
 
 
 def stop(graph):
@@ -158,23 +191,32 @@ def main(argv=None):
     bag, video = options.out / 'bag', options.out / 'cameras.mp4'
     log_path = options.out / 'graph.log'
     arguments = bringup_arguments([f'record:={bag}', *bringup_args])
+    try:
+        values = validate_arguments(load_description(default_description()),
+                                    dict(a.split(':=', 1) for a in arguments))
+    except ValueError as error:
+        parser.error(str(error))
     print(f'[demo] starting the graph: bringup {" ".join(arguments)} (log: {log_path})',
           flush=True)
-    if dict(a.split(':=', 1) for a in arguments)['teleop'] == 'keyboard':
-        print('[demo] you drive from this terminal: Space takes over, arrows / PageUp / '
-              'PageDown move, c / o close / open the gripper, Enter ends the episode with '
-              'success (key map below)', flush=True)
+    print(f'[demo] episodes last {values["episode_s"]} s of sim time (episode_s:=N sets it); '
+          + ('each starts when you take over (wait_for_person)'
+             if values['wait_for_person'] == 'true' else 'the next starts at once'), flush=True)
+    if values['teleop'] == 'keyboard':
+        print(YOU_DRIVE, flush=True)
+    terminal = StatusLine(sys.stdout)
+    status = DrivingStatus(max_episode_steps=episode_steps(values['episode_s']))
     with open(log_path, 'wb') as log:
         # bringup shares our terminal and process group: an interactive node (the keyboard)
         # reads this terminal, in the foreground, and Ctrl-C reaches every process.
         graph = subprocess.Popen(
             [sys.executable, '-m', 'franka_hil_sim.bringup.supervisor', *arguments],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        pump = threading.Thread(target=show_graph_output, args=(graph.stdout, log, sys.stdout),
+        pump = threading.Thread(target=show_graph_output, args=(graph.stdout, log, terminal),
                                 daemon=True)
         pump.start()
         try:
-            stats = follow_episodes(graph, options.episodes, options.timeout)
+            stats = follow_episodes(graph, options.episodes, options.timeout, terminal, status,
+                                    values['wait_for_person'] == 'true')
         except (RuntimeError, KeyboardInterrupt) as error:
             stop(graph)
             pump.join(timeout=10)

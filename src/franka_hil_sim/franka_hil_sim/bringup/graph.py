@@ -16,6 +16,7 @@ import re
 import shutil
 
 from ament_index_python.packages import get_package_prefix, PackageNotFoundError
+from franka_hil_common.task import episode_steps
 import yaml
 
 PLACEHOLDER = re.compile(r'\{(\w+(?:\+\w+)*)\}')
@@ -191,6 +192,8 @@ def per_sim_values(index, count):
 def resolve_nodes(description, given, config_dir):
     """Turn the description and launch argument values into the list of nodes to start."""
     values = dict(validate_arguments(description, given), config_dir=str(config_dir))
+    if 'episode_s' in values:
+        values['episode_steps'] = str(episode_steps(values['episode_s']))
     namespaces = sim_namespaces(values)
     base = '/' + values['namespace'].strip('/') if values['namespace'].strip('/') else ''
     nodes = []

@@ -136,8 +136,9 @@ class HilSession:
 
         It replaces the policy's action at every step while `active` and younger than
         config.intervention_timeout, both in seconds of `clock` since `received_at` (default
-        now) and in session time since it arrived: a human who went silent (a dead teleop)
-        drives neither a slow simulator for long nor a fast lockstep client for many steps.
+        now) and in session time since it arrived (steps that start before the timeout: 5 at
+        0.5 s and 10 Hz): a human who went silent (a dead teleop) drives neither a slow
+        simulator for long nor a fast lockstep client for many steps.
         """
         try:
             action = self.human_action(linear, gripper) if active else None
@@ -155,7 +156,7 @@ class HilSession:
     def _fresh(self, human: Intervention | None) -> bool:
         timeout = self.config.intervention_timeout
         return (human is not None and human[0] and self._clock() - human[2] <= timeout
-                and (self.sim_time_ns - human[3]) * 1e-9 <= timeout + 1e-9)
+                and self.sim_time_ns - human[3] < round(timeout * 1e9))
 
     def queue_event(self, event: int) -> bool:
         """

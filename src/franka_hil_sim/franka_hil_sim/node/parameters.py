@@ -41,6 +41,9 @@ PARAMETERS = {
     'pace_human': (True, 'lockstep: while a person overrides, steps follow no faster than one '
                    'per control period of wall time, so the person sees the robot at real '
                    'speed (the synthetic human, Intervention source "script", is not paced)'),
+    'wait_for_person': (False, 'realtime: each episode starts only when a person takes over '
+                        '(an active intervention after a released one); until then the sim '
+                        'holds at the reset'),
     'frame_prefix': ('', 'prefix of every TF frame id (e.g. sim0/ for several sims in one graph)'),
     'preview_rate': (10.0, 'for the viewer, at most this many messages per second (wall clock) '
                      'on each <camera>/image_preview, tf_preview and markers_preview, and as '
@@ -63,6 +66,7 @@ class NodeSettings:
     action_timeout: float
     publish_clock: bool
     pace_human: bool
+    wait_for_person: bool
     frame_prefix: str
     window: bool
     preview_period: float
@@ -95,7 +99,7 @@ def settings_from(values):
     number('control_rate', 0.0)
     action_timeout = number('action_timeout', 0.0)
     preview_rate = number('preview_rate', 0.0)
-    for name in ('publish_clock', 'pace_human'):
+    for name in ('publish_clock', 'pace_human', 'wait_for_person'):
         if not isinstance(v[name], bool):
             problems.append(f'{name} must be true or false, got {v[name]!r}')
     # ROS parameters cannot hold an empty list: `cameras:=[]` arrives as no value.
@@ -121,5 +125,6 @@ def settings_from(values):
                         image_size=(v['image_width'], v['image_height']),
                         reliable_images=v['image_reliability'] == 'reliable',
                         action_timeout=action_timeout, publish_clock=v['publish_clock'],
-                        pace_human=v['pace_human'], frame_prefix=prefix,
+                        pace_human=v['pace_human'], wait_for_person=v['wait_for_person'],
+                        frame_prefix=prefix,
                         window=v['viewer'] == 'window', preview_period=1.0 / preview_rate)

@@ -24,6 +24,7 @@ import time
 
 from franka_hil_common import names, observation as layout
 from franka_hil_common.messages import deadline_passed
+from franka_hil_common.task import MAX_EPISODE_STEPS
 from franka_hil_msgs.msg import EpisodeEvent, Intervention, Observation, StepInfo, \
     StepInfoArray
 from franka_hil_msgs.srv import Reset, Step
@@ -32,6 +33,7 @@ from franka_hil_ros_common.node_main import run_node
 from franka_hil_sim.core.session import HilSession, Refused
 from franka_hil_sim.node import messages as rm, telemetry
 from franka_hil_sim.node.parameters import PARAMETERS, settings_from
+from franka_hil_sim.node.person_start import PersonStart
 from franka_hil_sim.node.previews import PreviewRenderer
 from franka_hil_sim.node.service_thread import ServiceThread
 from franka_hil_sim.node.window import ViewerWindow
@@ -59,6 +61,10 @@ _NO_EVENT_CALLBACKS = PublisherEventCallbacks(use_default_callbacks=False)
 REQUESTS_QOS = QoSProfile(history=HistoryPolicy.KEEP_ALL, reliability=ReliabilityPolicy.RELIABLE)
 # StepInfos kept for step_info_batches between two sends (more: the oldest are dropped).
 MAX_UNSENT_STEPS = 10_000
+# step_info keeps an episode's worth (at gym-hil's length) for late subscribers: the demo,
+# started with the graph, still sees the first step of an episode a person ends at once.
+STEP_INFO_QOS = QoSProfile(depth=MAX_EPISODE_STEPS, reliability=ReliabilityPolicy.RELIABLE,
+                           durability=DurabilityPolicy.TRANSIENT_LOCAL)
 
 
 class SimNode(Node):
@@ -105,7 +111,7 @@ class SimNode(Node):
         self._pub_description = self._publisher(String, names.ROBOT_DESCRIPTION, latched)
         self._pub_markers = self._publisher(MarkerArray, names.MARKERS, reliable)
         self._pub_observation = self._publisher(Observation, names.OBSERVATION, reliable)
-        self._pub_step_info = self._publisher(StepInfo, names.STEP_INFO, reliable)
+        self._pub_step_info = self._publisher(StepInfo, names.STEP_INFO, STEP_INFO_QOS)
         self._pub_cameras = {
             camera: (self._publisher(Image, names.image_topic(camera), images,
                                      best_effort_images),
@@ -137,6 +143,7 @@ class SimNode(Node):
         # Whether the latest intervention came from a person (paced) or the synthetic human.
         self._person_overrides = True
         self._rtf_samples = deque()
+        self._start = PersonStart(s.session.intervention_timeout)
         if s.mode == 'realtime':
             self._pub_rtf = self._publisher(Float64, names.REAL_TIME_FACTOR, reliable)
             self.create_subscription(Float32MultiArray, names.ACTION, self._on_action,
@@ -259,10 +266,17 @@ class SimNode(Node):
                               f'one of {[self._prefix + f for f in TWIST_FRAMES if f]}')
             self.session.set_intervention(*rm.intervention_command(msg))
             self._person_overrides = msg.source != names.SYNTHETIC_HUMAN
+            if self._start.on_override(msg.active, time.monotonic()):
+                self.get_logger().info(f'realtime: episode {self.session.episode} started: '
+                                       f'{msg.source or "?"} took over')
         except Refused as error:
             self._log.warning('intervention', f'{error} (from {msg.source or "?"})')
 
     def _on_episode_event(self, msg):
+        if self._start.waiting:  # it would end the held episode at its first step
+            self._log.warning('event while waiting', f'human episode event {msg.event} ignored: '
+                              f'episode {self.session.episode} waits for a person to take over')
+            return
         try:
             if self.session.queue_event(msg.event):
                 self._log.info(f'event {msg.event}', f'human episode event {msg.event} from '
@@ -283,6 +297,8 @@ class SimNode(Node):
         policy_acted = (policy is not None
                         and time.monotonic() - policy[1] <= self.settings.action_timeout)
         action = policy[0] if policy_acted else self.session.hold_action()
+        if self._start.waiting:
+            return
         with self.session.lock:
             if self.session.episode_running:
                 outcome = self.session.step(action)
@@ -292,7 +308,13 @@ class SimNode(Node):
                 observation, info = self.session.reset()
             state = self.snapshot(observation)
         if outcome is None:
-            self.get_logger().info(f'realtime: episode {info["episode"]} started (auto-reset)')
+            if self.settings.wait_for_person:
+                self._start.hold()
+                self.get_logger().info(f'realtime: episode {info["episode"]} waits for a person '
+                                       'to take over (wait_for_person)')
+            else:
+                self.get_logger().info(f'realtime: episode {info["episode"]} started '
+                                       '(auto-reset)')
             self.publish_state(state, rm.observation_msg(observation, state.stamp_ns,
                                                          images=False))
         else:
@@ -362,7 +384,7 @@ class SimNode(Node):
 
     def _after_step(self, outcome, state, observation_msg, info):
         self.publish_state(state, observation_msg)
-        if _wanted(self._pub_step_info):
+        if self.settings.mode == 'realtime' or _wanted(self._pub_step_info):  # (history)
             self._pub_step_info.publish(info)
         if _wanted(self._pub_step_batches):
             self._unsent_steps.append(info)
