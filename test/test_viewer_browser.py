@@ -38,13 +38,6 @@ SERIES = ((40, 170, 60), (230, 80, 40), (230, 200, 40))
 BOUNDS = (51, 102, 255)
 
 
-def chromium():
-    for name in ('chromium', 'chromium-browser'):
-        if shutil.which(name):
-            return shutil.which(name)
-    pytest.skip('chromium is not installed (`bash scripts/setup.sh` installs Debian chromium)')
-
-
 def longest_run(indices):
     """Return (first, last) of the longest run of consecutive integers in sorted indices."""
     best, start = (0, -1), None
@@ -137,9 +130,8 @@ def browser_page(playwright, executable):
 
 
 @pytest.mark.slow
-def test_web_view_shows_cameras_plot_and_robot(free_ports, start_process, ros_node, spin,
-                                               tmp_path):
-    executable = chromium()
+def test_web_view_shows_cameras_plot_and_robot(chromium, free_ports, start_process, ros_node,
+                                               spin, tmp_path):
     from playwright.sync_api import sync_playwright
 
     web, data = free_ports(2)
@@ -163,7 +155,7 @@ def test_web_view_shows_cameras_plot_and_robot(free_ports, start_process, ros_no
     spin(ros_node, lambda: ended, timeout=90, what='an episode end')
 
     with sync_playwright() as playwright:
-        browser, page = browser_page(playwright, executable)
+        browser, page = browser_page(playwright, chromium)
         try:
             page.goto(url, timeout=60_000)
             assert page.title() == 'Rerun Viewer'
@@ -211,8 +203,7 @@ def test_web_view_shows_cameras_plot_and_robot(free_ports, start_process, ros_no
 
 
 @pytest.mark.slow
-def test_recording_review_in_the_same_view(free_ports, start_process, tmp_path):
-    executable = chromium()
+def test_recording_review_in_the_same_view(chromium, free_ports, start_process, tmp_path):
     from playwright.sync_api import sync_playwright
 
     demo = start_process([sys.executable, '-m', 'franka_hil_sim.bringup.demo', '--episodes', '1',
@@ -234,7 +225,7 @@ def test_recording_review_in_the_same_view(free_ports, start_process, tmp_path):
     viewer.wait_for_output('Ctrl-C stops', timeout=60)
     url = re.search(r'review.rrd: (\S+)', viewer.output()).group(1)
     with sync_playwright() as playwright:
-        browser, page = browser_page(playwright, executable)
+        browser, page = browser_page(playwright, chromium)
         try:
             page.goto(url, timeout=60_000)
             # The recording opens at its end: the panel shows one of the bag's frames.
