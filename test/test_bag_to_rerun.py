@@ -18,20 +18,20 @@ def script(name):
 
 
 @pytest.fixture(scope='module')
-def demo_bag(tmp_path_factory):
+def demo_bag(run_process, tmp_path_factory):
     """Record one demo episode of the real graph (no viewer); give the bag's path."""
     out = tmp_path_factory.mktemp('demo') / 'run'
-    done = subprocess.run([sys.executable, '-m', 'franka_hil_sim.bringup.demo', '--episodes',
-                           '1', '--out', str(out), '--timeout', '120', 'viewer:=none'],
-                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=180)
+    done = run_process([sys.executable, '-m', 'franka_hil_sim.bringup.demo', '--episodes',
+                        '1', '--out', str(out), '--timeout', '120', 'viewer:=none'],
+                       stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stdout + done.stderr
     return out / 'bag'
 
 
-def test_bag_becomes_a_recording_in_the_live_layout(demo_bag, tmp_path):
+def test_bag_becomes_a_recording_in_the_live_layout(run_process, demo_bag, tmp_path):
     output = tmp_path / 'review.rrd'
-    done = subprocess.run([script('bag_to_rerun'), str(demo_bag), str(output)],
-                          capture_output=True, text=True, timeout=120)
+    done = run_process([script('bag_to_rerun'), str(demo_bag), str(output)],
+                       capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert f'view it: view_recording {output}' in done.stdout
     assert 'warning' not in done.stderr, done.stderr
@@ -64,10 +64,10 @@ def test_bag_becomes_a_recording_in_the_live_layout(demo_bag, tmp_path):
     assert '/world/markers/cube/0' in rows
 
 
-def test_bad_inputs_are_clear_errors(tmp_path):
-    done = subprocess.run([script('bag_to_rerun'), str(tmp_path), str(tmp_path / 'out.rrd')],
-                          capture_output=True, text=True, timeout=60)
+def test_bad_inputs_are_clear_errors(run_process, tmp_path):
+    done = run_process([script('bag_to_rerun'), str(tmp_path), str(tmp_path / 'out.rrd')],
+                       capture_output=True, text=True, timeout=60)
     assert done.returncode == 1 and 'not a finished rosbag2 directory' in done.stderr
-    done = subprocess.run([script('bag_to_rerun'), str(tmp_path), str(tmp_path / 'out.mp4')],
-                          capture_output=True, text=True, timeout=60)
+    done = run_process([script('bag_to_rerun'), str(tmp_path), str(tmp_path / 'out.mp4')],
+                       capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and 'must be an .rrd file' in done.stderr
