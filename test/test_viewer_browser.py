@@ -203,17 +203,12 @@ def test_web_view_shows_cameras_plot_and_robot(chromium, free_ports, start_proce
 
 
 @pytest.mark.slow
-def test_recording_review_in_the_same_view(chromium, free_ports, start_process, tmp_path):
+def test_recording_review_in_the_same_view(chromium, free_ports, start_process, tmp_path,
+                                           demo_recording, demo_review):
     from playwright.sync_api import sync_playwright
 
-    demo = start_process([sys.executable, '-m', 'franka_hil_sim.bringup.demo', '--episodes', '1',
-                          '--out', str(tmp_path / 'demo'), '--timeout', '120', 'viewer:=none'],
-                         name='hil_demo')
-    assert demo.proc.wait(timeout=180) == 0, demo.output()
-    bag, review = tmp_path / 'demo' / 'bag', tmp_path / 'review.rrd'
-    converted = start_process([sys.executable, '-m', 'franka_hil_viewer.bag_to_rerun', str(bag),
-                               str(review)], name='bag_to_rerun')
-    assert converted.proc.wait(timeout=120) == 0, converted.output()
+    # One demo episode (viewer:=none) and its bag_to_rerun conversion (test/conftest.py).
+    bag, (review, _) = demo_recording / 'bag', demo_review
     with Bag(bag) as recorded:
         frames = [image_array(m) for _, _, m in recorded.messages(
             [recorded.topic('front/image_raw')])]
