@@ -60,8 +60,9 @@ def assert_batch(batch, observations):
             np.testing.assert_array_equal(batch[key][i], value, err_msg=f'env {i} {key}')
 
 
-def test_launch_starts_the_graph_and_close_stops_it(ros_node, spin):
-    env = gym.make(ENV_ID, launch=True, random_block_position=True, gripper_penalty=-0.02)
+def test_launch_starts_the_graph_and_close_stops_it(ros_env, ros_node, spin):
+    env = ros_env(gym.make, ENV_ID, launch=True, random_block_position=True,
+                  gripper_penalty=-0.02)
     graph = env.unwrapped.graph
     assert graph.namespace.startswith(f'/franka_hil_env_{os.getpid()}_')
     spin(ros_node, lambda: ('sim', graph.namespace) in ros_node.get_node_names_and_namespaces(),

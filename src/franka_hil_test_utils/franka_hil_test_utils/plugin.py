@@ -12,8 +12,9 @@ see each other), and MuJoCo renders headless.
 
 Tiers: a test is marked by what it needs, from the fixtures it uses (directly or through other
 fixtures), never by hand; `--fast` deselects every test that needs a process, a graph, a
-display or a browser. A test that starts a process or a DDS participant without one of those
-fixtures fails (see `_Guard`), so the fast tier stays what it says.
+display or a browser. A test that starts a process without a `process` fixture, or a DDS
+participant without any of those fixtures, fails (see `_Guard`): the fast tier stays what it
+says, and `-m process` finds every test that starts one.
 """
 
 import os
@@ -93,6 +94,9 @@ class _Guard:
     """
     Fail a test that starts a process or a DDS participant without saying so by a fixture.
 
+    A process needs a fixture marking `process`; a DDS participant any fixture that takes the
+    test out of the fast tier (a test that starts nodes usually has a client of its own too).
+
     Processes are seen through Python's audit hooks (every subprocess, spawn, exec, pty fork
     and system call of this interpreter) and multiprocessing's spawn; DDS participants through
     rclpy's Context.init. A breach is refused where it happens (the test fails with this
@@ -104,7 +108,8 @@ class _Guard:
 
     EVENTS = ('subprocess.Popen', 'os.forkpty', 'os.posix_spawn', 'os.system', 'os.exec',
               'os.spawn')
-    item = None  # the unmarked test running now, if any
+    item = None  # the test running now, if it may start no process
+    unmarked = False  # whether it may not join a graph either
     breaches = {}  # test id: what it started
     installed = False
 
@@ -119,20 +124,21 @@ class _Guard:
 
         def guarded_spawn(path, args, passfds):
             if cls.item is not None:
-                cls._refuse(f'started a process (multiprocessing {path})')
+                cls._refuse(f'started a process (multiprocessing {path})', 'process')
             return spawn(path, args, passfds)
         multiprocessing.util.spawnv_passfds = guarded_spawn
 
     @classmethod
     def _audit(cls, event, args):
         if cls.item is not None and event in cls.EVENTS:
-            cls._refuse(f'started a process ({event} {args[:2]!r})')
+            cls._refuse(f'started a process ({event} {args[:2]!r})', 'process')
 
     @classmethod
-    def _refuse(cls, what):
+    def _refuse(cls, what, marker):
         item, cls.item = cls.item, None  # the report itself must not trip the guard
-        message = (f'{item.nodeid} {what} but uses none of the fixtures that mark such tests '
-                   f'({", ".join(sorted(NEEDS))}): use one, so the test leaves the fast tier')
+        fixtures = sorted(name for name, needs in NEEDS.items() if marker in needs)
+        message = (f'{item.nodeid} {what} but uses no fixture marking it `{marker}` '
+                   f'({", ".join(fixtures)}): use one, so the test is marked what it needs')
         cls.breaches.setdefault(item.nodeid, []).append(message)
         cls.item = item
         raise RuntimeError(message)
@@ -146,8 +152,8 @@ class _Guard:
         init = context.Context.init
 
         def guarded_init(self, *args, **kwargs):
-            if cls.item is not None:
-                cls._refuse('started an rclpy context (a DDS participant)')
+            if cls.item is not None and cls.unmarked:
+                cls._refuse('started an rclpy context (a DDS participant)', 'graph')
             return init(self, *args, **kwargs)
         guarded_init._franka_hil_guard = True
         context.Context.init = guarded_init
@@ -167,11 +173,13 @@ def pytest_runtest_protocol(item, nextitem):
     _Guard.watch_rclpy()
     _Guard.breaches.pop(item.nodeid, None)
     # (the previous one is the outer test's where a test runs pytest in-process: pytester)
-    previous, _Guard.item = _Guard.item, None if needs_more_than_python(item) else item
+    previous = _Guard.item, _Guard.unmarked
+    _Guard.item = None if item.get_closest_marker('process') else item
+    _Guard.unmarked = not needs_more_than_python(item)
     try:
         return (yield)
     finally:
-        _Guard.item = previous
+        _Guard.item, _Guard.unmarked = previous
 
 
 @pytest.hookimpl(wrapper=True)

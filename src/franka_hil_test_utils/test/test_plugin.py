@@ -17,6 +17,13 @@ def through_a_fixture(start_process):
     return start_process
 
 
+@pytest.fixture
+def ros_node():
+    # The plugin's name, so the same marker, but no DDS participant: the outer test runs these
+    # in its own process, in the fast tier.
+    return None
+
+
 def test_plain():
     pass
 
@@ -48,6 +55,10 @@ def test_starting_a_process_without_saying_so():
 def test_joining_a_graph_without_saying_so():
     import rclpy
     rclpy.Context().init()
+
+
+def test_starting_a_process_with_a_node_only(ros_node):
+    subprocess.run(['true'])
 """
 
 
@@ -79,10 +90,11 @@ def test_each_test_is_marked_by_the_fixtures_it_uses(suite):
 
 
 def test_fast_keeps_the_tests_that_need_none_of_it(suite):
+    assert sorted(collected(suite, '-m', 'graph')) == [
+        'test_starting_a_process_with_a_node_only', 'test_with_a_node']
     assert sorted(collected(suite, '--fast')) == [
         'test_joining_a_graph_without_saying_so', 'test_plain',
         'test_starting_a_process_without_saying_so']
-    assert sorted(collected(suite, '-m', 'graph')) == ['test_with_a_node']
 
 
 def test_a_test_that_starts_a_process_or_a_graph_unmarked_fails_and_says_why(suite):
@@ -92,3 +104,9 @@ def test_a_test_that_starts_a_process_or_a_graph_unmarked_fails_and_says_why(sui
         '*test_starting_a_process_without_saying_so started a process (subprocess.Popen*',
         '*test_joining_a_graph_without_saying_so started an rclpy context (a DDS participant)*',
     ])
+
+
+def test_a_process_needs_a_process_fixture_even_in_a_graph_test(suite):
+    result = suite.runpytest_inprocess('-k', 'with_a_node_only')
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(['*with_a_node_only started a process (subprocess.Popen*'])
