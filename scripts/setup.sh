@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent set-up of the pip-only route: Debian packages, a pinned venv with ROS 2 Kilted
 # wheels, the wheels' CMake fix-up, and `colcon build`. Each step is skipped when its inputs
-# have not changed, so a second run with nothing changed takes a few seconds.
+# have not changed: a second run with nothing changed costs a few hundredths of a second.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -13,20 +13,27 @@ say() { printf '[setup] %s\n' "$*"; }
 #    the web view), a compiler and CMake.
 apt_pkgs=(python3-venv python3-dev cmake g++ make git libegl1 libegl-mesa0 libgl1-mesa-dri
           libosmesa6 libglfw3 xvfb xdotool tmux chromium)
-missing=()
-for p in "${apt_pkgs[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  sudo=(); [ "$(id -u)" -eq 0 ] || sudo=(sudo)
-  say "installing Debian packages: ${missing[*]}"
-  "${sudo[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+#    Checked once, then again only when dpkg's database changes (a stamp holds the list and the
+#    database's time): the query is most of a set-up's cost when nothing changed.
+mkdir -p "$stamps"
+apt_state="${apt_pkgs[*]} $(stat -c %Y /var/lib/dpkg/status 2>/dev/null)"
+if [ "$(cat "$stamps/apt" 2>/dev/null)" != "$apt_state" ]; then
+  installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${apt_pkgs[@]}" 2>/dev/null || true)
+  missing=()
+  for p in "${apt_pkgs[@]}"; do
+    grep -qx "$p install ok installed" <<<"$installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    sudo=(); [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+    say "installing Debian packages: ${missing[*]}"
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  echo "${apt_pkgs[*]} $(stat -c %Y /var/lib/dpkg/status 2>/dev/null)" > "$stamps/apt"
 fi
 
 # 2. The venv, pinned.
 [ -x "$venv/bin/python" ] || { say "creating $venv"; python3 -m venv "$venv"; }
-mkdir -p "$stamps"
 req_hash=$(cat requirements.txt constraints.txt | sha256sum | cut -c1-16)
 if [ "$(cat "$stamps/requirements" 2>/dev/null)" != "$req_hash" ]; then
   say "installing Python packages (requirements.txt, pinned by constraints.txt)"

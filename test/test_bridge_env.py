@@ -310,11 +310,11 @@ def test_embedded_sim_node_publishes_and_takes_the_human_override(start_process,
 
 # Failure modes ---------------------------------------------------------------------------------
 
-def test_no_sim_is_an_error_within_5_s_naming_the_service():
+def test_no_sim_is_an_error_within_5_s_naming_the_service(ros_env):
     ns = namespace('nobody')
     start = time.monotonic()
     with pytest.raises(SimUnavailable) as error:
-        gym.make(ENV_ID, namespace=ns)
+        ros_env(gym.make, ENV_ID, namespace=ns)
     assert time.monotonic() - start < 5.0
     message = str(error.value)
     assert f'{ns}/step' in message and f'{ns}/reset' in message

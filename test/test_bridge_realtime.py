@@ -217,8 +217,8 @@ def test_dead_sim_is_an_error_within_5_s_and_a_restarted_one_resets(start_proces
     direct.close()
 
 
-def test_a_launched_graph_runs_realtime():
-    env = FrankaHilRosEnv(launch=True, mode='realtime')
+def test_a_launched_graph_runs_realtime(ros_env):
+    env = ros_env(FrankaHilRosEnv, launch=True, mode='realtime')
     try:
         assert env.mode == env.sim.mode == 'realtime'
         env.reset(seed=0)

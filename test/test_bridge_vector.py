@@ -60,8 +60,9 @@ def assert_batch(batch, observations):
             np.testing.assert_array_equal(batch[key][i], value, err_msg=f'env {i} {key}')
 
 
-def test_launch_starts_the_graph_and_close_stops_it(ros_node, spin):
-    env = gym.make(ENV_ID, launch=True, random_block_position=True, gripper_penalty=-0.02)
+def test_launch_starts_the_graph_and_close_stops_it(ros_env, ros_node, spin):
+    env = ros_env(gym.make, ENV_ID, launch=True, random_block_position=True,
+                  gripper_penalty=-0.02)
     graph = env.unwrapped.graph
     assert graph.namespace.startswith(f'/franka_hil_env_{os.getpid()}_')
     spin(ros_node, lambda: ('sim', graph.namespace) in ros_node.get_node_names_and_namespaces(),
@@ -81,10 +82,10 @@ def test_launch_starts_the_graph_and_close_stops_it(ros_node, spin):
     direct.close()
 
 
-def test_a_graph_that_fails_to_start_is_a_clear_error():
+def test_a_graph_that_fails_to_start_is_a_clear_error(ros_env):
     # A control period shorter than one physics step: only the simulator itself can refuse it.
     with pytest.raises(GraphFailed) as error:
-        gym.make(ENV_ID, launch=True, control_dt=0.0001)
+        ros_env(gym.make, ENV_ID, launch=True, control_dt=0.0001)
     message = str(error.value)
     assert 'exited with code' in message and 'control_dt' in message
     assert 'bringup.log' in message

@@ -11,8 +11,6 @@ the demo counts it from step_info and finishes. Every wait is on the screen or o
 import os
 from pathlib import Path
 import shlex
-import shutil
-import subprocess
 import time
 
 from franka_hil_common import events
@@ -20,20 +18,6 @@ from franka_hil_msgs.msg import StepInfo
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def tmux():
-    """Give a tmux runner on a server of this test's own (its own socket name)."""
-    if shutil.which('tmux') is None:
-        pytest.fail('tmux is not installed; `bash scripts/setup.sh` installs it')
-    socket_name = f'franka_hil_demo_{os.getpid()}_{time.monotonic_ns()}'
-
-    def run(*args, check=True):
-        return subprocess.run(['tmux', '-L', socket_name, '-f', '/dev/null', *args],
-                              check=check, capture_output=True, text=True, timeout=10)
-    yield run
-    run('kill-server', check=False)
 
 
 def start_demo(tmux, arguments):

@@ -36,13 +36,6 @@ DEADMAN_S = 0.5
 PAD_STUB = 'window.__pad = null; navigator.getGamepads = () => [window.__pad];'
 
 
-def chromium():
-    for name in ('chromium', 'chromium-browser'):
-        if shutil.which(name):
-            return shutil.which(name)
-    pytest.skip('chromium is not installed (`bash scripts/setup.sh` installs Debian chromium)')
-
-
 def start_graph(start_process, port):
     graph = start_process([sys.executable, '-m', 'franka_hil_sim.bringup.supervisor',
                            'mode:=realtime', 'teleop:=browser', f'drive_port:={port}'],
@@ -87,8 +80,8 @@ def catch_up(node):
         node.executor_for_test.spin_once(timeout_sec=0)
 
 
-def open_page(playwright, url, pad=False):
-    browser = playwright.chromium.launch(executable_path=chromium(), args=['--no-sandbox'])
+def open_page(playwright, chromium, url, pad=False):
+    browser = playwright.chromium.launch(executable_path=chromium, args=['--no-sandbox'])
     context = browser.new_context(viewport=VIEWPORT)
     if pad:
         context.add_init_script(PAD_STUB)
@@ -98,14 +91,14 @@ def open_page(playwright, url, pad=False):
 
 
 @pytest.mark.slow
-def test_page_age_is_bounded_and_recovers_from_a_stall(free_ports, start_process, ros_node,
-                                                       spin):
+def test_page_age_is_bounded_and_recovers_from_a_stall(chromium, free_ports, start_process,
+                                                       ros_node, spin):
     from playwright.sync_api import sync_playwright
     graph, url = start_graph(start_process, free_ports(1)[0])
     steps = Steps(ros_node)
     spin(ros_node, lambda: steps.count > 5, timeout=90, what='step_info')
     with sync_playwright() as playwright:
-        browser, context, page = open_page(playwright, url)
+        browser, context, page = open_page(playwright, chromium, url)
         try:
             spin(ros_node, lambda: frame_label(page), timeout=60, what='a frame on the page')
             readings, deadline = [], time.monotonic() + 30
@@ -180,14 +173,14 @@ class Robot:
 
 
 @pytest.mark.slow
-def test_keys_and_pad_drive_and_the_deadman_releases(free_ports, start_process, ros_node, spin,
-                                                     tmp_path):
+def test_keys_and_pad_drive_and_the_deadman_releases(chromium, free_ports, start_process, ros_node,
+                                                     spin, tmp_path):
     from playwright.sync_api import sync_playwright
     graph, url = start_graph(start_process, free_ports(1)[0])
     robot = Robot(ros_node)
     spin(ros_node, lambda: robot.tcp is not None, timeout=90, what='an observation')
     with sync_playwright() as playwright:
-        browser, context, page = open_page(playwright, url, pad=True)
+        browser, context, page = open_page(playwright, chromium, url, pad=True)
         try:
             spin(ros_node, lambda: 'you drive' in page.text_content('#role_text'), timeout=30,
                  what='the page driving')
@@ -259,13 +252,13 @@ def test_keys_and_pad_drive_and_the_deadman_releases(free_ports, start_process, 
 
 
 @pytest.mark.slow
-def test_a_key_sequence_lifts_the_cube(free_ports, start_process, ros_node, spin):
+def test_a_key_sequence_lifts_the_cube(chromium, free_ports, start_process, ros_node, spin):
     from playwright.sync_api import sync_playwright
     graph, url = start_graph(start_process, free_ports(1)[0])
     robot, steps = Robot(ros_node), Steps(ros_node)
     spin(ros_node, lambda: robot.tcp is not None, timeout=90, what='an observation')
     with sync_playwright() as playwright:
-        browser, context, page = open_page(playwright, url)
+        browser, context, page = open_page(playwright, chromium, url)
         try:
             spin(ros_node, lambda: 'you drive' in page.text_content('#role_text'), timeout=30,
                  what='the page driving')
@@ -306,7 +299,7 @@ def get(url, **headers):
 
 
 @pytest.mark.slow
-def test_refusals_and_taking_over(free_ports, start_process):
+def test_refusals_and_taking_over(chromium, free_ports, start_process):
     from playwright.sync_api import sync_playwright
     node = [sys.executable, '-m', 'franka_hil_drive.drive_node', '--ros-args']
     port = free_ports(1)[0]
@@ -324,7 +317,7 @@ def test_refusals_and_taking_over(free_ports, start_process):
     assert get(base + '?token=sekret', Origin='http://evil.example') == 403
     assert get(base + '?token=sekret', Host=f'evil.example:{port}') == 403
     with sync_playwright() as playwright:
-        browser, context, first = open_page(playwright, base + '?token=sekret')
+        browser, context, first = open_page(playwright, chromium, base + '?token=sekret')
         try:
             first.wait_for_function("document.getElementById('role_text').textContent"
                                     ".includes('you drive')", timeout=30_000)

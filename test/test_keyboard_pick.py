@@ -12,10 +12,7 @@ close, up. The task's own success (the cube lifted) ends the episode.
 
 import os
 import shlex
-import shutil
-import subprocess
 import sys
-import time
 
 from franka_hil_common import observation as layout
 from franka_hil_msgs.msg import Observation, StepInfo
@@ -25,19 +22,6 @@ import pytest
 COARSE = 0.02    # m of error still worth a 2.5 cm press
 ALIGNED = 0.005  # m: close enough over the cube (a fine press is 0.5 cm)
 AXES = ((0, 'Up', 'Down'), (1, 'Left', 'Right'))  # +x away from the base, +y to its left
-
-
-@pytest.fixture
-def tmux():
-    if shutil.which('tmux') is None:
-        pytest.fail('tmux is not installed; `bash scripts/setup.sh` installs it')
-    socket_name = f'franka_hil_pick_{os.getpid()}_{time.monotonic_ns()}'
-
-    def run(*args):
-        return subprocess.run(['tmux', '-L', socket_name, '-f', '/dev/null', *args],
-                              check=True, capture_output=True, text=True, timeout=10)
-    yield run
-    subprocess.run(['tmux', '-L', socket_name, 'kill-server'], capture_output=True)
 
 
 @pytest.mark.slow

@@ -7,7 +7,6 @@ The ROS packages lint themselves (their test_flake8 / test_pep257 / test_copyrig
 """
 
 from pathlib import Path
-import subprocess
 
 from ament_flake8.main import main_with_errors
 from ament_pep257.main import main as pep257_main
@@ -31,8 +30,8 @@ def test_pep257_outside_packages():
 
 
 @pytest.mark.linter
-def test_every_python_file_has_the_license_header():
-    tracked = subprocess.run(['git', 'ls-files', '--cached', '--others', '--exclude-standard',
-                              '*.py'], cwd=ROOT, capture_output=True, text=True, check=True)
+def test_every_python_file_has_the_license_header(run_process):
+    tracked = run_process(['git', 'ls-files', '--cached', '--others', '--exclude-standard',
+                           '*.py'], cwd=ROOT, capture_output=True, text=True, check=True)
     missing = [f for f in tracked.stdout.split() if not (ROOT / f).read_text().startswith(HEADER)]
     assert not missing, f'files without the license header: {missing}'

@@ -5,7 +5,8 @@ Every package.xml is true: it declares each package its code imports and its gra
 
 rosdep and colcon know a package only through its package.xml, so a missing entry breaks an
 install elsewhere while everything works here. Imports are read from the code (ast), test code
-against test_depend too; the nodes of the graph description against the bring-up package.
+against test_depend too; the nodes of the graph description against the bring-up package; the
+shared fixtures a package's tests take (franka_hil_test_utils) against its test_depend.
 """
 
 import ast
@@ -29,6 +30,8 @@ NON_ROS = {
 }
 # The package that brings the graph up (launch file, graph description, bringup, demo).
 BRINGUP = 'franka_hil_sim'
+# The package of the fixtures the tests share (a pytest plugin: used, never imported).
+TEST_UTILS = 'franka_hil_test_utils'
 
 
 def declared(package, kinds):
@@ -83,6 +86,33 @@ def test_the_bringup_package_declares_every_node_the_graph_starts():
     # ... and the launch file it installs.
     launch = requirements(imported([ROOT / 'launch']), BRINGUP)
     assert launch <= declared(ROOT / 'src' / BRINGUP, {'exec_depend', 'depend'})
+
+
+def functions_in(path):
+    """Every function defined in the Python files under `path` (a folder or a file)."""
+    for source in sorted(path.rglob('*.py')) if path.is_dir() else [path]:
+        for node in ast.walk(ast.parse(source.read_text(), str(source))):
+            if isinstance(node, ast.FunctionDef):
+                yield node
+
+
+def fixtures_of(path):
+    """Names of the pytest fixtures defined under `path`."""
+    return {f.name for f in functions_in(path)
+            if any('fixture' in ast.unparse(d) for d in f.decorator_list)}
+
+
+@pytest.mark.parametrize('package', PACKAGES, ids=lambda p: p.name)
+def test_tests_declare_the_shared_fixtures_exactly_when_they_use_them(package):
+    tests = package / 'test'
+    if not tests.exists():
+        pytest.skip(f'{package.name} has no tests')
+    shared = fixtures_of(ROOT / 'src' / TEST_UTILS / TEST_UTILS / 'plugin.py') - fixtures_of(tests)
+    used = {a.arg for f in functions_in(tests) for a in f.args.args} & shared
+    declares = TEST_UTILS in declared(package, {'test_depend'})
+    assert declares == bool(used), (
+        f'{package.name} tests use {sorted(used)} of {TEST_UTILS}: it needs a <test_depend>'
+        if used else f'{package.name}/package.xml declares {TEST_UTILS}; its tests use none')
 
 
 def test_a_missing_dependency_is_found():

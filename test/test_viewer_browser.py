@@ -38,13 +38,6 @@ SERIES = ((40, 170, 60), (230, 80, 40), (230, 200, 40))
 BOUNDS = (51, 102, 255)
 
 
-def chromium():
-    for name in ('chromium', 'chromium-browser'):
-        if shutil.which(name):
-            return shutil.which(name)
-    pytest.skip('chromium is not installed (`bash scripts/setup.sh` installs Debian chromium)')
-
-
 def longest_run(indices):
     """Return (first, last) of the longest run of consecutive integers in sorted indices."""
     best, start = (0, -1), None
@@ -137,9 +130,8 @@ def browser_page(playwright, executable):
 
 
 @pytest.mark.slow
-def test_web_view_shows_cameras_plot_and_robot(free_ports, start_process, ros_node, spin,
-                                               tmp_path):
-    executable = chromium()
+def test_web_view_shows_cameras_plot_and_robot(chromium, free_ports, start_process, ros_node,
+                                               spin, tmp_path):
     from playwright.sync_api import sync_playwright
 
     web, data = free_ports(2)
@@ -163,7 +155,7 @@ def test_web_view_shows_cameras_plot_and_robot(free_ports, start_process, ros_no
     spin(ros_node, lambda: ended, timeout=90, what='an episode end')
 
     with sync_playwright() as playwright:
-        browser, page = browser_page(playwright, executable)
+        browser, page = browser_page(playwright, chromium)
         try:
             page.goto(url, timeout=60_000)
             assert page.title() == 'Rerun Viewer'
@@ -211,18 +203,12 @@ def test_web_view_shows_cameras_plot_and_robot(free_ports, start_process, ros_no
 
 
 @pytest.mark.slow
-def test_recording_review_in_the_same_view(free_ports, start_process, tmp_path):
-    executable = chromium()
+def test_recording_review_in_the_same_view(chromium, free_ports, start_process, tmp_path,
+                                           demo_recording, demo_review):
     from playwright.sync_api import sync_playwright
 
-    demo = start_process([sys.executable, '-m', 'franka_hil_sim.bringup.demo', '--episodes', '1',
-                          '--out', str(tmp_path / 'demo'), '--timeout', '120', 'viewer:=none'],
-                         name='hil_demo')
-    assert demo.proc.wait(timeout=180) == 0, demo.output()
-    bag, review = tmp_path / 'demo' / 'bag', tmp_path / 'review.rrd'
-    converted = start_process([sys.executable, '-m', 'franka_hil_viewer.bag_to_rerun', str(bag),
-                               str(review)], name='bag_to_rerun')
-    assert converted.proc.wait(timeout=120) == 0, converted.output()
+    # One demo episode (viewer:=none) and its bag_to_rerun conversion (test/conftest.py).
+    bag, (review, _) = demo_recording / 'bag', demo_review
     with Bag(bag) as recorded:
         frames = [image_array(m) for _, _, m in recorded.messages(
             [recorded.topic('front/image_raw')])]
@@ -234,7 +220,7 @@ def test_recording_review_in_the_same_view(free_ports, start_process, tmp_path):
     viewer.wait_for_output('Ctrl-C stops', timeout=60)
     url = re.search(r'review.rrd: (\S+)', viewer.output()).group(1)
     with sync_playwright() as playwright:
-        browser, page = browser_page(playwright, executable)
+        browser, page = browser_page(playwright, chromium)
         try:
             page.goto(url, timeout=60_000)
             # The recording opens at its end: the panel shows one of the bag's frames.

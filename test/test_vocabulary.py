@@ -8,7 +8,6 @@ YAML file cannot import Python): they are checked against it here.
 """
 
 from pathlib import Path
-import subprocess
 import sys
 
 from franka_hil_common import actions, driving_status, events, names, task
@@ -20,13 +19,13 @@ ROOT = Path(__file__).resolve().parents[1]
 VOCABULARY = ('actions', 'events', 'messages', 'names', 'observation', 'spaces', 'task')
 
 
-def test_the_vocabulary_loads_neither_rclpy_nor_mujoco():
+def test_the_vocabulary_loads_neither_rclpy_nor_mujoco(run_process):
     imports = '; '.join(f'import franka_hil_common.{module}' for module in VOCABULARY)
     check = (f'import sys; {imports}; '
              "print(sorted(m for m in ('rclpy', 'mujoco', 'franka_hil_msgs', 'OpenGL') "
              'if m in sys.modules))')
-    out = subprocess.run([sys.executable, '-c', check], capture_output=True, text=True,
-                         check=True)
+    out = run_process([sys.executable, '-c', check], capture_output=True, text=True,
+                      check=True)
     assert out.stdout.strip() == '[]'
 
 

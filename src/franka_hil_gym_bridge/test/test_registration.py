@@ -4,7 +4,6 @@
 
 import importlib
 import pkgutil
-import subprocess
 import sys
 
 import franka_hil_gym_bridge
@@ -34,13 +33,13 @@ def test_direct_ids_stay_direct_and_gym_hil_ids_are_not_taken():
     assert ours == {f'gym_hil/FrankaHilPickCube{v}-v0' for v in VARIANTS}
 
 
-def test_plugin_import_is_cheap_and_every_module_imports():
+def test_plugin_import_is_cheap_and_every_module_imports(run_process):
     # LeRobot's load_plugin imports the package, then every submodule.
     code = ('import sys, franka_hil_gym_bridge, gymnasium as gym; '
             "assert 'gym_hil/FrankaHilPickCube-v0' in gym.registry; "
             "print(sorted(m for m in ('rclpy', 'mujoco') if m in sys.modules))")
-    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
-                         timeout=60)
+    out = run_process([sys.executable, '-c', code], capture_output=True, text=True,
+                      timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == '[]'
     for module in pkgutil.iter_modules(franka_hil_gym_bridge.__path__, 'franka_hil_gym_bridge.'):

@@ -9,7 +9,6 @@ files and metadata they write are read back and compared with what went in.
 """
 
 import json
-import subprocess
 
 from ament_index_python.packages import get_package_prefix
 from franka_hil_recorder.bag_recorder import BagRecorder
@@ -30,8 +29,10 @@ def script(name):
     return f'{get_package_prefix("franka_hil_recorder")}/lib/franka_hil_recorder/{name}'
 
 
-def run(*args):
-    return subprocess.run(args, capture_output=True, text=True, timeout=60)
+@pytest.fixture(scope='session')
+def run(run_process):
+    """Run a command to its end, its output captured."""
+    return lambda *args: run_process(args, capture_output=True, text=True, timeout=60)
 
 
 class Scenario:
@@ -149,7 +150,7 @@ def test_episode_boundaries(scenario_bag):
     assert all(e.start_ns <= e.end_ns < f.start_ns for e, f in zip(episodes, episodes[1:]))
 
 
-def test_video_has_both_cameras_side_by_side(scenario_bag, tmp_path):
+def test_video_has_both_cameras_side_by_side(run, scenario_bag, tmp_path):
     scenario, path = scenario_bag
     out = tmp_path / 'demo.mp4'
     result = run(script('bag_to_video'), str(path), str(out))
@@ -168,12 +169,12 @@ def test_video_has_both_cameras_side_by_side(scenario_bag, tmp_path):
         assert abs(frame[:, W:, 0].mean() - scenario.wrist_value(n)) < 4
 
 
-def test_video_errors_are_clear(tmp_path):
+def test_video_errors_are_clear(run, tmp_path):
     result = run(script('bag_to_video'), str(tmp_path / 'missing'), str(tmp_path / 'x.mp4'))
     assert result.returncode == 1 and 'not a finished rosbag2 directory' in result.stderr
 
 
-def _export(path, out, *args):
+def _export(run, path, out, *args):
     result = run(script('bag_to_lerobot'), str(path), str(out), '--task', 'pick', *args)
     try:
         import pyarrow.parquet as pq
@@ -247,10 +248,10 @@ def _first_frame_index(scenario, steps, number):
     return scenario.frames.index(first[2] - DT_NS)
 
 
-def test_lerobot_dataset_with_videos(scenario_bag, tmp_path):
+def test_lerobot_dataset_with_videos(run, scenario_bag, tmp_path):
     scenario, path = scenario_bag
     out = tmp_path / 'dataset'
-    pq = _export(path, out)
+    pq = _export(run, path, out)
     rows, episodes, steps = _check_layout(pq, scenario, out, images=False)
     assert 'observation.images.front' not in rows[0]
     for camera, value in (('front', scenario.front_value), ('wrist', scenario.wrist_value)):
@@ -273,10 +274,10 @@ def test_lerobot_dataset_with_videos(scenario_bag, tmp_path):
     assert again.returncode == 1 and 'refusing to overwrite' in again.stderr
 
 
-def test_lerobot_dataset_with_images_needs_no_video(scenario_bag, tmp_path):
+def test_lerobot_dataset_with_images_needs_no_video(run, scenario_bag, tmp_path):
     scenario, path = scenario_bag
     out = tmp_path / 'dataset'
-    pq = _export(path, out, '--images')
+    pq = _export(run, path, out, '--images')
     rows, episodes, steps = _check_layout(pq, scenario, out, images=True)
     assert not (out / 'videos').exists()
     assert json.loads((out / 'meta/info.json').read_text())['video_path'] is None
@@ -292,10 +293,10 @@ def test_lerobot_dataset_with_images_needs_no_video(scenario_bag, tmp_path):
         assert not any(f'videos/{key}/from_timestamp' in e for e in episodes)
 
 
-def test_lerobot_dataset_state_only(scenario_bag, tmp_path):
+def test_lerobot_dataset_state_only(run, scenario_bag, tmp_path):
     scenario, path = scenario_bag
     out = tmp_path / 'dataset'
-    _export(path, out, '--cameras', '')
+    _export(run, path, out, '--cameras', '')
     info = json.loads((out / 'meta/info.json').read_text())
     assert not any(key.startswith('observation.images') for key in info['features'])
     assert info['total_frames'] == sum(STEPS[e] for e in EXPORTED)
@@ -303,11 +304,11 @@ def test_lerobot_dataset_state_only(scenario_bag, tmp_path):
     assert bad.returncode == 1 and "unknown camera(s) ['top']" in bad.stderr
 
 
-def test_lerobot_dataset_with_the_environment_state(scenario_bag, tmp_path):
+def test_lerobot_dataset_with_the_environment_state(run, scenario_bag, tmp_path):
     # a state policy on a random cube needs the cube position: observation.environment_state
     scenario, path = scenario_bag
     out = tmp_path / 'dataset'
-    pq = _export(path, out, '--cameras', '', '--environment-state')
+    pq = _export(run, path, out, '--cameras', '', '--environment-state')
     info = json.loads((out / 'meta/info.json').read_text())
     assert info['features']['observation.environment_state']['shape'] == [3]
     rows = pq.read_table(out / 'data/chunk-000/file-000.parquet').to_pylist()
@@ -319,7 +320,7 @@ def test_lerobot_dataset_with_the_environment_state(scenario_bag, tmp_path):
         assert row['observation.environment_state'] == (state[:3] - 100.0).tolist()
     stats = json.loads((out / 'meta/stats.json').read_text())
     assert len(stats['observation.environment_state']['min']) == 3
-    _export(path, tmp_path / 'plain', '--cameras', '')  # not asked for: not exported
+    _export(run, path, tmp_path / 'plain', '--cameras', '')  # not asked for: not exported
     plain = json.loads((tmp_path / 'plain' / 'meta/info.json').read_text())
     assert 'observation.environment_state' not in plain['features']
 

@@ -31,7 +31,7 @@ def script(name):
 
 
 @pytest.fixture
-def mount(tmp_path):
+def mount(tmp_path, run_process):
     """Give a function that mounts a tmpfs with options; unmounted after the test."""
     mounted = []
 
@@ -40,21 +40,25 @@ def mount(tmp_path):
             pytest.fail('mounting a tmpfs needs root (this test simulates real disk faults)')
         path = tmp_path / name
         path.mkdir()
-        subprocess.run(['mount', '-t', 'tmpfs', '-o', options, 'tmpfs', str(path)], check=True)
+        run_process(['mount', '-t', 'tmpfs', '-o', options, 'tmpfs', str(path)], check=True)
         mounted.append(path)
         return path
 
     yield make
     for path in mounted:
-        subprocess.run(['umount', '-l', str(path)], check=False)
+        run_process(['umount', '-l', str(path)], check=False)
 
 
-def run_recorder(*params):
-    args = [script('recorder'), '--ros-args']
-    for param in params:
-        args += ['-p', param]
-    return subprocess.run(args, capture_output=True, text=True, timeout=60,
-                          stdin=subprocess.DEVNULL)
+@pytest.fixture
+def run_recorder(run_process):
+    """Give a function that runs the recorder with parameters to its end."""
+    def run(*params):
+        args = [script('recorder'), '--ros-args']
+        for param in params:
+            args += ['-p', param]
+        return run_process(args, capture_output=True, text=True, timeout=60,
+                           stdin=subprocess.DEVNULL)
+    return run
 
 
 def assert_one_line_error(result, text):
@@ -64,7 +68,7 @@ def assert_one_line_error(result, text):
     assert len(errors) == 1 and text in errors[0], result.stderr
 
 
-def test_a_place_it_cannot_write_is_refused_at_start(tmp_path, mount):
+def test_a_place_it_cannot_write_is_refused_at_start(tmp_path, mount, run_recorder):
     read_only = mount('read_only', 'ro,size=1m')
     assert_one_line_error(run_recorder(f'output:={read_only / "bag"}'),
                           'Read-only file system')
@@ -90,9 +94,9 @@ def test_integer_seconds_are_accepted(start_process, tmp_path):
     (['--ros-args', '--params-file', '/nonexistent.yaml'], "Couldn't parse params file"),
     (['--ros-args', '-r', '__ns:=/bad..ns'], 'bad namespace remap -r __ns:=/bad..ns'),
 ])
-def test_bad_command_lines_are_refused(arguments, message):
-    result = subprocess.run([script('recorder'), *arguments], capture_output=True, text=True,
-                            timeout=60, stdin=subprocess.DEVNULL)
+def test_bad_command_lines_are_refused(run_process, arguments, message):
+    result = run_process([script('recorder'), *arguments], capture_output=True, text=True,
+                         timeout=60, stdin=subprocess.DEVNULL)
     assert_one_line_error(result, message)
     assert result.stderr.count('\n') == 1 and not result.stdout
 

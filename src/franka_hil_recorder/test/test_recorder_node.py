@@ -294,7 +294,7 @@ def test_sigkill_keeps_every_flushed_message(ros_node, spin, start_process, tmp_
     assert values == approx(expected)
 
 
-def test_refuses_to_overwrite_and_rejects_bad_parameters(tmp_path):
+def test_refuses_to_overwrite_and_rejects_bad_parameters(run_process, tmp_path):
     existing = tmp_path / 'old'
     existing.mkdir()
     for params, error in (([f'output:={existing}'], 'refusing to overwrite'),
@@ -305,6 +305,6 @@ def test_refuses_to_overwrite_and_rejects_bad_parameters(tmp_path):
         args = [script('recorder'), '--ros-args']
         for param in params:
             args += ['-p', param]
-        result = subprocess.run(args, capture_output=True, text=True, timeout=30)
+        result = run_process(args, capture_output=True, text=True, timeout=30)
         assert result.returncode == 2 and error in result.stderr, result.stderr
     assert not (tmp_path / 'new').exists()

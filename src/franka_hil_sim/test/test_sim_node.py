@@ -579,10 +579,10 @@ def test_physics_blow_up_ends_the_episode_and_reset_recovers(ros_node, spin):
       "unknown parameter 'colour'"]),
     (['control_rate:=1000'], ['control_rate=1000 Hz: control_dt must be a number >= 0.002 s']),
 ])
-def test_bad_parameters_exit_with_a_clear_error(params, messages):
+def test_bad_parameters_exit_with_a_clear_error(run_process, params, messages):
     argv = [script('sim_node'), '--ros-args'] + [a for p in params for a in ('-p', p)]
-    done = subprocess.run(argv, capture_output=True, text=True, timeout=60,
-                          stdin=subprocess.DEVNULL)
+    done = run_process(argv, capture_output=True, text=True, timeout=60,
+                       stdin=subprocess.DEVNULL)
     assert done.returncode == 2, done.stdout + done.stderr
     for message in messages:
         assert message in done.stderr

@@ -3,7 +3,6 @@
 """Headless camera frames: backend choice, lazy context, and what the cameras actually show."""
 
 import os
-import subprocess
 import sys
 
 import franka_hil_sim  # noqa: F401  (chooses the GL backend)
@@ -136,13 +135,13 @@ def test_backend_choice(monkeypatch):
     assert select_gl_backend({'MUJOCO_GL': 'osmesa'}, found) == 'osmesa'
 
 
-def test_headless_process_picks_egl_by_itself():
+def test_headless_process_picks_egl_by_itself(run_process):
     env = {k: v for k, v in os.environ.items()
            if k not in ('MUJOCO_GL', 'PYOPENGL_PLATFORM', 'DISPLAY', 'WAYLAND_DISPLAY')}
     code = ('import os, franka_hil_sim.core.pick_cube as p; s = p.PickCubeSim(); '
             'im = s.render("front"); print(os.environ["MUJOCO_GL"], int(im.std() > 10))')
-    out = subprocess.run([sys.executable, '-c', code], env=env, capture_output=True, text=True,
-                         timeout=60)
+    out = run_process([sys.executable, '-c', code], env=env, capture_output=True, text=True,
+                      timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ['egl', '1']
 

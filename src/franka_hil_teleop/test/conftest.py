@@ -6,25 +6,12 @@ import importlib.util
 import itertools
 import os
 from pathlib import Path
-import shutil
 import time
 
 from ament_index_python.packages import get_package_prefix, PackageNotFoundError
 import pytest
 
 _namespaces = itertools.count()
-
-
-@pytest.fixture
-def require_tool():
-    """Give a function returning an external tool's path, failing (never skipping) if absent."""
-    def find(name):
-        path = shutil.which(name)
-        if path is None:
-            pytest.fail(f'{name} is not installed; `bash scripts/setup.sh` installs it '
-                        f'(Debian package {"xvfb" if name == "Xvfb" else name})')
-        return path
-    return find
 
 
 @pytest.fixture

@@ -2,26 +2,10 @@
 # SPDX-License-Identifier: Apache-2.0
 """keyboard_node's terminal backend in a real terminal (tmux), driven by tmux send-keys."""
 
-import os
 import shlex
-import subprocess
 import time
 
 from franka_hil_msgs.msg import EpisodeEvent, Intervention
-import pytest
-
-
-@pytest.fixture
-def tmux(require_tool, tmp_path):
-    """Give a tmux runner on a server of this test's own (its own socket name)."""
-    require_tool('tmux')
-    socket = f'franka_hil_teleop_{os.getpid()}_{time.monotonic_ns()}'
-
-    def run(*args, check=True):
-        return subprocess.run(['tmux', '-L', socket, '-f', '/dev/null', *args], check=check,
-                              capture_output=True, text=True, timeout=10)
-    yield run
-    run('kill-server', check=False)
 
 
 def test_terminal_keys_move_toggle_and_fire_events(tmux, tmp_path, executable, namespace,

@@ -142,11 +142,13 @@ def test_joy_of_the_wrong_layout_is_reported_once_and_ignored(teleop, ros_node, 
 
 
 def test_bad_parameters_exit_with_a_clear_error(start_process, executable):
-    for args, text in ((['-p', 'pad:=n64'], "parameter 'pad' must be one of"),
-                       (['-p', 'joy_timeout:=0.0'], "parameter 'joy_timeout' must be > 0"),
-                       (['-p', 'linear_speed:=fast'], "parameter 'linear_speed' must be a float"),
-                       (['-p', 'joytimeout:=1.0'], "unknown parameters ['joytimeout']"),
-                       (['-p', 'pad_map_file:=/nonexistent.yaml'], 'cannot read pad map')):
-        proc = start_process([executable('teleop_node'), '--ros-args'] + args)
+    cases = ((['-p', 'pad:=n64'], "parameter 'pad' must be one of"),
+             (['-p', 'joy_timeout:=0.0'], "parameter 'joy_timeout' must be > 0"),
+             (['-p', 'linear_speed:=fast'], "parameter 'linear_speed' must be a float"),
+             (['-p', 'joytimeout:=1.0'], "unknown parameters ['joytimeout']"),
+             (['-p', 'pad_map_file:=/nonexistent.yaml'], 'cannot read pad map'))
+    # All at once: each is a node's start-up (imports) and its refusal, independent of the others.
+    procs = [start_process([executable('teleop_node'), '--ros-args'] + args) for args, _ in cases]
+    for proc, (_, text) in zip(procs, cases):
         assert proc.proc.wait(timeout=30) == 2
         assert text in proc.output() and 'Traceback' not in proc.output()

@@ -2,9 +2,6 @@
 # SPDX-License-Identifier: Apache-2.0
 """bag_to_rerun on a bag the demo recorded: the same layout, every frame at its sim time."""
 
-import subprocess
-import sys
-
 from ament_index_python.packages import get_package_prefix
 from franka_hil_common.messages import image_array, stamp_ns
 from franka_hil_recorder.bag_export import Bag
@@ -17,21 +14,14 @@ def script(name):
     return f'{get_package_prefix("franka_hil_viewer")}/lib/franka_hil_viewer/{name}'
 
 
-@pytest.fixture(scope='module')
-def demo_bag(tmp_path_factory):
-    """Record one demo episode of the real graph (no viewer); give the bag's path."""
-    out = tmp_path_factory.mktemp('demo') / 'run'
-    done = subprocess.run([sys.executable, '-m', 'franka_hil_sim.bringup.demo', '--episodes',
-                           '1', '--out', str(out), '--timeout', '120', 'viewer:=none'],
-                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=180)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return out / 'bag'
+@pytest.fixture
+def demo_bag(demo_recording):
+    """Give the bag of one demo episode of the real graph (no viewer), recorded once."""
+    return demo_recording / 'bag'
 
 
-def test_bag_becomes_a_recording_in_the_live_layout(demo_bag, tmp_path):
-    output = tmp_path / 'review.rrd'
-    done = subprocess.run([script('bag_to_rerun'), str(demo_bag), str(output)],
-                          capture_output=True, text=True, timeout=120)
+def test_bag_becomes_a_recording_in_the_live_layout(demo_bag, demo_review):
+    output, done = demo_review  # bag_to_rerun run on demo_bag (test/conftest.py)
     assert done.returncode == 0, done.stderr
     assert f'view it: franka-hil-view-recording {output}' in done.stdout
     assert 'warning' not in done.stderr, done.stderr
@@ -64,10 +54,10 @@ def test_bag_becomes_a_recording_in_the_live_layout(demo_bag, tmp_path):
     assert '/world/markers/cube/0' in rows
 
 
-def test_bad_inputs_are_clear_errors(tmp_path):
-    done = subprocess.run([script('bag_to_rerun'), str(tmp_path), str(tmp_path / 'out.rrd')],
-                          capture_output=True, text=True, timeout=60)
+def test_bad_inputs_are_clear_errors(run_process, tmp_path):
+    done = run_process([script('bag_to_rerun'), str(tmp_path), str(tmp_path / 'out.rrd')],
+                       capture_output=True, text=True, timeout=60)
     assert done.returncode == 1 and 'not a finished rosbag2 directory' in done.stderr
-    done = subprocess.run([script('bag_to_rerun'), str(tmp_path), str(tmp_path / 'out.mp4')],
-                          capture_output=True, text=True, timeout=60)
+    done = run_process([script('bag_to_rerun'), str(tmp_path), str(tmp_path / 'out.mp4')],
+                       capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and 'must be an .rrd file' in done.stderr

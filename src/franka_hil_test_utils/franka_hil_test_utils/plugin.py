@@ -1,0 +1,390 @@
+# Copyright 2026 franka-hil developers
+# SPDX-License-Identifier: Apache-2.0
+"""
+The pytest plugin of the workspace: settings, shared fixtures and the test tiers.
+
+pytest loads it through its `pytest11` entry point, before any conftest and test module, so
+every package's tests get it, run together or alone (`pytest src/franka_hil_teleop`).
+
+The environment is set at import, before any node or DDS participant starts: discovery never
+leaves loopback, each pytest run gets its own DDS domain (parallel runs on one machine do not
+see each other), and MuJoCo renders headless.
+
+Tiers: a test is marked by what it needs, from the fixtures it uses (directly or through other
+fixtures), never by hand; `--fast` deselects every test that needs a process, a graph, a
+display or a browser. A test that starts a process without a `process` fixture, or a DDS
+participant without any of those fixtures, fails (see `_Guard`): the fast tier stays what it
+says, and `-m process` finds every test that starts one.
+"""
+
+import os
+from pathlib import Path
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+os.environ['ROS_AUTOMATIC_DISCOVERY_RANGE'] = 'LOCALHOST'
+os.environ.setdefault('ROS_DOMAIN_ID', str(1 + os.getpid() % 100))
+if not os.environ.get('DISPLAY'):
+    os.environ.setdefault('MUJOCO_GL', 'egl')
+os.environ.setdefault('PYTHONUNBUFFERED', '1')
+
+# What a fixture needs, as markers. A test gets the markers of every fixture it uses, directly
+# or through other fixtures (item.fixturenames is that closure).
+NEEDS = {
+    'start_process': ('process',),
+    'run_process': ('process',),
+    'tmux': ('process', 'terminal'),
+    'x_display': ('process', 'display'),
+    'ros_node': ('graph',),
+    'chromium': ('process', 'browser'),
+    'ros_env': ('graph', 'process'),
+}
+MARKERS = {
+    'process': 'starts a process (a node, a command, a tool); from its fixtures',
+    'graph': 'joins a ROS graph: a DDS participant in this process; from its fixtures',
+    'terminal': 'drives a terminal (tmux); from its fixtures',
+    'display': 'needs an X display (Xvfb); from its fixtures',
+    'browser': 'drives a browser (playwright, Debian chromium); from its fixtures',
+}
+# What --fast leaves out.
+NOT_FAST = ('process', 'graph', 'display', 'browser', 'terminal')
+
+
+def pytest_addoption(parser):
+    parser.addoption('--fast', action='store_true',
+                     help='the fast tier: only tests that start no process, no graph (DDS '
+                          'participant), no display and no browser')
+
+
+def pytest_configure(config):
+    for name, text in MARKERS.items():
+        config.addinivalue_line('markers', f'{name}: {text}')
+    _Guard.install()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Mark each test by its fixtures (before -m selects), then keep the fast tier if asked."""
+    for item in items:
+        needs = {marker for fixture in getattr(item, 'fixturenames', ())
+                 for marker in NEEDS.get(fixture, ())}
+        for marker in sorted(needs):
+            item.add_marker(marker)
+    if config.getoption('fast'):
+        kept, left_out = [], []
+        for item in items:
+            (left_out if needs_more_than_python(item) else kept).append(item)
+        if left_out:
+            config.hook.pytest_deselected(items=left_out)
+            items[:] = kept
+
+
+def needs_more_than_python(item):
+    """Tell whether a test is out of the fast tier (it has one of the NOT_FAST markers)."""
+    return any(item.get_closest_marker(name) for name in NOT_FAST)
+
+
+class _Guard:
+    """
+    Fail a test that starts a process or a DDS participant without saying so by a fixture.
+
+    A process needs a fixture marking `process`; a DDS participant any fixture that takes the
+    test out of the fast tier (a test that starts nodes usually has a client of its own too).
+
+    Processes are seen through Python's audit hooks (every subprocess, spawn, exec, pty fork
+    and system call of this interpreter) and multiprocessing's spawn; DDS participants through
+    rclpy's Context.init. A breach is refused where it happens (the test fails with this
+    explanation) and reported again after the test, in case a library caught the error.
+
+    A bare fork is let through: a copy of this interpreter that runs no other program and has
+    no node (flake8 checks files in forked workers); an exec in it is refused there.
+    """
+
+    EVENTS = ('subprocess.Popen', 'os.forkpty', 'os.posix_spawn', 'os.system', 'os.exec',
+              'os.spawn')
+    item = None  # the test running now, if it may start no process
+    unmarked = False  # whether it may not join a graph either
+    breaches = {}  # test id: what it started
+    installed = False
+
+    @classmethod
+    def install(cls):
+        if cls.installed:
+            return
+        cls.installed = True
+        sys.addaudithook(cls._audit)
+        import multiprocessing.util
+        spawn = multiprocessing.util.spawnv_passfds
+
+        def guarded_spawn(path, args, passfds):
+            if cls.item is not None:
+                cls._refuse(f'started a process (multiprocessing {path})', 'process')
+            return spawn(path, args, passfds)
+        multiprocessing.util.spawnv_passfds = guarded_spawn
+
+    @classmethod
+    def _audit(cls, event, args):
+        if cls.item is not None and event in cls.EVENTS:
+            cls._refuse(f'started a process ({event} {args[:2]!r})', 'process')
+
+    @classmethod
+    def _refuse(cls, what, marker):
+        item, cls.item = cls.item, None  # the report itself must not trip the guard
+        fixtures = sorted(name for name, needs in NEEDS.items() if marker in needs)
+        message = (f'{item.nodeid} {what} but uses no fixture marking it `{marker}` '
+                   f'({", ".join(fixtures)}): use one, so the test is marked what it needs')
+        cls.breaches.setdefault(item.nodeid, []).append(message)
+        cls.item = item
+        raise RuntimeError(message)
+
+    @classmethod
+    def watch_rclpy(cls):
+        """Refuse rclpy contexts (DDS participants) in unmarked tests, once rclpy is loaded."""
+        context = sys.modules.get('rclpy.context')
+        if context is None or getattr(context.Context.init, '_franka_hil_guard', False):
+            return
+        init = context.Context.init
+
+        def guarded_init(self, *args, **kwargs):
+            if cls.item is not None and cls.unmarked:
+                cls._refuse('started an rclpy context (a DDS participant)', 'graph')
+            return init(self, *args, **kwargs)
+        guarded_init._franka_hil_guard = True
+        context.Context.init = guarded_init
+
+
+def pytest_collection_finish(session):
+    """Load rclpy's contexts now if a test that may not join a graph is to run, to watch them."""
+    if any(not needs_more_than_python(item) for item in session.items):
+        try:
+            import rclpy.context  # noqa: F401
+        except ImportError:
+            pass
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    _Guard.watch_rclpy()
+    _Guard.breaches.pop(item.nodeid, None)
+    # (the previous one is the outer test's where a test runs pytest in-process: pytester)
+    previous = _Guard.item, _Guard.unmarked
+    _Guard.item = None if item.get_closest_marker('process') else item
+    _Guard.unmarked = not needs_more_than_python(item)
+    try:
+        return (yield)
+    finally:
+        _Guard.item, _Guard.unmarked = previous
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    _Guard.watch_rclpy()
+    result = yield
+    if _Guard.breaches.get(item.nodeid):
+        pytest.fail('\n'.join(_Guard.breaches[item.nodeid]), pytrace=False)
+    return result
+
+
+class NodeProcess:
+    """A node started as a separate process, its output kept in a file for failure reports."""
+
+    def __init__(self, args, log_path, env=None):
+        self.log_path = log_path
+        self._log = open(log_path, 'w+b')
+        self.proc = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL, env=env, start_new_session=True)
+
+    def output(self):
+        """Everything the process printed so far."""
+        if not self._log.closed:
+            self._log.flush()
+        with open(self.log_path, 'rb') as log:
+            return log.read().decode(errors='replace')
+
+    def wait_for_output(self, text, timeout=20.0):
+        """Wait until the process prints `text`; fail early if it dies."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if text in self.output():
+                return
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        raise AssertionError(f'{text!r} not printed within {timeout} s '
+                             f'(exit code {self.proc.poll()}):\n{self.output()}')
+
+    def halted(self):
+        """Tell whether a SIGSTOP took effect: every thread of the process is stopped."""
+        tasks = Path(f'/proc/{self.proc.pid}/task').iterdir()
+        return all(t.joinpath('stat').read_text().rsplit(')', 1)[1].split()[0] == 'T'
+                   for t in tasks)
+
+    def stop(self, sig=signal.SIGINT, timeout=10.0):
+        """Signal the process and wait for it; kill it if it does not exit in time."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._log.close()
+        return self.proc.returncode
+
+
+@pytest.fixture
+def start_process(tmp_path, request):
+    """
+    Start node processes for a test, given their command lines.
+
+    They are stopped after the test and their output is printed when the test fails.
+    """
+    started = []
+
+    def start(args, name=None, env=None):
+        name = name or os.path.basename(str(args[1] if args[0] == sys.executable else args[0]))
+        proc = NodeProcess(args, tmp_path / f'{name}.{len(started)}.log', env=env)
+        started.append(proc)
+        return proc
+
+    yield start
+    for proc in started:
+        proc.stop()
+        print(f'----- output of {proc.log_path.name} -----\n{proc.output()}')
+
+
+@pytest.fixture(scope='session')
+def run_process():
+    """
+    Give subprocess.run, for a test (or a module's fixture) that runs a command to its end.
+
+    Through this fixture the test is marked `process` and leaves the fast tier.
+    """
+    return subprocess.run
+
+
+@pytest.fixture
+def require_tool():
+    """Give a function returning an external tool's path, failing (never skipping) if absent."""
+    def find(name):
+        path = shutil.which(name)
+        if path is None:
+            pytest.fail(f'{name} is not installed; `bash scripts/setup.sh` installs it '
+                        f'(Debian package {"xvfb" if name == "Xvfb" else name})')
+        return path
+    return find
+
+
+@pytest.fixture
+def tmux(require_tool):
+    """Give a tmux runner on a server of this test's own (its own socket name)."""
+    require_tool('tmux')
+    socket_name = f'franka_hil_test_{os.getpid()}_{time.monotonic_ns()}'
+
+    def run(*args, check=True):
+        return subprocess.run(['tmux', '-L', socket_name, '-f', '/dev/null', *args],
+                              check=check, capture_output=True, text=True, timeout=10)
+    yield run
+    run('kill-server', check=False)
+
+
+@pytest.fixture
+def chromium():
+    """Give the path of Debian's chromium, for playwright; skip where it is not installed."""
+    for name in ('chromium', 'chromium-browser'):
+        if shutil.which(name):
+            return shutil.which(name)
+    pytest.skip('chromium is not installed (`bash scripts/setup.sh` installs Debian chromium)')
+
+
+@pytest.fixture
+def ros_env():
+    """
+    Give a function that makes a graph-backed env: `make(gym.make, env_id, **kwargs)`.
+
+    The env joins the ROS graph from this process, and starts a graph with launch=True: through
+    this fixture the test is marked so. Envs the test leaves open are closed after it.
+    """
+    made = []
+
+    def make(factory, *args, **kwargs):
+        env = factory(*args, **kwargs)
+        made.append(env)
+        return env
+    yield make
+    for env in reversed(made):
+        env.close()
+
+
+@pytest.fixture
+def free_ports():
+    """Give a helper returning `count` TCP ports of 127.0.0.1 the system has just found free."""
+    def find(count):
+        sockets = [socket.socket() for _ in range(count)]
+        for sock in sockets:
+            sock.bind(('127.0.0.1', 0))
+        ports = [sock.getsockname()[1] for sock in sockets]
+        for sock in sockets:
+            sock.close()
+        return ports
+    return find
+
+
+@pytest.fixture
+def x_display(require_tool):
+    """Start Xvfb on a display number it picks itself; give its DISPLAY string."""
+    for tool in ('Xvfb', 'xdotool'):
+        require_tool(tool)
+    read_fd, write_fd = os.pipe()
+    proc = subprocess.Popen(['Xvfb', '-displayfd', str(write_fd), '-nolisten', 'tcp',
+                             '-screen', '0', '1024x768x24'], pass_fds=(write_fd,),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write_fd)
+    with os.fdopen(read_fd) as pipe:
+        number = pipe.readline().strip()
+    if not number:
+        proc.kill()
+        pytest.fail(f'Xvfb did not start (exit code {proc.wait()})')
+    yield f':{number}'
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture
+def ros_node():
+    """Give the test an rclpy node in a context of its own, to talk to the processes it starts."""
+    import rclpy
+
+    context = rclpy.Context()
+    rclpy.init(context=context)
+    node = rclpy.create_node(f'test_client_{os.getpid()}', context=context)
+    executor = rclpy.executors.SingleThreadedExecutor(context=context)
+    executor.add_node(node)
+    node.executor_for_test = executor
+    yield node
+    executor.shutdown()
+    node.destroy_node()
+    rclpy.shutdown(context=context)
+
+
+def spin_until(node, predicate, timeout=10.0, what='condition'):
+    """Spin the test node until `predicate()` is true; fail with `what` (text or callable)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        node.executor_for_test.spin_once(timeout_sec=0.05)
+    raise AssertionError(f'timed out after {timeout} s waiting for '
+                         f'{what() if callable(what) else what}')
+
+
+@pytest.fixture
+def spin():
+    """Give the helper that spins a test node until a predicate holds, or fails after a timeout."""
+    return spin_until

@@ -1,0 +1,26 @@
+# Copyright 2026 franka-hil developers
+# SPDX-License-Identifier: Apache-2.0
+"""Build script of the franka_hil_test_utils ament_python package."""
+
+from setuptools import find_packages, setup
+
+PACKAGE = 'franka_hil_test_utils'
+
+setup(
+    name=PACKAGE,
+    version='0.1.0',
+    packages=find_packages(exclude=['test']),
+    data_files=[
+        ('share/ament_index/resource_index/packages', ['resource/' + PACKAGE]),
+        ('share/' + PACKAGE, ['package.xml']),
+    ],
+    install_requires=['setuptools', 'pytest'],
+    zip_safe=True,
+    maintainer='franka-hil developers',
+    maintainer_email='dev@franka-hil.invalid',
+    description='The pytest fixtures and test tiers every franka-hil package shares.',
+    license='Apache-2.0',
+    entry_points={
+        'pytest11': ['franka_hil = franka_hil_test_utils.plugin'],
+    },
+)
