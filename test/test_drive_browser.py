@@ -80,6 +80,15 @@ def catch_up(node):
         node.executor_for_test.spin_once(timeout_sec=0)
 
 
+def wait_text(page, selector, check, timeout=30.0):
+    """Wait until `check` holds for an element's text (read here: the page's CSP forbids eval)."""
+    deadline = time.monotonic() + timeout
+    while not check(text := page.text_content(selector) or ''):
+        assert time.monotonic() < deadline, f'{selector} still says {text!r}'
+        page.wait_for_timeout(50)
+    return text
+
+
 def open_page(playwright, chromium, url, pad=False):
     browser = playwright.chromium.launch(executable_path=chromium, args=['--no-sandbox'])
     context = browser.new_context(viewport=VIEWPORT)
@@ -319,20 +328,15 @@ def test_refusals_and_taking_over(chromium, free_ports, start_process):
     with sync_playwright() as playwright:
         browser, context, first = open_page(playwright, chromium, base + '?token=sekret')
         try:
-            first.wait_for_function("document.getElementById('role_text').textContent"
-                                    ".includes('you drive')", timeout=30_000)
-            first.wait_for_function("document.getElementById('state').textContent == "
-                                    "'graph stopped / no data'", timeout=30_000)
+            wait_text(first, '#role_text', lambda t: 'you drive' in t)
+            wait_text(first, '#state', lambda t: t == 'graph stopped / no data')
             second = context.new_page()
             second.goto(base + '?token=sekret')
-            second.wait_for_function("document.getElementById('role_text').textContent"
-                                     ".includes('watching')", timeout=30_000)
+            wait_text(second, '#role_text', lambda t: 'watching' in t)
             assert second.is_visible('#takeover')
             second.click('#takeover')
-            second.wait_for_function("document.getElementById('role_text').textContent"
-                                     ".includes('you drive')", timeout=30_000)
-            first.wait_for_function("document.getElementById('role_text').textContent"
-                                    ".includes('watching')", timeout=30_000)
+            wait_text(second, '#role_text', lambda t: 'you drive' in t)
+            wait_text(first, '#role_text', lambda t: 'watching' in t)
             # A page of another site cannot open the WebSocket (its Origin is refused).
             other = context.new_page()
             other.goto(f'http://localhost:{port}/drive.js')

@@ -9,7 +9,6 @@ Run by hand: `bash scripts/with_env.sh mypy` followed by the paths below.
 """
 
 from pathlib import Path
-import subprocess
 import sys
 
 import pytest
@@ -26,12 +25,12 @@ PUBLIC_API = [
 
 
 @pytest.mark.linter
-def test_mypy_on_the_public_api():
+def test_mypy_on_the_public_api(run_process):
     pytest.importorskip('mypy')
     # No incremental cache: the tree is read-only for tests, and a cold run takes ~20 s.
-    result = subprocess.run([sys.executable, '-m', 'mypy', '--config-file', 'pyproject.toml',
-                             '--cache-dir', '/dev/null', *PUBLIC_API],
-                            cwd=ROOT, capture_output=True, text=True)
+    result = run_process([sys.executable, '-m', 'mypy', '--config-file', 'pyproject.toml',
+                          '--cache-dir', '/dev/null', *PUBLIC_API],
+                         cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -2,13 +2,18 @@
 # SPDX-License-Identifier: Apache-2.0
 """Build script of the franka_hil_test_utils ament_python package."""
 
+from pathlib import Path
+
 from setuptools import find_packages, setup
 
 PACKAGE = 'franka_hil_test_utils'
+# The suite's one version, kept in the workspace's VERSION file (test/test_version.py holds
+# every package.xml, which must spell it out, to the same value).
+VERSION = (Path(__file__).resolve().parents[2] / 'VERSION').read_text().strip()
 
 setup(
     name=PACKAGE,
-    version='0.1.0',
+    version=VERSION,
     packages=find_packages(exclude=['test']),
     data_files=[
         ('share/ament_index/resource_index/packages', ['resource/' + PACKAGE]),

@@ -6,6 +6,7 @@ import shlex
 import time
 
 from franka_hil_msgs.msg import EpisodeEvent, Intervention
+import pytest
 
 
 def test_terminal_keys_move_toggle_and_fire_events(tmux, tmp_path, executable, namespace,

@@ -3,7 +3,6 @@
 """The web viewer stays off the internet and sends no usage analytics unless asked to."""
 
 import json
-import subprocess
 from urllib.parse import parse_qs, urlsplit
 
 from franka_hil_viewer.analytics import rerun_environment
@@ -19,10 +18,10 @@ def test_the_address_keeps_the_page_off_rerun_io():
     assert query['manifest_url'][0].startswith('/')  # our server, not rerun.io's examples
 
 
-def test_the_rerun_program_runs_with_analytics_off_unless_forced(tmp_path):
+def test_the_rerun_program_runs_with_analytics_off_unless_forced(run_process, tmp_path):
     environ = {'XDG_CACHE_HOME': str(tmp_path), 'PATH': '/usr/bin:/bin', 'HOME': str(tmp_path)}
-    shown = subprocess.run([rerun_program(), 'analytics', 'config'], capture_output=True,
-                           text=True, timeout=60, env=rerun_environment(environ))
+    shown = run_process([rerun_program(), 'analytics', 'config'], capture_output=True,
+                        text=True, timeout=60, env=rerun_environment(environ))
     assert json.loads(shown.stdout)['analytics_enabled'] is False, shown.stdout + shown.stderr
     assert 'Welcome to Rerun' not in shown.stdout + shown.stderr
     forced = dict(environ, FORCE_RERUN_ANALYTICS='1')
