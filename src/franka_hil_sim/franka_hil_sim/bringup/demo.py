@@ -139,10 +139,14 @@ def bringup_arguments(given):
     """
     named = dict(a.split(':=', 1) for a in given)  # (the last of a repeated name wins)
     defaults = {'mode': 'realtime', 'teleop': 'script', 'viewer': 'web'}
-    if named.get('viewer', 'web') in ('web', 'rerun') or named.get('teleop') == 'browser':
+    viewer = named.get('viewer', 'web')
+    wanted = [name for name in VIEWER_PORTS
+              if (name == 'drive_port' and (viewer == 'web' or named.get('teleop') == 'browser'))
+              or (name != 'drive_port' and viewer == 'rerun')]
+    if wanted:
         used = {int(named[name]) for name in VIEWER_PORTS if name in named}
         for name, port in VIEWER_PORTS.items():
-            if name not in named:
+            if name in wanted and name not in named:
                 port = port if port_free(port) and port not in used else free_port()
                 defaults[name] = str(port)
                 used.add(port)
