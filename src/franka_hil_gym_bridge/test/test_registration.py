@@ -26,9 +26,9 @@ def test_graph_backed_ids_in_both_namespaces(variant, kwargs):
         assert spec.max_episode_steps == 100
 
 
-def test_direct_ids_stay_direct_and_gym_hil_ids_are_not_taken():
-    for name in ('PandaPickCubeBase-v0', 'PandaPickCube-v0'):
-        assert gym.spec(f'franka_hil/{name}').entry_point.startswith('franka_hil_sim.core.envs:')
+def test_the_bridge_takes_no_direct_id_and_only_its_own_gym_hil_ids():
+    assert not any(gym.spec(env_id).entry_point.startswith('franka_hil_gym_bridge')
+                   for env_id in gym.registry if env_id.startswith('franka_hil/'))
     ours = {env_id for env_id in gym.registry if env_id.startswith('gym_hil/')}
     assert ours == {f'gym_hil/FrankaHilPickCube{v}-v0' for v in VARIANTS}
 
