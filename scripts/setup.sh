@@ -33,9 +33,6 @@ case $pyver in
   *) say "need Python 3.11, 3.12 or 3.13, but $python is ${pyver:+Python }${pyver:-not a runnable Python} (give one: PYTHON=/path/to/python3.X bash scripts/setup.sh)"
      exit 1 ;;
 esac
-# Each Python version has its own pins where its resolution differs (constraints-py3.X.txt).
-constraints=constraints.txt
-[ -f "constraints-py$pyver.txt" ] && constraints=constraints-py$pyver.txt
 
 # A venv of another Python version is made again, and so is the build (CMake caches and the
 # C extension name the interpreter).
@@ -48,11 +45,11 @@ if [ -x "$venv/bin/python" ]; then
 fi
 [ -x "$venv/bin/python" ] || { say "creating $venv with $python (Python $pyver)"; "$python" -m venv "$venv"; }
 mkdir -p "$stamps"
-req_hash=$( { echo "$pyver"; cat requirements.txt "$constraints"; } | sha256sum | cut -c1-16)
+req_hash=$( { echo "$pyver"; cat requirements.txt constraints.txt; } | sha256sum | cut -c1-16)
 if [ "$(cat "$stamps/requirements" 2>/dev/null)" != "$req_hash" ]; then
-  say "installing Python packages for Python $pyver (requirements.txt, pinned by $constraints)"
+  say "installing Python packages for Python $pyver (requirements.txt, pinned by constraints.txt)"
   "$venv/bin/python" -m pip install -q --upgrade pip
-  "$venv/bin/python" -m pip install -q -r requirements.txt -c "$constraints"
+  "$venv/bin/python" -m pip install -q -r requirements.txt -c constraints.txt
   # The ROS wheels' CMake exports name the wheel builder's Python include dirs: point them here.
   "$venv/bin/python" scripts/fix_ros_wheels.py "$venv"
   echo "$req_hash" > "$stamps/requirements"
