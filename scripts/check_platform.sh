@@ -36,9 +36,25 @@ main() {
   mounts_under() {
     awk -v r="$1" '$2 == r || index($2, r "/") == 1 { print $2 }' /proc/self/mounts | sort -r
   }
+  # Processes whose root is the Debian root: what the check started there and left running.
+  inside_pids() {
+    local d
+    for d in /proc/[0-9]*; do
+      [ "$(readlink "$d/root" 2>/dev/null)" = "$root" ] && echo "${d#/proc/}"
+    done
+    return 0
+  }
   mounted=()
   cleanup() {
-    local i
+    local i pids
+    pids=$(inside_pids)
+    if [ -n "$pids" ]; then
+      say "stopping what is left running in the root: $(echo $pids)"
+      kill $pids 2>/dev/null || true
+      sleep 3
+      pids=$(inside_pids)
+      [ -z "$pids" ] || kill -KILL $pids 2>/dev/null || true
+    fi
     for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do
       umount "${mounted[i]}" 2>/dev/null || umount -l "${mounted[i]}" || say "could not unmount ${mounted[i]}"
     done
