@@ -14,7 +14,8 @@ from gymnasium import spaces
 import numpy as np
 import pytest
 
-pytest.importorskip('stable_baselines3')
+pytest.importorskip('stable_baselines3', reason='Stable-Baselines3 is only in its own venv: '
+                    'run this file with .venv-sb3/bin/python (scripts/sb3_venv.sh)')
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'scripts'))
 from sb3_hil_buffer import HilReplayBuffer  # noqa: E402
 
