@@ -24,9 +24,14 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# 2. The venv, pinned. The interpreter: the one given as PYTHON=..., else the system's python3;
-#    a version we test (3.11, 3.12 or 3.13: the ROS 2 Kilted wheels exist for those).
+# 2. The venv, pinned. The interpreter: the one given as PYTHON=..., else the existing .venv's,
+#    else the system's python3; a version we test (3.11, 3.12 or 3.13: the ROS 2 Kilted wheels
+#    exist for those). So `PYTHON=python3.12 bash scripts/setup.sh` once, then plain commands.
 python=${PYTHON:-python3}
+if [ -z "${PYTHON:-}" ] && [ -x "$venv/bin/python" ] \
+   && "$venv/bin/python" -c 'import sys; sys.exit(sys.version_info[:2] not in ((3, 11), (3, 12), (3, 13)))' 2>/dev/null; then
+  python=$venv/bin/python
+fi
 pyver=$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null) || pyver=
 case $pyver in
   3.11 | 3.12 | 3.13) ;;
