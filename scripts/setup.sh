@@ -27,12 +27,15 @@ fi
 # 2. The venv, pinned. The interpreter: the one given as PYTHON=..., else the existing .venv's,
 #    else the system's python3; a version we test (3.11, 3.12 or 3.13: the ROS 2 Kilted wheels
 #    exist for those). So `PYTHON=python3.12 bash scripts/setup.sh` once, then plain commands.
-python=${PYTHON:-python3}
-if [ -z "${PYTHON:-}" ] && [ -x "$venv/bin/python" ] \
-   && "$venv/bin/python" -c 'import sys; sys.exit(sys.version_info[:2] not in ((3, 11), (3, 12), (3, 13)))' 2>/dev/null; then
-  python=$venv/bin/python
+# (-I -S: the version only, without site's .pth hooks such as the ROS wheels' re-exec)
+pyver_of() { "$1" -I -S -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null; }
+venv_ver=
+[ -x "$venv/bin/python" ] && venv_ver=$(pyver_of "$venv/bin/python") || venv_ver=
+if [ -n "${PYTHON:-}" ]; then python=$PYTHON
+elif [[ $venv_ver == 3.1[123] ]]; then python=$venv/bin/python
+else python=python3
 fi
-pyver=$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null) || pyver=
+if [ "$python" = "$venv/bin/python" ]; then pyver=$venv_ver; else pyver=$(pyver_of "$python") || pyver=; fi
 case $pyver in
   3.11 | 3.12 | 3.13) ;;
   *) say "need Python 3.11, 3.12 or 3.13, but $python is ${pyver:+Python }${pyver:-not a runnable Python} (give one: PYTHON=/path/to/python3.X bash scripts/setup.sh)"
@@ -41,12 +44,9 @@ esac
 
 # A venv of another Python version is made again, and so is the build (CMake caches and the
 # C extension name the interpreter).
-if [ -x "$venv/bin/python" ]; then
-  venv_ver=$("$venv/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null) || venv_ver=
-  if [ "$venv_ver" != "$pyver" ]; then
-    say ".venv is Python ${venv_ver:-(broken)}, not $pyver: making it again, and the build"
-    rm -rf "$venv" build install
-  fi
+if [ -x "$venv/bin/python" ] && [ "$venv_ver" != "$pyver" ]; then
+  say ".venv is Python ${venv_ver:-(broken)}, not $pyver: making it again, and the build"
+  rm -rf "$venv" build install
 fi
 [ -x "$venv/bin/python" ] || { say "creating $venv with $python (Python $pyver)"; "$python" -m venv "$venv"; }
 mkdir -p "$stamps"
