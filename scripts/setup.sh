@@ -32,11 +32,35 @@ if [ "$(cat "$stamps/apt" 2>/dev/null)" != "$apt_state" ]; then
   echo "${apt_pkgs[*]} $(stat -c %Y /var/lib/dpkg/status 2>/dev/null)" > "$stamps/apt"
 fi
 
-# 2. The venv, pinned.
-[ -x "$venv/bin/python" ] || { say "creating $venv"; python3 -m venv "$venv"; }
-req_hash=$(cat requirements.txt constraints.txt | sha256sum | cut -c1-16)
+# 2. The venv, pinned. The interpreter: the one given as PYTHON=..., else the existing .venv's,
+#    else the system's python3; a version we test (3.11, 3.12 or 3.13: the ROS 2 Kilted wheels
+#    exist for those). So `PYTHON=python3.12 bash scripts/setup.sh` once, then plain commands.
+# (-I -S: the version only, without site's .pth hooks such as the ROS wheels' re-exec)
+pyver_of() { "$1" -I -S -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null; }
+venv_ver=
+[ -x "$venv/bin/python" ] && venv_ver=$(pyver_of "$venv/bin/python") || venv_ver=
+if [ -n "${PYTHON:-}" ]; then python=$PYTHON
+elif [[ $venv_ver == 3.1[123] ]]; then python=$venv/bin/python
+else python=python3
+fi
+if [ "$python" = "$venv/bin/python" ]; then pyver=$venv_ver; else pyver=$(pyver_of "$python") || pyver=; fi
+case $pyver in
+  3.11 | 3.12 | 3.13) ;;
+  *) say "need Python 3.11, 3.12 or 3.13, but $python is ${pyver:+Python }${pyver:-not a runnable Python} (give one: PYTHON=/path/to/python3.X bash scripts/setup.sh)"
+     exit 1 ;;
+esac
+
+# A venv of another Python version is made again, and so is the build (CMake caches and the
+# C extension name the interpreter).
+if [ -x "$venv/bin/python" ] && [ "$venv_ver" != "$pyver" ]; then
+  say ".venv is Python ${venv_ver:-(broken)}, not $pyver: making it again, and the build"
+  rm -rf "$venv" build install
+fi
+[ -x "$venv/bin/python" ] || { say "creating $venv with $python (Python $pyver)"; "$python" -m venv "$venv"; }
+mkdir -p "$stamps"
+req_hash=$( { echo "$pyver"; cat requirements.txt constraints.txt; } | sha256sum | cut -c1-16)
 if [ "$(cat "$stamps/requirements" 2>/dev/null)" != "$req_hash" ]; then
-  say "installing Python packages (requirements.txt, pinned by constraints.txt)"
+  say "installing Python packages for Python $pyver (requirements.txt, pinned by constraints.txt)"
   "$venv/bin/python" -m pip install -q --upgrade pip
   "$venv/bin/python" -m pip install -q -r requirements.txt -c constraints.txt
   # The ROS wheels' CMake exports name the wheel builder's Python include dirs: point them here.
