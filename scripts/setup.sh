@@ -24,12 +24,30 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# 2. The venv, pinned.
-[ -x "$venv/bin/python" ] || { say "creating $venv"; python3 -m venv "$venv"; }
+# 2. The venv, pinned. The interpreter: the one given as PYTHON=..., else the system's python3;
+#    a version we test (3.11, 3.12 or 3.13: the ROS 2 Kilted wheels exist for those).
+python=${PYTHON:-python3}
+pyver=$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null) || pyver=
+case $pyver in
+  3.11 | 3.12 | 3.13) ;;
+  *) say "need Python 3.11, 3.12 or 3.13, but $python is ${pyver:+Python }${pyver:-not a runnable Python} (give one: PYTHON=/path/to/python3.X bash scripts/setup.sh)"
+     exit 1 ;;
+esac
+
+# A venv of another Python version is made again, and so is the build (CMake caches and the
+# C extension name the interpreter).
+if [ -x "$venv/bin/python" ]; then
+  venv_ver=$("$venv/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null) || venv_ver=
+  if [ "$venv_ver" != "$pyver" ]; then
+    say ".venv is Python ${venv_ver:-(broken)}, not $pyver: making it again, and the build"
+    rm -rf "$venv" build install
+  fi
+fi
+[ -x "$venv/bin/python" ] || { say "creating $venv with $python (Python $pyver)"; "$python" -m venv "$venv"; }
 mkdir -p "$stamps"
-req_hash=$(cat requirements.txt constraints.txt | sha256sum | cut -c1-16)
+req_hash=$( { echo "$pyver"; cat requirements.txt constraints.txt; } | sha256sum | cut -c1-16)
 if [ "$(cat "$stamps/requirements" 2>/dev/null)" != "$req_hash" ]; then
-  say "installing Python packages (requirements.txt, pinned by constraints.txt)"
+  say "installing Python packages for Python $pyver (requirements.txt, pinned by constraints.txt)"
   "$venv/bin/python" -m pip install -q --upgrade pip
   "$venv/bin/python" -m pip install -q -r requirements.txt -c constraints.txt
   # The ROS wheels' CMake exports name the wheel builder's Python include dirs: point them here.
