@@ -121,24 +121,70 @@ def check_online_buffer(workdir, seen, config, result, failures):
         result['interventions_flagged'] = None  # LeRobot < 0.5: the actor sends no flag
 
 
+def graph_episodes(seen):
+    """
+    Return the actor's episodes as the graph's step_info tells them, and the duplicates.
+
+    Each episode, in episode order: {step number: (intervened, executed action)}. A message
+    lost on the way is a step number missing; a (episode, step) seen twice is counted
+    (another graph on the same topic would show so).
+    """
+    episodes, duplicates = {}, 0
+    for _, intervened, action, _, episode, step in seen:
+        duplicates += step in episodes.setdefault(episode, {})
+        episodes[episode][step] = (intervened, action)
+    return [episodes[e] for e in sorted(episodes)], duplicates
+
+
+def pair_steps(episode_index, episodes):
+    """
+    Pair the buffer's steps with the graph's: its k-th episode with the graph's k-th.
+
+    Return (buffer rows, graph steps, steps the graph's step_info lacks): a buffer episode's
+    row i is step number first + i, `first` the lowest step number of any episode (1).
+    """
+    first = min((min(e) for e in episodes if e), default=1)
+    rows, graph, missing = [], [], 0
+    for k, e in enumerate(sorted(set(episode_index))):
+        indices = np.flatnonzero(episode_index == e)
+        steps = episodes[k] if k < len(episodes) else {}
+        for i, row in enumerate(indices):
+            if first + i in steps:
+                rows.append(row)
+                graph.append(steps[first + i])
+            else:
+                missing += 1
+    return np.array(rows, int), graph, missing
+
+
 def check_interventions(workdir, seen, table, result, failures):
     """
     Check the human's steps as the learner has them against the graph's step_info.
 
     The actor sends whole episodes in order, so the online buffer the learner saved holds the
-    actor's first N steps: the graph's first N step_info messages. Each step the graph says the
-    human drove must be flagged complementary_info.is_intervention there with the executed
-    action, and no other step; the learner copies exactly those into its offline buffer
-    (saved next to it as dataset_offline, after the demonstrations).
+    actor's first episodes; the graph's step_info gives the same episodes (by episode and step
+    number). Each step the graph says the human drove must be flagged
+    complementary_info.is_intervention there with the executed action, and no other step; the
+    learner copies exactly those into its offline buffer (saved next to it as
+    dataset_offline, after the demonstrations).
     """
     flags = column(table, 'complementary_info.is_intervention')[:, 0] > 0.5
     actions = column(table, 'action')
-    graph = seen[:len(flags)]
-    graph_flags = np.array([s[1] for s in graph], bool)
-    graph_actions = np.stack([s[2] for s in graph]) if graph else np.zeros((0, 4), np.float32)
-    same_steps = len(graph) == len(flags) and bool(np.all(graph_flags == flags))
-    same_actions = same_steps and bool(np.allclose(actions[flags], graph_actions[flags],
+    episode_index = column(table, 'episode_index')[:, 0].astype(int)
+    episodes, duplicates = graph_episodes(seen)
+    rows, graph, missing = pair_steps(episode_index, episodes)
+    graph_flags = np.array([g[0] for g in graph], bool)
+    graph_actions = np.stack([g[1] for g in graph]) if graph else np.zeros((0, 4), np.float32)
+    differ = rows[graph_flags != flags[rows]].tolist()
+    human = rows[graph_flags]
+    same_steps = not missing and not duplicates and not differ
+    same_actions = same_steps and bool(np.allclose(actions[human], graph_actions[graph_flags],
                                                    atol=1e-5))
+    (workdir / 'interventions.json').write_text(json.dumps({
+        'buffer_lengths': np.bincount(episode_index).tolist(),
+        'graph_lengths': [len(e) for e in episodes], 'missing': missing,
+        'duplicates': duplicates, 'differ': differ, 'buffer_flags': flags.astype(int).tolist(),
+        'graph_flags': graph_flags.astype(int).tolist()}))
     offline, _ = buffer_table(workdir / 'train' / 'dataset_offline')
     demo_frames = result.get('demo_frames', 0)
     copied = column(offline, 'action')[demo_frames:]
@@ -147,13 +193,15 @@ def check_interventions(workdir, seen, table, result, failures):
                     and bool(np.allclose(copied, actions[flags], atol=1e-5)))
     result.update(interventions_flagged=int(flags.sum()),
                   interventions_on_graph=int(graph_flags.sum()),
+                  online_policy_steps=int(len(flags) - flags.sum()),
                   offline_buffer=len(offline), offline_copied=len(copied))
     failures.check(same_steps and flags.sum() > 0,
                    f'interventions: {int(flags.sum())} of the {len(flags)} steps in the online '
-                   'buffer flagged complementary_info.is_intervention; step_info says '
-                   f'{int(graph_flags.sum())} of the first {len(graph)} (same steps: '
-                   f'{same_steps})')
-    result['online_policy_steps'] = int(len(flags) - flags.sum())
+                   f'buffer ({len(set(episode_index))} episodes) flagged '
+                   'complementary_info.is_intervention; step_info says '
+                   f'{int(graph_flags.sum())} of the same steps (steps that differ '
+                   f'{differ[:10]}, {missing} step_info messages missing, {duplicates} '
+                   'duplicated; interventions.json)')
     failures.check(same_actions, 'interventions: the flagged steps carry the executed '
                    "(human) action of the graph's step_info")
     failures.check(same_offline, f'interventions: the offline buffer ({len(offline)} = '
