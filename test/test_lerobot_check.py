@@ -5,8 +5,10 @@ Opt-in: LeRobot's HIL-SERL on our graph, for real (`franka-hil-check-lerobot`, a
 
 It runs in LeRobot's own venv (LEROBOT_VENV, default .venv-lerobot), which
 `bash scripts/check_lerobot.sh` makes (a few GB) and then runs the same check in; making that
-venv is the opt-in. Without it the test reports itself skipped with that reason. About 10 minutes
-on two cores.
+venv is the opt-in. Without it the test reports itself skipped with that reason. A venv made for
+Python 3.11 is LeRobot 0.4.4's (`--lerobot 0.4.4`), any other LeRobot 0.6.x's; on Debian 12 the
+0.6 venv lives in the Debian 13 root, not here, so there this test runs 0.4.4 or nothing. About
+2 to 10 minutes on two cores (0.4.4 here: 139 s).
 """
 
 import os
