@@ -11,7 +11,9 @@
 #     debootstrap, chroot and bind mounts): scripts/debian13_root.sh makes it once under
 #     FRANKA_HIL_PLATFORM_CACHE (default /var/cache/franka-hil), this checkout (HEAD plus its
 #     uncommitted changes) goes to /srv/franka-hil-lerobot in it, and this script runs there.
-#     Our messages' typesupport is built per Python, so the workspace is set up inside too;
+#     Our messages' typesupport is built per Python, so the workspace is set up inside too.
+#     Paths given there (--workdir) are the root's (CACHE/debian13/DIR from outside), and
+#     LEROBOT_VENV is not passed in (the venv is /srv/franka-hil-lerobot/.venv-lerobot);
 # - LeRobot 0.4.4 (the last for Python 3.11) with --lerobot 0.4.4, on a 3.11 workspace, no root.
 #
 # The venv is made as LeRobot's docs make one (default .venv-lerobot, git-ignored;
