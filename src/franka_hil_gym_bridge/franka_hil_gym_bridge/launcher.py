@@ -14,6 +14,7 @@ file whose path every error names.
 import ctypes
 import os
 from pathlib import Path
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -55,12 +56,19 @@ class LaunchedGraph:
                    f'namespace:={namespace}', f'teleop:={teleop}', 'num_sims:=1']
         if human is not None:
             command.append(f'human:={human}')
+        # The graph dies with this process (SIGTERM). setpriv sets that in the child without a
+        # preexec_fn: with one, Python forks and runs the fork handlers of every library here
+        # in the child, and in LeRobot's actor (its gRPC threads running) the child then
+        # aborted now and then (exit code -6, "epoll_wait error: Bad file descriptor").
+        setpriv = shutil.which('setpriv')
+        if setpriv is not None:
+            command = [setpriv, '--pdeathsig', 'TERM', '--', *command]
         with open(self.log_path, 'wb') as log:
             # The keyboard teleop reads this terminal; nothing else may take its input.
             self.process = subprocess.Popen(
                 command, stdout=log, stderr=subprocess.STDOUT,
                 stdin=None if teleop == 'keyboard' else subprocess.DEVNULL,
-                preexec_fn=_dies_with(os.getpid()))
+                preexec_fn=None if setpriv is not None else _dies_with(os.getpid()))
 
     def check(self):
         """Raise GraphFailed if bringup has exited."""

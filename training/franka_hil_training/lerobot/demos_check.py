@@ -122,7 +122,8 @@ def record_demos(workdir, failures):
         'demos_video'], f'bag_to_lerobot exported {len(episodes)} of the {DEMO_EPISODES} demos '
         f'(skipped {skipped})')
     images = check_dataset(datasets['demos_images'], episodes, True, failures)
-    check_dataset(datasets['demos_video'], episodes, False, failures)
+    check_dataset(datasets['demos_video'], episodes, False, failures,
+                  datasets['demos_images'] if images is not None else None)
     if images is None:
         return None
     return {'dataset': datasets['demos_images'], 'episodes': len(episodes),
@@ -181,8 +182,21 @@ def check_images(dataset, name, result, failures):
     result['state_max'] = dataset.meta.stats['observation.state']['max'].tolist()
 
 
-def check_videos(dataset, root, name, episodes, result, failures):
-    """Check the mp4s hold a frame per row; note whether LeRobot decodes them (by machine)."""
+def decoded_frame(root, index, video_backend=None):
+    """Return frame `index` of a dataset as LeRobotDataset gives it (a video backend or none)."""
+    from lerobot.datasets.lerobot_dataset import LeRobotDataset
+    dataset = LeRobotDataset('local/franka_hil_demos', root=root, video_backend=video_backend)
+    return dataset[index]
+
+
+def check_videos(dataset, root, name, episodes, result, failures, images_root=None):
+    """
+    Check the mp4s hold a frame per row; decode them as LeRobot does.
+
+    The default backend (torchcodec where LeRobot installs it) needs FFmpeg's shared libraries,
+    which the machine may lack: what it does is noted, not asserted. video_backend='pyav'
+    (PyAV's own FFmpeg) must decode, to the PNG copy's frames within codec error.
+    """
     import av
     counts = []
     for key in ('observation.images.front', 'observation.images.wrist'):
@@ -194,14 +208,33 @@ def check_videos(dataset, root, name, episodes, result, failures):
         last['videos/observation.images.front/to_timestamp'], len(dataset) / FPS),
         f'{name}: mp4 frames {counts} = {len(dataset)} frames, episodes end at '
         f"{last['videos/observation.images.front/to_timestamp']} s")
+    backend = getattr(dataset, 'video_backend', None) or getattr(dataset, '_video_backend', '?')
     try:
         dataset[0]
-        result['video_decoding'] = 'ok'
+        result['video_decoding'] = f'ok ({backend})'
     except Exception as error:  # noqa: B902 - what LeRobot raises depends on the machine
-        result['video_decoding'] = f'{type(error).__name__}: {str(error).splitlines()[0]}'
+        result['video_decoding'] = (f'{backend}: {type(error).__name__}: '
+                                    f'{str(error).splitlines()[0][:160]}')
+    index = len(dataset) - 1
+    try:
+        item = decoded_frame(root, index, 'pyav')
+    except Exception as error:  # noqa: B902
+        failures.check(False, f"{name}: video_backend='pyav' decodes: {type(error).__name__}: "
+                       f'{error}')
+        return
+    shape = tuple(item['observation.images.front'].shape)
+    result['pyav'] = f'ok {shape}'
+    if images_root is not None:
+        png = decoded_frame(images_root, index)
+        diffs = [float((item[key] - png[key]).abs().mean())
+                 for key in ('observation.images.front', 'observation.images.wrist')]
+        result['pyav'] += f', mean |mp4 - png| {max(diffs):.4f}'
+        failures.check(shape == (3, 128, 128) and max(diffs) < 0.03,
+                       f"{name}: video_backend='pyav' frame {index} {shape} = the PNG copy's "
+                       f'within codec error (mean difference {diffs})')
 
 
-def check_dataset(root, episodes, images, failures):
+def check_dataset(root, episodes, images, failures, images_root=None):
     """Load a bag_to_lerobot dataset with LeRobotDataset; compare it with the bag's episodes."""
     from lerobot.datasets.lerobot_dataset import LeRobotDataset
     name = root.name
@@ -223,7 +256,7 @@ def check_dataset(root, episodes, images, failures):
     if images:
         check_images(dataset, name, result, failures)
     else:
-        check_videos(dataset, root, name, episodes, result, failures)
+        check_videos(dataset, root, name, episodes, result, failures, images_root)
     print(f'  {name}: {dataset.num_episodes} episodes, {len(dataset)} frames, '
           + ', '.join(f'{k} {v}' for k, v in result.items() if not k.startswith('state_')))
     return result

@@ -21,7 +21,7 @@ import draccus
 from franka_hil_common.observation import TCP as TCP_SLICE
 from franka_hil_training.lerobot.pad import CLOSE, EVENT_FROM, OVERRIDE, UP
 from franka_hil_training.lerobot.processes import PACKAGE
-from franka_hil_training.lerobot.train_config import FPS, GRIPPER_PENALTY
+from franka_hil_training.lerobot.train_config import FPS, GRIPPER_PENALTY, lerobot_version
 from lerobot.configs.parser import load_plugin
 from lerobot.processor import create_transition, TransitionKey
 from lerobot.rl import gym_manipulator
@@ -35,6 +35,9 @@ STEP_LIMIT = 100
 # The first steps of an override may still run the policy: Joy -> teleop -> sim takes a moment.
 LAG_STEPS = 2
 EVENTS = ('success', 'failure', 'rerecord', None)
+# The neutral action gym_manipulator's record loop sends: its gripper entry was 0 (gym-hil's
+# "open") up to LeRobot 0.5, and is 1 (gym-hil's "stay") from 0.6.
+NEUTRAL = (0.0, 0.0, 0.0, 1.0 if (lerobot_version() or (0, 0)) >= (0, 6) else 0.0)
 
 
 def config_dict(dataset_root, episodes):
@@ -103,7 +106,7 @@ def step_row(transition):
 def play_episodes(env, env_processor, action_processor, transition):
     """Step with the neutral action at FPS until every episode of EVENTS ended; return rows."""
     episodes, rows = [], []
-    neutral = torch.tensor([0.0, 0.0, 0.0, 0.0])  # what the record loop sends
+    neutral = torch.tensor(NEUTRAL)  # what the record loop sends
     while len(episodes) < len(EVENTS):
         start = time.perf_counter()
         transition = gym_manipulator.step_env_and_process_transition(
@@ -153,7 +156,7 @@ def check_success_episode(rows, override, failures):
     failures.check(len(moving) >= len(expected) - LAG_STEPS - len(CLOSE),
                    f'success: teleop_action {UP[:3]} on overridden steps ({len(moving)})')
     # LeRobot sends the last human action once more on the step after an override.
-    failures.check(all(np.allclose(r['teleop_action'], 0.0)
+    failures.check(all(np.allclose(r['teleop_action'], NEUTRAL)
                        for r, previous in zip(rows[1:], rows) if not r['intervention']
                        and not previous['intervention']),
                    "success: teleop_action is the policy's (neutral) action otherwise")

@@ -44,11 +44,24 @@ def parse_args(argv=None):
 
 
 def load_policy(checkpoint, config_path):
-    """Return (SAC policy, train config, model folder) of a learner checkpoint."""
+    """
+    Return (policy, train config, model folder, processors) of a learner checkpoint.
+
+    LeRobot >= 0.5: the policy is a GaussianActorPolicy and normalises nothing itself; the actor
+    runs it between the pre- and postprocessor made from the config's stats (processors: that
+    pair). LeRobot 0.4.4: a SACPolicy that normalises inside (processors: None).
+    """
     import draccus
     from lerobot.configs.parser import load_plugin
-    from lerobot.configs.train import TrainRLServerPipelineConfig
-    from lerobot.policies.sac.modeling_sac import SACPolicy
+    try:  # LeRobot >= 0.5
+        from lerobot.policies import make_pre_post_processors
+        from lerobot.policies.gaussian_actor.modeling_gaussian_actor import (
+            GaussianActorPolicy as SACPolicy)
+        from lerobot.rl.train_rl import TrainRLServerPipelineConfig
+    except ImportError:  # LeRobot 0.4.4
+        from lerobot.configs.train import TrainRLServerPipelineConfig
+        from lerobot.policies.sac.modeling_sac import SACPolicy
+        make_pre_post_processors = None
 
     model = checkpoint / 'pretrained_model' if (checkpoint / 'pretrained_model').is_dir() \
         else checkpoint
@@ -57,10 +70,28 @@ def load_policy(checkpoint, config_path):
     cfg.env.task = EVAL_TASK
     load_plugin(PACKAGE)  # what --env.discover_packages_path does
     policy = SACPolicy.from_pretrained(str(model)).eval()
-    return policy, cfg, model
+    processors = None if make_pre_post_processors is None else make_pre_post_processors(
+        policy_cfg=cfg.policy, dataset_stats=cfg.policy.dataset_stats)
+    return policy, cfg, model, processors
 
 
-def run_episode(env, env_processor, action_processor, policy, keys, seed, deterministic):
+def act(policy, processors, observation, deterministic):
+    """Return the policy's action for an observation, as LeRobot's actor computes it."""
+    import torch
+    if processors is not None:
+        observation = processors[0].process_observation(observation)
+    action = mean_action(policy, observation) if deterministic \
+        else policy.select_action(batch=observation)
+    if processors is None:
+        return action
+    if policy.config.num_discrete_actions is None:
+        return processors[1].process_action(action)
+    continuous = processors[1].process_action(action[..., :-1])
+    return torch.cat([continuous, action[..., -1:].to(continuous.dtype)], dim=-1)
+
+
+def run_episode(env, env_processor, action_processor, policy, keys, seed, deterministic,
+                processors=None):
     """Run one episode of the policy alone from reset(seed); return (steps, success)."""
     from lerobot.processor import create_transition, TransitionKey
     from lerobot.rl import gym_manipulator
@@ -75,8 +106,7 @@ def run_episode(env, env_processor, action_processor, policy, keys, seed, determ
         observation = {key: value for key, value in
                        transition[TransitionKey.OBSERVATION].items() if key in keys}
         with torch.no_grad():
-            action = mean_action(policy, observation) if deterministic \
-                else policy.select_action(batch=observation)
+            action = act(policy, processors, observation, deterministic)
         transition = gym_manipulator.step_env_and_process_transition(
             env, transition, action, env_processor, action_processor)
         steps += 1
@@ -95,7 +125,7 @@ def evaluate(checkpoint, config_path, seeds, first_seed, deterministic=False):
     import torch
 
     torch.set_num_threads(1)
-    policy, cfg, model = load_policy(checkpoint, config_path)
+    policy, cfg, model, processors = load_policy(checkpoint, config_path)
     keys = list(cfg.policy.input_features)
     env, teleop = gym_manipulator.make_robot_env(cfg.env)
     env_processor, action_processor = gym_manipulator.make_processors(
@@ -105,7 +135,7 @@ def evaluate(checkpoint, config_path, seeds, first_seed, deterministic=False):
     try:
         for k in range(seeds):
             steps, success = run_episode(env, env_processor, action_processor, policy, keys,
-                                         first_seed + k, deterministic)
+                                         first_seed + k, deterministic, processors)
             lengths.append(steps)
             successes.append(success)
     finally:

@@ -104,6 +104,18 @@ def stop_training(actor, learner, watch, graph_timeout=40.0):
     return codes, watch.publishers()
 
 
+# LeRobot >= 0.6 installs torchcodec; where FFmpeg's shared libraries are missing, importing
+# LeRobot logs a warning with a traceback per FFmpeg version tried, between these markers, and
+# falls back to the pyav decoder: not a failure.
+TORCHCODEC_PROBE = re.compile(r'\[start of libtorchcodec loading traceback\].*?'
+                              r'\[end of libtorchcodec loading traceback\]', re.DOTALL)
+
+
+def failed(text):
+    """Whether a LeRobot process's log shows an exception (LeRobot's torchcodec probe aside)."""
+    return 'Traceback (most recent call last)' in TORCHCODEC_PROBE.sub('', text)
+
+
 def learner_steps(text):
     """Return the learner's latest logged optimisation step count (0 before the first)."""
     found = re.findall(r'\[LEARNER\] Number of optimization step: (\d+)', text)

@@ -35,10 +35,11 @@ class StepInfoWatch:
         with self.lock:
             self.steps.append((time.monotonic(), bool(msg.is_intervention),
                                np.array(msg.action, np.float32),
-                               bool(msg.terminated or msg.truncated)))
+                               bool(msg.terminated or msg.truncated), int(msg.episode),
+                               int(msg.step)))
 
     def snapshot(self):
-        """Return the steps seen so far: [(time, intervened, executed action, ended)]."""
+        """Return the steps seen: [(time, intervened, executed action, ended, episode, step)]."""
         with self.lock:
             return list(self.steps)
 

@@ -119,15 +119,18 @@ def make_config(out, dataset, stats, port, options):
     config['env'].update(task=TASK, fps=options.actor_fps)
     # the cube position too (a random cube)
     add_cube_position(config, stats)
+    sac = {'discount': options.discount, 'utd_ratio': options.utd_ratio,
+           'temperature_init': options.temperature_init, 'critic_network_kwargs': dict(hidden),
+           'discrete_critic_network_kwargs': dict(hidden)}
     config['policy'].update(
-        discount=options.discount, utd_ratio=options.utd_ratio,
-        temperature_init=options.temperature_init,
         online_step_before_learning=options.online_step_before_learning,
         online_buffer_capacity=options.online_buffer_capacity,
         offline_buffer_capacity=options.offline_buffer_capacity,
         online_steps=10_000_000, actor_network_kwargs=dict(hidden),
-        critic_network_kwargs=dict(hidden), discrete_critic_network_kwargs=dict(hidden),
+        discrete_critic_network_kwargs=dict(hidden),
         latent_dim=options.hidden_dims, state_encoder_hidden_dim=options.hidden_dims)
+    # LeRobot >= 0.5: SAC's own settings are the algorithm's, no longer the policy's
+    config['algorithm' if 'algorithm' in config else 'policy'].update(sac)
     config['policy']['actor_learner_config']['policy_parameters_push_frequency'] = \
         options.policy_parameters_push_frequency
     return config
@@ -177,8 +180,7 @@ def run_for(minutes, learner, actor, watch, started, interrupted, summary):
             summary['interrupted'] = True
             break
         for process in (learner, actor):
-            if process.process.poll() is not None or \
-                    'Traceback (most recent call last)' in process.text():
+            if process.process.poll() is not None or processes.failed(process.text()):
                 raise RuntimeError(f'the {process.name} failed:\n'
                                    f'{processes.tail(process.log_path)}')
         if time.monotonic() - last_report > 60.0:

@@ -4,7 +4,11 @@
 The HIL-SERL train config (learner and actor) of the check; the training runs start from it.
 
 LeRobot's TrainRLServerPipelineConfig as a dict (written as JSON, read with --config_path).
+LeRobot 0.5 split SAC in two: the policy is `gaussian_actor` (its actor and encoders), SAC itself
+is the config's `algorithm` (critics, temperature, torch.compile); the rest is as in 0.4.4.
 """
+
+import importlib.metadata
 
 import numpy as np
 
@@ -30,11 +34,25 @@ def env_config():
     }
 
 
+def lerobot_version():
+    """Return the installed LeRobot's (major, minor), or None where it is not installed."""
+    try:
+        return tuple(int(x) for x in importlib.metadata.version('lerobot').split('.')[:2])
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def split_sac(version=None):
+    """Whether LeRobot (`version`, default the installed one) has SAC as policy + algorithm."""
+    version = version or lerobot_version()
+    return version is not None and version >= (0, 5)
+
+
 def policy_config(stats, port):
     """Return the policy part: SAC on CPU, the state's range from the demos' `stats`."""
     low, high = np.array(stats['state_min']), np.array(stats['state_max'])
     margin = 0.05 * (high - low) + 0.01
-    return {
+    policy = {
         'type': 'sac',
         'device': 'cpu',
         'storage_device': 'cpu',
@@ -56,11 +74,15 @@ def policy_config(stats, port):
                                  'policy_parameters_push_frequency': 2},
         'concurrency': {'actor': 'threads', 'learner': 'threads'},
     }
+    if split_sac():
+        policy['type'] = 'gaussian_actor'
+        del policy['use_torch_compile']  # the algorithm's (train_config)
+    return policy
 
 
 def train_config(workdir, dataset, stats, port):
     """Return the HIL-SERL train config (learner and actor) the check runs, as a dict."""
-    return {
+    config = {
         'output_dir': str(workdir / 'train'),
         'job_name': 'franka_hil_sac',
         'seed': 1000,
@@ -73,3 +95,6 @@ def train_config(workdir, dataset, stats, port):
         'env': env_config(),
         'policy': policy_config(stats, port),
     }
+    if split_sac():
+        config['algorithm'] = {'type': 'sac', 'use_torch_compile': False}
+    return config
