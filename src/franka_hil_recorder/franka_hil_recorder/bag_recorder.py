@@ -160,18 +160,26 @@ class EndpointQos:
     transient_local: bool
 
 
-def subscription_qos(offered):
+# Topics whose writers keep a history for late watchers, not as state: the simulator keeps
+# step_info's last steps so that the demo sees an episode's first step. A recording holds only
+# the steps taken while it records, so these are read volatile.
+EVENT_HISTORY_TOPICS = (names.STEP_INFO,)
+
+
+def subscription_qos(offered, topic=''):
     """
     Return the QoS that receives from every publisher in `offered` (a list of EndpointQos).
 
     Reliable only when all publishers are reliable (a reliable reader does not match a
     best-effort writer); transient-local only when all are (a transient-local reader does not
-    match a volatile writer), so latched topics such as /tf_static deliver their history.
+    match a volatile writer), so latched topics such as /tf_static deliver their history, and
+    `topic` is not one of EVENT_HISTORY_TOPICS.
     """
     offered = list(offered)
     return EndpointQos(
         reliable=bool(offered) and all(q.reliable for q in offered),
-        transient_local=bool(offered) and all(q.transient_local for q in offered))
+        transient_local=(bool(offered) and all(q.transient_local for q in offered)
+                         and topic.rsplit('/', 1)[-1] not in EVENT_HISTORY_TOPICS))
 
 
 def _rosbags_qos(qos):

@@ -151,7 +151,7 @@ class RecorderNode(Node):
                 self._warn_once(topic + '#hash', (
                     f'{topic}: publisher {publisher.node_name} uses a {msgtype} definition '
                     f'({graph_hash}) that differs from the one embedded in the bag ({embedded})'))
-        qos = subscription_qos(offered)
+        qos = subscription_qos(offered, topic)
         events = SubscriptionEventCallbacks(incompatible_qos=lambda event, t=topic: (
             self._warn_once(t + '#qos', f'{t}: a publisher with incompatible QoS appeared '
                                         'after subscribing; its messages are not recorded')))
