@@ -1,7 +1,7 @@
 # Source this (bash, as root) from a script that made `say`: a Debian 13 (trixie, Python 3.13)
 # root made with debootstrap, as ../shared/docs/debian13_root.md and scripts/check_platform.sh
-# make it (the same recipe; check_platform.sh keeps its own copy for now), for what needs a
-# Python >= 3.12 on a Debian 12 machine (scripts/check_lerobot.sh: LeRobot >= 0.5).
+# make it, for what needs a Python >= 3.12 on a Debian 12 machine (scripts/check_platform.sh,
+# scripts/check_lerobot.sh: LeRobot >= 0.5).
 #
 #   debian13_root_up CACHE    make (once, then cached) CACHE/debian13, lock it, copy the host's
 #                             resolver and CA bundle in, bind-mount /proc /dev /dev/pts /dev/shm;
@@ -12,6 +12,8 @@
 #                             build/, install/) are kept between runs
 #   debian13_root_run DIR CMD run CMD with bash in DIR inside the root, a clean environment plus
 #                             the host's PIP_* settings whose paths exist inside
+#   debian13_remove_tree PATH remove PATH once nothing is mounted under it (never rm -rf a
+#                             folder with bind mounts); fails, saying what is mounted, if it cannot
 _d13_repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 _d13_mounts_under() {
@@ -41,6 +43,16 @@ _d13_cleanup() {
   done
 }
 
+debian13_remove_tree() {
+  local m
+  for m in $(_d13_mounts_under "$1"); do umount "$m" 2>/dev/null || umount -l "$m"; done
+  if [ -n "$(_d13_mounts_under "$1")" ]; then
+    say "not removing $1: still mounted: $(_d13_mounts_under "$1" | tr '\n' ' ')"
+    return 1
+  fi
+  rm -rf --one-file-system "$1"
+}
+
 debian13_root_up() {
   local cache=$1 m d
   D13_ROOT=$cache/debian13
@@ -52,10 +64,7 @@ debian13_root_up() {
       say "installing debootstrap"
       apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
     }
-    if [ -n "$(_d13_mounts_under "$D13_ROOT.tmp")" ]; then
-      say "not removing $D13_ROOT.tmp: something is mounted under it"; return 1
-    fi
-    rm -rf --one-file-system "$D13_ROOT.tmp"
+    debian13_remove_tree "$D13_ROOT.tmp" || return 1
     say "making a Debian 13 (trixie) root at $D13_ROOT (debootstrap, a few minutes)"
     debootstrap --variant=minbase --include=python3,python3-venv,python3-dev,ca-certificates \
       trixie "$D13_ROOT.tmp" >"$cache/debootstrap.log" 2>&1 \
