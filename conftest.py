@@ -15,4 +15,5 @@ def pytest_configure(config):
     if not config.pluginmanager.has_plugin('franka_hil'):
         raise pytest.UsageError(
             'the franka_hil pytest plugin (package franka_hil_test_utils) is not loaded: run '
-            '`bash scripts/test.sh`, or `bash scripts/setup.sh` and `source scripts/env.sh` first')
+            '`bash scripts/test.sh`, or `bash scripts/setup.sh` and `source scripts/env.sh` first'
+        )

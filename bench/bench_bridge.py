@@ -53,16 +53,20 @@ def rate(env, steps, seed):
 
 def bridged_vs_direct(image_obs, rounds, steps, ns):
     mode = 'image' if image_obs else 'state'
-    sims = [SimProcess(f'{ns}_{mode}', image_obs=image_obs, **TASK),
-            SimProcess(f'{ns}_{mode}_echo', echo=True, image_obs=image_obs, **TASK)]
+    sims = [
+        SimProcess(f'{ns}_{mode}', image_obs=image_obs, **TASK),
+        SimProcess(f'{ns}_{mode}_echo', echo=True, image_obs=image_obs, **TASK),
+    ]
     try:
         envs = {
             'direct': gym.make(DIRECT_ID, image_obs=image_obs, **TASK),
-            'bridged': gym.make(BRIDGED_ID, namespace=sims[0].ns, image_obs=image_obs,
-                                connect_timeout=60, **TASK),
+            'bridged': gym.make(
+                BRIDGED_ID, namespace=sims[0].ns, image_obs=image_obs, connect_timeout=60, **TASK
+            ),
             'embedded': gym.make(BRIDGED_ID, backend='embedded', image_obs=image_obs, **TASK),
-            'echo': gym.make(BRIDGED_ID, namespace=sims[1].ns, image_obs=image_obs,
-                             connect_timeout=60, **TASK),
+            'echo': gym.make(
+                BRIDGED_ID, namespace=sims[1].ns, image_obs=image_obs, connect_timeout=60, **TASK
+            ),
         }
         rates = {name: [] for name in envs}
         for r in range(rounds):
@@ -76,12 +80,16 @@ def bridged_vs_direct(image_obs, rounds, steps, ns):
     median = {name: statistics.median(values) for name, values in rates.items()}
     # A lockstep round trip adds the echo's time per step to the direct env's.
     ceiling = median['echo'] / (median['direct'] + median['echo'])
-    return {'mode': mode, 'steps_per_round': steps, 'rounds': rounds,
-            **{f'{name}_steps_per_s': round(value, 1) for name, value in median.items()},
-            'bridged_over_direct': round(median['bridged'] / median['direct'], 3),
-            'embedded_over_direct': round(median['embedded'] / median['direct'], 3),
-            'round_trip_ceiling': round(ceiling, 3),
-            'goal': 0.9 if image_obs else 0.8}
+    return {
+        'mode': mode,
+        'steps_per_round': steps,
+        'rounds': rounds,
+        **{f'{name}_steps_per_s': round(value, 1) for name, value in median.items()},
+        'bridged_over_direct': round(median['bridged'] / median['direct'], 3),
+        'embedded_over_direct': round(median['embedded'] / median['direct'], 3),
+        'round_trip_ceiling': round(ceiling, 3),
+        'goal': 0.9 if image_obs else 0.8,
+    }
 
 
 def vector_rate(make_fns, steps):
@@ -102,8 +110,10 @@ def vector_scaling(rounds, steps, ns):
     sims = [SimProcess(f'{ns}_vector/sim{i}', **TASK) for i in range(2)]
     try:
         backends = {
-            'graph': [partial(gym.make, BRIDGED_ID, namespace=sim.ns, connect_timeout=60, **TASK)
-                      for sim in sims],
+            'graph': [
+                partial(gym.make, BRIDGED_ID, namespace=sim.ns, connect_timeout=60, **TASK)
+                for sim in sims
+            ],
             'embedded': [partial(gym.make, BRIDGED_ID, backend='embedded', **TASK)] * 2,
             'direct': [partial(gym.make, DIRECT_ID, **TASK)] * 2,
         }
@@ -119,9 +129,15 @@ def vector_scaling(rounds, steps, ns):
     for backend in backends:
         one = statistics.median(rates[(backend, 1)])
         two = statistics.median(rates[(backend, 2)])
-        out.append({'backend': backend, 'one_env_steps_per_s': round(one, 1),
-                    'two_envs_steps_per_s': round(two, 1), 'speedup': round(two / one, 3),
-                    'goal': 1.7})
+        out.append(
+            {
+                'backend': backend,
+                'one_env_steps_per_s': round(one, 1),
+                'two_envs_steps_per_s': round(two, 1),
+                'speedup': round(two / one, 3),
+                'goal': 1.7,
+            }
+        )
     return out
 
 
@@ -134,27 +150,41 @@ def main():
     parser.add_argument('--json', action='store_true', help='also print the results as JSON')
     args = parser.parse_args()
     ns = f'/bench_bridge_{os.getpid()}'
-    results = {'cpus': os.cpu_count(), 'lockstep': [
-        bridged_vs_direct(False, args.rounds, args.state_steps, ns),
-        bridged_vs_direct(True, args.rounds, args.image_steps, ns)]}
+    results = {
+        'cpus': os.cpu_count(),
+        'lockstep': [
+            bridged_vs_direct(False, args.rounds, args.state_steps, ns),
+            bridged_vs_direct(True, args.rounds, args.image_steps, ns),
+        ],
+    }
     results['vector'] = vector_scaling(args.rounds, args.vector_steps, ns)
 
-    print(f'bridged / direct, same seeds and actions (median of {args.rounds} rounds, '
-          f'{os.cpu_count()} CPUs)')
-    print(f'{"mode":6} {"direct":>9} {"bridged":>9} {"embedded":>9} {"echo":>9} '
-          f'{"bridged/direct":>15} {"embedded/direct":>16} {"ceiling":>8} {"goal":>6}')
+    print(
+        f'bridged / direct, same seeds and actions (median of {args.rounds} rounds, '
+        f'{os.cpu_count()} CPUs)'
+    )
+    print(
+        f'{"mode":6} {"direct":>9} {"bridged":>9} {"embedded":>9} {"echo":>9} '
+        f'{"bridged/direct":>15} {"embedded/direct":>16} {"ceiling":>8} {"goal":>6}'
+    )
     for r in results['lockstep']:
-        print(f'{r["mode"]:6} {r["direct_steps_per_s"]:9.1f} {r["bridged_steps_per_s"]:9.1f} '
-              f'{r["embedded_steps_per_s"]:9.1f} {r["echo_steps_per_s"]:9.1f} '
-              f'{r["bridged_over_direct"]:15.3f} {r["embedded_over_direct"]:16.3f} '
-              f'{r["round_trip_ceiling"]:8.3f} {">=" + str(r["goal"]):>6}')
-    print('echo: the env against bench/echo_sim.py (round trips only, no physics); ceiling: '
-          'echo / (direct + echo), the best bridged/direct a lockstep round trip allows')
+        print(
+            f'{r["mode"]:6} {r["direct_steps_per_s"]:9.1f} {r["bridged_steps_per_s"]:9.1f} '
+            f'{r["embedded_steps_per_s"]:9.1f} {r["echo_steps_per_s"]:9.1f} '
+            f'{r["bridged_over_direct"]:15.3f} {r["embedded_over_direct"]:16.3f} '
+            f'{r["round_trip_ceiling"]:8.3f} {">=" + str(r["goal"]):>6}'
+        )
+    print(
+        'echo: the env against bench/echo_sim.py (round trips only, no physics); ceiling: '
+        'echo / (direct + echo), the best bridged/direct a lockstep round trip allows'
+    )
     print('\nAsyncVectorEnv, env steps/s of the whole vector (state observations)')
     print(f'{"backend":9} {"1 env":>9} {"2 envs":>9} {"speed-up":>9} {"goal":>6}')
     for r in results['vector']:
-        print(f'{r["backend"]:9} {r["one_env_steps_per_s"]:9.1f} '
-              f'{r["two_envs_steps_per_s"]:9.1f} {r["speedup"]:9.3f} {">=" + str(r["goal"]):>6}')
+        print(
+            f'{r["backend"]:9} {r["one_env_steps_per_s"]:9.1f} '
+            f'{r["two_envs_steps_per_s"]:9.1f} {r["speedup"]:9.3f} {">=" + str(r["goal"]):>6}'
+        )
     if args.json:
         print(json.dumps(results))
 

@@ -52,10 +52,18 @@ def free_port():
 
 def node_process(module, *parameters):
     log = tempfile.NamedTemporaryFile(prefix='bench_drive_', suffix='.log')
-    argv = [sys.executable, '-m', module, '--ros-args', '-r', f'__ns:={NS}',
-            *(a for p in parameters for a in ('-p', p))]
-    return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL), log
+    argv = [
+        sys.executable,
+        '-m',
+        module,
+        '--ros-args',
+        '-r',
+        f'__ns:={NS}',
+        *(a for p in parameters for a in ('-p', p)),
+    ]
+    return subprocess.Popen(
+        argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+    ), log
 
 
 def stop(proc):
@@ -79,18 +87,24 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument('--seconds', type=float, default=20.0, help='length of each part')
     parser.add_argument('--presses', type=int, default=60, help='Space presses timed')
-    parser.add_argument('--image-source', choices=('preview', 'raw'), default='preview',
-                        help="the drive node's image_source parameter")
+    parser.add_argument(
+        '--image-source',
+        choices=('preview', 'raw'),
+        default='preview',
+        help="the drive node's image_source parameter",
+    )
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
     rclpy.init()
     node = rclpy.create_node(f'bench_drive_{os.getpid()}', namespace=NS)
     steps, interventions = {}, []
-    node.create_subscription(StepInfo, 'step_info',
-                             lambda m: steps.setdefault((m.episode, m.step), time.time()), 100)
-    node.create_subscription(Intervention, 'intervention',
-                             lambda m: interventions.append((time.time(), m.active)), 100)
+    node.create_subscription(
+        StepInfo, 'step_info', lambda m: steps.setdefault((m.episode, m.step), time.time()), 100
+    )
+    node.create_subscription(
+        Intervention, 'intervention', lambda m: interventions.append((time.time(), m.active)), 100
+    )
     executor = rclpy.executors.SingleThreadedExecutor()
     executor.add_node(node)
     spinner = threading.Thread(target=executor.spin)
@@ -99,24 +113,28 @@ def main():
     sim = SimProcess(NS, mode='realtime')
     port = free_port()
     teleop, _ = node_process('franka_hil_teleop.teleop_node', 'source:=browser')
-    drive, _ = node_process('franka_hil_drive.drive_node', f'port:={port}',
-                            f'image_source:={args.image_source}')
+    drive, _ = node_process(
+        'franka_hil_drive.drive_node', f'port:={port}', f'image_source:={args.image_source}'
+    )
     try:
         deadline = time.monotonic() + 120
         while len(steps) < 20:
             assert time.monotonic() < deadline, 'no step_info from the sim'
             time.sleep(0.1)
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=shutil.which('chromium'),
-                                                 args=['--no-sandbox'])
+            browser = playwright.chromium.launch(
+                executable_path=shutil.which('chromium'), args=['--no-sandbox']
+            )
             context = browser.new_context(viewport={'width': 1000, 'height': 760})
             context.add_init_script(PAGE_PROBE)
 
             def open_page():
                 page = context.new_page()
                 page.goto(f'http://127.0.0.1:{port}/', timeout=60_000)
-                page.wait_for_function("document.getElementById('role_text').textContent"
-                                       ".includes('you drive')", timeout=60_000)
+                page.wait_for_function(
+                    "document.getElementById('role_text').textContent.includes('you drive')",
+                    timeout=60_000,
+                )
                 return page
 
             page = open_page()
@@ -124,12 +142,15 @@ def main():
             drawn = {}  # label -> when first drawn (later frames may repeat it)
             for drawn_ms, text in page.evaluate('window.__drawn'):
                 if text.startswith('episode'):
-                    drawn.setdefault(tuple(int(w.strip(',')) for w in text.split()[1::2]),
-                                     drawn_ms)
+                    drawn.setdefault(
+                        tuple(int(w.strip(',')) for w in text.split()[1::2]), drawn_ms
+                    )
             ages = [ms - 1000 * steps[label] for label, ms in drawn.items() if label in steps]
-            print(f'step to pixels (headless Chromium, realtime, {len(ages)} frames): '
-                  f'p50 {percentile(ages, 50):.0f} ms, p95 {percentile(ages, 95):.0f} ms '
-                  '(goal p95 <= 250 ms)')
+            print(
+                f'step to pixels (headless Chromium, realtime, {len(ages)} frames): '
+                f'p50 {percentile(ages, 50):.0f} ms, p95 {percentile(ages, 95):.0f} ms '
+                '(goal p95 <= 250 ms)'
+            )
 
             delays = []
             for _ in range(args.presses):
@@ -142,9 +163,11 @@ def main():
                 after = [t for t, active in interventions if active and 1000 * t >= down_ms]
                 if after:
                     delays.append(1000 * after[0] - down_ms)
-            print(f'key press to intervention ({len(delays)} of {len(pressed)} presses): '
-                  f'p50 {percentile(delays, 50):.1f} ms, p99 {percentile(delays, 99):.1f} ms '
-                  '(goal p99 <= 50 ms)')
+            print(
+                f'key press to intervention ({len(delays)} of {len(pressed)} presses): '
+                f'p50 {percentile(delays, 50):.1f} ms, p99 {percentile(delays, 99):.1f} ms '
+                '(goal p99 <= 50 ms)'
+            )
 
             page.close()
             closed, opened = [], []
@@ -157,11 +180,13 @@ def main():
         stop(drive)
         none = sim_cpu(sim, args.seconds / 2)
         opened, closed = statistics.mean(opened), statistics.mean(closed)
-        print(f'sim CPU (% of a core, realtime, rounds of {args.seconds / 2:g} s): page open '
-              f'{100 * opened:.1f} % | page closed {100 * closed:.1f} % | no drive node '
-              f'{100 * none:.1f} %; the page costs {100 * (opened - closed):.1f} %, the drive '
-              f'node and page (the images it subscribes to) {100 * (opened - none):.1f} % '
-              '(goal <= 5 %)')
+        print(
+            f'sim CPU (% of a core, realtime, rounds of {args.seconds / 2:g} s): page open '
+            f'{100 * opened:.1f} % | page closed {100 * closed:.1f} % | no drive node '
+            f'{100 * none:.1f} %; the page costs {100 * (opened - closed):.1f} %, the drive '
+            f'node and page (the images it subscribes to) {100 * (opened - none):.1f} % '
+            '(goal <= 5 %)'
+        )
     finally:
         for proc in (drive, teleop):
             if proc.poll() is None:

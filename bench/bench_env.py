@@ -56,12 +56,14 @@ def measure(env, seconds, min_steps, seed, record=None):
 def make_envs(name):
     """Make the state and image envs of one implementation."""
     import gymnasium as gym
+
     if name == 'ours':
         import franka_hil_sim  # noqa: F401  (registers the ids)
     else:
         import gym_hil  # noqa: F401
-    return {mode: gym.make(BASE_IDS[name], image_obs=(mode == 'image'))
-            for mode in ('state', 'image')}
+    return {
+        mode: gym.make(BASE_IDS[name], image_obs=(mode == 'image')) for mode in ('state', 'image')
+    }
 
 
 def worker():
@@ -70,8 +72,9 @@ def worker():
     print(json.dumps({'ready': True}), flush=True)
     for line in sys.stdin:
         request = json.loads(line)
-        rate = measure(envs[request['mode']], request['seconds'], request['min_steps'],
-                       request['seed'])
+        rate = measure(
+            envs[request['mode']], request['seconds'], request['min_steps'], request['seed']
+        )
         print(json.dumps({'rate': rate}), flush=True)
 
 
@@ -82,8 +85,13 @@ class Baseline:
         env = dict(os.environ)
         for key in ('PYTHONPATH', 'AMENT_PREFIX_PATH', 'VIRTUAL_ENV'):
             env.pop(key, None)
-        self._proc = subprocess.Popen([python, os.path.abspath(__file__), '--worker'], env=env,
-                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self._proc = subprocess.Popen(
+            [python, os.path.abspath(__file__), '--worker'],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         self._reply()
 
     def _reply(self):
@@ -111,6 +119,7 @@ def physics_ceiling(env, seconds, min_steps, seed):
     timed from it, so the physics and the env see the same states and the same machine load.
     """
     import mujoco
+
     sim = env.unwrapped.sim
     model, scratch = sim.model, mujoco.MjData(sim.model)
     spec = int(mujoco.mjtState.mjSTATE_INTEGRATION)
@@ -155,33 +164,45 @@ def main():
             print(f'gym-hil baseline unavailable: {error}')
     else:
         print('gym-hil baseline unavailable (no --baseline-python): our numbers only')
-    rates = {key: [] for key in ('state', 'image', 'gym-hil state', 'gym-hil image', 'ceiling',
-                                 'ours/ceiling')}
+    rates = {
+        key: []
+        for key in ('state', 'image', 'gym-hil state', 'gym-hil image', 'ceiling', 'ours/ceiling')
+    }
     for round_ in range(args.rounds):
         seed = 1000 + round_
         for mode in ('state', 'image'):
             rates[mode].append(measure(ours[mode], args.seconds, args.min_steps, seed))
             if baseline is not None:
                 rates[f'gym-hil {mode}'].append(
-                    baseline.measure(mode, args.seconds, args.min_steps, seed))
+                    baseline.measure(mode, args.seconds, args.min_steps, seed)
+                )
         ceiling, fraction = physics_ceiling(ours['state'], args.seconds, args.min_steps, seed)
         rates['ceiling'].append(ceiling)
         rates['ours/ceiling'].append(fraction)
-        print(f'round {round_ + 1}/{args.rounds}: ' + ', '.join(
-            f'{key} {values[-1]:.2f}' for key, values in rates.items() if values), flush=True)
+        print(
+            f'round {round_ + 1}/{args.rounds}: '
+            + ', '.join(f'{key} {values[-1]:.2f}' for key, values in rates.items() if values),
+            flush=True,
+        )
     med = {key: statistics.median(values) for key, values in rates.items() if values}
-    print(f'\nmedians over {args.rounds} alternating rounds (env steps/s, one control period '
-          f'= {ours["state"].unwrapped.sim.substeps} physics steps):')
+    print(
+        f'\nmedians over {args.rounds} alternating rounds (env steps/s, one control period '
+        f'= {ours["state"].unwrapped.sim.substeps} physics steps):'
+    )
     for mode, goal in (('state', 5.0), ('image', 15.0)):
         line = f'  {mode:5s}  ours {med[mode]:8.1f}'
         if f'gym-hil {mode}' in med:
             ratio = med[mode] / med[f'gym-hil {mode}']
-            line += (f'   gym-hil {med[f"gym-hil {mode}"]:8.2f}   ratio {ratio:6.1f}x '
-                     f'(goal >= {goal:g}x)')
+            line += (
+                f'   gym-hil {med[f"gym-hil {mode}"]:8.2f}   ratio {ratio:6.1f}x '
+                f'(goal >= {goal:g}x)'
+            )
         print(line)
     print(f'  image  ours {med["image"]:.1f} steps/s (goal >= 60)')
-    print(f'  physics ceiling (raw mj_step x substeps from the same states, timed alongside) '
-          f'{med["ceiling"]:.1f} steps/s; ours / ceiling {med["ours/ceiling"]:.2f} (goal >= 0.7)')
+    print(
+        f'  physics ceiling (raw mj_step x substeps from the same states, timed alongside) '
+        f'{med["ceiling"]:.1f} steps/s; ours / ceiling {med["ours/ceiling"]:.2f} (goal >= 0.7)'
+    )
     if baseline is not None:
         baseline.close()
 

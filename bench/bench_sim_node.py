@@ -50,8 +50,11 @@ class Client:
         deadline = time.monotonic() + timeout
         while not predicate():
             if time.monotonic() > deadline or (sim and sim.proc.poll() is not None):
-                raise (sim.failure(f'timed out waiting for {what}') if sim
-                       else RuntimeError(f'timed out waiting for {what}'))
+                raise (
+                    sim.failure(f'timed out waiting for {what}')
+                    if sim
+                    else RuntimeError(f'timed out waiting for {what}')
+                )
             self.executor.spin_once(timeout_sec=0.05)
 
     def answered(self, client, request, timeout=2.0):
@@ -77,26 +80,39 @@ class RemoteEnv:
         self.client = client
         self.step_srv = client.node.create_client(Step, f'{sim.ns}/step')
         self.reset_srv = client.node.create_client(Reset, f'{sim.ns}/reset')
-        client.spin_until(lambda: self.step_srv.service_is_ready()
-                          and self.reset_srv.service_is_ready(), 60, 'the services', sim)
+        client.spin_until(
+            lambda: self.step_srv.service_is_ready() and self.reset_srv.service_is_ready(),
+            60,
+            'the services',
+            sim,
+        )
         # A ready service may still drop its first responses until discovery completes: probe
         # (answered at once, nothing done) until both clients have had an answer.
-        for srv, probe in ((self.step_srv, Step.Request(probe=True)),
-                           (self.reset_srv, Reset.Request(probe=True))):
-            client.spin_until(lambda: client.answered(srv, probe), 60,
-                              f'a first answer from {srv.srv_name}', sim)
+        for srv, probe in (
+            (self.step_srv, Step.Request(probe=True)),
+            (self.reset_srv, Reset.Request(probe=True)),
+        ):
+            client.spin_until(
+                lambda: client.answered(srv, probe), 60, f'a first answer from {srv.srv_name}', sim
+            )
 
     def reset(self, seed=None):
-        answer = self.client.call(self.reset_srv, Reset.Request(use_seed=seed is not None,
-                                                                seed=seed or 0))
+        answer = self.client.call(
+            self.reset_srv, Reset.Request(use_seed=seed is not None, seed=seed or 0)
+        )
         return observation_from_msg(answer.observation), json.loads(answer.info_json)
 
     def step(self, action):
         answer = self.client.call(self.step_srv, Step.Request(action=action))
         if not answer.ok:
             raise RuntimeError(answer.error)
-        return (observation_from_msg(answer.observation), answer.reward, answer.terminated,
-                answer.truncated, info_from_step_info(answer.info))
+        return (
+            observation_from_msg(answer.observation),
+            answer.reward,
+            answer.terminated,
+            answer.truncated,
+            info_from_step_info(answer.info),
+        )
 
 
 def measure(env, seconds, seed):
@@ -118,8 +134,11 @@ def lockstep(client, image_obs, rounds, seconds):
     sim = SimProcess(f'/bench_{os.getpid()}_{mode}', image_obs=image_obs)
     echo = SimProcess(f'/bench_{os.getpid()}_{mode}_echo', echo=True, image_obs=image_obs)
     try:
-        envs = {'node': RemoteEnv(client, sim), 'direct': gym.make(ENV_ID, image_obs=image_obs),
-                'echo': RemoteEnv(client, echo)}
+        envs = {
+            'node': RemoteEnv(client, sim),
+            'direct': gym.make(ENV_ID, image_obs=image_obs),
+            'echo': RemoteEnv(client, echo),
+        }
         rates = {name: [] for name in envs}
         for r in range(rounds):
             for name, env in envs.items():
@@ -129,11 +148,15 @@ def lockstep(client, image_obs, rounds, seconds):
         sim.stop()
         echo.stop()
     node, env, echo = (statistics.median(rates[name]) for name in ('node', 'direct', 'echo'))
-    return {'mode': mode, 'node_steps_per_s': round(node, 1),
-            'direct_steps_per_s': round(env, 1), 'ratio': round(node / env, 3),
-            'echo_steps_per_s': round(echo, 1),
-            'round_trip_ceiling': round(echo / (env + echo), 3),
-            'goal': 0.9 if image_obs else 0.8}
+    return {
+        'mode': mode,
+        'node_steps_per_s': round(node, 1),
+        'direct_steps_per_s': round(env, 1),
+        'ratio': round(node / env, 3),
+        'echo_steps_per_s': round(echo, 1),
+        'round_trip_ceiling': round(echo / (env + echo), 3),
+        'goal': 0.9 if image_obs else 0.8,
+    }
 
 
 def realtime(client, seconds):
@@ -141,15 +164,28 @@ def realtime(client, seconds):
     try:
         clock, factors, images = [], [], {'front': 0, 'wrist': 0}
         node = client.node
-        node.create_subscription(Clock, '/clock', lambda m: clock.append(
-            (time.monotonic(), stamp_ns(m.clock))), QoSProfile(depth=100))
-        node.create_subscription(Float64, f'{sim.ns}/real_time_factor',
-                                 lambda m: factors.append(m.data), 10)
+        node.create_subscription(
+            Clock,
+            '/clock',
+            lambda m: clock.append((time.monotonic(), stamp_ns(m.clock))),
+            QoSProfile(depth=100),
+        )
+        node.create_subscription(
+            Float64, f'{sim.ns}/real_time_factor', lambda m: factors.append(m.data), 10
+        )
         for camera in images:
-            node.create_subscription(Image, f'{sim.ns}/{camera}/image_raw',
-                                     lambda m, c=camera: images.__setitem__(c, images[c] + 1), 10)
-        client.spin_until(lambda: all(images.values()) and len(factors) > 20, 60,
-                          'realtime images and factors', sim)
+            node.create_subscription(
+                Image,
+                f'{sim.ns}/{camera}/image_raw',
+                lambda m, c=camera: images.__setitem__(c, images[c] + 1),
+                10,
+            )
+        client.spin_until(
+            lambda: all(images.values()) and len(factors) > 20,
+            60,
+            'realtime images and factors',
+            sim,
+        )
         first, cpu0, wall0 = len(clock), sim.cpu_seconds(), time.monotonic()
         counts0 = dict(images)
         while time.monotonic() - wall0 < seconds:
@@ -158,12 +194,13 @@ def realtime(client, seconds):
     finally:
         sim.stop()
     (t0, s0), (t1, s1) = clock[first], clock[-1]
-    return {'seconds': round(wall1 - wall0, 1),
-            'real_time_factor_clock': round((s1 - s0) * 1e-9 / (t1 - t0), 4),
-            'real_time_factor_node_last': round(factors[-1], 4),
-            'node_cpu_share_percent': round(100.0 * (cpu1 - cpu0) / (wall1 - wall0), 1),
-            'images_per_s': {c: round((images[c] - counts0[c]) / (wall1 - wall0), 1)
-                             for c in images}}
+    return {
+        'seconds': round(wall1 - wall0, 1),
+        'real_time_factor_clock': round((s1 - s0) * 1e-9 / (t1 - t0), 4),
+        'real_time_factor_node_last': round(factors[-1], 4),
+        'node_cpu_share_percent': round(100.0 * (cpu1 - cpu0) / (wall1 - wall0), 1),
+        'images_per_s': {c: round((images[c] - counts0[c]) / (wall1 - wall0), 1) for c in images},
+    }
 
 
 def main():
@@ -181,19 +218,25 @@ def main():
             for image_obs in (False, True):
                 result = lockstep(client, image_obs, options.rounds, options.seconds)
                 results[f'lockstep_{result["mode"]}'] = result
-                print(f'lockstep {result["mode"]:5s}: node {result["node_steps_per_s"]:7.1f} '
-                      f'steps/s, direct env {result["direct_steps_per_s"]:7.1f} steps/s, '
-                      f'ratio {result["ratio"]:.3f} (goal >= {result["goal"]}); echo '
-                      f'{result["echo_steps_per_s"]:.1f} round trips/s: ceiling '
-                      f'{result["round_trip_ceiling"]:.3f}', flush=True)
+                print(
+                    f'lockstep {result["mode"]:5s}: node {result["node_steps_per_s"]:7.1f} '
+                    f'steps/s, direct env {result["direct_steps_per_s"]:7.1f} steps/s, '
+                    f'ratio {result["ratio"]:.3f} (goal >= {result["goal"]}); echo '
+                    f'{result["echo_steps_per_s"]:.1f} round trips/s: ceiling '
+                    f'{result["round_trip_ceiling"]:.3f}',
+                    flush=True,
+                )
         if 'realtime' not in options.skip:
             result = realtime(client, options.realtime_seconds)
             results['realtime'] = result
-            print(f'realtime ({result["seconds"]} s, both cameras): real-time factor '
-                  f'{result["real_time_factor_clock"]} (/clock vs wall; node reports '
-                  f'{result["real_time_factor_node_last"]}), node CPU '
-                  f'{result["node_cpu_share_percent"]} % of one core, images/s '
-                  f'{result["images_per_s"]}', flush=True)
+            print(
+                f'realtime ({result["seconds"]} s, both cameras): real-time factor '
+                f'{result["real_time_factor_clock"]} (/clock vs wall; node reports '
+                f'{result["real_time_factor_node_last"]}), node CPU '
+                f'{result["node_cpu_share_percent"]} % of one core, images/s '
+                f'{result["images_per_s"]}',
+                flush=True,
+            )
     finally:
         client.node.destroy_node()
         rclpy.try_shutdown()

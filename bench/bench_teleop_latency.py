@@ -27,7 +27,7 @@ from rclpy.qos import QoSProfile, ReliabilityPolicy  # noqa: E402
 from sensor_msgs.msg import Joy  # noqa: E402
 
 QOS = QoSProfile(depth=10, reliability=ReliabilityPolicy.RELIABLE)
-RB = 10          # enable button of the default (game_controller) pad map
+RB = 10  # enable button of the default (game_controller) pad map
 GOAL_P99_MS = 2.0
 
 
@@ -44,8 +44,9 @@ def echo(namespace):
 
 
 def start(args):
-    return subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            start_new_session=True)
+    return subprocess.Popen(
+        args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
 
 
 def round_trips(executor, pub, received, samples, make_msg):
@@ -78,34 +79,49 @@ def main():
     namespace = f'/bench_teleop_{os.getpid()}'
     ros_args = ['--ros-args', '-r', f'__ns:={namespace}']
     from ament_index_python.packages import get_package_prefix
-    teleop_exe = os.path.join(get_package_prefix('franka_hil_teleop'), 'lib',
-                              'franka_hil_teleop', 'teleop_node')
-    procs = [start([teleop_exe] + ros_args + ['--log-level', 'warn']),
-             start([sys.executable, __file__, '--echo', namespace])]
+
+    teleop_exe = os.path.join(
+        get_package_prefix('franka_hil_teleop'), 'lib', 'franka_hil_teleop', 'teleop_node'
+    )
+    procs = [
+        start([teleop_exe] + ros_args + ['--log-level', 'warn']),
+        start([sys.executable, __file__, '--echo', namespace]),
+    ]
     rclpy.init()
     node = rclpy.create_node('bench_teleop_latency', namespace=namespace)
     executor = SingleThreadedExecutor()
     executor.add_node(node)
     from franka_hil_msgs.msg import Intervention
+
     got = {'teleop': {}, 'echo': {}}
 
     def record(name):
         def callback(msg):
             got[name][msg.header.stamp.sec] = time.perf_counter_ns()
+
         return callback
 
     joy_pub = node.create_publisher(Joy, 'joy', QOS)
     echo_pub = node.create_publisher(Joy, 'echo_in', QOS)
-    subs = [node.create_subscription(Intervention, 'intervention', record('teleop'), QOS),
-            node.create_subscription(Joy, 'echo_out', record('echo'), QOS)]
+    subs = [
+        node.create_subscription(Intervention, 'intervention', record('teleop'), QOS),
+        node.create_subscription(Joy, 'echo_out', record('echo'), QOS),
+    ]
     try:
         deadline = time.monotonic() + 30.0
-        while not (joy_pub.get_subscription_count() and echo_pub.get_subscription_count() and
-                   all(s.get_publisher_count() for s in subs)):
+        while not (
+            joy_pub.get_subscription_count()
+            and echo_pub.get_subscription_count()
+            and all(s.get_publisher_count() for s in subs)
+        ):
             if time.monotonic() > deadline or any(p.poll() is not None for p in procs):
-                raise RuntimeError('teleop_node or the echo peer did not come up: ' + ' | '.join(
-                    p.stderr.read().decode() if p.poll() is not None else 'running'
-                    for p in procs))
+                raise RuntimeError(
+                    'teleop_node or the echo peer did not come up: '
+                    + ' | '.join(
+                        p.stderr.read().decode() if p.poll() is not None else 'running'
+                        for p in procs
+                    )
+                )
             executor.spin_once(timeout_sec=0.1)
 
         def pad():
@@ -123,8 +139,8 @@ def main():
             for name, pub in (('teleop', joy_pub), ('echo', echo_pub)):
                 lat = round_trips(executor, pub, got[name], n, pad)
                 results[name].extend(lat)
-        teleop = np.array(results['teleop'][args.warmup:])
-        base = np.array(results['echo'][args.warmup:])
+        teleop = np.array(results['teleop'][args.warmup :])
+        base = np.array(results['echo'][args.warmup :])
     finally:
         for proc in procs:
             proc.terminate()

@@ -68,16 +68,31 @@ class Viewer:
     def __init__(self, ns, parameters=()):
         self.log = tempfile.NamedTemporaryFile(prefix='bench_viewer_', suffix='.log')
         self.proc = subprocess.Popen(
-            [sys.executable, '-m', 'franka_hil_viewer.viewer_node', '--ros-args', '-r',
-             f'__ns:={ns}', '-p', f'web_port:={free_port()}', '-p',
-             f'grpc_port:={free_port()}', *(a for p in parameters for a in ('-p', p))],
-            stdout=self.log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL)
+            [
+                sys.executable,
+                '-m',
+                'franka_hil_viewer.viewer_node',
+                '--ros-args',
+                '-r',
+                f'__ns:={ns}',
+                '-p',
+                f'web_port:={free_port()}',
+                '-p',
+                f'grpc_port:={free_port()}',
+                *(a for p in parameters for a in ('-p', p)),
+            ],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
 
     def pids(self):
         children = Path(f'/proc/{self.proc.pid}/task/{self.proc.pid}/children')
-        return [self.proc.pid, *map(int, children.read_text().split())] \
-            if children.exists() else [self.proc.pid]
+        return (
+            [self.proc.pid, *map(int, children.read_text().split())]
+            if children.exists()
+            else [self.proc.pid]
+        )
 
     def stop(self):
         self.proc.send_signal(2)
@@ -91,9 +106,11 @@ class Bench:
         self.sim = sim
         self.viewer_parameters = viewer_parameters
         # What the viewer reads of the steps and the front camera.
-        self.topics = (names.STEP_INFO, names.image_topic('front')) \
-            if 'source:=every_step' in viewer_parameters \
+        self.topics = (
+            (names.STEP_INFO, names.image_topic('front'))
+            if 'source:=every_step' in viewer_parameters
             else (names.STEP_INFO_BATCHES, names.image_preview_topic('front'))
+        )
         self.node = rclpy.create_node(f'bench_viewer_{os.getpid()}_{sim.ns.rsplit("_", 1)[1]}')
         self.executor = rclpy.executors.SingleThreadedExecutor()
         self.executor.add_node(self.node)
@@ -110,9 +127,13 @@ class Bench:
         viewer = Viewer(self.sim.ns, self.viewer_parameters)
         try:
             self.spin_until(
-                lambda: all(self.node.count_subscribers(f'{self.sim.ns}/{topic}') > 0
-                            for topic in self.topics),
-                60, 'the viewer subscribing')
+                lambda: all(
+                    self.node.count_subscribers(f'{self.sim.ns}/{topic}') > 0
+                    for topic in self.topics
+                ),
+                60,
+                'the viewer subscribing',
+            )
         except BaseException:
             viewer.stop()
             raise
@@ -139,9 +160,11 @@ def realtime_round(bench, clock, seconds, viewer):
         bench.executor.spin_once(timeout_sec=0.1)
     wall = time.monotonic() - wall0
     (t0, s0), (t1, s1) = clock[first], clock[-1]
-    return {'rtf': (s1 - s0) * 1e-9 / (t1 - t0),
-            'sim_cpu': 100 * (cpu_seconds(pids) - cpu0) / wall,
-            'viewer_cpu': 100 * (cpu_seconds(viewer_pids) - viewer_cpu0) / wall}
+    return {
+        'rtf': (s1 - s0) * 1e-9 / (t1 - t0),
+        'sim_cpu': 100 * (cpu_seconds(pids) - cpu0) / wall,
+        'viewer_cpu': 100 * (cpu_seconds(viewer_pids) - viewer_cpu0) / wall,
+    }
 
 
 def lockstep_round(bench, step, seconds, seed, pids=()):
@@ -162,9 +185,14 @@ def lockstep_round(bench, step, seconds, seed, pids=()):
         if answer.terminated or answer.truncated:
             bench.call(bench.reset, Reset.Request())
     wall = time.perf_counter() - start
-    return steps / wall, (cpu_seconds(pids) - cpu0) / wall, {
-        'client': 1e6 * (time.process_time() - own0) / steps,
-        'sim': 1e6 * (cpu_seconds(sim) - sim0) / steps}
+    return (
+        steps / wall,
+        (cpu_seconds(pids) - cpu0) / wall,
+        {
+            'client': 1e6 * (time.process_time() - own0) / steps,
+            'sim': 1e6 * (cpu_seconds(sim) - sim0) / steps,
+        },
+    )
 
 
 class Burner:
@@ -198,14 +226,21 @@ def run(mode, rounds, seconds, viewer_parameters):
     try:
         if mode == 'realtime':
             clock = []
-            bench.node.create_subscription(Clock, '/clock', lambda m: clock.append(
-                (time.monotonic(), m.clock.sec * 10**9 + m.clock.nanosec)), QoSProfile(depth=100))
+            bench.node.create_subscription(
+                Clock,
+                '/clock',
+                lambda m: clock.append((time.monotonic(), m.clock.sec * 10**9 + m.clock.nanosec)),
+                QoSProfile(depth=100),
+            )
             bench.spin_until(lambda: len(clock) > 20, 60, '/clock')
         else:
             step = bench.node.create_client(Step, f'{sim.ns}/step')
             bench.reset = bench.node.create_client(Reset, f'{sim.ns}/reset')
-            bench.spin_until(lambda: step.service_is_ready() and bench.reset.service_is_ready(),
-                             60, 'the services')
+            bench.spin_until(
+                lambda: step.service_is_ready() and bench.reset.service_is_ready(),
+                60,
+                'the services',
+            )
             bench.call(bench.reset, Reset.Request())
             lockstep_round(bench, step, 2.0, rounds)  # warm-up: a cold first round would be slow
         for r in range(rounds):
@@ -215,12 +250,14 @@ def run(mode, rounds, seconds, viewer_parameters):
                     if mode == 'realtime':
                         results[state].append(realtime_round(bench, clock, seconds, viewer))
                     else:
-                        rate, share, cpu = lockstep_round(bench, step, seconds, r,
-                                                          viewer.pids() if viewer else ())
+                        rate, share, cpu = lockstep_round(
+                            bench, step, seconds, r, viewer.pids() if viewer else ()
+                        )
                         per_step[state].append(cpu)
                         if viewer:
-                            nice = (os.getpriority(os.PRIO_PROCESS, viewer.proc.pid)
-                                    - os.getpriority(os.PRIO_PROCESS, 0))
+                            nice = os.getpriority(
+                                os.PRIO_PROCESS, viewer.proc.pid
+                            ) - os.getpriority(os.PRIO_PROCESS, 0)
                             shares['on'].append(share)
                         results[state].append(rate)
                 finally:
@@ -229,8 +266,7 @@ def run(mode, rounds, seconds, viewer_parameters):
             if mode == 'lockstep':  # the control: the viewer's CPU share and niceness, burnt
                 burner = Burner(share, nice)
                 try:
-                    rate, burnt, cpu = lockstep_round(bench, step, seconds, r,
-                                                      [burner.proc.pid])
+                    rate, burnt, cpu = lockstep_round(bench, step, seconds, r, [burner.proc.pid])
                     results['burner'].append(rate)
                     per_step['burner'].append(cpu)
                     shares['burner'].append(burnt)
@@ -239,17 +275,30 @@ def run(mode, rounds, seconds, viewer_parameters):
     finally:
         sim.stop()
     if mode == 'realtime':
-        return {state: {key: round(statistics.median(r[key] for r in results[state]), 3)
-                        for key in ('rtf', 'sim_cpu', 'viewer_cpu')} for state in results}
-    return {**{state: round(statistics.median(results[state]), 1) for state in results},
-            **{f'{state}_off_ratios': [round(r, 3) for r in sorted(
-                a / off for off, a in zip(results['off'], results[state]))]
-               for state in ('on', 'burner')},
-            'cpu_share': {state: round(100 * statistics.median(v), 1)
-                          for state, v in shares.items()},
-            'cpu_us_per_step': {state: {who: round(statistics.median(c[who] for c in v), 1)
-                                        for who in ('client', 'sim')}
-                                for state, v in per_step.items()}}
+        return {
+            state: {
+                key: round(statistics.median(r[key] for r in results[state]), 3)
+                for key in ('rtf', 'sim_cpu', 'viewer_cpu')
+            }
+            for state in results
+        }
+    return {
+        **{state: round(statistics.median(results[state]), 1) for state in results},
+        **{
+            f'{state}_off_ratios': [
+                round(r, 3)
+                for r in sorted(a / off for off, a in zip(results['off'], results[state]))
+            ]
+            for state in ('on', 'burner')
+        },
+        'cpu_share': {state: round(100 * statistics.median(v), 1) for state, v in shares.items()},
+        'cpu_us_per_step': {
+            state: {
+                who: round(statistics.median(c[who] for c in v), 1) for who in ('client', 'sim')
+            }
+            for state, v in per_step.items()
+        },
+    }
 
 
 def main():
@@ -257,8 +306,13 @@ def main():
     parser.add_argument('--rounds', type=int, default=5)
     parser.add_argument('--seconds', type=float, default=10.0, help='per round and state')
     parser.add_argument('--json', action='store_true')
-    parser.add_argument('--viewer-parameter', action='append', default=[], metavar='NAME:=VALUE',
-                        help='a viewer_node parameter (e.g. rate:=1, to see what its reads cost)')
+    parser.add_argument(
+        '--viewer-parameter',
+        action='append',
+        default=[],
+        metavar='NAME:=VALUE',
+        help='a viewer_node parameter (e.g. rate:=1, to see what its reads cost)',
+    )
     options = parser.parse_args()
     rclpy.init()
     try:
@@ -270,23 +324,35 @@ def main():
         print(json.dumps({'realtime': realtime, 'lockstep_steps_per_s': lockstep}))
         return
     print(f'{"":34}{"viewer off":>12}{"viewer on":>12}')
-    print(f'{"realtime: real-time factor":34}{realtime["off"]["rtf"]:>12.3f}'
-          f'{realtime["on"]["rtf"]:>12.3f}')
-    print(f'{"realtime: sim node CPU %":34}{realtime["off"]["sim_cpu"]:>12.1f}'
-          f'{realtime["on"]["sim_cpu"]:>12.1f}')
+    print(
+        f'{"realtime: real-time factor":34}{realtime["off"]["rtf"]:>12.3f}'
+        f'{realtime["on"]["rtf"]:>12.3f}'
+    )
+    print(
+        f'{"realtime: sim node CPU %":34}{realtime["off"]["sim_cpu"]:>12.1f}'
+        f'{realtime["on"]["sim_cpu"]:>12.1f}'
+    )
     print(f'{"realtime: viewer CPU % (+rerun)":34}{"-":>12}{realtime["on"]["viewer_cpu"]:>12.1f}')
-    print(f'{"lockstep: Step calls/s":34}{lockstep["off"]:>12.1f}{lockstep["on"]:>12.1f}'
-          f'   (burner {lockstep["burner"]:.1f})')
-    print(f'{"lockstep: viewer CPU % (+rerun)":34}{"-":>12}{lockstep["cpu_share"]["on"]:>12.1f}'
-          f'   (burner {lockstep["cpu_share"]["burner"]:.1f})')
+    print(
+        f'{"lockstep: Step calls/s":34}{lockstep["off"]:>12.1f}{lockstep["on"]:>12.1f}'
+        f'   (burner {lockstep["burner"]:.1f})'
+    )
+    print(
+        f'{"lockstep: viewer CPU % (+rerun)":34}{"-":>12}{lockstep["cpu_share"]["on"]:>12.1f}'
+        f'   (burner {lockstep["cpu_share"]["burner"]:.1f})'
+    )
     per_step = lockstep['cpu_us_per_step']
     for who in ('client', 'sim'):
-        print(f'{"lockstep: " + who + " CPU us per step":34}{per_step["off"][who]:>12.1f}'
-              f'{per_step["on"][who]:>12.1f}   (burner {per_step["burner"][who]:.1f})')
+        print(
+            f'{"lockstep: " + who + " CPU us per step":34}{per_step["off"][who]:>12.1f}'
+            f'{per_step["on"][who]:>12.1f}   (burner {per_step["burner"][who]:.1f})'
+        )
     for state, what in (('on', 'viewer'), ('burner', 'burner')):
         ratios = lockstep[f'{state}_off_ratios']
-        print(f'{"lockstep: " + what + " on / off, per round":34}'
-              f'{statistics.median(ratios):>24.3f}   ({ratios[0]:.3f} to {ratios[-1]:.3f})')
+        print(
+            f'{"lockstep: " + what + " on / off, per round":34}'
+            f'{statistics.median(ratios):>24.3f}   ({ratios[0]:.3f} to {ratios[-1]:.3f})'
+        )
 
 
 if __name__ == '__main__':

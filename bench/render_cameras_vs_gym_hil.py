@@ -36,6 +36,7 @@ def actions(steps):
 def frames(which, seed, steps):
     """Return (front, wrist) images of env `which` after reset(seed) and `steps` actions."""
     import gymnasium as gym
+
     if which == 'ours':
         import franka_hil_sim  # noqa: F401  (registers the ids)
     else:
@@ -50,13 +51,20 @@ def frames(which, seed, steps):
 
 def gym_hil_frames(python, seed, steps):
     """Run frames('gym-hil', ...) in `python` (a venv with gym-hil) and return its images."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ('PYTHONPATH', 'AMENT_PREFIX_PATH', 'VIRTUAL_ENV')}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ('PYTHONPATH', 'AMENT_PREFIX_PATH', 'VIRTUAL_ENV')
+    }
     env.setdefault('MUJOCO_GL', 'egl')
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / 'frames.npz'
-        done = subprocess.run([python, __file__, '--worker', str(out), '--seed', str(seed),
-                               '--steps', str(steps)], env=env, capture_output=True, text=True)
+        done = subprocess.run(
+            [python, __file__, '--worker', str(out), '--seed', str(seed), '--steps', str(steps)],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         if done.returncode != 0:
             raise SystemExit(f'gym-hil worker failed:\n{done.stderr[-2000:]}')
         with np.load(out) as saved:
@@ -72,11 +80,13 @@ def cube_pixels(image):
 def compose(rows, scale):
     """Return a PIL image: one labelled row of (front, wrist) per (label, images) entry."""
     from PIL import Image, ImageDraw
+
     label_h, gap = 22, 6
     tile = rows[0][1][0].shape[0] * scale
     width = 2 * tile + gap
-    canvas = Image.new('RGB', (width, len(rows) * (label_h + tile) + (len(rows) - 1) * gap),
-                       (255, 255, 255))
+    canvas = Image.new(
+        'RGB', (width, len(rows) * (label_h + tile) + (len(rows) - 1) * gap), (255, 255, 255)
+    )
     draw = ImageDraw.Draw(canvas)
     y = 0
     for label, images in rows:
@@ -103,17 +113,23 @@ def main():
         np.savez(args.worker, front=front, wrist=wrist)
         return 0
     if not Path(args.gym_hil_python).is_file():
-        raise SystemExit(f'no gym-hil python at {args.gym_hil_python}: create .venv-bench with '
-                         '`python3 -m venv .venv-bench && .venv-bench/bin/pip install -r '
-                         'bench/requirements.txt` (bench/run_env_bench.sh does the same)')
+        raise SystemExit(
+            f'no gym-hil python at {args.gym_hil_python}: create .venv-bench with '
+            '`python3 -m venv .venv-bench && .venv-bench/bin/pip install -r '
+            'bench/requirements.txt` (bench/run_env_bench.sh does the same)'
+        )
     ours = frames('ours', args.seed, args.steps)
     theirs = gym_hil_frames(args.gym_hil_python, args.seed, args.steps)
     moment = f'seed {args.seed}, {args.steps} steps'
-    rows = [(f'franka-hil: front | wrist  ({moment})', ours),
-            (f'gym-hil 0.1.14: front | handcam_rgb  ({moment})', theirs)]
+    rows = [
+        (f'franka-hil: front | wrist  ({moment})', ours),
+        (f'gym-hil 0.1.14: front | handcam_rgb  ({moment})', theirs),
+    ]
     for label, (front, wrist) in rows:
-        print(f'{label.split(":")[0]}: cube covers {cube_pixels(front)} px of the front view, '
-              f'{cube_pixels(wrist)} px of the wrist view')
+        print(
+            f'{label.split(":")[0]}: cube covers {cube_pixels(front)} px of the front view, '
+            f'{cube_pixels(wrist)} px of the wrist view'
+        )
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     compose(rows, args.scale).save(out, optimize=True)

@@ -38,14 +38,18 @@ class SimProcess:
 
     def __init__(self, ns, echo=False, **parameters):
         self.ns = ns
-        program = [str(Path(__file__).with_name('echo_sim.py'))] if echo else [
-            '-m', 'franka_hil_sim.node.sim_node']
+        program = (
+            [str(Path(__file__).with_name('echo_sim.py'))]
+            if echo
+            else ['-m', 'franka_hil_sim.node.sim_node']
+        )
         argv = [sys.executable, *program, '--ros-args', '-r', f'__ns:={ns}']
         for name, value in parameters.items():
             argv += ['-p', f'{name}:={str(value).lower()}']
         self.log = tempfile.NamedTemporaryFile(prefix='bench_sim_', suffix='.log')
-        self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            argv, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
 
     def cpu_seconds(self):
         """User + system CPU time of the process so far (from /proc)."""

@@ -34,8 +34,12 @@ def main():
     ns = f'/soak_{os.getpid()}'
     sim = SimProcess(ns, random_block_position=True)
     try:
-        env = gym.make('franka_hil_ros/PandaPickCube-v0', namespace=ns,
-                       random_block_position=True, connect_timeout=60.0)
+        env = gym.make(
+            'franka_hil_ros/PandaPickCube-v0',
+            namespace=ns,
+            random_block_position=True,
+            connect_timeout=60.0,
+        )
         actions = ee_action_stream(0)
         env.reset(seed=0)
         done, start, first = 0, None, None
@@ -52,9 +56,11 @@ def main():
     finally:
         sim.stop()
     growth = (last - first) * 10_000 / options.steps
-    print(f'sim_node RSS after {WARM_UP_STEPS} warm-up steps {first:.1f} MB, after '
-          f'{options.steps} more {last:.1f} MB: {last - first:+.1f} MB ({growth:+.2f} MB per '
-          f'10,000 steps); {options.steps / elapsed:.0f} steps/s')
+    print(
+        f'sim_node RSS after {WARM_UP_STEPS} warm-up steps {first:.1f} MB, after '
+        f'{options.steps} more {last:.1f} MB: {last - first:+.1f} MB ({growth:+.2f} MB per '
+        f'10,000 steps); {options.steps / elapsed:.0f} steps/s'
+    )
 
 
 if __name__ == '__main__':

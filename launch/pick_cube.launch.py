@@ -36,15 +36,26 @@ def generate_launch_description():
         given = {a.name: LaunchConfiguration(a.name).perform(context) for a in arguments}
         specs = resolve_nodes(description, given, config)
         check_executables(specs)  # raises before any node exists: all start, or none
-        return [Node(package=spec.package, executable=spec.executable, name=spec.name,
-                     namespace=spec.namespace, parameters=[spec.parameters],
-                     arguments=list(spec.arguments), output='screen',
-                     **({'on_exit': required_exit(spec.name)} if spec.required else {}))
-                for spec in specs]
+        return [
+            Node(
+                package=spec.package,
+                executable=spec.executable,
+                name=spec.name,
+                namespace=spec.namespace,
+                parameters=[spec.parameters],
+                arguments=list(spec.arguments),
+                output='screen',
+                **({'on_exit': required_exit(spec.name)} if spec.required else {}),
+            )
+            for spec in specs
+        ]
 
-    declared = [DeclareLaunchArgument(a.name, default_value=a.default,
-                                      description=f'{a.description} ({a.valid_values()})')
-                for a in arguments]
+    declared = [
+        DeclareLaunchArgument(
+            a.name, default_value=a.default, description=f'{a.description} ({a.valid_values()})'
+        )
+        for a in arguments
+    ]
     return LaunchDescription([*declared, OpaqueFunction(function=nodes)])
 
 
@@ -61,9 +72,12 @@ def required_exit(name):
     would stop the graph but exit 0. A node exiting because the launch stops (Ctrl-C) is no
     failure.
     """
+
     def on_exit(event, context):
         if context.is_shutdown:
             return None
-        raise RequiredNodeExited(f'required node {name} exited (code {event.returncode}): '
-                                 'the graph stops')
+        raise RequiredNodeExited(
+            f'required node {name} exited (code {event.returncode}): the graph stops'
+        )
+
     return on_exit

@@ -17,7 +17,8 @@ import numpy
 
 BUILDER_PYTHON = re.compile(r'/opt/python/cp\d+-cp\d+/include/python[\d.]+')
 BUILDER_NUMPY = re.compile(
-    r'/opt/python/cp\d+-cp\d+/lib/python[\d.]+/site-packages/numpy/_core/include')
+    r'/opt/python/cp\d+-cp\d+/lib/python[\d.]+/site-packages/numpy/_core/include'
+)
 
 
 def main(venv):

@@ -18,9 +18,24 @@ import pytest
 def demo_recording(run_process, tmp_path_factory):
     """Record one demo episode of the real graph (no viewer); give its output folder."""
     out = tmp_path_factory.mktemp('demo') / 'run'
-    done = run_process([sys.executable, '-m', 'franka_hil_sim.bringup.demo', '--episodes', '1',
-                        '--out', str(out), '--timeout', '120', 'viewer:=none'],
-                       stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=180)
+    done = run_process(
+        [
+            sys.executable,
+            '-m',
+            'franka_hil_sim.bringup.demo',
+            '--episodes',
+            '1',
+            '--out',
+            str(out),
+            '--timeout',
+            '120',
+            'viewer:=none',
+        ],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return out
 
@@ -30,7 +45,11 @@ def demo_review(run_process, demo_recording):
     """Convert the demo's bag with the installed bag_to_rerun; give (.rrd path, its run)."""
     output = demo_recording.parent / 'review.rrd'
     script = f'{get_package_prefix("franka_hil_viewer")}/lib/franka_hil_viewer/bag_to_rerun'
-    done = run_process([script, str(demo_recording / 'bag'), str(output)],
-                       capture_output=True, text=True, timeout=120)
+    done = run_process(
+        [script, str(demo_recording / 'bag'), str(output)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     return output, done

@@ -32,11 +32,13 @@ def _code(value):
 def launch_arguments():
     """Arguments of config/pick_cube.yaml (what bringup and ros2 launch take)."""
     from franka_hil_sim.bringup.graph import arguments_of, load_description
+
     rows = []
     for arg in arguments_of(load_description(ROOT / 'config' / 'pick_cube.yaml')):
         if arg.choices:
-            values = ', '.join(_code(c) for c in
-                               [arg.default, *(c for c in arg.choices if c != arg.default)])
+            values = ', '.join(
+                _code(c) for c in [arg.default, *(c for c in arg.choices if c != arg.default)]
+            )
         elif arg.kind == 'int':
             values = f'{_code(arg.default)} ({arg.minimum}..{arg.maximum})'
         else:
@@ -48,8 +50,11 @@ def launch_arguments():
 def sim_parameters():
     """ROS parameters of the simulator node (franka_hil_sim.node.parameters)."""
     from franka_hil_sim.node.parameters import PARAMETERS
-    rows = [_row(_code(name), _code(default), ' '.join(text.split()))
-            for name, (default, text) in PARAMETERS.items()]
+
+    rows = [
+        _row(_code(name), _code(default), ' '.join(text.split()))
+        for name, (default, text) in PARAMETERS.items()
+    ]
     return _table(('parameter', 'default', 'meaning'), rows)
 
 
@@ -58,17 +63,27 @@ def env_ids():
     import franka_hil_gym_bridge  # noqa: F401  (registers the graph-backed ids)
     import franka_hil_sim  # noqa: F401  (registers the direct ids)
     import gymnasium as gym
+
     rows = []
     for env_id, spec in sorted(gym.registry.items()):
         if env_id.split('/')[0] in ('franka_hil', 'franka_hil_ros', 'gym_hil'):
             kwargs = ', '.join(f'{k}={v!r}' for k, v in sorted(spec.kwargs.items()))
-            rows.append(_row(_code(env_id), 'direct (no ROS)' if env_id.startswith('franka_hil/')
-                             else 'the graph', kwargs or '-', spec.max_episode_steps))
+            rows.append(
+                _row(
+                    _code(env_id),
+                    'direct (no ROS)' if env_id.startswith('franka_hil/') else 'the graph',
+                    kwargs or '-',
+                    spec.max_episode_steps,
+                )
+            )
     return _table(('id', 'runs on', 'kwargs it sets', 'steps per episode'), rows)
 
 
-TABLES = {'launch-arguments': launch_arguments, 'sim-parameters': sim_parameters,
-          'env-ids': env_ids}
+TABLES = {
+    'launch-arguments': launch_arguments,
+    'sim-parameters': sim_parameters,
+    'env-ids': env_ids,
+}
 
 
 def blocks(text):
@@ -79,11 +94,13 @@ def blocks(text):
 
 def render(text):
     """Return the page with every generated table rendered anew."""
+
     def fill(match):
         name = match.group(2)
         if name not in TABLES:
             raise ValueError(f'unknown generated table {name!r} (known: {sorted(TABLES)})')
         return match.group(1) + TABLES[name]() + match.group(4)
+
     return BLOCK.sub(fill, text)
 
 

@@ -16,9 +16,13 @@ from rclpy.node import Node
 from rclpy.qos import QoSProfile, ReliabilityPolicy
 from sensor_msgs.msg import Image
 
-MESSAGE_TYPES = {'intervention': msg.Intervention, 'episode_event': msg.EpisodeEvent,
-                 'step_info': msg.StepInfo, 'step_infos': msg.StepInfoArray,
-                 'observation': msg.Observation}
+MESSAGE_TYPES = {
+    'intervention': msg.Intervention,
+    'episode_event': msg.EpisodeEvent,
+    'step_info': msg.StepInfo,
+    'step_infos': msg.StepInfoArray,
+    'observation': msg.Observation,
+}
 
 
 class InterfacePeer(Node):

@@ -42,8 +42,9 @@ def test_bag_becomes_a_recording_in_the_live_layout(demo_bag, demo_review):
     assert shown.keys() == front.keys()
     assert all(np.array_equal(shown[t], front[t]) for t in front)
     # Per step: the plot and the status line, at the step's sim time.
-    rewards = [(t, row['Scalars:scalars'][0]) for t, row in rows['/plot/reward']
-               if t is not None]  # (the static row styles the series)
+    rewards = [
+        (t, row['Scalars:scalars'][0]) for t, row in rows['/plot/reward'] if t is not None
+    ]  # (the static row styles the series)
     assert rewards == [(stamp_ns(s.header.stamp), s.reward) for s in steps]
     assert len(rows['/status']) == len(steps)
     ends = [row['TextLog:text'][0] for _, row in rows['/events'] if 'success' in str(row)]
@@ -59,9 +60,17 @@ def test_bag_becomes_a_recording_in_the_live_layout(demo_bag, demo_review):
 
 
 def test_bad_inputs_are_clear_errors(run_process, tmp_path):
-    done = run_process([script('bag_to_rerun'), str(tmp_path), str(tmp_path / 'out.rrd')],
-                       capture_output=True, text=True, timeout=60)
+    done = run_process(
+        [script('bag_to_rerun'), str(tmp_path), str(tmp_path / 'out.rrd')],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 1 and 'not a finished rosbag2 directory' in done.stderr
-    done = run_process([script('bag_to_rerun'), str(tmp_path), str(tmp_path / 'out.mp4')],
-                       capture_output=True, text=True, timeout=60)
+    done = run_process(
+        [script('bag_to_rerun'), str(tmp_path), str(tmp_path / 'out.mp4')],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 2 and 'must be an .rrd file' in done.stderr

@@ -30,8 +30,11 @@ import pytest
 ENV_ID = 'franka_hil_ros/PandaPickCube-v0'
 AGENT = spaces.Box(-np.inf, np.inf, (18,), dtype=np.float32)
 IMAGE = spaces.Box(0, 255, (128, 128, 3), dtype=np.uint8)
-EE_ACTIONS = spaces.Box(np.array([-1, -1, -1, 0], dtype=np.float32),
-                        np.array([1, 1, 1, 2], dtype=np.float32), dtype=np.float32)
+EE_ACTIONS = spaces.Box(
+    np.array([-1, -1, -1, 0], dtype=np.float32),
+    np.array([1, 1, 1, 2], dtype=np.float32),
+    dtype=np.float32,
+)
 ZERO = np.zeros(4, dtype=np.float32)
 HUMAN_TIMEOUT_S = 10.0
 # sim_node (multi-threaded executor) stalls up to seconds per step while a human publishes.
@@ -87,26 +90,41 @@ def assert_same(obs, expected):
 
 # Contract and determinism ----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize('image_obs', [False, True])
 def test_check_env_contract_spaces_and_same_run_as_direct(start_process, image_obs):
     ns = namespace(f'contract_{int(image_obs)}')
     start_sim(start_process, ns, image_obs=image_obs, random_block_position=True)
-    env = gym.make(ENV_ID, namespace=ns, image_obs=image_obs, random_block_position=True,
-                   render_mode='rgb_array')
+    env = gym.make(
+        ENV_ID,
+        namespace=ns,
+        image_obs=image_obs,
+        random_block_position=True,
+        render_mode='rgb_array',
+    )
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')  # the contract's inf bounds and [0, 2] gripper range
         check_env(env.unwrapped, skip_render_check=False)
     if image_obs:
         expected_space = spaces.Dict(
-            {'agent_pos': AGENT, 'pixels': spaces.Dict({'front': IMAGE, 'wrist': IMAGE})})
+            {'agent_pos': AGENT, 'pixels': spaces.Dict({'front': IMAGE, 'wrist': IMAGE})}
+        )
     else:
-        expected_space = spaces.Dict({'agent_pos': AGENT, 'environment_state': spaces.Box(
-            -np.inf, np.inf, (3,), dtype=np.float32)})
+        expected_space = spaces.Dict(
+            {
+                'agent_pos': AGENT,
+                'environment_state': spaces.Box(-np.inf, np.inf, (3,), dtype=np.float32),
+            }
+        )
     assert env.observation_space == expected_space
     assert env.action_space == EE_ACTIONS
 
-    direct = gym.make('franka_hil/PandaPickCube-v0', image_obs=image_obs,
-                      random_block_position=True, render_mode='rgb_array')
+    direct = gym.make(
+        'franka_hil/PandaPickCube-v0',
+        image_obs=image_obs,
+        random_block_position=True,
+        render_mode='rgb_array',
+    )
     for seed in (3, 4):
         obs, info = env.reset(seed=seed)
         expected, _ = direct.reset(seed=seed)
@@ -156,6 +174,7 @@ def test_truncation_once_and_the_sims_gripper_penalty(start_process):
 
 # The human in the graph --------------------------------------------------------------------------
 
+
 class GraphWatcher:
     """The test's view of a namespace: interventions and step_info as the sim publishes them."""
 
@@ -163,11 +182,15 @@ class GraphWatcher:
         self.node, self.spin, self.ns = ros_node, spin, ns
         self.interventions = []
         self.step_infos = {}
-        ros_node.create_subscription(hil.Intervention, f'{ns}/intervention',
-                                     self.interventions.append, 100)
         ros_node.create_subscription(
-            hil.StepInfo, f'{ns}/step_info',
-            lambda m: self.step_infos.__setitem__((m.episode, m.step), m), 100)
+            hil.Intervention, f'{ns}/intervention', self.interventions.append, 100
+        )
+        ros_node.create_subscription(
+            hil.StepInfo,
+            f'{ns}/step_info',
+            lambda m: self.step_infos.__setitem__((m.episode, m.step), m),
+            100,
+        )
         self.events = ros_node.create_publisher(hil.EpisodeEvent, f'{ns}/episode_event', 100)
         self.next_step = 0.0
 
@@ -182,8 +205,12 @@ class GraphWatcher:
         each observation before the next step (faster, its commands would lag behind).
         """
         self.wait_for_intervention(count, what, timeout)
-        self.spin(self.node, lambda: time.monotonic() >= self.next_step, timeout=15,
-                  what='the next control period')
+        self.spin(
+            self.node,
+            lambda: time.monotonic() >= self.next_step,
+            timeout=15,
+            what='the next control period',
+        )
         self.next_step = time.monotonic() + CONTROL_DT
 
     def wait_for_human(self, env, timeout=30):
@@ -210,13 +237,24 @@ class GraphWatcher:
 
     def wait_for_command(self, first, action, step):
         """Wait until the human's commands since index `first` include `action`."""
-        self.spin(self.node, lambda: any(np.array_equal(action, human_action(m))
-                                         for m in self.interventions[first:] if m.active),
-                  timeout=15, what=lambda: f'the human command {action} executed at step {step}')
+        self.spin(
+            self.node,
+            lambda: any(
+                np.array_equal(action, human_action(m))
+                for m in self.interventions[first:]
+                if m.active
+            ),
+            timeout=15,
+            what=lambda: f'the human command {action} executed at step {step}',
+        )
 
     def step_info(self, episode, step):
-        self.spin(self.node, lambda: (episode, step) in self.step_infos, timeout=15,
-                  what=f'step_info of episode {episode} step {step}')
+        self.spin(
+            self.node,
+            lambda: (episode, step) in self.step_infos,
+            timeout=15,
+            what=f'step_info of episode {episode} step {step}',
+        )
         return self.step_infos[(episode, step)]
 
 
@@ -246,8 +284,11 @@ def play_episode_with_human(env, watcher, seed):
         np.testing.assert_array_equal(info['teleop_action'], published.action)
         np.testing.assert_array_equal(info['action_intervention'], info['teleop_action'])
         np.testing.assert_array_equal(info['policy_action'], ZERO)
-        assert (reward, terminated, truncated) == (published.reward, published.terminated,
-                                                   published.truncated)
+        assert (reward, terminated, truncated) == (
+            published.reward,
+            published.terminated,
+            published.truncated,
+        )
         assert info['discrete_penalty'] == pytest.approx(published.discrete_penalty)
         watcher.wait_for_command(first, info['teleop_action'], step)
         watcher.pace(count, f'the human to react to step {step}')
@@ -258,8 +299,7 @@ def play_episode_with_human(env, watcher, seed):
 
 def test_synthetic_human_drives_episodes_through_joy_alone(start_process, ros_node, spin):
     ns = namespace('human')
-    start_sim(start_process, ns, random_block_position=True,
-              intervention_timeout=HUMAN_TIMEOUT_S)
+    start_sim(start_process, ns, random_block_position=True, intervention_timeout=HUMAN_TIMEOUT_S)
     human = start_human(start_process, ns)
     watcher = GraphWatcher(ros_node, spin, ns)
     env = gym.make(ENV_ID, namespace=ns, random_block_position=True, timeout=SLOW_STEP_S)
@@ -271,8 +311,12 @@ def test_synthetic_human_drives_episodes_through_joy_alone(start_process, ros_no
 
     # The human lets go: the policy's actions run again, reported as such.
     human.stop(signal.SIGINT)
-    spin(ros_node, lambda: not watcher.interventions[-1].active, timeout=15,
-         what='the released intervention')
+    spin(
+        ros_node,
+        lambda: not watcher.interventions[-1].active,
+        timeout=15,
+        what='the released intervention',
+    )
     policy = np.array([0.5, 0.0, 0.0, 1.0], dtype=np.float32)
     env.reset(seed=3)
     _, _, _, _, info = env.step(policy)
@@ -280,10 +324,16 @@ def test_synthetic_human_drives_episodes_through_joy_alone(start_process, ros_no
     np.testing.assert_array_equal(info['teleop_action'], policy)
 
     # Human episode events end the episode per contract: failure pays 0, re-record is flagged.
-    spin(ros_node, lambda: watcher.events.get_subscription_count() > 0, timeout=15,
-         what='the sim to subscribe to episode_event')
-    for event, check in ((hil.EpisodeEvent.FAILURE, lambda r, i: r == 0.0 and not i['succeed']),
-                         (hil.EpisodeEvent.RERECORD, lambda r, i: i['rerecord_episode'])):
+    spin(
+        ros_node,
+        lambda: watcher.events.get_subscription_count() > 0,
+        timeout=15,
+        what='the sim to subscribe to episode_event',
+    )
+    for event, check in (
+        (hil.EpisodeEvent.FAILURE, lambda r, i: r == 0.0 and not i['succeed']),
+        (hil.EpisodeEvent.RERECORD, lambda r, i: i['rerecord_episode']),
+    ):
         env.reset()
         watcher.events.publish(hil.EpisodeEvent(event=event, source='test'))
         for _ in range(50):
@@ -295,11 +345,15 @@ def test_synthetic_human_drives_episodes_through_joy_alone(start_process, ros_no
     env.close()
 
 
-def test_embedded_sim_node_publishes_and_takes_the_human_override(start_process, ros_node,
-                                                                  spin):
+def test_embedded_sim_node_publishes_and_takes_the_human_override(start_process, ros_node, spin):
     ns = namespace('hosted')
-    env = FrankaHilRosEnv(backend='embedded', publish=True, namespace=ns,
-                          random_block_position=True, intervention_timeout=HUMAN_TIMEOUT_S)
+    env = FrankaHilRosEnv(
+        backend='embedded',
+        publish=True,
+        namespace=ns,
+        random_block_position=True,
+        intervention_timeout=HUMAN_TIMEOUT_S,
+    )
     start_human(start_process, ns)
     watcher = GraphWatcher(ros_node, spin, ns)
     watcher.wait_for_human(env)
@@ -309,6 +363,7 @@ def test_embedded_sim_node_publishes_and_takes_the_human_override(start_process,
 
 
 # Failure modes ---------------------------------------------------------------------------------
+
 
 def test_no_sim_is_an_error_within_5_s_naming_the_service(ros_env):
     ns = namespace('nobody')
@@ -329,8 +384,7 @@ def test_mismatched_sim_parameters_are_refused(start_process):
     message = str(error.value)
     assert 'image_obs=False (the env wants True)' in message
     assert "reward_type='sparse' (the env wants 'dense')" in message
-    assert f'sim_node --ros-args -r __ns:={ns} -p image_obs:=true -p reward_type:=dense' \
-        in message
+    assert f'sim_node --ros-args -r __ns:={ns} -p image_obs:=true -p reward_type:=dense' in message
 
 
 def test_sim_death_is_an_error_within_5_s_and_a_restarted_sim_resets(start_process):
@@ -374,6 +428,7 @@ def test_a_step_that_timed_out_never_runs_later(start_process, ros_node, spin):
         steps.append(1)
         ros_node.executor_for_test.spin_once(timeout_sec=0.2)
         return infos
+
     spin(ros_node, stepped, 20, 'a step_info')
     last = len(steps)
     spin(ros_node, lambda: infos[-1].step == last, 10, 'the step_info of the last step')
@@ -399,8 +454,11 @@ def test_a_step_that_timed_out_never_runs_later(start_process, ros_node, spin):
     spin(ros_node, lambda: (infos[-1].episode, infos[-1].step) == (2, 3), 10, 'episode 2')
     assert [i.step for i in infos if i.episode == 1][-1] == last
     assert [i.step for i in infos if i.episode == 2] == [1, 2, 3]
-    print('the stale request reached the simulator and was refused' if 'deadline passed' in
-          sim.output() else 'the stale request was not delivered')
+    print(
+        'the stale request reached the simulator and was refused'
+        if 'deadline passed' in sim.output()
+        else 'the stale request was not delivered'
+    )
     env.close()
 
 
@@ -410,8 +468,12 @@ def test_close_wakes_a_blocked_step_and_releases_everything(start_process, ros_n
     threads_before = set(threading.enumerate())
     env = gym.make(ENV_ID, namespace=ns)
     node_name = env.unwrapped.sim.link.node.get_name()
-    spin(ros_node, lambda: node_name in ros_node.get_node_names(), timeout=15,
-         what='the env node in the graph')
+    spin(
+        ros_node,
+        lambda: node_name in ros_node.get_node_names(),
+        timeout=15,
+        what='the env node in the graph',
+    )
     env.reset(seed=0)
 
     # The sim stops answering; close() from this thread must not wait for the step's timeout.
@@ -440,6 +502,10 @@ def test_close_wakes_a_blocked_step_and_releases_everything(start_process, ros_n
 
     assert set(threading.enumerate()) == threads_before
     assert not env.unwrapped.sim
-    spin(ros_node, lambda: node_name not in ros_node.get_node_names(), timeout=15,
-         what='the env node to leave the graph')
+    spin(
+        ros_node,
+        lambda: node_name not in ros_node.get_node_names(),
+        timeout=15,
+        what='the env node to leave the graph',
+    )
     env.close()  # idempotent

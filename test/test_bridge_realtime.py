@@ -30,11 +30,16 @@ from rclpy.qos import QoSProfile, ReliabilityPolicy
 from sensor_msgs.msg import Image
 
 _spec = importlib.util.spec_from_file_location(
-    'bridge_env_helpers', Path(__file__).with_name('test_bridge_env.py'))
+    'bridge_env_helpers', Path(__file__).with_name('test_bridge_env.py')
+)
 helpers = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(helpers)
 ENV_ID, namespace, start_sim, random_actions = (
-    helpers.ENV_ID, helpers.namespace, helpers.start_sim, helpers.random_actions)
+    helpers.ENV_ID,
+    helpers.namespace,
+    helpers.start_sim,
+    helpers.random_actions,
+)
 
 PERIOD_NS = 100_000_000  # the default control rate, 10 Hz
 # The share of steps that must advance by exactly one period (the env kept up with the sim).
@@ -50,11 +55,19 @@ class Ticks:
         qos = QoSProfile(depth=200, reliability=ReliabilityPolicy.RELIABLE)
         types = {'step_info': hil.StepInfo, 'observation': hil.Observation}
         for topic in topics:
-            ros_node.create_subscription(types.get(topic, Image), f'{ns}/{topic}',
-                                         partial(self._keep, self.by_stamp[topic]), qos)
+            ros_node.create_subscription(
+                types.get(topic, Image),
+                f'{ns}/{topic}',
+                partial(self._keep, self.by_stamp[topic]),
+                qos,
+            )
         # The sim publishes to subscribers it has discovered: from the first message on, all.
-        spin(ros_node, lambda: all(self.by_stamp.values()), timeout=15,
-             what=f'the first message of each of {list(topics)}')
+        spin(
+            ros_node,
+            lambda: all(self.by_stamp.values()),
+            timeout=15,
+            what=f'the first message of each of {list(topics)}',
+        )
 
     @staticmethod
     def _keep(box, msg):
@@ -69,9 +82,12 @@ class Ticks:
     def step_info(self, episode, step):
         """Wait for the step_info of (episode, step); return it."""
         box = self.by_stamp['step_info']
-        self.spin(self.node, lambda: any((m.episode, m.step) == (episode, step)
-                                         for m in box.values()),
-                  timeout=15, what=f'step_info of episode {episode} step {step}')
+        self.spin(
+            self.node,
+            lambda: any((m.episode, m.step) == (episode, step) for m in box.values()),
+            timeout=15,
+            what=f'step_info of episode {episode} step {step}',
+        )
         return next(m for m in box.values() if (m.episode, m.step) == (episode, step))
 
     def between(self, first, last):
@@ -112,20 +128,29 @@ def test_check_env_stamps_and_the_sims_own_step_info(start_process, ros_node, sp
         np.testing.assert_array_equal(info['teleop_action'], published.action)
         np.testing.assert_array_equal(info['action_intervention'], published.action)
         assert not info['is_intervention'] and not info['rerecord_episode']
-        assert (reward, terminated, truncated) == (published.reward, published.terminated,
-                                                   published.truncated)
+        assert (reward, terminated, truncated) == (
+            published.reward,
+            published.terminated,
+            published.truncated,
+        )
         assert info['discrete_penalty'] == pytest.approx(published.discrete_penalty)
         for skipped in ticks.between(last, stamp):
             assert not np.array_equal(skipped.policy_action, action)
         last = stamp
     kept_up = advances.count(1) / len(advances)
-    print(f'realtime steps: stamp advances (periods) {advances}; step latency ms median '
-          f'{1000 * np.median(latencies):.1f}, max {1000 * max(latencies):.1f}')
+    print(
+        f'realtime steps: stamp advances (periods) {advances}; step latency ms median '
+        f'{1000 * np.median(latencies):.1f}, max {1000 * max(latencies):.1f}'
+    )
     assert kept_up >= KEPT_UP, advances
     env.close()
     assert set(threading.enumerate()) == threads_before
-    spin(ros_node, lambda: node_name not in ros_node.get_node_names(), timeout=15,
-         what='the env node to leave the graph')
+    spin(
+        ros_node,
+        lambda: node_name not in ros_node.get_node_names(),
+        timeout=15,
+        what='the env node to leave the graph',
+    )
 
 
 def test_episode_ends_seen_or_missed_are_reported(start_process, ros_node, spin):
@@ -173,8 +198,9 @@ def test_episode_ends_seen_or_missed_are_reported(start_process, ros_node, spin)
 def test_image_observations_are_the_frames_of_the_tick(start_process, ros_node, spin):
     ns = namespace('rt_images')
     start_sim(start_process, ns, mode='realtime', image_obs=True)
-    ticks = Ticks(ros_node, spin, ns, ('step_info', 'observation', 'front/image_raw',
-                                       'wrist/image_raw'))
+    ticks = Ticks(
+        ros_node, spin, ns, ('step_info', 'observation', 'front/image_raw', 'wrist/image_raw')
+    )
     env = gym.make(ENV_ID, namespace=ns, image_obs=True)
     direct = gym.make('franka_hil/PandaPickCube-v0', image_obs=True)
     obs, _ = env.reset(seed=4)
@@ -184,8 +210,9 @@ def test_image_observations_are_the_frames_of_the_tick(start_process, ros_node, 
         obs = env.step(action)[0]
         stamp = sim.stamp_ns
         np.testing.assert_array_equal(ticks.at(stamp).policy_action, action)
-        np.testing.assert_array_equal(obs['agent_pos'],
-                                      np.float32(ticks.at(stamp, 'observation').agent_pos))
+        np.testing.assert_array_equal(
+            obs['agent_pos'], np.float32(ticks.at(stamp, 'observation').agent_pos)
+        )
         for camera in ('front', 'wrist'):
             frame = ticks.at(stamp, f'{camera}/image_raw')
             np.testing.assert_array_equal(obs['pixels'][camera], image_array(frame))

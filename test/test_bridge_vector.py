@@ -26,10 +26,24 @@ HOLD = np.array([0, 0, 0, 1], dtype=np.float32)
 
 def test_async_vector_env_over_two_namespaced_sims(start_process):
     base = f'/bridge_{os.getpid()}_vector'
-    graph = start_process([sys.executable, '-m', 'franka_hil_sim.bringup.supervisor',
-                           f'namespace:={base}', 'num_sims:=2', 'teleop:=none'], name='bringup')
-    envs = AsyncVectorEnv([partial(gym.make, ENV_ID, namespace=f'{base}/sim{i}',
-                                   connect_timeout=60) for i in range(2)], context='spawn')
+    graph = start_process(
+        [
+            sys.executable,
+            '-m',
+            'franka_hil_sim.bringup.supervisor',
+            f'namespace:={base}',
+            'num_sims:=2',
+            'teleop:=none',
+        ],
+        name='bringup',
+    )
+    envs = AsyncVectorEnv(
+        [
+            partial(gym.make, ENV_ID, namespace=f'{base}/sim{i}', connect_timeout=60)
+            for i in range(2)
+        ],
+        context='spawn',
+    )
     directs = [gym.make(DIRECT_ID) for _ in range(2)]
     obs, _ = envs.reset(seed=[5, 6])
     expected = [d.reset(seed=s)[0] for d, s in zip(directs, (5, 6))]
@@ -37,8 +51,9 @@ def test_async_vector_env_over_two_namespaced_sims(start_process):
 
     rng = np.random.default_rng(0)
     for step in range(1, 102):
-        actions = np.stack([rng.uniform([-1, -1, -1, 0], [1, 1, 1, 2]) if step < 20 else HOLD
-                            for _ in range(2)]).astype(np.float32)
+        actions = np.stack(
+            [rng.uniform([-1, -1, -1, 0], [1, 1, 1, 2]) if step < 20 else HOLD for _ in range(2)]
+        ).astype(np.float32)
         obs, rewards, terminated, truncated, info = envs.step(actions)
         if step <= 100:
             results = [d.step(a) for d, a in zip(directs, actions)]
@@ -61,24 +76,31 @@ def assert_batch(batch, observations):
 
 
 def test_launch_starts_the_graph_and_close_stops_it(ros_env, ros_node, spin):
-    env = ros_env(gym.make, ENV_ID, launch=True, random_block_position=True,
-                  gripper_penalty=-0.02)
+    env = ros_env(gym.make, ENV_ID, launch=True, random_block_position=True, gripper_penalty=-0.02)
     graph = env.unwrapped.graph
     assert graph.namespace.startswith(f'/franka_hil_env_{os.getpid()}_')
-    spin(ros_node, lambda: ('sim', graph.namespace) in ros_node.get_node_names_and_namespaces(),
-         timeout=15, what='the launched sim node')
+    spin(
+        ros_node,
+        lambda: ('sim', graph.namespace) in ros_node.get_node_names_and_namespaces(),
+        timeout=15,
+        what='the launched sim node',
+    )
     direct = gym.make(DIRECT_ID, random_block_position=True, gripper_penalty=-0.02)
     obs, _ = env.reset(seed=8)  # the launched sim draws the cube at random, as asked
-    np.testing.assert_array_equal(obs['environment_state'],
-                                  direct.reset(seed=8)[0]['environment_state'])
+    np.testing.assert_array_equal(
+        obs['environment_state'], direct.reset(seed=8)[0]['environment_state']
+    )
     close_gripper = np.array([0, 0, 0, 2], dtype=np.float32)
     assert env.step(close_gripper)[4]['discrete_penalty'] == pytest.approx(-0.02)
     env.close()
     assert graph.process.returncode == 0
     assert not graph.directory.exists()
-    spin(ros_node, lambda: ('sim', graph.namespace)
-         not in ros_node.get_node_names_and_namespaces(), timeout=15,
-         what='the launched sim node to leave the graph')
+    spin(
+        ros_node,
+        lambda: ('sim', graph.namespace) not in ros_node.get_node_names_and_namespaces(),
+        timeout=15,
+        what='the launched sim node to leave the graph',
+    )
     direct.close()
 
 

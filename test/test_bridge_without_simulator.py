@@ -59,11 +59,25 @@ def test_the_graph_env_steps_a_sim_node_where_mujoco_cannot_be_imported(start_pr
     import franka_hil_sim  # noqa: F401  (the direct envs, for the reference run)
     import numpy as np
 
-    sim = start_process([sys.executable, '-m', 'franka_hil_sim.node.sim_node', '--ros-args',
-                         '-r', f'__ns:={NAMESPACE}'], name='sim_node')
+    sim = start_process(
+        [
+            sys.executable,
+            '-m',
+            'franka_hil_sim.node.sim_node',
+            '--ros-args',
+            '-r',
+            f'__ns:={NAMESPACE}',
+        ],
+        name='sim_node',
+    )
     sim.wait_for_output('ready:', timeout=60)
-    client = subprocess.run([sys.executable, '-c', CLIENT, NAMESPACE], capture_output=True,
-                            text=True, timeout=120, stdin=subprocess.DEVNULL)
+    client = subprocess.run(
+        [sys.executable, '-c', CLIENT, NAMESPACE],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
     assert client.returncode == 0, client.stderr
     result = json.loads(client.stdout.strip().splitlines()[-1])
     assert result['loaded'] == []

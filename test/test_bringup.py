@@ -34,9 +34,15 @@ def description(tmp_path, exit_codes):
     ready = tmp_path / 'ready'
     ready.mkdir()
     waiting = str(sum(code == 0 for code in exit_codes.values()))
-    nodes = [{'name': name, 'package': 'no_such_package', 'executable': sys.executable,
-              'arguments': ['-c', NODE, name, str(code), str(ready), waiting]}
-             for name, code in exit_codes.items()]
+    nodes = [
+        {
+            'name': name,
+            'package': 'no_such_package',
+            'executable': sys.executable,
+            'arguments': ['-c', NODE, name, str(code), str(ready), waiting],
+        }
+        for name, code in exit_codes.items()
+    ]
     arguments = {name: {'default': 0} for name in ('namespace', 'num_sims')}
     arguments.update(namespace={'default': ''}, num_sims={'default': 1})
     path = tmp_path / 'graph.yaml'
@@ -47,8 +53,18 @@ def description(tmp_path, exit_codes):
 @pytest.fixture
 def bringup(start_process):
     def start(path, *arguments):
-        return start_process([sys.executable, '-m', 'franka_hil_sim.bringup.supervisor',
-                              '--description', str(path), *arguments], name='bringup')
+        return start_process(
+            [
+                sys.executable,
+                '-m',
+                'franka_hil_sim.bringup.supervisor',
+                '--description',
+                str(path),
+                *arguments,
+            ],
+            name='bringup',
+        )
+
     return start
 
 
@@ -76,10 +92,13 @@ def test_a_dying_node_is_reported_and_stops_the_graph(tmp_path, bringup):
     assert '[alpha] clean stop of alpha' in proc.output()
 
 
-@pytest.mark.parametrize('arguments, message', [
-    (['colour:=red'], "unknown argument(s) ['colour']"),
-    (['num_sims:=0'], 'num_sims must be >= 1'),
-])
+@pytest.mark.parametrize(
+    'arguments, message',
+    [
+        (['colour:=red'], "unknown argument(s) ['colour']"),
+        (['num_sims:=0'], 'num_sims must be >= 1'),
+    ],
+)
 def test_bad_arguments_exit_with_a_clear_error(tmp_path, bringup, arguments, message):
     proc = bringup(description(tmp_path, {'alpha': 0}), *arguments)
     assert proc.proc.wait(timeout=30) == 2
@@ -95,8 +114,9 @@ def test_missing_description_is_a_clear_error(tmp_path, bringup):
 def test_a_missing_executable_starts_no_node(tmp_path, bringup):
     path = description(tmp_path, {'alpha': 0})
     graph = yaml.safe_load(path.read_text())
-    graph['nodes'].append({'name': 'viewer', 'package': 'no_such_package',
-                           'executable': 'no_such_viewer_executable'})
+    graph['nodes'].append(
+        {'name': 'viewer', 'package': 'no_such_package', 'executable': 'no_such_viewer_executable'}
+    )
     path.write_text(yaml.safe_dump(graph))
     proc = bringup(path)
     assert proc.proc.wait(timeout=30) == 2
@@ -108,23 +128,35 @@ def test_a_missing_executable_starts_no_node(tmp_path, bringup):
     assert 'no node started' in errors[0]
 
 
-@pytest.mark.parametrize('arguments, message', [
-    (['num_sims:=abc'],
-     "argument num_sims:='abc' is not valid: it must be an integer in [1, 64]"),
-    (['num_sims:=1000000'], "argument num_sims:='1000000' is not valid"),
-    (['seed:=abc'], "argument seed:='abc' is not valid: it must be an integer in [0, "),
-    (['namespace:=bad name!'], "argument namespace:='bad name!' is not valid: it must be a ROS "
-     'namespace'),
-    (['keyboard_backend:=sdl'], "argument keyboard_backend:='sdl' is not valid: it must be one "
-     "of ['auto', 'x11', 'terminal']"),
-])
+@pytest.mark.parametrize(
+    'arguments, message',
+    [
+        (
+            ['num_sims:=abc'],
+            "argument num_sims:='abc' is not valid: it must be an integer in [1, 64]",
+        ),
+        (['num_sims:=1000000'], "argument num_sims:='1000000' is not valid"),
+        (['seed:=abc'], "argument seed:='abc' is not valid: it must be an integer in [0, "),
+        (
+            ['namespace:=bad name!'],
+            "argument namespace:='bad name!' is not valid: it must be a ROS namespace",
+        ),
+        (
+            ['keyboard_backend:=sdl'],
+            "argument keyboard_backend:='sdl' is not valid: it must be one "
+            "of ['auto', 'x11', 'terminal']",
+        ),
+    ],
+)
 def test_bad_arguments_of_the_real_graph_are_one_line(start_process, arguments, message):
-    proc = start_process([sys.executable, '-m', 'franka_hil_sim.bringup.supervisor',
-                          *arguments], name='bringup')
+    proc = start_process(
+        [sys.executable, '-m', 'franka_hil_sim.bringup.supervisor', *arguments], name='bringup'
+    )
     assert proc.proc.wait(timeout=30) == 2
     output = proc.output()
-    assert output.strip().splitlines() == [f'[bringup] error: {output.split("error: ")[1]}'
-                                           .strip()]
+    assert output.strip().splitlines() == [
+        f'[bringup] error: {output.split("error: ")[1]}'.strip()
+    ]
     assert message in output and '[bringup] started' not in output
 
 
@@ -133,10 +165,15 @@ def test_rviz_missing_starts_nothing(start_process):
     env = dict(os.environ)
     for variable, marker in (('PATH', 'rviz2'), ('AMENT_PREFIX_PATH', 'lib/rviz2')):
         env[variable] = os.pathsep.join(
-            d for d in env.get(variable, '').split(os.pathsep)
-            if not os.path.exists(os.path.join(d, marker)))
-    proc = start_process([sys.executable, '-m', 'franka_hil_sim.bringup.supervisor',
-                          'rviz:=true'], name='bringup', env=env)
+            d
+            for d in env.get(variable, '').split(os.pathsep)
+            if not os.path.exists(os.path.join(d, marker))
+        )
+    proc = start_process(
+        [sys.executable, '-m', 'franka_hil_sim.bringup.supervisor', 'rviz:=true'],
+        name='bringup',
+        env=env,
+    )
     assert proc.proc.wait(timeout=30) == 2
     output = proc.output()
     assert output.count('\n') == 1 and output.startswith('[bringup] error: ')

@@ -60,6 +60,7 @@ def node_executables():
         elif isinstance(item, list):
             for value in item:
                 walk(value)
+
     walk(description)
     return found
 
@@ -69,9 +70,12 @@ NODES = node_executables()
 
 
 def test_every_command_is_prefixed_or_a_node_or_an_old_alias():
-    loose = [(package, name) for package, scripts in SCRIPTS.items() for name in scripts
-             if not name.startswith(PREFIX) and (package, name) not in NODES
-             and name not in ALIASES]
+    loose = [
+        (package, name)
+        for package, scripts in SCRIPTS.items()
+        for name in scripts
+        if not name.startswith(PREFIX) and (package, name) not in NODES and name not in ALIASES
+    ]
     assert not loose, f'commands on PATH without the {PREFIX} prefix: {loose}'
 
 
@@ -87,8 +91,9 @@ def test_an_old_name_runs_what_its_new_name_runs(old):
         pytest.fail(f'{old} was kept for the 0.2 release only: remove it (and this table)')
     new = ALIASES[old]
     (package,) = [p for p, scripts in SCRIPTS.items() if new in scripts]
-    assert SCRIPTS[package].get(old) == SCRIPTS[package][new], \
+    assert SCRIPTS[package].get(old) == SCRIPTS[package][new], (
         f'{package}: {old} does not alias {new}'
+    )
 
 
 @pytest.mark.parametrize('package', sorted(p for p, scripts in SCRIPTS.items() if scripts))

@@ -11,10 +11,22 @@ from rosbags.rosbag2 import Reader
 
 def test_demo_runs_end_to_end(free_ports, start_process, tmp_path):
     out = tmp_path / 'demo'
-    web, = free_ports(1)
-    demo = start_process([sys.executable, '-m', 'franka_hil_sim.bringup.demo', '--episodes', '2',
-                          '--out', str(out), '--timeout', '120', f'drive_port:={web}'],
-                         name='hil_demo')
+    (web,) = free_ports(1)
+    demo = start_process(
+        [
+            sys.executable,
+            '-m',
+            'franka_hil_sim.bringup.demo',
+            '--episodes',
+            '2',
+            '--out',
+            str(out),
+            '--timeout',
+            '120',
+            f'drive_port:={web}',
+        ],
+        name='hil_demo',
+    )
     assert demo.proc.wait(timeout=180) == 0, demo.output()
     output = demo.output()
     # The driving page is on by default, its address and the ssh -L line shown in the terminal.
@@ -33,7 +45,9 @@ def test_demo_runs_end_to_end(free_ports, start_process, tmp_path):
 
 
 def test_demo_refuses_to_overwrite(start_process, tmp_path):
-    demo = start_process([sys.executable, '-m', 'franka_hil_sim.bringup.demo', '--out',
-                          str(tmp_path)], name='hil_demo')
+    demo = start_process(
+        [sys.executable, '-m', 'franka_hil_sim.bringup.demo', '--out', str(tmp_path)],
+        name='hil_demo',
+    )
     assert demo.proc.wait(timeout=60) == 2
     assert 'exists already' in demo.output()

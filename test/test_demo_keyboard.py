@@ -24,8 +24,10 @@ def start_demo(tmux, arguments):
     """Run the demo in tmux; its exit code stays on the screen after it (the shell outlives it)."""
     env = {name: os.environ[name] for name in ('ROS_DOMAIN_ID', 'ROS_AUTOMATIC_DISCOVERY_RANGE')}
     demo = ['bash', str(ROOT / 'scripts' / 'demo.sh'), *arguments]
-    script = (f'env {" ".join(f"{k}={v}" for k, v in env.items())} {shlex.join(demo)}; '
-              'echo "demo exit=$?"; sleep 600')
+    script = (
+        f'env {" ".join(f"{k}={v}" for k, v in env.items())} {shlex.join(demo)}; '
+        'echo "demo exit=$?"; sleep 600'
+    )
     tmux('new-session', '-d', '-x', '200', '-y', '60', 'sh', '-c', script)
 
 
@@ -44,13 +46,25 @@ def wait_screen(tmux, text, timeout):
 
 
 @pytest.mark.slow
-def test_keyboard_demo_in_a_terminal_drives_to_a_success(free_ports, tmux, tmp_path, ros_node,
-                                                         spin):
-    web, = free_ports(1)
-    start_demo(tmux, ['--episodes', '1', '--out', str(tmp_path / 'demo'), '--timeout', '240',
-                      'teleop:=keyboard', f'drive_port:={web}'])
+def test_keyboard_demo_in_a_terminal_drives_to_a_success(
+    free_ports, tmux, tmp_path, ros_node, spin
+):
+    (web,) = free_ports(1)
+    start_demo(
+        tmux,
+        [
+            '--episodes',
+            '1',
+            '--out',
+            str(tmp_path / 'demo'),
+            '--timeout',
+            '240',
+            'teleop:=keyboard',
+            f'drive_port:={web}',
+        ],
+    )
 
-    wait_screen(tmux, 'keys per action', 120)      # the keyboard node has the terminal
+    wait_screen(tmux, 'keys per action', 120)  # the keyboard node has the terminal
     wait_screen(tmux, f'driving page: http://127.0.0.1:{web}/', 60)
     assert 'enter' in screen(tmux) and 'space' in screen(tmux)
 
@@ -68,8 +82,12 @@ def test_keyboard_demo_in_a_terminal_drives_to_a_success(free_ports, tmux, tmp_p
 
     while '(1/1)' not in screen(tmux):
         assert time.monotonic() < deadline, f'no success counted by the demo:\n{screen(tmux)}'
-        spin(ros_node, lambda: steps and steps[-1].episode not in handled, timeout=60,
-             what=lambda: f'a new episode ({len(steps)} steps seen); screen:\n{screen(tmux)}')
+        spin(
+            ros_node,
+            lambda: steps and steps[-1].episode not in handled,
+            timeout=60,
+            what=lambda: f'a new episode ({len(steps)} steps seen); screen:\n{screen(tmux)}',
+        )
         episode = steps[-1].episode
         handled.add(episode)
         # An episode first seen near its time limit may end while it is driven: each wait also
@@ -77,36 +95,60 @@ def test_keyboard_demo_in_a_terminal_drives_to_a_success(free_ports, tmux, tmp_p
         # counted the last one and stops, the next episode barely begun).
         if not steps[-1].is_intervention:
             tmux('send-keys', 'Space')
-            spin(ros_node, lambda: steps[-1].is_intervention or steps[-1].episode != episode
-                 or counted(), timeout=30, what='the takeover')
+            spin(
+                ros_node,
+                lambda: steps[-1].is_intervention or steps[-1].episode != episode or counted(),
+                timeout=30,
+                what='the takeover',
+            )
         moved = len(steps)
         tmux('send-keys', 'Up')
-        spin(ros_node, lambda: steps[-1].episode != episode or counted() or any(
-            s.is_intervention and s.action[0] > 0 for s in steps[moved:]), timeout=30,
-            what='a move in +x')
+        spin(
+            ros_node,
+            lambda: (
+                steps[-1].episode != episode
+                or counted()
+                or any(s.is_intervention and s.action[0] > 0 for s in steps[moved:])
+            ),
+            timeout=30,
+            what='a move in +x',
+        )
         if steps[-1].episode != episode or counted():
             continue
         # The terminal backend takes presses of one key within button_hold (0.6 s) as one held
         # key: the last Enter ended the previous episode, so wait for 8 steps (0.8 s) of this one.
-        spin(ros_node, lambda: steps[-1].episode != episode or steps[-1].step >= 8 or counted(),
-             timeout=30, what='8 steps into the episode')
+        spin(
+            ros_node,
+            lambda: steps[-1].episode != episode or steps[-1].step >= 8 or counted(),
+            timeout=30,
+            what='8 steps into the episode',
+        )
         if steps[-1].episode != episode or counted():
             continue
         tmux('send-keys', 'Enter')
         # The demo stops the graph as soon as it counts the success, so the episode's last
         # StepInfo may never reach this subscriber: then the demo's own count (checked below,
         # from the same step_info) stands for it.
-        spin(ros_node, lambda: counted() or any(s.episode == episode and s.terminated
-                                                for s in steps),
-             timeout=30, what=lambda: f'episode {episode} ending after Enter (last step: episode '
-             f'{steps[-1].episode} step {steps[-1].step}, truncated {steps[-1].truncated}); '
-             f'screen:\n{screen(tmux)}')
+        spin(
+            ros_node,
+            lambda: counted() or any(s.episode == episode and s.terminated for s in steps),
+            timeout=30,
+            what=lambda: (
+                f'episode {episode} ending after Enter (last step: episode '
+                f'{steps[-1].episode} step {steps[-1].step}, truncated {steps[-1].truncated}); '
+                f'screen:\n{screen(tmux)}'
+            ),
+        )
         ended = next((s for s in steps if s.episode == episode and s.terminated), None)
         if ended is None:
             continue
         assert ended.success and ended.human_event == events.SUCCESS
-        spin(ros_node, lambda: counted() or any(s.episode > episode for s in steps), timeout=30,
-             what='the demo counting it')
+        spin(
+            ros_node,
+            lambda: counted() or any(s.episode > episode for s in steps),
+            timeout=30,
+            what='the demo counting it',
+        )
     wait_screen(tmux, 'demo exit=', 120)
     final = screen(tmux)
     assert '[demo] 1 episodes, success rate 100% (1/1)' in final
@@ -117,14 +159,35 @@ def test_keyboard_demo_in_a_terminal_drives_to_a_success(free_ports, tmux, tmp_p
 @pytest.mark.slow
 def test_status_line_re_record_and_an_episode_ended_at_once_are_counted(tmux, tmp_path):
     out = tmp_path / 'demo'
-    start_demo(tmux, ['--episodes', '1', '--out', str(out), '--timeout', '240',
-                      'teleop:=keyboard', 'viewer:=none', 'episode_s:=20'])
+    start_demo(
+        tmux,
+        [
+            '--episodes',
+            '1',
+            '--out',
+            str(out),
+            '--timeout',
+            '240',
+            'teleop:=keyboard',
+            'viewer:=none',
+            'episode_s:=20',
+        ],
+    )
     shown = wait_screen(tmux, 'keys per action', 120)
     command = next(line for line in shown.splitlines() if 'starting the graph' in line)
     assert command.count('teleop:=') == 1 and 'teleop:=keyboard' in command, command
     you_drive = next(line for line in shown.splitlines() if 'you drive' in line)
-    for key in ('Space', 'arrows', 'PageUp', 'PageDown', 'f toggles fine', 'c / o', 'Enter',
-                'Escape', 'r marks'):
+    for key in (
+        'Space',
+        'arrows',
+        'PageUp',
+        'PageDown',
+        'f toggles fine',
+        'c / o',
+        'Enter',
+        'Escape',
+        'r marks',
+    ):
         assert key in you_drive, you_drive
     # The status line: nobody acts (no policy runs), 20 s episodes counting down.
     wait_screen(tmux, 'nobody acts', 120)

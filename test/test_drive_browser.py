@@ -29,17 +29,25 @@ from websockets.sync.client import connect
 
 ROOT = Path(__file__).resolve().parents[1]
 VIEWPORT = {'width': 1000, 'height': 760}
-STEPS_BEHIND = 5       # the bound, in control steps
-STALL_RATE = 20        # CPU throttling of the stall
+STEPS_BEHIND = 5  # the bound, in control steps
+STALL_RATE = 20  # CPU throttling of the stall
 DEADMAN_S = 0.5
 # A stubbed Gamepad API: navigator.getGamepads() returns window.__pad (standard mapping).
 PAD_STUB = 'window.__pad = null; navigator.getGamepads = () => [window.__pad];'
 
 
 def start_graph(start_process, port):
-    graph = start_process([sys.executable, '-m', 'franka_hil_sim.bringup.supervisor',
-                           'mode:=realtime', 'teleop:=browser', f'drive_port:={port}'],
-                          name='bringup')
+    graph = start_process(
+        [
+            sys.executable,
+            '-m',
+            'franka_hil_sim.bringup.supervisor',
+            'mode:=realtime',
+            'teleop:=browser',
+            f'drive_port:={port}',
+        ],
+        name='bringup',
+    )
     graph.wait_for_output('driving page: http', timeout=90)
     url = re.search(r'driving page: (\S+)', graph.output()).group(1)
     assert url == f'http://127.0.0.1:{port}/'
@@ -100,9 +108,11 @@ def open_page(playwright, chromium, url, pad=False):
 
 
 @pytest.mark.slow
-def test_page_age_is_bounded_and_recovers_from_a_stall(chromium, free_ports, start_process,
-                                                       ros_node, spin):
+def test_page_age_is_bounded_and_recovers_from_a_stall(
+    chromium, free_ports, start_process, ros_node, spin
+):
     from playwright.sync_api import sync_playwright
+
     graph, url = start_graph(start_process, free_ports(1)[0])
     steps = Steps(ros_node)
     spin(ros_node, lambda: steps.count > 5, timeout=90, what='step_info')
@@ -118,8 +128,10 @@ def test_page_age_is_bounded_and_recovers_from_a_stall(chromium, free_ports, sta
             known = [r for r in readings if r is not None]
             assert len(known) == len(readings) > 100, readings
             within = sum(r <= STEPS_BEHIND for r in known) / len(known)
-            print(f'{len(known)} readings, {within:.1%} within {STEPS_BEHIND} steps, '
-                  f'worst {max(known)} steps behind')
+            print(
+                f'{len(known)} readings, {within:.1%} within {STEPS_BEHIND} steps, '
+                f'worst {max(known)} steps behind'
+            )
             assert within >= 0.95 and max(known) <= 20, sorted(known)[-10:]  # 20 steps: 2 s
 
             cdp = context.new_cdp_session(page)
@@ -152,9 +164,12 @@ class Robot:
         """Subscribe on the test node."""
         self.node, self.tcp, self.cube, self.interventions = node, None, None, []
         node.create_subscription(Observation, 'observation', self._on_observation, 10)
-        node.create_subscription(Intervention, 'intervention',
-                                 lambda m: self.interventions.append((time.monotonic(),
-                                                                      m.active)), 100)
+        node.create_subscription(
+            Intervention,
+            'intervention',
+            lambda m: self.interventions.append((time.monotonic(), m.active)),
+            100,
+        )
 
     def _on_observation(self, msg):
         self.tcp = layout.tcp_position(msg.agent_pos).copy()
@@ -174,25 +189,33 @@ class Robot:
             spin(self.node, self.active, timeout=10, what='the override held')
         started = time.monotonic()
         action()
-        spin(self.node, lambda: any(t >= started and not active
-                                    for t, active in self.interventions),
-             timeout=5, what='the override released')
-        return next(t for t, active in self.interventions
-                    if t >= started and not active) - started
+        spin(
+            self.node,
+            lambda: any(t >= started and not active for t, active in self.interventions),
+            timeout=5,
+            what='the override released',
+        )
+        return next(t for t, active in self.interventions if t >= started and not active) - started
 
 
 @pytest.mark.slow
-def test_keys_and_pad_drive_and_the_deadman_releases(chromium, free_ports, start_process, ros_node,
-                                                     spin, tmp_path):
+def test_keys_and_pad_drive_and_the_deadman_releases(
+    chromium, free_ports, start_process, ros_node, spin, tmp_path
+):
     from playwright.sync_api import sync_playwright
+
     graph, url = start_graph(start_process, free_ports(1)[0])
     robot = Robot(ros_node)
     spin(ros_node, lambda: robot.tcp is not None, timeout=90, what='an observation')
     with sync_playwright() as playwright:
         browser, context, page = open_page(playwright, chromium, url, pad=True)
         try:
-            spin(ros_node, lambda: 'you drive' in page.text_content('#role_text'), timeout=30,
-                 what='the page driving')
+            spin(
+                ros_node,
+                lambda: 'you drive' in page.text_content('#role_text'),
+                timeout=30,
+                what='the page driving',
+            )
             keys = page.keyboard
             # A held key moves the tool (+x); released, it stops.
             keys.down('Space')
@@ -215,8 +238,10 @@ def test_keys_and_pad_drive_and_the_deadman_releases(chromium, free_ports, start
             start = robot.tcp.copy()
             buttons = [{'value': 0.0} for _ in range(17)]
             buttons[5] = {'value': 1.0}
-            page.evaluate('p => { window.__pad = p; }',
-                          {'connected': True, 'axes': [0, 0, 0, -1.0], 'buttons': buttons})
+            page.evaluate(
+                'p => { window.__pad = p; }',
+                {'connected': True, 'axes': [0, 0, 0, -1.0], 'buttons': buttons},
+            )
             robot.wait(1.0)
             page.evaluate('() => { window.__pad = null; }')
             assert robot.tcp[2] - start[2] > 0.05, robot.tcp - start
@@ -226,34 +251,55 @@ def test_keys_and_pad_drive_and_the_deadman_releases(chromium, free_ports, start
             keys.down('Space')
             lost = robot.released_within(lambda: page.evaluate('socket.close()'), spin)
             keys.up('Space')
-            spin(ros_node, lambda: 'you drive' in page.text_content('#role_text'), timeout=30,
-                 what='the page driving again')
+            spin(
+                ros_node,
+                lambda: 'you drive' in page.text_content('#role_text'),
+                timeout=30,
+                what='the page driving again',
+            )
             # ... the tab hidden ...
             keys.down('Space')
-            hidden = robot.released_within(lambda: page.evaluate(
-                "() => { Object.defineProperty(document, 'visibilityState', {value: 'hidden'});"
-                "document.dispatchEvent(new Event('visibilitychange')); }"), spin)
+            hidden = robot.released_within(
+                lambda: page.evaluate(
+                    '() => { Object.defineProperty(document, "visibilityState", '
+                    '{value: "hidden"}); '
+                    'document.dispatchEvent(new Event("visibilitychange")); }'
+                ),
+                spin,
+            )
             # ... and a second tab, a watcher until it takes over, closed.
             second = context.new_page()
             second.goto(url)
-            spin(ros_node, lambda: 'watching' in second.text_content('#role_text'),
-                 timeout=30, what='the second tab watching')
+            spin(
+                ros_node,
+                lambda: 'watching' in second.text_content('#role_text'),
+                timeout=30,
+                what='the second tab watching',
+            )
             second.click('#takeover')
-            spin(ros_node, lambda: 'you drive' in second.text_content('#role_text'),
-                 timeout=30, what='the second tab driving')
+            spin(
+                ros_node,
+                lambda: 'you drive' in second.text_content('#role_text'),
+                timeout=30,
+                what='the second tab driving',
+            )
             second.keyboard.down('Space')
             closed = robot.released_within(second.close, spin)
         finally:
             browser.close()
     # ... and a driver that goes silent with its connection open (a frozen tab, a stalled link).
     with connect(url.replace('http', 'ws') + 'ws', open_timeout=10) as silent:
-        spin(ros_node, lambda: 'driver' in silent.recv(timeout=10), timeout=10,
-             what='a driver')
-        frozen = robot.released_within(lambda: silent.send(json.dumps(
-            {'type': 'input', 'keys': ['Space'], 'pad': None})), spin, hold=False)
-    print(f'override released {lost:.3f} s after the WebSocket was lost, {hidden:.3f} s after '
-          f'the tab was hidden, {closed:.3f} s after it was closed, {frozen:.3f} s after the '
-          'last input of a silent driver')
+        spin(ros_node, lambda: 'driver' in silent.recv(timeout=10), timeout=10, what='a driver')
+        frozen = robot.released_within(
+            lambda: silent.send(json.dumps({'type': 'input', 'keys': ['Space'], 'pad': None})),
+            spin,
+            hold=False,
+        )
+    print(
+        f'override released {lost:.3f} s after the WebSocket was lost, {hidden:.3f} s after '
+        f'the tab was hidden, {closed:.3f} s after it was closed, {frozen:.3f} s after the '
+        'last input of a silent driver'
+    )
     assert max(lost, hidden, closed, frozen) <= DEADMAN_S
     if os.environ.get('UPDATE_SCREENSHOT'):
         shutil.copy(shot, ROOT / 'docs' / 'drive.png')
@@ -263,24 +309,37 @@ def test_keys_and_pad_drive_and_the_deadman_releases(chromium, free_ports, start
 @pytest.mark.slow
 def test_a_key_sequence_lifts_the_cube(chromium, free_ports, start_process, ros_node, spin):
     from playwright.sync_api import sync_playwright
+
     graph, url = start_graph(start_process, free_ports(1)[0])
     robot, steps = Robot(ros_node), Steps(ros_node)
     spin(ros_node, lambda: robot.tcp is not None, timeout=90, what='an observation')
     with sync_playwright() as playwright:
         browser, context, page = open_page(playwright, chromium, url)
         try:
-            spin(ros_node, lambda: 'you drive' in page.text_content('#role_text'), timeout=30,
-                 what='the page driving')
+            spin(
+                ros_node,
+                lambda: 'you drive' in page.text_content('#role_text'),
+                timeout=30,
+                what='the page driving',
+            )
             ended = len(steps.ended)
             spin(ros_node, lambda: len(steps.ended) > ended, timeout=30, what='a new episode')
             keys = page.keyboard
             keys.down('Space')
             keys.down('KeyQ')  # down to the cube (under the tool), slowly near it
-            spin(ros_node, lambda: robot.tcp[2] - robot.cube[2] < 0.03, timeout=10,
-                 what='the tool near the cube')
+            spin(
+                ros_node,
+                lambda: robot.tcp[2] - robot.cube[2] < 0.03,
+                timeout=10,
+                what='the tool near the cube',
+            )
             keys.down('Shift')
-            spin(ros_node, lambda: robot.tcp[2] - robot.cube[2] < 0.006, timeout=10,
-                 what='the tool at the cube')
+            spin(
+                ros_node,
+                lambda: robot.tcp[2] - robot.cube[2] < 0.006,
+                timeout=10,
+                what='the tool at the cube',
+            )
             keys.up('KeyQ')
             keys.up('Shift')
             keys.down('KeyC')
@@ -291,8 +350,12 @@ def test_a_key_sequence_lifts_the_cube(chromium, free_ports, start_process, ros_
             keys.up('KeyE')
             keys.up('Space')
             assert steps.ended[-1].success, steps.ended[-1]
-            spin(ros_node, lambda: 'success' in page.text_content('#outcome'), timeout=10,
-                 what='the page showing the success')
+            spin(
+                ros_node,
+                lambda: 'success' in page.text_content('#outcome'),
+                timeout=10,
+                what='the page showing the success',
+            )
         finally:
             browser.close()
     assert graph.stop(timeout=30) == 0
@@ -310,10 +373,12 @@ def get(url, **headers):
 @pytest.mark.slow
 def test_refusals_and_taking_over(chromium, free_ports, start_process):
     from playwright.sync_api import sync_playwright
+
     node = [sys.executable, '-m', 'franka_hil_drive.drive_node', '--ros-args']
     port = free_ports(1)[0]
-    open_bind = start_process(node + ['-p', 'bind:=0.0.0.0', '-p', f'port:={port}'],
-                              name='drive_open')
+    open_bind = start_process(
+        node + ['-p', 'bind:=0.0.0.0', '-p', f'port:={port}'], name='drive_open'
+    )
     assert open_bind.proc.wait(timeout=60) == 2
     assert open_bind.output().count('\n') == 1 and 'token' in open_bind.output()
 
@@ -343,7 +408,8 @@ def test_refusals_and_taking_over(chromium, free_ports, start_process):
             opened = other.evaluate(
                 'url => new Promise(done => { const s = new WebSocket(url); '
                 "s.onopen = () => done('open'); s.onerror = () => done('refused'); })",
-                f'ws://127.0.0.1:{port}/ws?token=sekret')
+                f'ws://127.0.0.1:{port}/ws?token=sekret',
+            )
             assert opened == 'refused'
         finally:
             browser.close()

@@ -49,8 +49,12 @@ def lines_with(output, text):
 
 
 def suppressed(lines):
-    return sum(int(m.group(1)) for line in lines
-               for m in [re.search(r'\((\d+) more like this', line)] if m)
+    return sum(
+        int(m.group(1))
+        for line in lines
+        for m in [re.search(r'\((\d+) more like this', line)]
+        if m
+    )
 
 
 def wait_for_subscriber(node, spin, publisher, what):
@@ -59,11 +63,14 @@ def wait_for_subscriber(node, spin, publisher, what):
 
 def test_garbage_joy_at_1khz_is_one_line_per_second_per_cause(start_process, ros_node, spin):
     ns = namespace()
-    proc = start_process([script('franka_hil_teleop', 'teleop_node'), '--ros-args',
-                          '-r', f'__ns:={ns}'], name='teleop_node')
+    proc = start_process(
+        [script('franka_hil_teleop', 'teleop_node'), '--ros-args', '-r', f'__ns:={ns}'],
+        name='teleop_node',
+    )
     proc.wait_for_output("pad 'game_controller'")
-    pub = ros_node.create_publisher(Joy, f'{ns}/joy', QoSProfile(
-        depth=1000, reliability=ReliabilityPolicy.RELIABLE))
+    pub = ros_node.create_publisher(
+        Joy, f'{ns}/joy', QoSProfile(depth=1000, reliability=ReliabilityPolicy.RELIABLE)
+    )
     wait_for_subscriber(ros_node, spin, pub, 'teleop_node to subscribe to joy')
     too_short = [Joy(axes=[0.0] * n, buttons=[0] * n) for n in range(1, 5)]  # shape changes
     nan = Joy(axes=[float('nan')] * 6, buttons=[0] * 21)
@@ -78,15 +85,27 @@ def test_garbage_joy_at_1khz_is_one_line_per_second_per_cause(start_process, ros
         assert 1 <= len(lines) <= seconds + 2, (cause, len(lines), sent)
     shape_errors = lines_with(output, 'ignoring Joy: Joy message has')
     assert len(shape_errors) >= 2 and suppressed(shape_errors) > 0
-    print(f'teleop: {sent} garbage Joy in {seconds:.1f} s -> '
-          f'{len(lines_with(output, "ignoring Joy"))} log lines')
+    print(
+        f'teleop: {sent} garbage Joy in {seconds:.1f} s -> '
+        f'{len(lines_with(output, "ignoring Joy"))} log lines'
+    )
 
 
-def test_garbage_inputs_to_the_sim_are_one_line_per_second_per_cause(start_process, ros_node,
-                                                                     spin):
+def test_garbage_inputs_to_the_sim_are_one_line_per_second_per_cause(
+    start_process, ros_node, spin
+):
     ns = namespace()
-    proc = start_process([script('franka_hil_sim', 'sim_node'), '--ros-args',
-                          '-r', f'__ns:={ns}', '-p', 'cameras:=[wrist]'], name='sim_node')
+    proc = start_process(
+        [
+            script('franka_hil_sim', 'sim_node'),
+            '--ros-args',
+            '-r',
+            f'__ns:={ns}',
+            '-p',
+            'cameras:=[wrist]',
+        ],
+        name='sim_node',
+    )
     proc.wait_for_output('ready: mode=lockstep', timeout=120)
     reliable = QoSProfile(depth=1000, reliability=ReliabilityPolicy.RELIABLE)
     interventions = ros_node.create_publisher(Intervention, f'{ns}/intervention', reliable)
@@ -99,20 +118,31 @@ def test_garbage_inputs_to_the_sim_are_one_line_per_second_per_cause(start_proce
     nan.twist.linear.x = float('nan')
     sent, seconds = flood(ros_node, interventions, [bad_frame, nan], rate=500.0)
     sent_events, seconds_events = flood(
-        ros_node, events, [EpisodeEvent(event=200, source='fuzz'),
-                           EpisodeEvent(event=EpisodeEvent.SUCCESS, source='fuzz')], rate=500.0)
+        ros_node,
+        events,
+        [
+            EpisodeEvent(event=200, source='fuzz'),
+            EpisodeEvent(event=EpisodeEvent.SUCCESS, source='fuzz'),
+        ],
+        rate=500.0,
+    )
     assert proc.stop(signal.SIGINT) == 0
     output = proc.output()
     assert 'Traceback' not in output
     intervention_lines = lines_with(output, 'intervention refused')
     assert 1 <= len(intervention_lines) <= seconds + 2, len(intervention_lines)
     assert suppressed(intervention_lines) > 0
-    event_lines = [line for line in output.splitlines()
-                   if '[WARN]' in line and ('event' in line or 'ignored' in line)]
+    event_lines = [
+        line
+        for line in output.splitlines()
+        if '[WARN]' in line and ('event' in line or 'ignored' in line)
+    ]
     # Two causes (an unknown code, an event while no episode runs): each at most ~1/s.
     assert 2 <= len(event_lines) <= 2 * (seconds_events + 2), len(event_lines)
-    print(f'sim: {sent} bad interventions in {seconds:.1f} s -> {len(intervention_lines)} '
-          f'lines; {sent_events} bad events in {seconds_events:.1f} s -> {len(event_lines)} lines')
+    print(
+        f'sim: {sent} bad interventions in {seconds:.1f} s -> {len(intervention_lines)} '
+        f'lines; {sent_events} bad events in {seconds_events:.1f} s -> {len(event_lines)} lines'
+    )
 
 
 def stop_with_a_burst_of_sigint(proc, period=0.02, timeout=60.0):
@@ -131,8 +161,17 @@ def stop_with_a_burst_of_sigint(proc, period=0.02, timeout=60.0):
 
 @pytest.mark.parametrize('run', range(6))
 def test_sim_node_realtime_survives_repeated_sigint_to_its_group(start_process, run):
-    proc = start_process([script('franka_hil_sim', 'sim_node'), '--ros-args', '-r',
-                          f'__ns:={namespace()}', '-p', 'mode:=realtime'], name='sim_node')
+    proc = start_process(
+        [
+            script('franka_hil_sim', 'sim_node'),
+            '--ros-args',
+            '-r',
+            f'__ns:={namespace()}',
+            '-p',
+            'mode:=realtime',
+        ],
+        name='sim_node',
+    )
     proc.wait_for_output('ready: mode=realtime', timeout=120)
     if run % 2:
         proc.wait_for_output('started (auto-reset)')
@@ -143,8 +182,10 @@ def test_sim_node_realtime_survives_repeated_sigint_to_its_group(start_process, 
 
 @pytest.mark.parametrize('executable', ['teleop_node', 'synthetic_human_node'])
 def test_teleop_nodes_survive_repeated_sigint_to_their_group(start_process, executable):
-    proc = start_process([script('franka_hil_teleop', executable), '--ros-args', '-r',
-                          f'__ns:={namespace()}'], name=executable)
+    proc = start_process(
+        [script('franka_hil_teleop', executable), '--ros-args', '-r', f'__ns:={namespace()}'],
+        name=executable,
+    )
     proc.wait_for_output('pad')
     code, sent = stop_with_a_burst_of_sigint(proc)
     assert code == 0 and sent >= 2, (code, sent, proc.output())
@@ -173,14 +214,21 @@ def test_bringup_stops_every_node_cleanly_on_a_burst_of_sigint(start_process):
 
 def test_an_unreadable_keyboard_stops_the_graph_loudly(start_process):
     # The test's stdin is not a terminal: the keyboard's terminal backend cannot read keys.
-    proc = bringup(start_process, f'namespace:={namespace()}', 'teleop:=keyboard',
-                   'keyboard_backend:=terminal')
+    proc = bringup(
+        start_process,
+        f'namespace:={namespace()}',
+        'teleop:=keyboard',
+        'keyboard_backend:=terminal',
+    )
     assert proc.proc.wait(timeout=120) == 1
     output = proc.output()
     assert 'Traceback' not in output
     assert '[KeyboardNode] error: no terminal: stdin is not a tty' in output
-    assert re.search(r'node \S*keyboard \(a required node\) died \(exit code 2\); stopping '
-                     'the graph', output)
+    assert re.search(
+        r'node \S*keyboard \(a required node\) died \(exit code 2\); stopping '
+        'the graph',
+        output,
+    )
     assert '[bringup] all nodes stopped' in output
 
 
@@ -195,9 +243,14 @@ def test_teleop_stamps_are_sim_time(start_process, ros_node, spin):
     def on_intervention(msg):
         if clock:
             stamps.append((msg.header.stamp, clock[-1]))
+
     ros_node.create_subscription(Intervention, f'{ns}/intervention', on_intervention, 10)
-    spin(ros_node, lambda: len(stamps) >= 20, 120,
-         lambda: f'20 interventions with /clock running:\n{proc.output()[-3000:]}')
+    spin(
+        ros_node,
+        lambda: len(stamps) >= 20,
+        120,
+        lambda: f'20 interventions with /clock running:\n{proc.output()[-3000:]}',
+    )
     wall = time.time()
     for stamp, sim in stamps[5:]:
         seconds, sim_seconds = stamp.sec + stamp.nanosec * 1e-9, sim.sec + sim.nanosec * 1e-9
@@ -206,14 +259,24 @@ def test_teleop_stamps_are_sim_time(start_process, ros_node, spin):
     assert proc.stop(signal.SIGINT, timeout=60) == 0
 
 
-@pytest.mark.parametrize('arguments, message', [
-    (['--bogus'], "[SimNode] error: unknown command-line argument(s) ['--bogus']"),
-    (['--ros-args', '--params-file', '/nonexistent.yaml'],
-     "[SimNode] error: Failed to parse ROS arguments: Couldn't parse params file"),
-    (['--ros-args', '-r', '__ns:=/bad..ns'],
-     '[SimNode] error: bad namespace remap -r __ns:=/bad..ns'),
-    (['--ros-args', '-p', 'control_rate:=abc'], '[SimNode] error: control_rate must be a number'),
-])
+@pytest.mark.parametrize(
+    'arguments, message',
+    [
+        (['--bogus'], "[SimNode] error: unknown command-line argument(s) ['--bogus']"),
+        (
+            ['--ros-args', '--params-file', '/nonexistent.yaml'],
+            "[SimNode] error: Failed to parse ROS arguments: Couldn't parse params file",
+        ),
+        (
+            ['--ros-args', '-r', '__ns:=/bad..ns'],
+            '[SimNode] error: bad namespace remap -r __ns:=/bad..ns',
+        ),
+        (
+            ['--ros-args', '-p', 'control_rate:=abc'],
+            '[SimNode] error: control_rate must be a number',
+        ),
+    ],
+)
 def test_bad_sim_node_arguments_are_one_line(start_process, arguments, message):
     proc = start_process([script('franka_hil_sim', 'sim_node'), *arguments], name='sim_node')
     assert proc.proc.wait(timeout=60) == 2
@@ -226,8 +289,17 @@ def test_teleop_deadman_fires_on_sim_time_with_no_clock(start_process, ros_node,
     # use_sim_time with no /clock (a lockstep sim nobody steps): the node's clock stands still,
     # but the deadman runs on the steady clock and releases the override all the same.
     ns = namespace()
-    proc = start_process([script('franka_hil_teleop', 'teleop_node'), '--ros-args', '-r',
-                          f'__ns:={ns}', '-p', 'use_sim_time:=true'], name='teleop_node')
+    proc = start_process(
+        [
+            script('franka_hil_teleop', 'teleop_node'),
+            '--ros-args',
+            '-r',
+            f'__ns:={ns}',
+            '-p',
+            'use_sim_time:=true',
+        ],
+        name='teleop_node',
+    )
     proc.wait_for_output("pad 'game_controller'")
     received = []
     ros_node.create_subscription(Intervention, f'{ns}/intervention', received.append, 100)
@@ -256,8 +328,13 @@ def test_a_full_disk_stops_the_recording_not_the_graph(start_process, ros_node, 
     subprocess.run(['mount', '-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', str(disk)], check=True)
     try:
         ns = namespace()
-        proc = bringup(start_process, f'namespace:={ns}', 'mode:=realtime', 'teleop:=none',
-                       f'record:={disk / "bag"}')
+        proc = bringup(
+            start_process,
+            f'namespace:={ns}',
+            'mode:=realtime',
+            'teleop:=none',
+            f'record:={disk / "bag"}',
+        )
         clock = []
         ros_node.create_subscription(Clock, '/clock', clock.append, 10)
         # Realtime images fill 2 MiB within seconds.
@@ -269,8 +346,12 @@ def test_a_full_disk_stops_the_recording_not_the_graph(start_process, ros_node, 
         errors = [line for line in output.splitlines() if '[ERROR]' in line]
         assert len(errors) == 1 and 'No space left on device' in errors[0], errors
         assert proc.stop(signal.SIGINT, timeout=60) == 0
-        result = subprocess.run(['bag_recover', str(disk / 'bag'), str(tmp_path / 'recovered')],
-                                capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            ['bag_recover', str(disk / 'bag'), str(tmp_path / 'recovered')],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert result.returncode == 0 and ' messages recovered' in result.stdout, result.stderr
         print(result.stdout)
     finally:

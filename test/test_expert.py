@@ -40,8 +40,9 @@ def test_expert_is_deterministic():
         expert.reset()
         trace = []
         for _ in range(30):
-            action = expert.act(obs['agent_pos'][15:18], obs['environment_state'],
-                                obs['agent_pos'][14] / 255.0)
+            action = expert.act(
+                obs['agent_pos'][15:18], obs['environment_state'], obs['agent_pos'][14] / 255.0
+            )
             obs, *_ = env.step(action)
             trace.append(action)
         runs.append(np.array(trace))

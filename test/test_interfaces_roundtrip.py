@@ -28,21 +28,41 @@ def sample_messages():
     """One message of each custom type, every field set to a non-default value."""
     image = Image(height=1, width=2, encoding='rgb8', step=6, data=bytes([1, 2, 3, 4, 5, 6]))
     step_info = msg.StepInfo(
-        header=STAMP, episode=3, step=42, action=[0.5, -0.5, 1.0, 2.0],
-        policy_action=[0.0, 0.0, 0.0, 1.0], is_intervention=True, reward=1.0,
-        terminated=True, truncated=False, success=True, discrete_penalty=-0.5,
-        rerecord_episode=False, human_event=msg.EpisodeEvent.SUCCESS, physics_error=False)
+        header=STAMP,
+        episode=3,
+        step=42,
+        action=[0.5, -0.5, 1.0, 2.0],
+        policy_action=[0.0, 0.0, 0.0, 1.0],
+        is_intervention=True,
+        reward=1.0,
+        terminated=True,
+        truncated=False,
+        success=True,
+        discrete_penalty=-0.5,
+        rerecord_episode=False,
+        human_event=msg.EpisodeEvent.SUCCESS,
+        physics_error=False,
+    )
     return {
         'intervention': msg.Intervention(
-            header=STAMP, active=True, gripper=msg.Intervention.GRIPPER_CLOSE, source='gamepad',
-            twist=Twist(linear=Vector3(x=0.1, y=-0.2, z=0.25), angular=Vector3(z=0.5))),
-        'episode_event': msg.EpisodeEvent(header=STAMP, event=msg.EpisodeEvent.RERECORD,
-                                          source='keyboard'),
+            header=STAMP,
+            active=True,
+            gripper=msg.Intervention.GRIPPER_CLOSE,
+            source='gamepad',
+            twist=Twist(linear=Vector3(x=0.1, y=-0.2, z=0.25), angular=Vector3(z=0.5)),
+        ),
+        'episode_event': msg.EpisodeEvent(
+            header=STAMP, event=msg.EpisodeEvent.RERECORD, source='keyboard'
+        ),
         'step_info': step_info,
         'step_infos': msg.StepInfoArray(steps=[msg.StepInfo(episode=3, step=41), step_info]),
         'observation': msg.Observation(
-            header=STAMP, agent_pos=[float(i) for i in range(18)],
-            environment_state=[0.5, 0.0, 0.02], image_names=['front'], images=[image]),
+            header=STAMP,
+            agent_pos=[float(i) for i in range(18)],
+            environment_state=[0.5, 0.0, 0.02],
+            image_names=['front'],
+            images=[image],
+        ),
     }
 
 
@@ -63,12 +83,17 @@ def test_every_message_round_trips(peer, ros_node, spin):
     qos = QoSProfile(depth=10, reliability=ReliabilityPolicy.RELIABLE)
     received = {}
     for topic, message in sample_messages().items():
-        ros_node.create_subscription(type(message), topic + '_echo',
-                                     lambda m, t=topic: received.setdefault(t, m), qos)
+        ros_node.create_subscription(
+            type(message), topic + '_echo', lambda m, t=topic: received.setdefault(t, m), qos
+        )
         pub = ros_node.create_publisher(type(message), topic, qos)
         spin(ros_node, lambda: pub.get_subscription_count() > 0, 20, f'peer subscribed to {topic}')
-        spin(ros_node, lambda: ros_node.count_publishers(topic + '_echo') > 0, 20,
-             f'peer publishing {topic}_echo')
+        spin(
+            ros_node,
+            lambda: ros_node.count_publishers(topic + '_echo') > 0,
+            20,
+            f'peer publishing {topic}_echo',
+        )
         pub.publish(message)
         spin(ros_node, lambda: topic in received, 10, f'{topic} echoed back')
         assert fields(received[topic]) == fields(message)

@@ -43,9 +43,11 @@ def run_episode(env, policy, seed):
 
 
 def expert_policy(observation, own):
-    return own.act(layout.tcp_position(observation['agent_pos']),
-                   observation['environment_state'],
-                   layout.gripper_command(observation['agent_pos']))
+    return own.act(
+        layout.tcp_position(observation['agent_pos']),
+        observation['environment_state'],
+        layout.gripper_command(observation['agent_pos']),
+    )
 
 
 @pytest.mark.slow
@@ -54,8 +56,7 @@ def test_a_bad_policy_is_corrected_and_a_good_one_left_alone(start_process):
     sim = start(start_process, 'franka_hil_sim.node.sim_node', ns, mode='realtime')
     sim.wait_for_output('ready:', timeout=60)
     start(start_process, 'franka_hil_teleop.teleop_node', ns)
-    human = start(start_process, 'franka_hil_teleop.synthetic_human_node', ns,
-                  mode='corrective')
+    human = start(start_process, 'franka_hil_teleop.synthetic_human_node', ns, mode='corrective')
     human.wait_for_output('episode 1: expert reset', timeout=60)  # it sees the ticks
     env = gym.make('franka_hil_ros/PandaPickCube-v0', namespace=ns, mode='realtime')
 

@@ -23,8 +23,10 @@ POLICIES = {
     'stands_still': lambda *_: np.array([0.0, 0.0, 0.0, 1.0], np.float32),
     'closes_early': lambda *_: np.array([0.0, 0.0, -0.3, 2.0], np.float32),
     'drops_the_cube': lambda step, tcp, cube, gripper, own: (
-        own.act(tcp, cube, gripper) if cube[2] < 0.06
-        else np.array([0.0, 0.0, 0.0, 0.0], np.float32)),
+        own.act(tcp, cube, gripper)
+        if cube[2] < 0.06
+        else np.array([0.0, 0.0, 0.0, 0.0], np.float32)
+    ),
 }
 
 
@@ -43,8 +45,11 @@ def run_episode(env, policy, seed, intervener=None):
             expert.reset()
             reasons.append(verdict.reason)
         driving = verdict.drive
-        action = (expert.act(tcp, cube, gripper) if verdict.drive
-                  else policy(step, tcp, cube, gripper, own))
+        action = (
+            expert.act(tcp, cube, gripper)
+            if verdict.drive
+            else policy(step, tcp, cube, gripper, own)
+        )
         observation, _, terminated, truncated, info = env.step(action)
         if terminated or truncated:
             break
@@ -58,9 +63,15 @@ def env():
     env.close()
 
 
-@pytest.mark.parametrize('name, reason', [
-    ('moves_away', 'moving_away'), ('stands_still', 'no_progress'),
-    ('closes_early', 'closed_away'), ('drops_the_cube', 'dropped')])
+@pytest.mark.parametrize(
+    'name, reason',
+    [
+        ('moves_away', 'moving_away'),
+        ('stands_still', 'no_progress'),
+        ('closes_early', 'closed_away'),
+        ('drops_the_cube', 'dropped'),
+    ],
+)
 def test_each_bad_policy_is_corrected_for_its_own_reason(env, name, reason):
     for seed in (0, 1):
         success, reasons, rate = run_episode(env, POLICIES[name], seed)

@@ -19,25 +19,59 @@ from franka_hil_msgs.msg import Observation, StepInfo
 import numpy as np
 import pytest
 
-COARSE = 0.02    # m of error still worth a 2.5 cm press
+COARSE = 0.02  # m of error still worth a 2.5 cm press
 ALIGNED = 0.005  # m: close enough over the cube (a fine press is 0.5 cm)
 AXES = ((0, 'Up', 'Down'), (1, 'Left', 'Right'))  # +x away from the base, +y to its left
 
 
 @pytest.mark.slow
 def test_a_person_like_key_sequence_picks_the_cube_at_a_random_start(
-        start_process, tmux, ros_node, spin):
+    start_process, tmux, ros_node, spin
+):
     ns = f'/keyboard_pick_{os.getpid()}'
-    start_process([sys.executable, '-m', 'franka_hil_sim.node.sim_node', '--ros-args',
-                   '-r', f'__ns:={ns}', '-p', 'mode:=realtime', '-p', 'seed:=1',
-                   '-p', 'random_block_position:=true', '-p', 'max_episode_steps:=900',
-                   '-p', 'wait_for_person:=true'], name='sim_node')
-    keyboard = [sys.executable, '-m', 'franka_hil_teleop.keyboard_node', '--ros-args',
-                '-r', f'__ns:={ns}', '-p', 'backend:=terminal']
+    start_process(
+        [
+            sys.executable,
+            '-m',
+            'franka_hil_sim.node.sim_node',
+            '--ros-args',
+            '-r',
+            f'__ns:={ns}',
+            '-p',
+            'mode:=realtime',
+            '-p',
+            'seed:=1',
+            '-p',
+            'random_block_position:=true',
+            '-p',
+            'max_episode_steps:=900',
+            '-p',
+            'wait_for_person:=true',
+        ],
+        name='sim_node',
+    )
+    keyboard = [
+        sys.executable,
+        '-m',
+        'franka_hil_teleop.keyboard_node',
+        '--ros-args',
+        '-r',
+        f'__ns:={ns}',
+        '-p',
+        'backend:=terminal',
+    ]
     env = {name: os.environ[name] for name in ('ROS_DOMAIN_ID', 'ROS_AUTOMATIC_DISCOVERY_RANGE')}
-    tmux('new-session', '-d', '-x', '160', '-y', '50', 'sh', '-c',
-         f'env {" ".join(f"{k}={v}" for k, v in env.items())} {shlex.join(keyboard)}; '
-         'sleep 600')
+    tmux(
+        'new-session',
+        '-d',
+        '-x',
+        '160',
+        '-y',
+        '50',
+        'sh',
+        '-c',
+        f'env {" ".join(f"{k}={v}" for k, v in env.items())} {shlex.join(keyboard)}; sleep 600',
+    )
 
     def screen():
         return tmux('capture-pane', '-p', '-S', '-100').stdout
@@ -57,12 +91,21 @@ def test_a_person_like_key_sequence_picks_the_cube_at_a_random_start(
         """Press `key`, then look again once `settle` more control steps have run."""
         seen = len(observations)
         tmux('send-keys', key)
-        spin(ros_node, lambda: len(observations) >= seen + settle or any(
-            i.terminated or i.truncated for i in infos), 30, f'steps after {key}')
+        spin(
+            ros_node,
+            lambda: (
+                len(observations) >= seen + settle
+                or any(i.terminated or i.truncated for i in infos)
+            ),
+            30,
+            f'steps after {key}',
+        )
 
     def look():
-        return (layout.tcp_position(observations[-1].agent_pos),
-                np.array(observations[-1].environment_state))
+        return (
+            layout.tcp_position(observations[-1].agent_pos),
+            np.array(observations[-1].environment_state),
+        )
 
     fine = False
 
@@ -70,8 +113,12 @@ def test_a_person_like_key_sequence_picks_the_cube_at_a_random_start(
         nonlocal fine
         if fine != on:
             tmux('send-keys', 'f')
-            spin(ros_node, lambda: f'fine steps {"on" if on else "off"}' in screen(), 10,
-                 'the fine-mode line')
+            spin(
+                ros_node,
+                lambda: f'fine steps {"on" if on else "off"}' in screen(),
+                10,
+                'the fine-mode line',
+            )
             fine = on
 
     for _ in range(120):  # over the cube, coarse then fine

@@ -24,13 +24,27 @@ LEROBOT_VENV = Path(os.environ.get('LEROBOT_VENV') or ROOT / '.venv-lerobot')
 @pytest.mark.slow
 def test_lerobot_hil_serl_runs_on_the_graph(tmp_path):
     if not (LEROBOT_VENV / '.franka_hil_lerobot').is_file():
-        pytest.skip(f'LeRobot venv not present ({LEROBOT_VENV}): run '
-                    '`bash scripts/check_lerobot.sh` to make it (and run this check)')
+        pytest.skip(
+            f'LeRobot venv not present ({LEROBOT_VENV}): run '
+            '`bash scripts/check_lerobot.sh` to make it (and run this check)'
+        )
     # a venv made for Python 3.11 holds LeRobot 0.4.4 (--lerobot 0.4.4); else LeRobot 0.6.x
     version = '0.4.4' if any(LEROBOT_VENV.glob('lib/python3.11')) else '0.6'
-    done = subprocess.run(['bash', str(ROOT / 'scripts' / 'check_lerobot.sh'), '--lerobot',
-                           version, '--workdir', str(tmp_path / 'check')], cwd=ROOT,
-                          capture_output=True, text=True, stdin=subprocess.DEVNULL,
-                          timeout=1800, env=dict(os.environ, LEROBOT_VENV=str(LEROBOT_VENV)))
+    done = subprocess.run(
+        [
+            'bash',
+            str(ROOT / 'scripts' / 'check_lerobot.sh'),
+            '--lerobot',
+            version,
+            '--workdir',
+            str(tmp_path / 'check'),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=1800,
+        env=dict(os.environ, LEROBOT_VENV=str(LEROBOT_VENV)),
+    )
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-3000:]
     assert '[lerobot_check] all checks passed' in done.stdout

@@ -22,11 +22,22 @@ PACKAGES = sorted(p.parent for p in (ROOT / 'src').glob('*/package.xml'))
 # Python modules that are no ROS package: their rosdep key, or None where they come from pip
 # (no rosdep key on every distro; the package.xml says so in a comment).
 NON_ROS = {
-    'numpy': 'python3-numpy', 'yaml': 'python3-yaml', 'pygame': 'python3-pygame',
-    'Xlib': 'python3-xlib', 'pytest': 'python3-pytest',
-    'mujoco': None, 'gymnasium': None, 'rosbags': None, 'mcap': None, 'mcap_ros2': None,
-    'imageio_ffmpeg': None, 'pyarrow': None, 'rerun': None, 'playwright': None,
-    'PIL': 'python3-pil', 'websockets': 'python3-websockets',
+    'numpy': 'python3-numpy',
+    'yaml': 'python3-yaml',
+    'pygame': 'python3-pygame',
+    'Xlib': 'python3-xlib',
+    'pytest': 'python3-pytest',
+    'mujoco': None,
+    'gymnasium': None,
+    'rosbags': None,
+    'mcap': None,
+    'mcap_ros2': None,
+    'imageio_ffmpeg': None,
+    'pyarrow': None,
+    'rerun': None,
+    'playwright': None,
+    'PIL': 'python3-pil',
+    'websockets': 'python3-websockets',
 }
 # The package that brings the graph up (launch file, graph description, bringup, demo).
 BRINGUP = 'franka_hil_sim'
@@ -98,8 +109,11 @@ def functions_in(path):
 
 def fixtures_of(path):
     """Names of the pytest fixtures defined under `path`."""
-    return {f.name for f in functions_in(path)
-            if any('fixture' in ast.unparse(d) for d in f.decorator_list)}
+    return {
+        f.name
+        for f in functions_in(path)
+        if any('fixture' in ast.unparse(d) for d in f.decorator_list)
+    }
 
 
 @pytest.mark.parametrize('package', PACKAGES, ids=lambda p: p.name)
@@ -109,13 +123,19 @@ def test_tests_declare_the_shared_fixtures_exactly_when_they_use_them(package):
         pytest.skip(f'{package.name} has no tests')
     shared = fixtures_of(ROOT / 'src' / TEST_UTILS / TEST_UTILS / 'plugin.py') - fixtures_of(tests)
     used = {a.arg for f in functions_in(tests) for a in f.args.args} & shared
+    used |= {TEST_UTILS} & imported([tests]) - {package.name}
     declares = TEST_UTILS in declared(package, {'test_depend'})
     assert declares == bool(used), (
         f'{package.name} tests use {sorted(used)} of {TEST_UTILS}: it needs a <test_depend>'
-        if used else f'{package.name}/package.xml declares {TEST_UTILS}; its tests use none')
+        if used
+        else f'{package.name}/package.xml declares {TEST_UTILS}; its tests use none'
+    )
 
 
 def test_a_missing_dependency_is_found():
     """The check itself: an import the package.xml lacks is reported."""
     assert requirements({'rclpy', 'numpy', 'os', 'franka_hil_common'}, 'x') == {
-        'rclpy', 'python3-numpy', 'franka_hil_common'}
+        'rclpy',
+        'python3-numpy',
+        'franka_hil_common',
+    }

@@ -13,17 +13,25 @@ from gymnasium import spaces
 import numpy as np
 import pytest
 
-pytest.importorskip('stable_baselines3', reason='Stable-Baselines3 is not installed here: run '
-                    '`bash scripts/sb3_venv.sh`, then `.venv-sb3/bin/python -m pytest '
-                    'test/test_sb3_hil_buffer.py`')
+pytest.importorskip(
+    'stable_baselines3',
+    reason='Stable-Baselines3 is not installed here: run '
+    '`bash scripts/sb3_venv.sh`, then `.venv-sb3/bin/python -m pytest '
+    'test/test_sb3_hil_buffer.py`',
+)
 from franka_hil_training.sb3.buffer import HilReplayBuffer  # noqa: E402, I100
 
 LOW, HIGH = np.array([-1, -1, -1, 0], np.float32), np.array([1, 1, 1, 2], np.float32)
 
 
 def make_buffer():
-    buffer = HilReplayBuffer(100, spaces.Box(-5, 5, (3,), np.float32), spaces.Box(LOW, HIGH),
-                             device='cpu', demo_size=100)
+    buffer = HilReplayBuffer(
+        100,
+        spaces.Box(-5, 5, (3,), np.float32),
+        spaces.Box(LOW, HIGH),
+        device='cpu',
+        demo_size=100,
+    )
     buffer.executed_action = lambda info: info['is_intervention']
     buffer.scale_action = lambda action: 2.0 * (action - LOW) / (HIGH - LOW) - 1.0
     return buffer
@@ -32,8 +40,14 @@ def make_buffer():
 def step(buffer, k, human, reward=0.0):
     obs = np.full((1, 3), k, np.float32)
     info = {'is_intervention': human, 'action_intervention': np.array([0, 0, 1, 2], np.float32)}
-    buffer.add(obs, obs + 1, np.array([[0.5, 0.5, 0.5, 0.5]], np.float32), np.array([reward]),
-               np.array([False]), [info])
+    buffer.add(
+        obs,
+        obs + 1,
+        np.array([[0.5, 0.5, 0.5, 0.5]], np.float32),
+        np.array([reward]),
+        np.array([False]),
+        [info],
+    )
 
 
 def test_a_human_step_keeps_the_executed_action_in_both_buffers():
@@ -53,8 +67,13 @@ def test_batches_are_half_demonstrations_once_there_are_any():
         step(buffer, k, human=False)
     assert buffer.sample(8).rewards.sum() == 0.0  # no demonstrations yet: all online
     for k in range(5):
-        buffer.add_demo(np.full(3, k, np.float32), np.full(3, k + 1, np.float32),
-                        {'action_intervention': np.array([1, 0, 0, 1], np.float32)}, 1.0, k == 4)
+        buffer.add_demo(
+            np.full(3, k, np.float32),
+            np.full(3, k + 1, np.float32),
+            {'action_intervention': np.array([1, 0, 0, 1], np.float32)},
+            1.0,
+            k == 4,
+        )
     assert buffer.size() == 10 and buffer.demos.size() == 5
     for _ in range(5):
         batch = buffer.sample(8)

@@ -29,26 +29,51 @@ MAX_FUNCTION_LINES = 60
 
 def test_the_settings_files_hold_each_routes_settings_with_their_types():
     assert settings.load('sb3_sac') == {
-        'batch_size': 256, 'gamma': 0.97, 'ent_coef': 'auto_0.01', 'net_width': 256,
-        'learning_starts': 200, 'gradient_steps': 1, 'buffer_size': 300000, 'fps': 100}
+        'batch_size': 256,
+        'gamma': 0.97,
+        'ent_coef': 'auto_0.01',
+        'net_width': 256,
+        'learning_starts': 200,
+        'gradient_steps': 1,
+        'buffer_size': 300000,
+        'fps': 100,
+    }
     lerobot = settings.load('lerobot_sac')
     assert list(lerobot) == [
-        'batch_size', 'discount', 'utd_ratio', 'temperature_init', 'hidden_dims',
-        'online_step_before_learning', 'online_buffer_capacity', 'offline_buffer_capacity',
-        'policy_parameters_push_frequency', 'actor_fps', 'save_freq']
+        'batch_size',
+        'discount',
+        'utd_ratio',
+        'temperature_init',
+        'hidden_dims',
+        'online_step_before_learning',
+        'online_buffer_capacity',
+        'offline_buffer_capacity',
+        'policy_parameters_push_frequency',
+        'actor_fps',
+        'save_freq',
+    ]
     assert isinstance(lerobot['temperature_init'], float) and lerobot['save_freq'] == 3000
 
 
 def test_the_sparing_human_is_typed_as_intervener_config_fields():
-    assert settings.SPARING_HUMAN == ('time_out_s=0', 'away_steps=6', 'no_progress_s=3',
-                                      'budget_s=3')
+    assert settings.SPARING_HUMAN == (
+        'time_out_s=0',
+        'away_steps=6',
+        'no_progress_s=3',
+        'budget_s=3',
+    )
     assert settings.intervener_parameters(settings.SPARING_HUMAN + ('budget_s=5',)) == {
-        'intervener.time_out_s': 0.0, 'intervener.away_steps': 6,
-        'intervener.no_progress_s': 3.0, 'intervener.budget_s': 5.0}
+        'intervener.time_out_s': 0.0,
+        'intervener.away_steps': 6,
+        'intervener.no_progress_s': 3.0,
+        'intervener.budget_s': 5.0,
+    }
 
 
-@pytest.mark.parametrize('human', [{'no_such_field': 1}, {'away_steps': 1.5},
-                                   {'away_steps': -1}, {'miss_probability': 2}])
+@pytest.mark.parametrize(
+    'human',
+    [{'no_such_field': 1}, {'away_steps': 1.5}, {'away_steps': -1}, {'miss_probability': 2}],
+)
 def test_human_settings_intervener_config_refuses_fail_at_load(human):
     with pytest.raises(ValueError):
         settings.checked_human(human)
@@ -64,8 +89,9 @@ def test_a_wrong_intervener_option_stops_the_run_with_the_names_it_takes():
 def test_run_options_give_one_option_per_setting(tmp_path):
     parser = argparse.ArgumentParser()
     run.add_options(parser, settings.load('sb3_sac'))
-    options = parser.parse_args(['--batch-size', '64', '--ent-coef', 'auto', '--no-human',
-                                 '--out', str(tmp_path / 'run')])
+    options = parser.parse_args(
+        ['--batch-size', '64', '--ent-coef', 'auto', '--no-human', '--out', str(tmp_path / 'run')]
+    )
     assert (options.batch_size, options.ent_coef, options.gamma) == (64, 'auto', 0.97)
     assert run.graph_parameters(options, tmp_path, {}) is None  # nobody in the loop
 
@@ -78,8 +104,9 @@ def test_a_run_writes_its_settings_summary_and_the_human_it_had(tmp_path):
     def train(options, out):
         summary = {'human': 'corrective'}
         assert run.graph_parameters(options, out, summary) == out / 'graph_parameters.yaml'
-        episodes = [{'episode': k, 'intervention_rate': k / 10, 'success': k % 2}
-                    for k in range(1, 11)]
+        episodes = [
+            {'episode': k, 'intervention_rate': k / 10, 'success': k % 2} for k in range(1, 11)
+        ]
         run.write_csv(out / 'episodes.csv', episodes)
         run.last_tenth(summary, episodes, lambda e: e['intervention_rate'])
         return summary
@@ -106,14 +133,21 @@ def test_sb3_observations_are_normalised_by_the_demonstrations_range():
 
 def test_every_command_names_a_function_of_the_package():
     scripts = tomllib.loads((TRAINING / 'pyproject.toml').read_text())['project']['scripts']
-    assert set(scripts) == {'franka-hil-train-sb3', 'franka-hil-eval-sb3',
-                            'franka-hil-train-lerobot', 'franka-hil-eval-lerobot',
-                            'franka-hil-check-lerobot'}
+    assert set(scripts) == {
+        'franka-hil-train-sb3',
+        'franka-hil-eval-sb3',
+        'franka-hil-train-lerobot',
+        'franka-hil-eval-lerobot',
+        'franka-hil-check-lerobot',
+    }
     for command, target in scripts.items():
         module, function = target.split(':')
         source = TRAINING.joinpath(*module.split('.')).with_suffix('.py')
-        names = {node.name for node in ast.parse(source.read_text()).body
-                 if isinstance(node, ast.FunctionDef)}
+        names = {
+            node.name
+            for node in ast.parse(source.read_text()).body
+            if isinstance(node, ast.FunctionDef)
+        }
         assert function in names, f'{command}: {target} is not a function of {source}'
 
 
@@ -129,8 +163,15 @@ def test_no_function_of_the_package_is_over_60_lines():
 
 
 def test_nothing_imports_through_sys_path():
-    sources = [*PACKAGE.rglob('*.py'), *(ROOT / 'scripts').glob('*.py'),
-               *(ROOT / 'test').glob('*.py'), *(ROOT / 'bench').glob('*.py')]
-    found = [str(p.relative_to(ROOT)) for p in sources if p != Path(__file__).resolve()
-             and 'sys.path.' in p.read_text()]
+    sources = [
+        *PACKAGE.rglob('*.py'),
+        *(ROOT / 'scripts').glob('*.py'),
+        *(ROOT / 'test').glob('*.py'),
+        *(ROOT / 'bench').glob('*.py'),
+    ]
+    found = [
+        str(p.relative_to(ROOT))
+        for p in sources
+        if p != Path(__file__).resolve() and 'sys.path.' in p.read_text()
+    ]
     assert not found, f'sys.path changed in {found}: import the installed package instead'

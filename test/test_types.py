@@ -28,9 +28,21 @@ PUBLIC_API = [
 def test_mypy_on_the_public_api(run_process):
     pytest.importorskip('mypy')
     # No incremental cache: the tree is read-only for tests, and a cold run takes ~20 s.
-    result = run_process([sys.executable, '-m', 'mypy', '--config-file', 'pyproject.toml',
-                          '--cache-dir', '/dev/null', *PUBLIC_API],
-                         cwd=ROOT, capture_output=True, text=True)
+    result = run_process(
+        [
+            sys.executable,
+            '-m',
+            'mypy',
+            '--config-file',
+            'pyproject.toml',
+            '--cache-dir',
+            '/dev/null',
+            *PUBLIC_API,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

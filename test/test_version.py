@@ -29,16 +29,21 @@ def test_package_xml_states_the_version(package):
     assert stated == VERSION, f'{package.name}/package.xml says {stated}, VERSION says {VERSION}'
 
 
-@pytest.mark.parametrize('package', [p for p in PACKAGES if (p / 'setup.py').exists()],
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    'package', [p for p in PACKAGES if (p / 'setup.py').exists()], ids=lambda p: p.name
+)
 def test_setup_py_reads_the_version_file(package):
     """setup(version=VERSION), VERSION read from the workspace's file: no literal to drift."""
     source = (package / 'setup.py').read_text()
-    calls = [n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Call)
-             and getattr(n.func, 'id', None) == 'setup']
+    calls = [
+        n
+        for n in ast.walk(ast.parse(source))
+        if isinstance(n, ast.Call) and getattr(n.func, 'id', None) == 'setup'
+    ]
     (version,) = [k.value for k in calls[0].keywords if k.arg == 'version']
-    assert isinstance(version, ast.Name) and version.id == 'VERSION', \
+    assert isinstance(version, ast.Name) and version.id == 'VERSION', (
         f'{package.name}/setup.py: version={ast.unparse(version)}, not the VERSION file'
+    )
     assert "parents[2] / 'VERSION'" in source
 
 

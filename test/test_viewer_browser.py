@@ -29,8 +29,12 @@ from sensor_msgs.msg import Image
 ROOT = Path(__file__).resolve().parents[1]
 VIEWPORT = {'width': 1400, 'height': 900}
 # Software WebGL: no GPU here, nor in CI.
-CHROMIUM_ARGS = ['--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-                 '--ignore-gpu-blocklist', '--no-sandbox']
+CHROMIUM_ARGS = [
+    '--use-angle=swiftshader',
+    '--enable-unsafe-swiftshader',
+    '--ignore-gpu-blocklist',
+    '--no-sandbox',
+]
 # Mean absolute difference (0..255, at 32 x 32) below which a crop shows a camera frame.
 SAME_IMAGE = 10.0
 # Colours of the scene (franka_hil_viewer.scene and the sim's markers).
@@ -63,13 +67,13 @@ def image_in(region):
     top, bottom = longest_run(list(rows))
     # Columns within those rows only (white parts of the image, e.g. the robot, count as
     # background, so a column fraction over the whole region would cut them off).
-    cols = np.flatnonzero(content[top:bottom + 1].mean(axis=0) > 0.5)
+    cols = np.flatnonzero(content[top : bottom + 1].mean(axis=0) > 0.5)
     if len(cols) < 32:
         return None
     left, right = longest_run(list(cols))
     if bottom - top < 32 or right - left < 32:
         return None
-    return region[top:bottom + 1, left:right + 1]
+    return region[top : bottom + 1, left : right + 1]
 
 
 def mean_difference(crop, frame, side=32):
@@ -82,8 +86,13 @@ def mean_difference(crop, frame, side=32):
     from PIL import Image as PilImage
 
     def small(pixels):
-        return np.asarray(PilImage.fromarray(np.ascontiguousarray(pixels, dtype=np.uint8))
-                          .resize((side, side), PilImage.BOX), dtype=float)
+        return np.asarray(
+            PilImage.fromarray(np.ascontiguousarray(pixels, dtype=np.uint8)).resize(
+                (side, side), PilImage.BOX
+            ),
+            dtype=float,
+        )
+
     return float(np.abs(small(crop) - small(frame)).mean())
 
 
@@ -100,6 +109,7 @@ def wait_for_camera(page, frames, shot_path, spin=None, timeout=180):
     front | wrist cameras at the top of the right 2/5. Return (screenshot, crop, difference).
     """
     from PIL import Image as PilImage
+
     width, height = VIEWPORT['width'], VIEWPORT['height']
     front = (slice(0, int(0.45 * height)), slice(int(0.59 * width), int(0.8 * width)))
     best = None
@@ -115,8 +125,8 @@ def wait_for_camera(page, frames, shot_path, spin=None, timeout=180):
             if best < SAME_IMAGE:
                 return shot, crop, best
         assert time.monotonic() < deadline, (
-            f'no front camera frame on the page (best difference {best}); '
-            f'screenshot {shot_path}')
+            f'no front camera frame on the page (best difference {best}); screenshot {shot_path}'
+        )
         if spin:
             spin(timeout_sec=0.5)
         else:
@@ -130,14 +140,25 @@ def browser_page(playwright, executable):
 
 
 @pytest.mark.slow
-def test_web_view_shows_cameras_plot_and_robot(chromium, free_ports, start_process, ros_node,
-                                               spin, tmp_path):
+def test_web_view_shows_cameras_plot_and_robot(
+    chromium, free_ports, start_process, ros_node, spin, tmp_path
+):
     from playwright.sync_api import sync_playwright
 
     web, data = free_ports(2)
-    graph = start_process([sys.executable, '-m', 'franka_hil_sim.bringup.supervisor',
-                           'mode:=realtime', 'teleop:=script', 'viewer:=rerun',
-                           f'viewer_port:={web}', f'viewer_data_port:={data}'], name='bringup')
+    graph = start_process(
+        [
+            sys.executable,
+            '-m',
+            'franka_hil_sim.bringup.supervisor',
+            'mode:=realtime',
+            'teleop:=script',
+            'viewer:=rerun',
+            f'viewer_port:={web}',
+            f'viewer_data_port:={data}',
+        ],
+        name='bringup',
+    )
     graph.wait_for_output('live view of the graph: http', timeout=90)
     url = re.search(r'live view of the graph: (\S+)', graph.output()).group(1)
     assert url.startswith(f'http://127.0.0.1:{web}/?url=rerun%2Bhttp%3A%2F%2F127.0.0.1%3A{data}')
@@ -145,11 +166,18 @@ def test_web_view_shows_cameras_plot_and_robot(chromium, free_ports, start_proce
     frames = {camera: deque(maxlen=400) for camera in ('front', 'wrist')}
     for camera, kept in frames.items():
         ros_node.create_subscription(
-            Image, f'{camera}/image_raw', lambda m, kept=kept: kept.append(image_array(m)),
-            QoSProfile(depth=10, reliability=ReliabilityPolicy.RELIABLE))
+            Image,
+            f'{camera}/image_raw',
+            lambda m, kept=kept: kept.append(image_array(m)),
+            QoSProfile(depth=10, reliability=ReliabilityPolicy.RELIABLE),
+        )
     ended = []
-    ros_node.create_subscription(StepInfo, 'step_info', lambda m: ended.append(m)
-                                 if m.terminated or m.truncated else None, 100)
+    ros_node.create_subscription(
+        StepInfo,
+        'step_info',
+        lambda m: ended.append(m) if m.terminated or m.truncated else None,
+        100,
+    )
     spin(ros_node, lambda: all(frames.values()), timeout=60, what='camera frames')
     # A whole episode first: the plot and the events log have something to show.
     spin(ros_node, lambda: ended, timeout=90, what='an episode end')
@@ -162,9 +190,12 @@ def test_web_view_shows_cameras_plot_and_robot(chromium, free_ports, start_proce
             width, height = VIEWPORT['width'], VIEWPORT['height']
             # The layout (franka_hil_viewer.scene.blueprint): 3D view over the plot on the
             # left 3/5; front | wrist cameras at the top of the right 2/5.
-            shot, crop, best = wait_for_camera(page, lambda: list(frames['front']),
-                                               tmp_path / 'viewer.png',
-                                               spin=ros_node.executor_for_test.spin_once)
+            shot, crop, best = wait_for_camera(
+                page,
+                lambda: list(frames['front']),
+                tmp_path / 'viewer.png',
+                spin=ros_node.executor_for_test.spin_once,
+            )
             shot_path = tmp_path / 'viewer.png'
             # The crop is the front camera, not just any image of the scene.
             wrist_best = min(mean_difference(crop, f) for f in list(frames['wrist']))
@@ -173,18 +204,25 @@ def test_web_view_shows_cameras_plot_and_robot(chromium, free_ports, start_proce
             # for the picture, give it a while to catch up with the last 3 s of frames.
             try:
                 shot, crop, best = wait_for_camera(
-                    page, lambda: list(frames['front'])[-30:], tmp_path / 'viewer.png',
-                    spin=ros_node.executor_for_test.spin_once, timeout=60)
+                    page,
+                    lambda: list(frames['front'])[-30:],
+                    tmp_path / 'viewer.png',
+                    spin=ros_node.executor_for_test.spin_once,
+                    timeout=60,
+                )
                 print('the page caught up with the live frames')
             except AssertionError:
                 print('the page did not catch up within 60 s (screenshot of an older frame)')
 
-            left = shot[:, :int(0.58 * width)]
-            view3d, plot = left[:int(0.55 * height)], left[int(0.62 * height):]
+            left = shot[:, : int(0.58 * width)]
+            view3d, plot = left[: int(0.55 * height)], left[int(0.62 * height) :]
             assert sum(near(plot, c) for c in SERIES) > 150, 'no step-info series plotted'
             rgb = view3d.astype(int)
-            red = (rgb[..., 0] > 100) & (rgb[..., 0] > rgb[..., 1] + 60) & \
-                (rgb[..., 0] > rgb[..., 2] + 60)
+            red = (
+                (rgb[..., 0] > 100)
+                & (rgb[..., 0] > rgb[..., 1] + 60)
+                & (rgb[..., 0] > rgb[..., 2] + 60)
+            )
             assert red.sum() > 10, 'no cube marker (red, shaded) in the 3D view'
             assert near(view3d, BOUNDS, 30) > 100, 'no workspace box in the 3D view'
             # The robot: shaded grey links (meshes or primitives) on the near-white background
@@ -203,20 +241,32 @@ def test_web_view_shows_cameras_plot_and_robot(chromium, free_ports, start_proce
 
 
 @pytest.mark.slow
-def test_recording_review_in_the_same_view(chromium, free_ports, start_process, tmp_path,
-                                           demo_recording, demo_review):
+def test_recording_review_in_the_same_view(
+    chromium, free_ports, start_process, tmp_path, demo_recording, demo_review
+):
     from playwright.sync_api import sync_playwright
 
     # One demo episode (viewer:=none) and its bag_to_rerun conversion (test/conftest.py).
     bag, (review, _) = demo_recording / 'bag', demo_review
     with Bag(bag) as recorded:
-        frames = [image_array(m) for _, _, m in recorded.messages(
-            [recorded.topic('front/image_raw')])]
+        frames = [
+            image_array(m) for _, _, m in recorded.messages([recorded.topic('front/image_raw')])
+        ]
 
     web, data = free_ports(2)
-    viewer = start_process([sys.executable, '-m', 'franka_hil_viewer.view_recording',
-                            str(review), '--port', str(web), '--data-port', str(data)],
-                           name='view_recording')
+    viewer = start_process(
+        [
+            sys.executable,
+            '-m',
+            'franka_hil_viewer.view_recording',
+            str(review),
+            '--port',
+            str(web),
+            '--data-port',
+            str(data),
+        ],
+        name='view_recording',
+    )
     viewer.wait_for_output('Ctrl-C stops', timeout=60)
     url = re.search(r'review.rrd: (\S+)', viewer.output()).group(1)
     with sync_playwright() as playwright:

@@ -43,9 +43,20 @@ def call(node, spin, client, request):
 
 
 def start_viewer(start_process, ns, rrd, *parameters):
-    return start_process([script('franka_hil_viewer', 'viewer_node'), '--ros-args', '-r',
-                          f'__ns:={ns}', '-p', 'serve:=false', '-p', f'save:={rrd}',
-                          *(a for p in parameters for a in ('-p', p))], name='viewer_node')
+    return start_process(
+        [
+            script('franka_hil_viewer', 'viewer_node'),
+            '--ros-args',
+            '-r',
+            f'__ns:={ns}',
+            '-p',
+            'serve:=false',
+            '-p',
+            f'save:={rrd}',
+            *(a for p in parameters for a in ('-p', p)),
+        ],
+        name='viewer_node',
+    )
 
 
 def steps(node, spin, services, count):
@@ -71,16 +82,18 @@ def step_until_drawn(node, spin, services, viewer):
 
 
 def sim_services(start_process, node, spin, ns):
-    start_process([script('franka_hil_sim', 'sim_node'), '--ros-args', '-r', f'__ns:={ns}'],
-                  name='sim_node')
+    start_process(
+        [script('franka_hil_sim', 'sim_node'), '--ros-args', '-r', f'__ns:={ns}'], name='sim_node'
+    )
     services = (node.create_client(Step, f'{ns}/step'), node.create_client(Reset, f'{ns}/reset'))
     spin(node, lambda: all(s.service_is_ready() for s in services), 60, 'the services')
     return services
 
 
 @pytest.mark.parametrize('source', ('preview', 'every_step'))
-def test_every_step_plotted_robot_and_markers_drawn(source, start_process, ros_node, spin,
-                                                    tmp_path):
+def test_every_step_plotted_robot_and_markers_drawn(
+    source, start_process, ros_node, spin, tmp_path
+):
     ns = f'/viewer_{source}_{os.getpid()}'
     services = sim_services(start_process, ros_node, spin, ns)
     rrd = tmp_path / 'view.rrd'
@@ -89,27 +102,44 @@ def test_every_step_plotted_robot_and_markers_drawn(source, start_process, ros_n
     received = []
     qos = QoSProfile(depth=1000, reliability=ReliabilityPolicy.RELIABLE)
     if source == 'preview':
-        ros_node.create_subscription(StepInfoArray, f'{ns}/{names.STEP_INFO_BATCHES}',
-                                     lambda m: received.extend(m.steps), qos)
+        ros_node.create_subscription(
+            StepInfoArray,
+            f'{ns}/{names.STEP_INFO_BATCHES}',
+            lambda m: received.extend(m.steps),
+            qos,
+        )
     else:
         ros_node.create_subscription(StepInfo, f'{ns}/{names.STEP_INFO}', received.append, qos)
     step_until_drawn(ros_node, spin, services, viewer)
     first = stamp_ns(call(ros_node, spin, services[1], Reset.Request()).observation.header.stamp)
     answers = steps(ros_node, spin, services, STEPS)
     last = stamp_ns(answers[-1].header.stamp)
-    spin(ros_node, lambda: received and stamp_ns(received[-1].header.stamp) >= last, 20,
-         'the last step')
+    spin(
+        ros_node,
+        lambda: received and stamp_ns(received[-1].header.stamp) >= last,
+        20,
+        'the last step',
+    )
     assert viewer.stop(timeout=30) == 0  # it reads once more, then completes the file
 
     rows = entity_rows(rrd)
-    rewards = [(t, row['Scalars:scalars'][0]) for t, row in rows['/plot/reward']
-               if t is not None and t > first]
+    rewards = [
+        (t, row['Scalars:scalars'][0])
+        for t, row in rows['/plot/reward']
+        if t is not None and t > first
+    ]
     assert rewards == [(stamp_ns(a.header.stamp), a.reward) for a in answers]
-    hand = [t for t, _ in rows['/' + scene.frame_path('panda_hand')]
-            if t is not None and t > first]
+    hand = [
+        t for t, _ in rows['/' + scene.frame_path('panda_hand')] if t is not None and t > first
+    ]
     assert hand and max(hand) <= last
-    markers = [t for path, entity in rows.items() if path.startswith(f'/{scene.WORLD}/markers/')
-               for t, _ in entity if t is not None and t > first]
+    markers = [
+        t
+        for path, entity in rows.items()
+        if path.startswith(f'/{scene.WORLD}/markers/')
+        for t, _ in entity
+        if t is not None and t > first
+    ]
     assert markers and max(markers) <= last
 
 
@@ -119,8 +149,9 @@ def test_a_stopped_viewer_holds_no_step_back(start_process, ros_node, spin, tmp_
     rrd = tmp_path / 'view.rrd'
     viewer = start_viewer(start_process, ns, rrd)
     batches = []
-    ros_node.create_subscription(StepInfoArray, f'{ns}/{names.STEP_INFO_BATCHES}',
-                                 batches.append, QoSProfile(depth=1000))
+    ros_node.create_subscription(
+        StepInfoArray, f'{ns}/{names.STEP_INFO_BATCHES}', batches.append, QoSProfile(depth=1000)
+    )
     step_until_drawn(ros_node, spin, services, viewer)
 
     def rate(seconds):
@@ -149,8 +180,12 @@ def test_a_stopped_viewer_holds_no_step_back(start_process, ros_node, spin, tmp_
         assert time.monotonic() < deadline, f'no gap reported:\n{viewer.output()}'
         steps(ros_node, spin, services, 10)
     last = stamp_ns(steps(ros_node, spin, services, 20)[-1].header.stamp)
-    spin(ros_node, lambda: batches and stamp_ns(batches[-1].steps[-1].header.stamp) >= last, 20,
-         'the batch of the last step')
+    spin(
+        ros_node,
+        lambda: batches and stamp_ns(batches[-1].steps[-1].header.stamp) >= last,
+        20,
+        'the batch of the last step',
+    )
     assert viewer.stop(timeout=30) == 0
     rewards = [t for t, _ in entity_rows(rrd)['/plot/reward'] if t is not None]
     assert last in rewards

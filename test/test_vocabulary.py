@@ -21,22 +21,32 @@ VOCABULARY = ('actions', 'events', 'messages', 'names', 'observation', 'spaces',
 
 def test_the_vocabulary_loads_neither_rclpy_nor_mujoco(run_process):
     imports = '; '.join(f'import franka_hil_common.{module}' for module in VOCABULARY)
-    check = (f'import sys; {imports}; '
-             "print(sorted(m for m in ('rclpy', 'mujoco', 'franka_hil_msgs', 'OpenGL') "
-             'if m in sys.modules))')
-    out = run_process([sys.executable, '-c', check], capture_output=True, text=True,
-                      check=True)
+    check = (
+        f'import sys; {imports}; '
+        "print(sorted(m for m in ('rclpy', 'mujoco', 'franka_hil_msgs', 'OpenGL') "
+        'if m in sys.modules))'
+    )
+    out = run_process([sys.executable, '-c', check], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == '[]'
 
 
 def test_message_constants_are_the_vocabulary():
-    assert (hil.Intervention.GRIPPER_OPEN, hil.Intervention.GRIPPER_STAY,
-            hil.Intervention.GRIPPER_CLOSE) == actions.GRIPPER_COMMANDS
+    assert (
+        hil.Intervention.GRIPPER_OPEN,
+        hil.Intervention.GRIPPER_STAY,
+        hil.Intervention.GRIPPER_CLOSE,
+    ) == actions.GRIPPER_COMMANDS
     assert (hil.EpisodeEvent.SUCCESS, hil.EpisodeEvent.FAILURE, hil.EpisodeEvent.RERECORD) == (
-        events.SUCCESS, events.FAILURE, events.RERECORD)
+        events.SUCCESS,
+        events.FAILURE,
+        events.RERECORD,
+    )
     assert events.NONE == 0 and set(events.NAMES) == {1, 2, 3}
     assert (hil.StepInfo.ACTOR_NONE, hil.StepInfo.ACTOR_POLICY, hil.StepInfo.ACTOR_HUMAN) == (
-        driving_status.ACTOR_NONE, driving_status.ACTOR_POLICY, driving_status.ACTOR_HUMAN)
+        driving_status.ACTOR_NONE,
+        driving_status.ACTOR_POLICY,
+        driving_status.ACTOR_HUMAN,
+    )
 
 
 def test_graph_description_choices_are_the_vocabulary():
@@ -52,9 +62,10 @@ def test_the_direct_envs_use_the_shared_spaces(image_obs):
     from franka_hil_common import spaces
     import gymnasium as gym
 
-    for env_id, action_space in (('franka_hil/PandaPickCube-v0', spaces.action_space('ee')),
-                                 ('franka_hil/PandaPickCubeBase-v0',
-                                  spaces.action_space('base'))):
+    for env_id, action_space in (
+        ('franka_hil/PandaPickCube-v0', spaces.action_space('ee')),
+        ('franka_hil/PandaPickCubeBase-v0', spaces.action_space('base')),
+    ):
         env = gym.make(env_id, image_obs=image_obs)
         assert env.observation_space == spaces.observation_space(image_obs)
         assert env.action_space == action_space

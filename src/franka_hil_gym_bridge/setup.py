@@ -26,7 +26,6 @@ setup(
     description='The franka-hil ROS 2 graph as a Gymnasium env.',
     license='Apache-2.0',
     entry_points={
-        'console_scripts': [
-        ],
+        'console_scripts': [],
     },
 )

@@ -42,15 +42,22 @@ setup(
     packages=find_packages(exclude=['test']),
     # Plain C loaded through ctypes (franka_hil_sim.opspace), built as an extension so that every
     # route (colcon --symlink-install's develop, colcon install, pip) compiles it.
-    ext_modules=[Extension(PACKAGE + '.core._opspace', [PACKAGE + '/core/opspace.c'],
-                           extra_compile_args=['-O2', '-std=c11'])],
+    ext_modules=[
+        Extension(
+            PACKAGE + '.core._opspace',
+            [PACKAGE + '/core/opspace.c'],
+            extra_compile_args=['-O2', '-std=c11'],
+        )
+    ],
     cmdclass={'build_ext': BuildAgainstMujoco},
     data_files=[
         ('share/ament_index/resource_index/packages', ['resource/' + PACKAGE]),
         ('share/' + PACKAGE, ['package.xml']),
         ('share/' + PACKAGE + '/launch', glob(WORKSPACE + '/launch/*.launch.py')),
-        ('share/' + PACKAGE + '/config', glob(WORKSPACE + '/config/*.yaml')
-         + glob(WORKSPACE + '/config/*.rviz')),
+        (
+            'share/' + PACKAGE + '/config',
+            glob(WORKSPACE + '/config/*.yaml') + glob(WORKSPACE + '/config/*.rviz'),
+        ),
     ],
     package_data={PACKAGE + '.core': ['models/*.xml']},
     include_package_data=True,
@@ -59,7 +66,7 @@ setup(
     maintainer='franka-hil developers',
     maintainer_email='dev@franka-hil.invalid',
     description='MuJoCo Franka Panda pick-cube simulation (core, Gymnasium envs, ROS 2 node) '
-                'and the bring-up of the pick-cube graph.',
+    'and the bring-up of the pick-cube graph.',
     license='Apache-2.0',
     entry_points={
         'console_scripts': [

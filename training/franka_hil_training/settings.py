@@ -31,13 +31,15 @@ def intervener_parameters(assignments):
     for text in assignments:
         name, sep, value = (part.strip() for part in text.partition('='))
         if not sep or name not in defaults:
-            raise SystemExit(f'--intervener {text!r}: expected NAME=VALUE with NAME one of '
-                             f'{sorted(defaults)}')
+            raise SystemExit(
+                f'--intervener {text!r}: expected NAME=VALUE with NAME one of {sorted(defaults)}'
+            )
         try:
             parameters[f'intervener.{name}'] = type(defaults[name])(value)
         except ValueError:
-            raise SystemExit(f'--intervener {text!r}: {value!r} is not a '
-                             f'{type(defaults[name]).__name__}') from None
+            raise SystemExit(
+                f'--intervener {text!r}: {value!r} is not a {type(defaults[name]).__name__}'
+            ) from None
     return parameters
 
 

@@ -26,8 +26,15 @@ def run_in_workspace(command, log_path=None, timeout=None, **popen):
     """
     argv = shell_command(command)
     if log_path is None:
-        return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
-                              stdin=subprocess.DEVNULL)
+        return subprocess.run(
+            argv,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
+        )
     with open(log_path, 'wb') as log:
-        return subprocess.Popen(argv, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, **popen)
+        return subprocess.Popen(
+            argv, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, **popen
+        )

@@ -28,20 +28,26 @@ GRIPPER_CLOSE = 2
 GRIPPER_COMMANDS = (GRIPPER_OPEN, GRIPPER_STAY, GRIPPER_CLOSE)
 
 
-def bounds(action_space: str = 'ee',
-           use_gripper: bool = True) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+def bounds(
+    action_space: str = 'ee', use_gripper: bool = True
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
     """Return (low, high) float32 arrays of an action space."""
     if action_space == 'base':
-        return (np.full(BASE_ACTION_SIZE, -1.0, np.float32),
-                np.full(BASE_ACTION_SIZE, 1.0, np.float32))
+        return (
+            np.full(BASE_ACTION_SIZE, -1.0, np.float32),
+            np.full(BASE_ACTION_SIZE, 1.0, np.float32),
+        )
     if use_gripper:
-        return (np.array((-1.0, -1.0, -1.0, GRIPPER_OPEN), np.float32),
-                np.array((1.0, 1.0, 1.0, GRIPPER_CLOSE), np.float32))
+        return (
+            np.array((-1.0, -1.0, -1.0, GRIPPER_OPEN), np.float32),
+            np.array((1.0, 1.0, 1.0, GRIPPER_CLOSE), np.float32),
+        )
     return np.full(3, -1.0, np.float32), np.full(3, 1.0, np.float32)
 
 
-def clip(action: npt.ArrayLike, action_space: str = 'ee',
-         use_gripper: bool = True) -> npt.NDArray[np.float32]:
+def clip(
+    action: npt.ArrayLike, action_space: str = 'ee', use_gripper: bool = True
+) -> npt.NDArray[np.float32]:
     """Return a (checked) action clipped to its space's bounds, as float32: what is executed."""
     low, high = bounds(action_space, use_gripper)
     return np.clip(np.asarray(action, dtype=np.float64), low, high).astype(np.float32)
@@ -111,9 +117,13 @@ def full_scale_speed(step_size: float = EE_STEP, control_dt: float = CONTROL_DT)
     return step_size / control_dt
 
 
-def twist_to_action(linear: npt.ArrayLike, gripper: int = GRIPPER_STAY,
-                    step_size: float = EE_STEP, control_dt: float = CONTROL_DT,
-                    use_gripper: bool = True) -> npt.NDArray[np.float32]:
+def twist_to_action(
+    linear: npt.ArrayLike,
+    gripper: int = GRIPPER_STAY,
+    step_size: float = EE_STEP,
+    control_dt: float = CONTROL_DT,
+    use_gripper: bool = True,
+) -> npt.NDArray[np.float32]:
     """
     Turn a linear TCP velocity (m/s, xyz) and a gripper command into the EE action.
 
@@ -124,8 +134,9 @@ def twist_to_action(linear: npt.ArrayLike, gripper: int = GRIPPER_STAY,
     _check_scales(step_size, control_dt)
     linear = np.asarray(linear, dtype=np.float64)
     if linear.shape != (3,):
-        raise ValueError(f'linear velocity must have 3 entries (x, y, z), '
-                         f'got shape {linear.shape}')
+        raise ValueError(
+            f'linear velocity must have 3 entries (x, y, z), got shape {linear.shape}'
+        )
     if not np.all(np.isfinite(linear)):
         raise ValueError(f'linear velocity must be finite, got {linear.tolist()}')
     xyz = np.clip(linear * (control_dt / step_size), -1.0, 1.0)
@@ -136,8 +147,9 @@ def twist_to_action(linear: npt.ArrayLike, gripper: int = GRIPPER_STAY,
     return np.append(xyz, float(gripper)).astype(np.float32)
 
 
-def action_to_twist(action: npt.ArrayLike, step_size: float = EE_STEP,
-                    control_dt: float = CONTROL_DT) -> tuple[npt.NDArray[np.float64], int]:
+def action_to_twist(
+    action: npt.ArrayLike, step_size: float = EE_STEP, control_dt: float = CONTROL_DT
+) -> tuple[npt.NDArray[np.float64], int]:
     """
     Turn an EE action (3 or 4 entries) into (linear velocity m/s, gripper command).
 

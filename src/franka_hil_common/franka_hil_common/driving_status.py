@@ -57,8 +57,9 @@ class DrivingStatus:
             self._gripper_command = 0.0  # every episode starts with the gripper open
         self.episode, self.step, self.actor = int(info.episode), int(info.step), int(info.actor)
         if len(info.action) == 4:  # EE action with gripper: g - 1 moves the command
-            self._gripper_command = min(1.0, max(0.0, self._gripper_command + float(
-                info.action[3]) - actions.GRIPPER_STAY))
+            self._gripper_command = min(
+                1.0, max(0.0, self._gripper_command + float(info.action[3]) - actions.GRIPPER_STAY)
+            )
         self.gripper_closed = self._gripper_command > 0.5
         outcome = outcome_of(info)
         if outcome is not None:
@@ -76,16 +77,22 @@ class DrivingStatus:
 
     def as_dict(self) -> dict:
         """Return the summary as JSON-ready values (the driving page's `status`)."""
-        return {'episode': self.episode, 'step': self.step, 'actor': self.actor_name,
-                'time_left_s': round(self.time_left_s, 2),
-                'gripper': 'closed' if self.gripper_closed else 'open',
-                'last_outcome': self.last_outcome}
+        return {
+            'episode': self.episode,
+            'step': self.step,
+            'actor': self.actor_name,
+            'time_left_s': round(self.time_left_s, 2),
+            'gripper': 'closed' if self.gripper_closed else 'open',
+            'last_outcome': self.last_outcome,
+        }
 
     def line(self) -> str:
         """Return one terminal line: 'episode 3, step 41 | person acts | 5.9 s left | ...'."""
-        text = (f'episode {self.episode}, step {self.step} | {self.actor_name} acts | '
-                f'{self.time_left_s:.1f} s left | gripper '
-                f'{"closed" if self.gripper_closed else "open"}')
+        text = (
+            f'episode {self.episode}, step {self.step} | {self.actor_name} acts | '
+            f'{self.time_left_s:.1f} s left | gripper '
+            f'{"closed" if self.gripper_closed else "open"}'
+        )
         if self.last_outcome:
             text += f' | last episode: {self.last_outcome}'
         return text

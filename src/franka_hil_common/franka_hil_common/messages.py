@@ -51,8 +51,14 @@ def image_fields(pixels: npt.ArrayLike) -> dict[str, Any]:
     if pixels.ndim != 3 or pixels.shape[2] != 3:
         raise ValueError(f'an rgb8 image must be HxWx3, got shape {pixels.shape}')
     height, width, _ = pixels.shape
-    return {'height': height, 'width': width, 'encoding': IMAGE_ENCODING, 'is_bigendian': 0,
-            'step': width * 3, 'data': pixels.tobytes()}
+    return {
+        'height': height,
+        'width': width,
+        'encoding': IMAGE_ENCODING,
+        'is_bigendian': 0,
+        'step': width * 3,
+        'data': pixels.tobytes(),
+    }
 
 
 def image_array(msg: Any) -> npt.NDArray[np.uint8]:
@@ -60,17 +66,20 @@ def image_array(msg: Any) -> npt.NDArray[np.uint8]:
     if msg.encoding != IMAGE_ENCODING:
         raise ValueError(f'image encoding must be {IMAGE_ENCODING}, got {msg.encoding!r}')
     if msg.step != msg.width * 3 or len(msg.data) != msg.step * msg.height:
-        raise ValueError(f'rgb8 image of {msg.width}x{msg.height} needs step {msg.width * 3} and '
-                         f'{msg.width * 3 * msg.height} bytes, got step {msg.step} and '
-                         f'{len(msg.data)} bytes')
-    return np.frombuffer(bytes(msg.data), dtype=np.uint8).reshape(
-        msg.height, msg.width, 3).copy()
+        raise ValueError(
+            f'rgb8 image of {msg.width}x{msg.height} needs step {msg.width * 3} and '
+            f'{msg.width * 3 * msg.height} bytes, got step {msg.step} and '
+            f'{len(msg.data)} bytes'
+        )
+    return np.frombuffer(bytes(msg.data), dtype=np.uint8).reshape(msg.height, msg.width, 3).copy()
 
 
 def observation_state_fields(observation: Mapping[str, Any]) -> dict[str, Any]:
     """Observation fields agent_pos and environment_state (empty in image mode)."""
-    return {'agent_pos': _float32(observation['agent_pos']),
-            'environment_state': _float32(observation.get('environment_state', ()))}
+    return {
+        'agent_pos': _float32(observation['agent_pos']),
+        'environment_state': _float32(observation.get('environment_state', ())),
+    }
 
 
 def observation_from_msg(msg: Any) -> dict[str, Any]:
@@ -82,42 +91,64 @@ def observation_from_msg(msg: Any) -> dict[str, Any]:
     """
     agent_pos = np.array(msg.agent_pos, dtype=np.float32)
     if agent_pos.shape != (layout.AGENT_POS_SIZE,):
-        raise ValueError(f'agent_pos must have {layout.AGENT_POS_SIZE} entries, '
-                         f'got {agent_pos.size}')
+        raise ValueError(
+            f'agent_pos must have {layout.AGENT_POS_SIZE} entries, got {agent_pos.size}'
+        )
     observation: dict[str, Any] = {'agent_pos': agent_pos}
     if len(msg.image_names) != len(msg.images):
         raise ValueError(f'{len(msg.image_names)} image names for {len(msg.images)} images')
     if msg.images:
-        observation['pixels'] = {name: image_array(image)
-                                 for name, image in zip(msg.image_names, msg.images)}
+        observation['pixels'] = {
+            name: image_array(image) for name, image in zip(msg.image_names, msg.images)
+        }
     else:
         state = np.array(msg.environment_state, dtype=np.float32)
         if state.shape != (layout.ENVIRONMENT_STATE_SIZE,):
-            raise ValueError(f'environment_state must have {layout.ENVIRONMENT_STATE_SIZE} '
-                             f'entries, got {state.size}')
+            raise ValueError(
+                f'environment_state must have {layout.ENVIRONMENT_STATE_SIZE} '
+                f'entries, got {state.size}'
+            )
         observation['environment_state'] = state
     return observation
 
 
-def step_info_fields(info: Mapping[str, Any], reward: float, terminated: bool, truncated: bool,
-                     episode: int, step: int, policy_acted: bool = True) -> dict[str, Any]:
+def step_info_fields(
+    info: Mapping[str, Any],
+    reward: float,
+    terminated: bool,
+    truncated: bool,
+    episode: int,
+    step: int,
+    policy_acted: bool = True,
+) -> dict[str, Any]:
     """
     franka_hil_msgs/StepInfo fields, header aside, of a step's info dict and outcome.
 
     `policy_acted`: a policy chose the action when no human did (false: the robot held still).
     """
-    actor = (driving_status.ACTOR_HUMAN if info['is_intervention'] else
-             driving_status.ACTOR_POLICY if policy_acted else driving_status.ACTOR_NONE)
+    actor = (
+        driving_status.ACTOR_HUMAN
+        if info['is_intervention']
+        else driving_status.ACTOR_POLICY
+        if policy_acted
+        else driving_status.ACTOR_NONE
+    )
     return {
         'actor': actor,
-        'episode': int(episode), 'step': int(step),
+        'episode': int(episode),
+        'step': int(step),
         'action': _float32(info['teleop_action']),
         'policy_action': _float32(info['policy_action']),
-        'is_intervention': bool(info['is_intervention']), 'reward': float(reward),
-        'terminated': bool(terminated), 'truncated': bool(truncated),
-        'success': bool(info['succeed']), 'discrete_penalty': float(info['discrete_penalty']),
+        'is_intervention': bool(info['is_intervention']),
+        'reward': float(reward),
+        'terminated': bool(terminated),
+        'truncated': bool(truncated),
+        'success': bool(info['succeed']),
+        'discrete_penalty': float(info['discrete_penalty']),
         'rerecord_episode': bool(info['rerecord_episode']),
-        'human_event': int(info['human_event']), 'physics_error': bool(info['physics_error'])}
+        'human_event': int(info['human_event']),
+        'physics_error': bool(info['physics_error']),
+    }
 
 
 def info_from_step_info(msg: Any) -> dict[str, Any]:

@@ -26,13 +26,21 @@ CAMERAS = ('front', 'wrist')
 IMAGE_SIZE = 128
 
 
-def agent_pos(joint_positions: npt.ArrayLike, joint_velocities: npt.ArrayLike,
-              gripper_command: float, tcp_position: npt.ArrayLike) -> npt.NDArray[np.float32]:
+def agent_pos(
+    joint_positions: npt.ArrayLike,
+    joint_velocities: npt.ArrayLike,
+    gripper_command: float,
+    tcp_position: npt.ArrayLike,
+) -> npt.NDArray[np.float32]:
     """Build a float32 agent_pos of the arm state, the 0..1 gripper command and the TCP."""
-    return np.concatenate((np.asarray(joint_positions)[:ARM_JOINTS],
-                           np.asarray(joint_velocities)[:ARM_JOINTS],
-                           (gripper_command * GRIPPER_SCALE,),
-                           tcp_position)).astype(np.float32)
+    return np.concatenate(
+        (
+            np.asarray(joint_positions)[:ARM_JOINTS],
+            np.asarray(joint_velocities)[:ARM_JOINTS],
+            (gripper_command * GRIPPER_SCALE,),
+            tcp_position,
+        )
+    ).astype(np.float32)
 
 
 def tcp_position(values: npt.ArrayLike) -> npt.NDArray[Any]:

@@ -21,11 +21,25 @@ def observation_space(image_obs: bool = False) -> spaces.Dict:
     agent_pos = spaces.Box(-np.inf, np.inf, (observation.AGENT_POS_SIZE,), dtype=np.float32)
     if image_obs:
         size = observation.IMAGE_SIZE
-        return spaces.Dict({'agent_pos': agent_pos, 'pixels': spaces.Dict(
-            {camera: spaces.Box(0, 255, (size, size, 3), dtype=np.uint8)
-             for camera in observation.CAMERAS})})
-    return spaces.Dict({'agent_pos': agent_pos, 'environment_state': spaces.Box(
-        -np.inf, np.inf, (observation.ENVIRONMENT_STATE_SIZE,), dtype=np.float32)})
+        return spaces.Dict(
+            {
+                'agent_pos': agent_pos,
+                'pixels': spaces.Dict(
+                    {
+                        camera: spaces.Box(0, 255, (size, size, 3), dtype=np.uint8)
+                        for camera in observation.CAMERAS
+                    }
+                ),
+            }
+        )
+    return spaces.Dict(
+        {
+            'agent_pos': agent_pos,
+            'environment_state': spaces.Box(
+                -np.inf, np.inf, (observation.ENVIRONMENT_STATE_SIZE,), dtype=np.float32
+            ),
+        }
+    )
 
 
 def action_space(kind: str = 'ee', use_gripper: bool = True) -> spaces.Box:

@@ -25,7 +25,7 @@ GRIPPER_PENALTY = -0.05
 DEFAULT_INTERVENTION_TIMEOUT_S = 0.5
 # lockstep: a step per Step request; realtime: steps on the simulator's wall clock.
 MODES = ('lockstep', 'realtime')
-MAX_SEED = 2 ** 63 - 1
+MAX_SEED = 2**63 - 1
 # 'ee': gym-hil's end-effector action; 'base': its raw 7-D action (see franka_hil_common.actions).
 ACTION_SPACES = ('ee', 'base')
 
@@ -52,19 +52,23 @@ class SessionConfig:
             if not isinstance(getattr(self, name), bool):
                 out.append(f'{name} must be true or false, got {getattr(self, name)!r}')
         if self.reward_type not in REWARD_TYPES:
-            out.append(f'reward_type must be one of {list(REWARD_TYPES)}, '
-                       f'got {self.reward_type!r}')
+            out.append(
+                f'reward_type must be one of {list(REWARD_TYPES)}, got {self.reward_type!r}'
+            )
         if self.action_space not in ACTION_SPACES:
-            out.append(f'action_space must be one of {list(ACTION_SPACES)}, '
-                       f'got {self.action_space!r}')
+            out.append(
+                f'action_space must be one of {list(ACTION_SPACES)}, got {self.action_space!r}'
+            )
         if not is_seed(self.seed):
             out.append(f'seed must be an integer in [0, 2^63), got {self.seed!r}')
         if not is_int(self.max_episode_steps) or self.max_episode_steps < 1:
-            out.append(f'max_episode_steps must be an integer >= 1, '
-                       f'got {self.max_episode_steps!r}')
+            out.append(
+                f'max_episode_steps must be an integer >= 1, got {self.max_episode_steps!r}'
+            )
         if not is_number(self.gripper_penalty) or self.gripper_penalty > 0.0:
-            out.append(f'gripper_penalty must be a finite number <= 0, '
-                       f'got {self.gripper_penalty!r}')
+            out.append(
+                f'gripper_penalty must be a finite number <= 0, got {self.gripper_penalty!r}'
+            )
         for name in ('intervention_timeout', 'control_dt'):
             value = getattr(self, name)
             if not is_number(value) or value <= 0.0:
@@ -82,21 +86,33 @@ class SessionConfig:
 # The simulator node's parameters that set a SessionConfig: name -> (default, description).
 # The node takes control_rate (Hz) where the config holds control_dt (s).
 SESSION_PARAMETERS: dict[str, tuple[Any, str]] = {
-    'image_obs': (False, 'observations carry both camera images (pixels) instead of the cube '
-                  'position (environment_state)'),
+    'image_obs': (
+        False,
+        'observations carry both camera images (pixels) instead of the cube '
+        'position (environment_state)',
+    ),
     'reward_type': ('sparse', f'task reward, one of {list(REWARD_TYPES)}'),
     'random_block_position': (False, 'draw the cube start position at random at each reset'),
     'seed': (0, 'seed of the first episode (later resets continue its stream unless seeded)'),
-    'action_space': ('ee', 'ee: the 4-D EE action of gym-hil [dx, dy, dz, gripper] (3-D '
-                     'without gripper); base: the 7-D base action'),
+    'action_space': (
+        'ee',
+        'ee: the 4-D EE action of gym-hil [dx, dy, dz, gripper] (3-D '
+        'without gripper); base: the 7-D base action',
+    ),
     'use_gripper': (True, 'ee action space: the action has the gripper entry'),
     'gripper_penalty': (GRIPPER_PENALTY, 'info discrete_penalty of a gripper flip (<= 0)'),
-    'max_episode_steps': (MAX_EPISODE_STEPS, 'steps after which an episode is truncated '
-                          '(Gymnasium TimeLimit)'),
-    'intervention_timeout': (DEFAULT_INTERVENTION_TIMEOUT_S, 'a human command older than this '
-                             '(s since receipt) counts as released'),
-    'control_rate': (1.0 / CONTROL_DT, 'control steps per second of sim time (Hz); one control '
-                     'period = 1 / control_rate'),
+    'max_episode_steps': (
+        MAX_EPISODE_STEPS,
+        'steps after which an episode is truncated (Gymnasium TimeLimit)',
+    ),
+    'intervention_timeout': (
+        DEFAULT_INTERVENTION_TIMEOUT_S,
+        'a human command older than this (s since receipt) counts as released',
+    ),
+    'control_rate': (
+        1.0 / CONTROL_DT,
+        'control steps per second of sim time (Hz); one control period = 1 / control_rate',
+    ),
 }
 
 
@@ -135,8 +151,11 @@ def is_int(value: object) -> TypeGuard[int | np.integer]:
 
 def is_number(value: object) -> TypeGuard[float | int | np.integer | np.floating]:
     """Return True for a finite real number that is not a bool."""
-    return (isinstance(value, (int, float, np.integer, np.floating))
-            and not isinstance(value, bool) and math.isfinite(value))
+    return (
+        isinstance(value, (int, float, np.integer, np.floating))
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+    )
 
 
 def is_seed(value: object) -> TypeGuard[int | np.integer]:

@@ -19,12 +19,16 @@ def test_twist_to_action_scales_clips_and_appends_gripper():
     action = twist_to_action([0.25, -0.125, 0.0], GRIPPER_CLOSE)
     assert action.dtype == np.float32 and action.shape == (4,)
     np.testing.assert_allclose(action, [1.0, -0.5, 0.0, 2.0], atol=1e-7)
-    np.testing.assert_allclose(twist_to_action([1.0, -3.0, 0.05], GRIPPER_OPEN),
-                               [1.0, -1.0, 0.2, 0.0], atol=1e-7)
+    np.testing.assert_allclose(
+        twist_to_action([1.0, -3.0, 0.05], GRIPPER_OPEN), [1.0, -1.0, 0.2, 0.0], atol=1e-7
+    )
     assert twist_to_action([0.1, 0.0, 0.0], use_gripper=False).shape == (3,)
     # Other step sizes / control periods are arguments, not new constants.
-    np.testing.assert_allclose(twist_to_action([0.1, 0, 0], step_size=0.01, control_dt=0.05),
-                               [0.5, 0, 0, GRIPPER_STAY], atol=1e-7)
+    np.testing.assert_allclose(
+        twist_to_action([0.1, 0, 0], step_size=0.01, control_dt=0.05),
+        [0.5, 0, 0, GRIPPER_STAY],
+        atol=1e-7,
+    )
 
 
 def test_action_to_twist_is_the_inverse_inside_the_action_space():
@@ -39,15 +43,18 @@ def test_action_to_twist_is_the_inverse_inside_the_action_space():
     assert action_to_twist([0.0, 0.0, 0.0])[1] == GRIPPER_STAY
 
 
-@pytest.mark.parametrize('call, message', [
-    (lambda: twist_to_action([0.0, 0.0]), '3 entries'),
-    (lambda: twist_to_action([np.nan, 0.0, 0.0]), 'finite'),
-    (lambda: twist_to_action([0.0, 0.0, 0.0], 3), 'gripper'),
-    (lambda: twist_to_action([0.0, 0.0, 0.0], step_size=0.0), 'step_size'),
-    (lambda: action_to_twist([0.0] * 5), '3 or 4'),
-    (lambda: action_to_twist([0.0, np.inf, 0.0, 1.0]), 'finite'),
-    (lambda: action_to_twist([0.0] * 4, control_dt=-1.0), 'control_dt'),
-])
+@pytest.mark.parametrize(
+    'call, message',
+    [
+        (lambda: twist_to_action([0.0, 0.0]), '3 entries'),
+        (lambda: twist_to_action([np.nan, 0.0, 0.0]), 'finite'),
+        (lambda: twist_to_action([0.0, 0.0, 0.0], 3), 'gripper'),
+        (lambda: twist_to_action([0.0, 0.0, 0.0], step_size=0.0), 'step_size'),
+        (lambda: action_to_twist([0.0] * 5), '3 or 4'),
+        (lambda: action_to_twist([0.0, np.inf, 0.0, 1.0]), 'finite'),
+        (lambda: action_to_twist([0.0] * 4, control_dt=-1.0), 'control_dt'),
+    ],
+)
 def test_bad_input_is_a_clear_error(call, message):
     with pytest.raises(ValueError, match=message):
         call()

@@ -5,17 +5,29 @@
 from types import SimpleNamespace
 
 from franka_hil_common import actions, events
-from franka_hil_common.driving_status import ACTOR_HUMAN, ACTOR_NONE, ACTOR_POLICY, \
-    DrivingStatus, outcome_of
+from franka_hil_common.driving_status import (
+    ACTOR_HUMAN,
+    ACTOR_NONE,
+    ACTOR_POLICY,
+    DrivingStatus,
+    outcome_of,
+)
 import pytest
 
 
 def info(episode=1, step=1, actor=ACTOR_POLICY, gripper=actions.GRIPPER_STAY, **ends):
-    fields = {'terminated': False, 'truncated': False, 'success': False,
-              'rerecord_episode': False, 'human_event': events.NONE, 'physics_error': False}
+    fields = {
+        'terminated': False,
+        'truncated': False,
+        'success': False,
+        'rerecord_episode': False,
+        'human_event': events.NONE,
+        'physics_error': False,
+    }
     fields.update(ends)
-    return SimpleNamespace(episode=episode, step=step, actor=actor,
-                           action=[0.0, 0.0, 0.0, float(gripper)], **fields)
+    return SimpleNamespace(
+        episode=episode, step=step, actor=actor, action=[0.0, 0.0, 0.0, float(gripper)], **fields
+    )
 
 
 def test_who_acts_and_time_left_follow_the_steps():
@@ -45,8 +57,10 @@ def test_outcomes_name_how_an_episode_ended():
     assert outcome_of(info(terminated=True, success=True)) == 'success'
     assert outcome_of(info(truncated=True)) == 'time limit'
     assert outcome_of(info(terminated=True, human_event=events.FAILURE)) == 'failure (declared)'
-    assert outcome_of(info(terminated=True, rerecord_episode=True,
-                           human_event=events.RERECORD)) == 're-record'
+    assert (
+        outcome_of(info(terminated=True, rerecord_episode=True, human_event=events.RERECORD))
+        == 're-record'
+    )
     assert outcome_of(info(terminated=True, physics_error=True)) == 'physics error'
     status = DrivingStatus()
     assert status.update(info(step=100, truncated=True)) == 'time limit'

@@ -39,8 +39,10 @@ def resolve_token(bind: str, token: str) -> str:
     if token == GENERATE:
         return secrets.token_urlsafe(24)
     if not token and not is_loopback(bind):
-        raise ValueError(f'bind {bind!r} is reachable from other machines: set token:=<secret> '
-                         f'or token:={GENERATE} (or bind 127.0.0.1 and use ssh -L)')
+        raise ValueError(
+            f'bind {bind!r} is reachable from other machines: set token:=<secret> '
+            f'or token:={GENERATE} (or bind 127.0.0.1 and use ssh -L)'
+        )
     return token
 
 
@@ -87,7 +89,7 @@ def refusal(path: str, headers, token: str) -> Optional[str]:
     if not host_allowed(host):
         return f'Host {host!r} refused: use the IP address or localhost'
     if not origin_allowed(headers.get('Origin'), host):
-        return f"Origin {headers.get('Origin')!r} refused: not this page"
+        return f'Origin {headers.get("Origin")!r} refused: not this page'
     if not token_ok(path, token):
         return 'missing or wrong token: open the address printed at start'
     return None

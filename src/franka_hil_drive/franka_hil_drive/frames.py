@@ -73,8 +73,12 @@ class LatestFrame:
         """
         with self._lock:
             newer = {c: i for c, i in self.images.items() if i.version > sent_images.get(c, 0)}
-            header = {'type': 'frame', 'version': self.version, 'status': self.status,
-                      'images': [[c, len(i.jpeg)] for c, i in newer.items()]}
+            header = {
+                'type': 'frame',
+                'version': self.version,
+                'status': self.status,
+                'images': [[c, len(i.jpeg)] for c, i in newer.items()],
+            }
             if self.images:
                 newest = max(self.images.values(), key=lambda i: i.stamp_ns)
                 step = self._step_at(newest.stamp_ns)
@@ -83,8 +87,11 @@ class LatestFrame:
                     header['episode'], header['step'] = step[0], step[1]
                     received = min(received, step[2])
                 header['age_ms'] = round(1000 * max(0.0, now - received), 1)
-            return header, [i.jpeg for i in newer.values()], {c: i.version
-                                                              for c, i in newer.items()}
+            return (
+                header,
+                [i.jpeg for i in newer.values()],
+                {c: i.version for c, i in newer.items()},
+            )
 
 
 def encode(header, jpegs) -> bytes:

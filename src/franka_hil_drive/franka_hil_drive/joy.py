@@ -20,13 +20,27 @@ TRIGGER_PRESSED = -1.0
 
 # key code -> (what, sign); the page lists these (KEY_HELP) and prevents their default action.
 MOTION_KEYS = {
-    'ArrowUp': (AXIS_X, 1), 'KeyW': (AXIS_X, 1), 'ArrowDown': (AXIS_X, -1), 'KeyS': (AXIS_X, -1),
-    'ArrowLeft': (AXIS_Y, 1), 'KeyA': (AXIS_Y, 1), 'ArrowRight': (AXIS_Y, -1),
-    'KeyD': (AXIS_Y, -1), 'KeyE': (AXIS_Z, 1), 'PageUp': (AXIS_Z, 1), 'KeyQ': (AXIS_Z, -1),
-    'PageDown': (AXIS_Z, -1)}
+    'ArrowUp': (AXIS_X, 1),
+    'KeyW': (AXIS_X, 1),
+    'ArrowDown': (AXIS_X, -1),
+    'KeyS': (AXIS_X, -1),
+    'ArrowLeft': (AXIS_Y, 1),
+    'KeyA': (AXIS_Y, 1),
+    'ArrowRight': (AXIS_Y, -1),
+    'KeyD': (AXIS_Y, -1),
+    'KeyE': (AXIS_Z, 1),
+    'PageUp': (AXIS_Z, 1),
+    'KeyQ': (AXIS_Z, -1),
+    'PageDown': (AXIS_Z, -1),
+}
 TRIGGER_KEYS = {'KeyC': AXIS_CLOSE, 'KeyO': AXIS_OPEN}
-BUTTON_KEYS = {'Space': BUTTON_ENABLE, 'Enter': BUTTON_SUCCESS, 'NumpadEnter': BUTTON_SUCCESS,
-               'Backspace': BUTTON_FAILURE, 'KeyR': BUTTON_RERECORD}
+BUTTON_KEYS = {
+    'Space': BUTTON_ENABLE,
+    'Enter': BUTTON_SUCCESS,
+    'NumpadEnter': BUTTON_SUCCESS,
+    'Backspace': BUTTON_FAILURE,
+    'KeyR': BUTTON_RERECORD,
+}
 FINE_KEYS = ('ShiftLeft', 'ShiftRight')
 TOGGLE_KEY = 'KeyT'
 KEY_HELP = (
@@ -41,13 +55,30 @@ KEY_HELP = (
     ('Backspace', 'failure: end the episode'),
     ('R', 're-record this episode'),
 )
-PAD_HELP = 'pad: hold RB (R1); left stick x/y, right stick z; LT close, RT open; Y success, ' \
-           'A failure, X re-record'
+PAD_HELP = (
+    'pad: hold RB (R1); left stick x/y, right stick z; LT close, RT open; Y success, '
+    'A failure, X re-record'
+)
 
 # Gamepad API standard mapping -> SDL layout: button index pairs, and axes (sign flipped: the
 # standard mapping has right / down positive, ROS left / up).
-PAD_BUTTONS = {0: 0, 1: 1, 2: 2, 3: 3, 4: 9, 5: 10, 8: 4, 9: 6, 10: 7, 11: 8, 12: 11, 13: 12,
-               14: 13, 15: 14, 16: 5}
+PAD_BUTTONS = {
+    0: 0,
+    1: 1,
+    2: 2,
+    3: 3,
+    4: 9,
+    5: 10,
+    8: 4,
+    9: 6,
+    10: 7,
+    11: 8,
+    12: 11,
+    13: 12,
+    14: 13,
+    15: 14,
+    16: 5,
+}
 PAD_AXES = {0: 0, 1: 1, 2: 2, 3: 3}
 PAD_TRIGGERS = {6: AXIS_CLOSE, 7: AXIS_OPEN}  # analogue buttons 0..1 -> axes 0..-1
 
@@ -86,15 +117,23 @@ def from_pad(axes: Sequence[float], buttons: Sequence[float]):
     return joy_axes, joy_buttons
 
 
-def to_joy(keys, pad: Optional[dict], deflection: float, fine_deflection: float,
-           override_latched: bool = False) -> Joy:
+def to_joy(
+    keys,
+    pad: Optional[dict],
+    deflection: float,
+    fine_deflection: float,
+    override_latched: bool = False,
+) -> Joy:
     """
     Return the Joy of held keys and a pad's state ({'axes': [...], 'buttons': [...]}).
 
     Keys win over the pad on an axis they move; buttons are pressed if either presses them.
     """
-    axes, buttons = from_pad(pad.get('axes', ()), pad.get('buttons', ())) if pad else \
-        ([0.0] * JOY_AXES, [0] * JOY_BUTTONS)
+    axes, buttons = (
+        from_pad(pad.get('axes', ()), pad.get('buttons', ()))
+        if pad
+        else ([0.0] * JOY_AXES, [0] * JOY_BUTTONS)
+    )
     scale = fine_deflection if any(k in keys for k in FINE_KEYS) else deflection
     moved = {}
     for key in keys:
@@ -141,8 +180,7 @@ class DriverInput:
 
     def current(self) -> Joy:
         """Return the Joy of the input held now."""
-        return to_joy(self._keys, self._pad, self.deflection, self.fine_deflection,
-                      self._latched)
+        return to_joy(self._keys, self._pad, self.deflection, self.fine_deflection, self._latched)
 
     def release(self) -> Joy:
         """Forget the input (driver gone); return the neutral Joy to send now."""

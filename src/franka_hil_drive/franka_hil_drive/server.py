@@ -33,10 +33,16 @@ STATIC = Path(__file__).resolve().parent / 'static'
 PAGE_PATHS = ('/', '/index.html')
 SCRIPT_PATH, SOCKET_PATH = '/drive.js', '/ws'
 # The page loads nothing from elsewhere, may not be framed (clickjacking) and leaks no token.
-PAGE_HEADERS = [('Cache-Control', 'no-store'), ('X-Frame-Options', 'DENY'),
-                ('Referrer-Policy', 'no-referrer'),
-                ('Content-Security-Policy', "default-src 'self'; img-src 'self' blob:; "
-                 "style-src 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'")]
+PAGE_HEADERS = [
+    ('Cache-Control', 'no-store'),
+    ('X-Frame-Options', 'DENY'),
+    ('Referrer-Policy', 'no-referrer'),
+    (
+        'Content-Security-Policy',
+        "default-src 'self'; img-src 'self' blob:; "
+        "style-src 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'",
+    ),
+]
 MAX_MESSAGE = 64 * 1024  # an input message is a few hundred bytes
 START_TIMEOUT_S = 10.0
 
@@ -76,9 +82,11 @@ class DriveServer:
 
     def banner(self):
         """Return the lines to print at start: the address and the ssh -L hint."""
-        return (f'driving page: {self.url}\n'
-                f'  (from another machine: ssh -N -L {self.port}:127.0.0.1:{self.port} '
-                'USER@THIS_HOST, then open the same address)')
+        return (
+            f'driving page: {self.url}\n'
+            f'  (from another machine: ssh -N -L {self.port}:127.0.0.1:{self.port} '
+            'USER@THIS_HOST, then open the same address)'
+        )
 
     def _run(self):
         asyncio.set_event_loop(self._loop)
@@ -90,9 +98,16 @@ class DriveServer:
 
     async def _serve(self):
         self._stop = asyncio.Event()
-        async with serve(self._handler, self.bind, self.port, process_request=self._http,
-                         compression=None, max_size=MAX_MESSAGE, ping_interval=2.0,
-                         ping_timeout=2.0):
+        async with serve(
+            self._handler,
+            self.bind,
+            self.port,
+            process_request=self._http,
+            compression=None,
+            max_size=MAX_MESSAGE,
+            ping_interval=2.0,
+            ping_timeout=2.0,
+        ):
             self._started.set()
             await self._stop.wait()
 
@@ -109,10 +124,16 @@ class DriveServer:
             return connection.respond(HTTPStatus.FORBIDDEN, refused + '\n')
         if path == SOCKET_PATH:
             return None  # the WebSocket handshake goes on
-        body, kind = (self.script, 'text/javascript') if path == SCRIPT_PATH else \
-            (self.page, 'text/html')
-        headers = Headers([('Content-Type', f'{kind}; charset=utf-8'),
-                           ('Content-Length', str(len(body))), *PAGE_HEADERS])
+        body, kind = (
+            (self.script, 'text/javascript') if path == SCRIPT_PATH else (self.page, 'text/html')
+        )
+        headers = Headers(
+            [
+                ('Content-Type', f'{kind}; charset=utf-8'),
+                ('Content-Length', str(len(body))),
+                *PAGE_HEADERS,
+            ]
+        )
         return Response(HTTPStatus.OK, 'OK', headers, body)
 
     # WebSocket ----------------------------------------------------------------------------------
@@ -139,9 +160,15 @@ class DriveServer:
 
     async def _send_role(self, client):
         try:
-            await client.socket.send(json.dumps({
-                'type': 'role', 'role': 'driver' if client is self.driver else 'watcher',
-                'drivable': self.drivable}))
+            await client.socket.send(
+                json.dumps(
+                    {
+                        'type': 'role',
+                        'role': 'driver' if client is self.driver else 'watcher',
+                        'drivable': self.drivable,
+                    }
+                )
+            )
         except ConnectionClosed:
             pass
 
@@ -180,8 +207,12 @@ class DriveServer:
             now = time.monotonic()
             header, jpegs, versions = self.latest.frame_for(flow.images, now)
             seq = flow.on_sent(header['version'], versions, now)
-            header.update(seq=seq, sent=flow.sent, acked=flow.acked,
-                          rtt_ms=None if flow.rtt_ms is None else round(flow.rtt_ms, 1))
+            header.update(
+                seq=seq,
+                sent=flow.sent,
+                acked=flow.acked,
+                rtt_ms=None if flow.rtt_ms is None else round(flow.rtt_ms, 1),
+            )
             try:
                 await client.socket.send(encode(header, jpegs))
             except ConnectionClosed:

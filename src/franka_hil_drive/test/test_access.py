@@ -15,10 +15,19 @@ def test_off_loopback_a_token_is_required():
     assert len(access.resolve_token('0.0.0.0', access.GENERATE)) >= 24
 
 
-@pytest.mark.parametrize('host, ok', [
-    ('127.0.0.1:8080', True), ('localhost:8080', True), ('[::1]:8080', True),
-    ('192.168.1.7:8080', True), ('evil.example:8080', False), ('127.0.0.1.nip.io', False),
-    (None, False), ('', False)])
+@pytest.mark.parametrize(
+    'host, ok',
+    [
+        ('127.0.0.1:8080', True),
+        ('localhost:8080', True),
+        ('[::1]:8080', True),
+        ('192.168.1.7:8080', True),
+        ('evil.example:8080', False),
+        ('127.0.0.1.nip.io', False),
+        (None, False),
+        ('', False),
+    ],
+)
 def test_host_must_be_an_address_not_a_name(host, ok):
     assert access.host_allowed(host) is ok
 

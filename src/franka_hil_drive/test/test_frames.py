@@ -26,8 +26,8 @@ def test_a_frame_is_the_newest_images_labelled_with_their_step():
 
 def test_encoded_frame_is_header_then_jpegs():
     message = encode({'a': 1}, [b'xy', b'z'])
-    size, = HEADER_SIZE.unpack(message[:4])
-    assert json.loads(message[4:4 + size]) == {'a': 1} and message[4 + size:] == b'xyz'
+    (size,) = HEADER_SIZE.unpack(message[:4])
+    assert json.loads(message[4 : 4 + size]) == {'a': 1} and message[4 + size :] == b'xyz'
 
 
 def test_one_frame_in_flight_and_only_newer_ones():

@@ -13,15 +13,22 @@ PAD_MAP = Path(__file__).resolve().parents[3] / 'config' / 'teleop_pad_game_cont
 
 def test_indices_are_the_pad_maps():
     pad = yaml.safe_load(PAD_MAP.read_text())
-    assert (pad['joy_size']['axes'], pad['joy_size']['buttons']) == (joy.JOY_AXES,
-                                                                     joy.JOY_BUTTONS)
-    assert (pad['linear']['x']['axis'], pad['linear']['y']['axis'], pad['linear']['z']['axis'],
-            pad['gripper']['close']['axis'], pad['gripper']['open']['axis']) == (
-        joy.AXIS_X, joy.AXIS_Y, joy.AXIS_Z, joy.AXIS_CLOSE, joy.AXIS_OPEN)
+    assert (pad['joy_size']['axes'], pad['joy_size']['buttons']) == (joy.JOY_AXES, joy.JOY_BUTTONS)
+    assert (
+        pad['linear']['x']['axis'],
+        pad['linear']['y']['axis'],
+        pad['linear']['z']['axis'],
+        pad['gripper']['close']['axis'],
+        pad['gripper']['open']['axis'],
+    ) == (joy.AXIS_X, joy.AXIS_Y, joy.AXIS_Z, joy.AXIS_CLOSE, joy.AXIS_OPEN)
     assert pad['gripper']['close']['pressed'] == joy.TRIGGER_PRESSED
     buttons = pad['buttons']
     assert (buttons['enable'], buttons['success'], buttons['failure'], buttons['rerecord']) == (
-        joy.BUTTON_ENABLE, joy.BUTTON_SUCCESS, joy.BUTTON_FAILURE, joy.BUTTON_RERECORD)
+        joy.BUTTON_ENABLE,
+        joy.BUTTON_SUCCESS,
+        joy.BUTTON_FAILURE,
+        joy.BUTTON_RERECORD,
+    )
 
 
 def test_held_keys_deflect_the_sticks():

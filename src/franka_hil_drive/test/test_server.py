@@ -25,9 +25,15 @@ def free_port():
 def server():
     calls = queue.Queue()
     latest = LatestFrame()
-    started = DriveServer('127.0.0.1', free_port(), 'tok', latest, '<p>page</p>',
-                          lambda keys, pad: calls.put(('input', keys)),
-                          lambda: calls.put(('release',)))
+    started = DriveServer(
+        '127.0.0.1',
+        free_port(),
+        'tok',
+        latest,
+        '<p>page</p>',
+        lambda keys, pad: calls.put(('input', keys)),
+        lambda: calls.put(('release',)),
+    )
     started.calls, started.latest_frame = calls, latest
     yield started
     started.close()
@@ -50,10 +56,10 @@ def receive(ws, kind):
     while True:
         message = ws.recv(timeout=10)
         if isinstance(message, bytes):
-            size, = HEADER_SIZE.unpack(message[:4])
-            header = json.loads(message[4:4 + size])
+            (size,) = HEADER_SIZE.unpack(message[:4])
+            header = json.loads(message[4 : 4 + size])
             if kind == 'frame':
-                return header, message[4 + size:]
+                return header, message[4 + size :]
         elif json.loads(message)['type'] == kind:
             return json.loads(message)
 

@@ -36,8 +36,13 @@ class SessionSim:
     def step(self, action):
         """Run one control period."""
         outcome = self._step(action)
-        return (outcome.observation, outcome.reward, outcome.terminated, outcome.truncated,
-                outcome.info)
+        return (
+            outcome.observation,
+            outcome.reward,
+            outcome.terminated,
+            outcome.truncated,
+            outcome.info,
+        )
 
     def _step(self, action):
         return self._call(self.session.step, action)
@@ -77,14 +82,18 @@ class HostedSim(SessionSim):
         self._thread = None
         try:
             self.node = SimNode(
-                context=self.context, namespace=namespace or '/',
-                parameter_overrides=[Parameter(name, value=value)
-                                     for name, value in node_parameters(config).items()])
+                context=self.context,
+                namespace=namespace or '/',
+                parameter_overrides=[
+                    Parameter(name, value=value) for name, value in node_parameters(config).items()
+                ],
+            )
             self.session = self.node.session
             self.executor = SingleThreadedExecutor(context=self.context)
             self.executor.add_node(self.node)
-            self._thread = threading.Thread(target=self.executor.spin, daemon=True,
-                                            name=f'franka_hil_env{namespace}_executor')
+            self._thread = threading.Thread(
+                target=self.executor.spin, daemon=True, name=f'franka_hil_env{namespace}_executor'
+            )
             self._thread.start()
         except BaseException:
             self.close()

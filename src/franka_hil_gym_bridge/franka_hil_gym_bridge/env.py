@@ -122,27 +122,44 @@ class FrankaHilRosEnv(gym.Env[Observation, np.ndarray]):
     action_space: gym.spaces.Box
     _spec: EnvSpec | None = None
 
-    def __init__(self, image_obs: bool = False, render_mode: str | None = None,
-                 use_gripper: bool = True, gripper_penalty: float = GRIPPER_PENALTY,
-                 reward_type: str = 'sparse', random_block_position: bool = False,
-                 control_dt: float = CONTROL_DT, seed: int | None = 0, action_space: str = 'ee',
-                 max_episode_steps: int = MAX_EPISODE_STEPS, namespace: str | None = None,
-                 backend: str = 'graph', launch: bool | None = None, teleop: str | None = None,
-                 publish: bool = False,
-                 intervention_timeout: float = DEFAULT_INTERVENTION_TIMEOUT_S,
-                 timeout: float = DEFAULT_TIMEOUT_S, connect_timeout: float | None = None,
-                 mode: str | None = None, state_obs: bool = False, **unused: Any) -> None:
+    def __init__(
+        self,
+        image_obs: bool = False,
+        render_mode: str | None = None,
+        use_gripper: bool = True,
+        gripper_penalty: float = GRIPPER_PENALTY,
+        reward_type: str = 'sparse',
+        random_block_position: bool = False,
+        control_dt: float = CONTROL_DT,
+        seed: int | None = 0,
+        action_space: str = 'ee',
+        max_episode_steps: int = MAX_EPISODE_STEPS,
+        namespace: str | None = None,
+        backend: str = 'graph',
+        launch: bool | None = None,
+        teleop: str | None = None,
+        publish: bool = False,
+        intervention_timeout: float = DEFAULT_INTERVENTION_TIMEOUT_S,
+        timeout: float = DEFAULT_TIMEOUT_S,
+        connect_timeout: float | None = None,
+        mode: str | None = None,
+        state_obs: bool = False,
+        **unused: Any,
+    ) -> None:
         if unused:
-            warnings.warn(f'{type(self).__name__} ignores unknown arguments {sorted(unused)}',
-                          stacklevel=2)
+            warnings.warn(
+                f'{type(self).__name__} ignores unknown arguments {sorted(unused)}', stacklevel=2
+            )
         # Not given (None): from FRANKA_HIL_LAUNCH / _NAMESPACE / _TELEOP / _MODE, else defaults.
         # (they say how to use a graph: the embedded backend does not read them)
         if state_obs:
             image_obs = False
-        graph = env_vars.graph_settings(launch, namespace, teleop, mode,
-                                        None if backend == 'graph' else {})
+        graph = env_vars.graph_settings(
+            launch, namespace, teleop, mode, None if backend == 'graph' else {}
+        )
         launch, namespace, teleop, mode = (
-            graph[k] for k in ('launch', 'namespace', 'teleop', 'mode'))
+            graph[k] for k in ('launch', 'namespace', 'teleop', 'mode')
+        )
         _check_choice('render_mode', render_mode, RENDER_MODES + (None,))
         _check_choice('backend', backend, BACKENDS)
         _check_choice('teleop', teleop, TELEOPS)
@@ -151,21 +168,29 @@ class FrankaHilRosEnv(gym.Env[Observation, np.ndarray]):
         if launch and backend != 'graph':
             raise ValueError("launch=True starts a graph: it needs backend='graph'")
         if publish and backend != 'embedded':
-            raise ValueError("publish=True is for backend='embedded' (a graph's sim node "
-                             'publishes anyway)')
+            raise ValueError(
+                "publish=True is for backend='embedded' (a graph's sim node publishes anyway)"
+            )
         sim_config.check_mode(mode)
         if mode == 'realtime' and backend != 'graph':
-            raise ValueError("mode='realtime' needs backend='graph' (the embedded simulator "
-                             'steps in lockstep)')
+            raise ValueError(
+                "mode='realtime' needs backend='graph' (the embedded simulator steps in lockstep)"
+            )
         for name, value in (('timeout', timeout), ('connect_timeout', connect_timeout)):
             if value is not None and not (isinstance(value, (int, float)) and value > 0):
                 raise ValueError(f'{name} must be a number of seconds > 0, got {value!r}')
         self.config = sim_config.session_config(
-            image_obs=image_obs, reward_type=reward_type,
-            random_block_position=random_block_position, seed=0 if seed is None else seed,
-            action_space=action_space, use_gripper=use_gripper,
-            gripper_penalty=gripper_penalty, max_episode_steps=max_episode_steps,
-            control_dt=control_dt, intervention_timeout=intervention_timeout)
+            image_obs=image_obs,
+            reward_type=reward_type,
+            random_block_position=random_block_position,
+            seed=0 if seed is None else seed,
+            action_space=action_space,
+            use_gripper=use_gripper,
+            gripper_penalty=gripper_penalty,
+            max_episode_steps=max_episode_steps,
+            control_dt=control_dt,
+            intervention_timeout=intervention_timeout,
+        )
         self.render_mode = render_mode
         self.image_obs = image_obs
         self.observation_space = spaces.observation_space(image_obs)
@@ -180,25 +205,43 @@ class FrankaHilRosEnv(gym.Env[Observation, np.ndarray]):
         self.mode = mode or sim_config.DEFAULT_MODE
         if backend == 'embedded':
             from franka_hil_gym_bridge import embedded
-            self.sim = (embedded.HostedSim(self.config, namespace) if publish
-                        else embedded.SessionSim(self.config))
+
+            self.sim = (
+                embedded.HostedSim(self.config, namespace)
+                if publish
+                else embedded.SessionSim(self.config)
+            )
             return
         from franka_hil_gym_bridge.remote_sim import RemoteSim
+
         alive = None
         if launch:
             from franka_hil_gym_bridge.launcher import LaunchedGraph
+
             namespace = namespace or f'/franka_hil_env_{os.getpid()}_{next(_launched)}'
             mode = self.mode
             human = env_vars.human()
-            self.graph = LaunchedGraph(namespace, teleop,
-                                       sim_config.node_parameters(self.config, mode), human,
-                                       env_vars.node_parameters())
+            self.graph = LaunchedGraph(
+                namespace,
+                teleop,
+                sim_config.node_parameters(self.config, mode),
+                human,
+                env_vars.node_parameters(),
+            )
             alive = self.graph.check
         default = DEFAULT_LAUNCH_TIMEOUT_S if launch else DEFAULT_CONNECT_TIMEOUT_S
         cameras = CAMERAS if render_mode == 'rgb_array' and not image_obs else ()
         try:
-            self.sim = RemoteSim(self.config, namespace, timeout, connect_timeout or default,
-                                 cameras, 'none' if launch else teleop, alive, mode)
+            self.sim = RemoteSim(
+                self.config,
+                namespace,
+                timeout,
+                connect_timeout or default,
+                cameras,
+                'none' if launch else teleop,
+                alive,
+                mode,
+            )
         except BaseException:
             self.close()
             raise
@@ -216,8 +259,9 @@ class FrankaHilRosEnv(gym.Env[Observation, np.ndarray]):
     def spec(self, spec: EnvSpec | None) -> None:
         self._spec = spec
 
-    def reset(self, *, seed: int | None = None,
-              options: dict[str, Any] | None = None) -> tuple[Observation, Info]:
+    def reset(
+        self, *, seed: int | None = None, options: dict[str, Any] | None = None
+    ) -> tuple[Observation, Info]:
         """Start an episode; the first one uses the `seed` kwarg unless given one."""
         if not self._reset_done and seed is None:
             seed = self._first_seed
@@ -229,8 +273,7 @@ class FrankaHilRosEnv(gym.Env[Observation, np.ndarray]):
         self._observation = observation
         return observation, info
 
-    def step(self, action: npt.ArrayLike
-             ) -> tuple[Observation, SupportsFloat, bool, bool, Info]:
+    def step(self, action: npt.ArrayLike) -> tuple[Observation, SupportsFloat, bool, bool, Info]:
         """Run one control period; a human override in the graph replaces `action`."""
         try:
             action = actions.check(action, self.action_space.shape).astype(np.float32)
@@ -266,9 +309,12 @@ class FrankaHilRosEnv(gym.Env[Observation, np.ndarray]):
     def _check_time_limit(self) -> None:
         limit = self.spec.max_episode_steps if self.spec is not None else None
         if limit is not None and limit > self.config.max_episode_steps:
-            warnings.warn(f'the TimeLimit of {limit} steps will not be reached: the simulator '
-                          f'truncates episodes at max_episode_steps='
-                          f'{self.config.max_episode_steps}', stacklevel=3)
+            warnings.warn(
+                f'the TimeLimit of {limit} steps will not be reached: the simulator '
+                f'truncates episodes at max_episode_steps='
+                f'{self.config.max_episode_steps}',
+                stacklevel=3,
+            )
 
 
 def _check_choice(name: str, value: object, choices: Collection[object]) -> None:

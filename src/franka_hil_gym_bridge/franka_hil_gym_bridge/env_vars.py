@@ -91,9 +91,11 @@ def node_parameters(environ=None):
     except (OSError, yaml.YAMLError) as error:
         raise ValueError(f'{PARAMETERS}={path!r}: cannot read it: {error}') from None
     if not isinstance(loaded, dict) or not all(
-            isinstance(node, str) and isinstance(values, dict) for node, values in loaded.items()):
-        raise ValueError(f'{PARAMETERS}={path!r}: must hold {{node name: {{parameter: value}}}}, '
-                         f'got {loaded!r}')
+        isinstance(node, str) and isinstance(values, dict) for node, values in loaded.items()
+    ):
+        raise ValueError(
+            f'{PARAMETERS}={path!r}: must hold {{node name: {{parameter: value}}}}, got {loaded!r}'
+        )
     return loaded
 
 

@@ -52,8 +52,14 @@ class LaunchedGraph:
         overrides[SIM_NODE] = dict(overrides.get(SIM_NODE, {}), **sim_parameters)
         overrides_path = self.directory / 'overrides.yaml'
         overrides_path.write_text(yaml.safe_dump(overrides))
-        command = [bringup_executable(), '--overrides', str(overrides_path),
-                   f'namespace:={namespace}', f'teleop:={teleop}', 'num_sims:=1']
+        command = [
+            bringup_executable(),
+            '--overrides',
+            str(overrides_path),
+            f'namespace:={namespace}',
+            f'teleop:={teleop}',
+            'num_sims:=1',
+        ]
         if human is not None:
             command.append(f'human:={human}')
         # The graph dies with this process (SIGTERM). setpriv sets that in the child without a
@@ -66,16 +72,21 @@ class LaunchedGraph:
         with open(self.log_path, 'wb') as log:
             # The keyboard teleop reads this terminal; nothing else may take its input.
             self.process = subprocess.Popen(
-                command, stdout=log, stderr=subprocess.STDOUT,
+                command,
+                stdout=log,
+                stderr=subprocess.STDOUT,
                 stdin=None if teleop == 'keyboard' else subprocess.DEVNULL,
-                preexec_fn=None if setpriv is not None else _dies_with(os.getpid()))
+                preexec_fn=None if setpriv is not None else _dies_with(os.getpid()),
+            )
 
     def check(self):
         """Raise GraphFailed if bringup has exited."""
         code = self.process.poll()
         if code is not None:
-            raise GraphFailed(f'the graph launched for the env exited with code {code}:\n'
-                              f'{self.log_tail()}\n(full log: {self.log_path})')
+            raise GraphFailed(
+                f'the graph launched for the env exited with code {code}:\n'
+                f'{self.log_tail()}\n(full log: {self.log_path})'
+            )
 
     def log_tail(self):
         """Return the end of bringup's log."""
@@ -109,8 +120,10 @@ def bringup_executable():
     except PackageNotFoundError:
         path = None
     if path is None or not os.access(path, os.X_OK):
-        raise FileNotFoundError(f'launch=True needs the {BRINGUP_PACKAGE} package installed '
-                                f'and sourced (its franka-hil-bringup command was not found)')
+        raise FileNotFoundError(
+            f'launch=True needs the {BRINGUP_PACKAGE} package installed '
+            f'and sourced (its franka-hil-bringup command was not found)'
+        )
     return str(path)
 
 
@@ -121,9 +134,11 @@ def _dies_with(parent):
     Linux delivers it when the creating thread exits, so make launched envs on a thread that
     lives as long as the env (the main thread, or a vector env's worker).
     """
+
     def preexec():
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
         if os.getppid() != parent:  # the parent died before prctl took effect
             os.kill(os.getpid(), signal.SIGTERM)
+
     return preexec

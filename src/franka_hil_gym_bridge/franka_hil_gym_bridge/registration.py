@@ -41,5 +41,9 @@ def register_envs():
     """Register the ids (idempotent)."""
     for env_id, kwargs in env_ids().items():
         if env_id not in gym.registry:
-            gym.register(id=env_id, entry_point=ENTRY_POINT, kwargs=dict(kwargs),
-                         max_episode_steps=MAX_EPISODE_STEPS)
+            gym.register(
+                id=env_id,
+                entry_point=ENTRY_POINT,
+                kwargs=dict(kwargs),
+                max_episode_steps=MAX_EPISODE_STEPS,
+            )

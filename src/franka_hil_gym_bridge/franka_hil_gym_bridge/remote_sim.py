@@ -41,8 +41,17 @@ class RemoteSim:
     mode: 'lockstep' or 'realtime' (the node must run it), None: the node's, from then on.
     """
 
-    def __init__(self, config, namespace, timeout, connect_timeout, cameras=(), teleop='none',
-                 alive=None, mode=None):
+    def __init__(
+        self,
+        config,
+        namespace,
+        timeout,
+        connect_timeout,
+        cameras=(),
+        teleop='none',
+        alive=None,
+        mode=None,
+    ):
         self.config = config
         self.mode = mode
         self.namespace = normalized(namespace)
@@ -81,7 +90,8 @@ class RemoteSim:
                     + (f'`{bringup}`, or ' if bringup else '')
                     + f'`{start_hint(self.config, self.namespace, self.mode)}`), make the env '
                     f'with kwargs that match it, or make the env with launch=True '
-                    f'(FRANKA_HIL_LAUNCH=1)')
+                    f'(FRANKA_HIL_LAUNCH=1)'
+                )
             link.handshake(timeout)
             realtime = mode == 'realtime'
             images = realtime and self.config.image_obs
@@ -89,8 +99,7 @@ class RemoteSim:
                 link.open_ticks(timeout)
             cameras = CAMERAS if images else self.cameras
             if cameras:
-                link.subscribe_cameras(cameras, values['image_reliability'] == 'reliable',
-                                       timeout)
+                link.subscribe_cameras(cameras, values['image_reliability'] == 'reliable', timeout)
             if images:
                 link.frames(0, timeout)  # a first frame: from now on every tick's reaches us
         except BaseException:
@@ -105,9 +114,12 @@ class RemoteSim:
         deadline = time.monotonic() + TELEOP_DISCOVERY_S
         while not self.link.node.count_publishers(topic):
             if time.monotonic() >= deadline:
-                warnings.warn(f'nobody publishes {topic}: this env expects a {teleop} teleop in '
-                              f'the graph (`franka-hil-bringup teleop:={teleop}`); until one '
-                              f'runs, only the policy acts', stacklevel=4)
+                warnings.warn(
+                    f'nobody publishes {topic}: this env expects a {teleop} teleop in '
+                    f'the graph (`franka-hil-bringup teleop:={teleop}`); until one '
+                    f'runs, only the policy acts',
+                    stacklevel=4,
+                )
                 return
             time.sleep(POLL_S)
 
@@ -127,9 +139,11 @@ class RemoteSim:
     def step(self, action):
         """One Step round trip, or in realtime mode the tick that applied `action`."""
         if not self.connected:
-            raise SimUnavailable(f'{self.where}: step refused: a call to it went unanswered, so '
-                                 f'its state is unknown; call reset() first (it finds the '
-                                 f'simulator again)')
+            raise SimUnavailable(
+                f'{self.where}: step refused: a call to it went unanswered, so '
+                f'its state is unknown; call reset() first (it finds the '
+                f'simulator again)'
+            )
         if self.ticks is None:
             response = self._call(self.link.step, Step.Request(action=action.tolist()))
         else:
@@ -153,8 +167,10 @@ class RemoteSim:
 
     def frames(self):
         """{camera: HxWx3 uint8} of the last observation's state (cameras subscribed at init)."""
-        return {camera: image_array(msg)
-                for camera, msg in self.link.frames(self._stamp_ns, self.timeout).items()}
+        return {
+            camera: image_array(msg)
+            for camera, msg in self.link.frames(self._stamp_ns, self.timeout).items()
+        }
 
     def close(self):
         """Release the link (a call waiting in another thread raises at once)."""

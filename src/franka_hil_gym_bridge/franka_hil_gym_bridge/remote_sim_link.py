@@ -37,10 +37,12 @@ from sensor_msgs.msg import Image
 from std_msgs.msg import Float32MultiArray
 
 # How the user starts a simulator, for the error that says none answers.
-START_HINT = ('start the graph first: `franka-hil-bringup` (pip-only installs) or `ros2 launch '
-              'franka_hil_sim pick_cube.launch.py`, or a lone simulator with `sim_node`; '
-              'or make the env with launch=True (FRANKA_HIL_LAUNCH=1 where the caller passes '
-              'no kwargs, as LeRobot)')
+START_HINT = (
+    'start the graph first: `franka-hil-bringup` (pip-only installs) or `ros2 launch '
+    'franka_hil_sim pick_cube.launch.py`, or a lone simulator with `sim_node`; '
+    'or make the env with launch=True (FRANKA_HIL_LAUNCH=1 where the caller passes '
+    'no kwargs, as LeRobot)'
+)
 # Connecting requests (parameters, refused probes) are resent this often until answered: they are
 # harmless to repeat, and the first ones may go out before the node's endpoints match ours.
 RESEND_S = 0.25
@@ -77,15 +79,19 @@ class SimLink:
         self.node = None
         try:
             self.node = rclpy.create_node(
-                f'gym_env_{os.getpid()}_{next(_names)}', namespace=self.namespace or '/',
-                context=self.context, start_parameter_services=False, enable_rosout=False)
+                f'gym_env_{os.getpid()}_{next(_names)}',
+                namespace=self.namespace or '/',
+                context=self.context,
+                start_parameter_services=False,
+                enable_rosout=False,
+            )
             self._step = self.node.create_client(Step, names.STEP)
             self._reset = self.node.create_client(Reset, names.RESET)
             self._parameters = self.node.create_client(
-                GetParameters, names.parameter_service(names.SIM_NODE))
+                GetParameters, names.parameter_service(names.SIM_NODE)
+            )
             self._wake = self.node.create_guard_condition(lambda: None)
-            self._wait_set = _rclpy.WaitSet(len(TICK_TYPES), 1, 0, 1, 0, 0,
-                                            self.context.handle)
+            self._wait_set = _rclpy.WaitSet(len(TICK_TYPES), 1, 0, 1, 0, 0, self.context.handle)
         except Exception:
             self.close()
             raise
@@ -114,13 +120,15 @@ class SimLink:
                         f'no simulator found: service(s) {", ".join(missing)} not available '
                         f'after {timeout:g} s; {START_HINT} (namespace '
                         f'{self.namespace or "/"}, same ROS_DOMAIN_ID '
-                        f'{os.environ.get("ROS_DOMAIN_ID", "0")})')
+                        f'{os.environ.get("ROS_DOMAIN_ID", "0")})'
+                    )
                 self._wait(POLL_S)
 
     def parameters(self, names, timeout):
         """Read the sim node's parameters `names`; return {name: value} of those that are set."""
-        response = self._call(self._parameters, GetParameters.Request(names=list(names)),
-                              timeout, resend_s=RESEND_S)
+        response = self._call(
+            self._parameters, GetParameters.Request(names=list(names)), timeout, resend_s=RESEND_S
+        )
         values = {}
         for name, value in zip(names, response.values):
             value = parameter_value_to_python(value)
@@ -168,15 +176,15 @@ class SimLink:
                         raise SimUnavailable(
                             f'{self.where} did not answer {self.full_name(client)} within '
                             f'{timeout:g} s: it died or hangs. Start it again ({START_HINT}), '
-                            f'then call reset()')
+                            f'then call reset()'
+                        )
                     if now >= resend_at:
                         pending.add(client.handle.send_request(request))
                         resend_at = now + resend_s
                     self._wait(min(deadline, resend_at) - now, ('client', client.handle))
                     self._check_open()
                     while True:
-                        header, response = client.handle.take_response(
-                            client.srv_type.Response)
+                        header, response = client.handle.take_response(client.srv_type.Response)
                         if header is None:
                             break
                         if header.request_id.sequence_number in pending:
@@ -194,18 +202,22 @@ class SimLink:
 
         Waits until each topic's publisher is discovered, so that the next step is rendered.
         """
-        qos = QoSProfile(depth=5, reliability=ReliabilityPolicy.RELIABLE if reliable
-                         else ReliabilityPolicy.BEST_EFFORT)
+        qos = QoSProfile(
+            depth=5,
+            reliability=ReliabilityPolicy.RELIABLE if reliable else ReliabilityPolicy.BEST_EFFORT,
+        )
         deadline = time.monotonic() + timeout
         with self._lock:
             for camera in cameras:
                 subscription = self.node.create_subscription(
-                    Image, names.image_topic(camera), lambda msg: None, qos)
+                    Image, names.image_topic(camera), lambda msg: None, qos
+                )
                 self._cameras[camera] = [subscription, None]
                 while not self.node.count_publishers(subscription.topic_name):
                     if time.monotonic() >= deadline:
-                        raise SimUnavailable(f'{self.where} does not publish '
-                                             f'{subscription.topic_name}')
+                        raise SimUnavailable(
+                            f'{self.where} does not publish {subscription.topic_name}'
+                        )
                     self._wait(POLL_S)
                     self._check_open()
 
@@ -231,14 +243,16 @@ class SimLink:
                         if remaining <= 0:
                             raise SimUnavailable(
                                 f'no {subscription.topic_name} frame of this step from '
-                                f'{self.where} within {timeout:g} s')
+                                f'{self.where} within {timeout:g} s'
+                            )
                         self._wait(remaining, ('subscription', subscription.handle))
                         self._check_open()
                 if exact and time_ns(entry[1].header.stamp) != stamp_ns:
                     raise SimUnavailable(
                         f'the {subscription.topic_name} frame stamped {stamp_ns} ns from '
                         f'{self.where} was lost (the next one is stamped '
-                        f'{time_ns(entry[1].header.stamp)} ns)')
+                        f'{time_ns(entry[1].header.stamp)} ns)'
+                    )
             return {camera: entry[1] for camera, entry in self._cameras.items()}
 
     # Realtime ticks ------------------------------------------------------------------------------
@@ -256,10 +270,13 @@ class SimLink:
         with self._lock:
             self._check_open()
             self._action = self.node.create_publisher(
-                Float32MultiArray, names.ACTION, QoSProfile(depth=1))
+                Float32MultiArray, names.ACTION, QoSProfile(depth=1)
+            )
             for topic, msg_type in TICK_TYPES.items():
-                self._ticks[topic] = [self.node.create_subscription(
-                    msg_type, topic, lambda msg: None, qos), deque(maxlen=TICK_DEPTH)]
+                self._ticks[topic] = [
+                    self.node.create_subscription(msg_type, topic, lambda msg: None, qos),
+                    deque(maxlen=TICK_DEPTH),
+                ]
             while True:
                 self._take_ticks()
                 missing = [entry[0].topic_name for entry in self._ticks.values() if not entry[1]]
@@ -272,7 +289,8 @@ class SimLink:
                     raise SimUnavailable(
                         f'{self.where} runs in realtime mode but nothing of '
                         f'{", ".join(missing)} reached this env within {timeout:g} s: it hangs '
-                        f'or died. Start it again ({START_HINT}), then call reset()')
+                        f'or died. Start it again ({START_HINT}), then call reset()'
+                    )
                 self._wait(min(POLL_S, remaining), *self._tick_entities())
                 self._check_open()
 

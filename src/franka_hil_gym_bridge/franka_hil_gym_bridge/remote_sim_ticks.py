@@ -50,8 +50,9 @@ class Ticks:
         SimUnavailable when no tick applies it within `timeout` s.
         """
         if self.ended:
-            raise SimRefused(f'{self.link.where}: step refused: {self.ended}; call reset to '
-                             f'start the next one')
+            raise SimRefused(
+                f'{self.link.where}: step refused: {self.ended}; call reset to start the next one'
+            )
         deadline = time.monotonic() + timeout
         published = False  # first the ticks that arrived before this step, then the action
         resend_at = deadline
@@ -63,7 +64,8 @@ class Ticks:
                     raise SimUnavailable(
                         f'{self.link.where} applied no action within {timeout:g} s '
                         f'(nothing new on {self.link.tick_topic(names.STEP_INFO)}): it died or '
-                        f'hangs. Start it again, then call reset()')
+                        f'hangs. Start it again, then call reset()'
+                    )
                 if now >= resend_at:
                     # The first one may precede the sim's discovery of this publisher; the sim
                     # keeps only the latest, so a resend changes nothing else.
@@ -80,12 +82,15 @@ class Ticks:
             if stamp <= self.stamp_ns:
                 continue  # before the last observation returned
             if info.episode != self.episode:
-                self.ended = (f'episode {self.episode} ended in a tick this env did not '
-                              f'receive (the sim is in episode {info.episode}: another client '
-                              f'reset it, or the env paused for more ticks than it keeps)')
+                self.ended = (
+                    f'episode {self.episode} ended in a tick this env did not '
+                    f'receive (the sim is in episode {info.episode}: another client '
+                    f'reset it, or the env paused for more ticks than it keeps)'
+                )
                 raise SimRefused(f'{self.link.where}: {self.ended}; call reset')
             applied = published and np.array_equal(
-                np.asarray(info.policy_action, dtype=np.float32), action)
+                np.asarray(info.policy_action, dtype=np.float32), action
+            )
             if applied or info.terminated or info.truncated:
                 return self._result(info, stamp, deadline, timeout)
 
@@ -99,8 +104,14 @@ class Ticks:
         if info.terminated or info.truncated:
             kind = 'terminated' if info.terminated else 'truncated'
             self.ended = f'episode {info.episode} ended ({kind}) at step {info.step}'
-        response = Step.Response(ok=True, observation=observation, reward=info.reward,
-                                 terminated=info.terminated, truncated=info.truncated, info=info)
+        response = Step.Response(
+            ok=True,
+            observation=observation,
+            reward=info.reward,
+            terminated=info.terminated,
+            truncated=info.truncated,
+            info=info,
+        )
         return response
 
     def _observation(self, stamp, deadline, timeout):
@@ -112,11 +123,14 @@ class Ticks:
                 if remaining <= 0:
                     raise SimUnavailable(
                         f'no {self.link.tick_topic(names.OBSERVATION)} stamped {stamp} ns '
-                        f'(the tick of its step_info) from {self.link.where} within {timeout:g} s')
+                        f'(the tick of its step_info) from {self.link.where} within {timeout:g} s'
+                    )
                 continue
             have = stamp_ns(msg.header.stamp)
             if have == stamp:
                 return msg
             if have > stamp:
-                raise SimUnavailable(f'the {self.link.tick_topic(names.OBSERVATION)} message '
-                                     f'stamped {stamp} ns from {self.link.where} was lost')
+                raise SimUnavailable(
+                    f'the {self.link.tick_topic(names.OBSERVATION)} message '
+                    f'stamped {stamp} ns from {self.link.where} was lost'
+                )

@@ -30,11 +30,15 @@ def step_result(response, where, gripper_penalty=None):
         raise SimRefused(f'{where}: {response.error}')
     info = info_from_step_info(response.info)
     penalty = info['discrete_penalty']
-    if (gripper_penalty is not None and penalty
-            and penalty == float(np.float32(gripper_penalty))):
+    if gripper_penalty is not None and penalty and penalty == float(np.float32(gripper_penalty)):
         info['discrete_penalty'] = float(gripper_penalty)
-    return (observation_from_msg(response.observation), float(response.reward),
-            bool(response.terminated), bool(response.truncated), info)
+    return (
+        observation_from_msg(response.observation),
+        float(response.reward),
+        bool(response.terminated),
+        bool(response.truncated),
+        info,
+    )
 
 
 def reset_result(response, where):

@@ -20,12 +20,24 @@ from franka_hil_common.task import config_from_parameters, config_parameters, MO
 from franka_hil_common.task import SESSION_PARAMETERS, SessionConfig
 
 # The settings that change spaces, rewards, info or episode length: they must match.
-COMPARED = ('image_obs', 'action_space', 'use_gripper', 'reward_type', 'random_block_position',
-            'max_episode_steps', 'control_dt', 'gripper_penalty')
+COMPARED = (
+    'image_obs',
+    'action_space',
+    'use_gripper',
+    'reward_type',
+    'random_block_position',
+    'max_episode_steps',
+    'control_dt',
+    'gripper_penalty',
+)
 # The sim node's parameters (franka_hil_sim.node.parameters) that say how it publishes images,
 # with their defaults: what image observations in realtime mode need.
-IMAGE_DEFAULTS = {'cameras': list(observation.CAMERAS), 'image_width': observation.IMAGE_SIZE,
-                  'image_height': observation.IMAGE_SIZE, 'image_reliability': 'reliable'}
+IMAGE_DEFAULTS = {
+    'cameras': list(observation.CAMERAS),
+    'image_width': observation.IMAGE_SIZE,
+    'image_height': observation.IMAGE_SIZE,
+    'image_reliability': 'reliable',
+}
 # The session settings that `bringup` (config/pick_cube.yaml) takes as arguments.
 BRINGUP_ARGUMENTS = ('image_obs', 'random_block_position', 'reward_type', 'gripper_penalty')
 # The mode of a sim node the env starts itself when it names none.
@@ -59,16 +71,18 @@ def mismatches(config, values, mode=None):
     """
     node_mode = values.get('mode')
     if node_mode not in MODES:
-        return node_mode, values, [f'its mode parameter is {node_mode!r}, not one of '
-                                   f'{list(MODES)}']
+        return (
+            node_mode,
+            values,
+            [f'its mode parameter is {node_mode!r}, not one of {list(MODES)}'],
+        )
     have_config = config_from_parameters(values)
     problems = []
     if mode is not None and node_mode != mode:
         problems.append(f'mode={node_mode} (the env wants mode={mode})')
     for name in COMPARED:
         have, want = getattr(have_config, name), getattr(config, name)
-        same = (math.isclose(have, want, rel_tol=1e-6) if isinstance(want, float)
-                else have == want)
+        same = math.isclose(have, want, rel_tol=1e-6) if isinstance(want, float) else have == want
         if not same:
             if name == 'control_dt':
                 problems.append(f'control_rate={1.0 / have:g} (the env wants {1.0 / want:g})')
@@ -92,12 +106,15 @@ def realtime_image_problems(values):
     cameras = list(values['cameras'] or [])
     missing = [camera for camera in observation.CAMERAS if camera not in cameras]
     if missing:
-        problems.append(f'cameras={cameras} (realtime image_obs needs '
-                        f'{list(observation.CAMERAS)})')
+        problems.append(
+            f'cameras={cameras} (realtime image_obs needs {list(observation.CAMERAS)})'
+        )
     size = (values['image_width'], values['image_height'])
     if size != (observation.IMAGE_SIZE, observation.IMAGE_SIZE):
-        problems.append(f'image_width x image_height={size[0]}x{size[1]} (realtime image_obs '
-                        f'needs {observation.IMAGE_SIZE}x{observation.IMAGE_SIZE})')
+        problems.append(
+            f'image_width x image_height={size[0]}x{size[1]} (realtime image_obs '
+            f'needs {observation.IMAGE_SIZE}x{observation.IMAGE_SIZE})'
+        )
     if values['image_reliability'] != 'reliable':
         problems.append('image_reliability=best_effort (realtime image_obs needs reliable)')
     return problems
@@ -114,9 +131,14 @@ def start_hint(config, namespace, mode=None):
     """Return a command line that starts a sim node matching `config` (and `mode`)."""
     defaults = {name: default for name, (default, _) in SESSION_PARAMETERS.items()}
     defaults['mode'] = DEFAULT_MODE
-    wanted = {name: value for name, value in node_parameters(config, mode or DEFAULT_MODE).items()
-              if name != 'seed' and name != 'intervention_timeout'
-              and (name != 'mode' or mode) and not _equal(value, defaults.get(name))}
+    wanted = {
+        name: value
+        for name, value in node_parameters(config, mode or DEFAULT_MODE).items()
+        if name != 'seed'
+        and name != 'intervention_timeout'
+        and (name != 'mode' or mode)
+        and not _equal(value, defaults.get(name))
+    }
     args = ' '.join(f'-p {name}:={_text(value)}' for name, value in wanted.items())
     ns = f' -r __ns:={namespace}' if namespace else ''
     return f'sim_node --ros-args{ns}' + (f' {args}' if args else '')
@@ -131,11 +153,16 @@ def bringup_hint(config, namespace, mode=None):
     """
     defaults = {name: default for name, (default, _) in SESSION_PARAMETERS.items()}
     parameters = node_parameters(config, mode or DEFAULT_MODE)
-    if any(not _equal(parameters[name], defaults[name]) for name in
-           ('action_space', 'use_gripper', 'max_episode_steps', 'control_rate')):
+    if any(
+        not _equal(parameters[name], defaults[name])
+        for name in ('action_space', 'use_gripper', 'max_episode_steps', 'control_rate')
+    ):
         return None
-    args = [f'{name}:={_text(parameters[name])}' for name in BRINGUP_ARGUMENTS
-            if not _equal(parameters[name], defaults[name])]
+    args = [
+        f'{name}:={_text(parameters[name])}'
+        for name in BRINGUP_ARGUMENTS
+        if not _equal(parameters[name], defaults[name])
+    ]
     if mode:
         args.append(f'mode:={mode}')
     if namespace:

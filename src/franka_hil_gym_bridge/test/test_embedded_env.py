@@ -15,10 +15,19 @@ import pytest
 
 AGENT = spaces.Box(-np.inf, np.inf, (18,), dtype=np.float32)
 IMAGE = spaces.Box(0, 255, (128, 128, 3), dtype=np.uint8)
-EE_ACTIONS = spaces.Box(np.array([-1, -1, -1, 0], dtype=np.float32),
-                        np.array([1, 1, 1, 2], dtype=np.float32), dtype=np.float32)
-INFO_KEYS = {'succeed', 'discrete_penalty', 'is_intervention', 'teleop_action',
-             'action_intervention', 'rerecord_episode'}
+EE_ACTIONS = spaces.Box(
+    np.array([-1, -1, -1, 0], dtype=np.float32),
+    np.array([1, 1, 1, 2], dtype=np.float32),
+    dtype=np.float32,
+)
+INFO_KEYS = {
+    'succeed',
+    'discrete_penalty',
+    'is_intervention',
+    'teleop_action',
+    'action_intervention',
+    'rerecord_episode',
+}
 
 
 def embedded(env_id='franka_hil_ros/PandaPickCube-v0', **kwargs):
@@ -33,11 +42,15 @@ def test_check_env_and_contract_spaces(image_obs):
         check_env(env.unwrapped, skip_render_check=False)
     if image_obs:
         assert env.observation_space == spaces.Dict(
-            {'agent_pos': AGENT, 'pixels': spaces.Dict({'front': IMAGE, 'wrist': IMAGE})})
+            {'agent_pos': AGENT, 'pixels': spaces.Dict({'front': IMAGE, 'wrist': IMAGE})}
+        )
     else:
-        assert env.observation_space == spaces.Dict({'agent_pos': AGENT, 'environment_state':
-                                                     spaces.Box(-np.inf, np.inf, (3,),
-                                                                dtype=np.float32)})
+        assert env.observation_space == spaces.Dict(
+            {
+                'agent_pos': AGENT,
+                'environment_state': spaces.Box(-np.inf, np.inf, (3,), dtype=np.float32),
+            }
+        )
     assert env.action_space == EE_ACTIONS
     env.reset(seed=0)
     assert env.render().shape == (128, 256, 3)
@@ -56,8 +69,9 @@ def test_variants_spaces():
 @pytest.mark.parametrize('image_obs', [False, True])
 def test_same_seed_and_actions_as_the_direct_env(image_obs):
     env = embedded(image_obs=image_obs, random_block_position=True)
-    direct = gym.make('franka_hil/PandaPickCube-v0', image_obs=image_obs,
-                      random_block_position=True)
+    direct = gym.make(
+        'franka_hil/PandaPickCube-v0', image_obs=image_obs, random_block_position=True
+    )
     rng = np.random.default_rng(4)
     for seed in (11, 12):
         obs, _ = env.reset(seed=seed)

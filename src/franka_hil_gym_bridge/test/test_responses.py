@@ -12,10 +12,15 @@ import pytest
 def response(penalty):
     # what arrives over DDS: StepInfo.discrete_penalty is a float32
     penalty = float(np.float32(penalty))
-    observation = Observation(agent_pos=np.zeros(18, np.float32).tolist(),
-                              environment_state=[0.5, 0.0, 0.02])
-    info = StepInfo(action=[0.0, 0.0, 0.0, 2.0], policy_action=[0.0, 0.0, 0.0, 1.0],
-                    discrete_penalty=penalty, is_intervention=True)
+    observation = Observation(
+        agent_pos=np.zeros(18, np.float32).tolist(), environment_state=[0.5, 0.0, 0.02]
+    )
+    info = StepInfo(
+        action=[0.0, 0.0, 0.0, 2.0],
+        policy_action=[0.0, 0.0, 0.0, 1.0],
+        discrete_penalty=penalty,
+        is_intervention=True,
+    )
     return Step.Response(ok=True, observation=observation, info=info, reward=0.0)
 
 

@@ -27,8 +27,10 @@ class ExportError(RuntimeError):
 
 # channels and RGB channel order of the 8-bit sensor_msgs/Image encodings we convert
 _ENCODINGS = {
-    'rgb8': (3, [0, 1, 2]), 'bgr8': (3, [2, 1, 0]),
-    'rgba8': (4, [0, 1, 2]), 'bgra8': (4, [2, 1, 0]),
+    'rgb8': (3, [0, 1, 2]),
+    'bgr8': (3, [2, 1, 0]),
+    'rgba8': (4, [0, 1, 2]),
+    'bgra8': (4, [2, 1, 0]),
     'mono8': (1, [0, 0, 0]),
 }
 
@@ -41,15 +43,18 @@ def stamp_ns(header):
 def image_to_rgb(image):
     """Return a sensor_msgs/Image (8-bit encodings) as an (H, W, 3) uint8 RGB array."""
     if image.encoding not in _ENCODINGS:
-        raise ExportError(f'image encoding {image.encoding!r} is not supported '
-                          f'({", ".join(_ENCODINGS)})')
+        raise ExportError(
+            f'image encoding {image.encoding!r} is not supported ({", ".join(_ENCODINGS)})'
+        )
     channels, order = _ENCODINGS[image.encoding]
     row = image.width * channels
     data = np.asarray(image.data, dtype=np.uint8)
     if image.step < row or data.size < image.step * image.height:
-        raise ExportError(f'image {image.width}x{image.height} {image.encoding}: '
-                          f'{data.size} bytes with step {image.step} are too few')
-    rows = data[:image.step * image.height].reshape(image.height, image.step)[:, :row]
+        raise ExportError(
+            f'image {image.width}x{image.height} {image.encoding}: '
+            f'{data.size} bytes with step {image.step} are too few'
+        )
+    rows = data[: image.step * image.height].reshape(image.height, image.step)[:, :row]
     return np.ascontiguousarray(rows.reshape(image.height, image.width, channels)[:, :, order])
 
 
@@ -96,16 +101,21 @@ def frame_rate(stamps, what):
     """Return the rate (Hz) implied by the median spacing of increasing stamps in ns."""
     steps = [b - a for a, b in zip(stamps, stamps[1:]) if b > a]
     if not steps:
-        raise ExportError(f'cannot tell the frame rate of {what} from its stamps '
-                          '(fewer than two distinct stamps): give it explicitly')
+        raise ExportError(
+            f'cannot tell the frame rate of {what} from its stamps '
+            '(fewer than two distinct stamps): give it explicitly'
+        )
     return 1e9 / statistics.median(steps)
 
 
 def nearest(stamps, stamp, tolerance_ns):
     """Return the index of the sorted `stamps` entry nearest `stamp` within tolerance, or None."""
     i = bisect_left(stamps, stamp)
-    best = min((j for j in (i - 1, i) if 0 <= j < len(stamps)),
-               key=lambda j: abs(stamps[j] - stamp), default=None)
+    best = min(
+        (j for j in (i - 1, i) if 0 <= j < len(stamps)),
+        key=lambda j: abs(stamps[j] - stamp),
+        default=None,
+    )
     if best is None or abs(stamps[best] - stamp) > tolerance_ns:
         return None
     return best
@@ -146,12 +156,20 @@ class VideoWriter:
         if self._writer is None:
             self._size = size
             self._writer = imageio_ffmpeg.write_frames(
-                str(self.path), size, fps=self.fps, codec='libx264', pix_fmt_out='yuv420p',
-                macro_block_size=2, ffmpeg_log_level='error')
+                str(self.path),
+                size,
+                fps=self.fps,
+                codec='libx264',
+                pix_fmt_out='yuv420p',
+                macro_block_size=2,
+                ffmpeg_log_level='error',
+            )
             self._writer.send(None)
         elif size != self._size:
-            raise ExportError(f'{self.path}: frame of {size[0]}x{size[1]} in a video of '
-                              f'{self._size[0]}x{self._size[1]}')
+            raise ExportError(
+                f'{self.path}: frame of {size[0]}x{size[1]} in a video of '
+                f'{self._size[0]}x{self._size[1]}'
+            )
         self._writer.send(np.ascontiguousarray(frame))
         self.frames += 1
 

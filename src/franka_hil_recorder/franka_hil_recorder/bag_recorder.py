@@ -55,15 +55,25 @@ import yaml
 # observation it acted on, and the human side (the pad's joy, the teleop's cmd_vel and
 # intervention, episode events).
 DEFAULT_TOPICS = (
-    names.ROBOT_DESCRIPTION, names.JOINT_STATES,
-    *(topic for camera in CAMERAS
-      for topic in (names.image_topic(camera), names.camera_info_topic(camera))),
-    names.TF, names.TF_STATIC,
-    names.OBSERVATION, names.STEP_INFO,
-    names.JOY, names.CMD_VEL, names.INTERVENTION, names.EPISODE_EVENT,
+    names.ROBOT_DESCRIPTION,
+    names.JOINT_STATES,
+    *(
+        topic
+        for camera in CAMERAS
+        for topic in (names.image_topic(camera), names.camera_info_topic(camera))
+    ),
+    names.TF,
+    names.TF_STATIC,
+    names.OBSERVATION,
+    names.STEP_INFO,
+    names.JOY,
+    names.CMD_VEL,
+    names.INTERVENTION,
+    names.EPISODE_EVENT,
     names.CLOCK,
     # what a review of the bag shows beside the cameras (bag_to_rerun): the robot and markers
-    names.ROBOT_DESCRIPTION, names.MARKERS,
+    names.ROBOT_DESCRIPTION,
+    names.MARKERS,
 )
 
 # Subscription history: messages that may wait in DDS while the recorder is busy writing.
@@ -92,7 +102,8 @@ def _message_file(msgtype):
     except PackageNotFoundError:
         raise RecorderError(
             f'message type {msgtype}: package {package!r} is not installed in any '
-            'AMENT_PREFIX_PATH prefix (source the workspace first)') from None
+            'AMENT_PREFIX_PATH prefix (source the workspace first)'
+        ) from None
     path = share / 'msg' / f'{name}.msg'
     if not path.is_file():
         raise RecorderError(f'message type {msgtype}: no definition at {path}')
@@ -149,7 +160,8 @@ def import_message_class(msgtype):
     except (ImportError, AttributeError):
         raise RecorderError(
             f'message type {msgtype}: Python module {package}.{kind} has no {name} '
-            '(is the package built and the workspace sourced?)') from None
+            '(is the package built and the workspace sourced?)'
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -178,19 +190,29 @@ def subscription_qos(offered, topic=''):
     offered = list(offered)
     return EndpointQos(
         reliable=bool(offered) and all(q.reliable for q in offered),
-        transient_local=(bool(offered) and all(q.transient_local for q in offered)
-                         and topic.rsplit('/', 1)[-1] not in EVENT_HISTORY_TOPICS))
+        transient_local=(
+            bool(offered)
+            and all(q.transient_local for q in offered)
+            and topic.rsplit('/', 1)[-1] not in EVENT_HISTORY_TOPICS
+        ),
+    )
 
 
 def _rosbags_qos(qos):
     infinite = QosTime(sec=0, nsec=0)
     return Qos(
-        history=QosHistory.UNKNOWN, depth=0,
+        history=QosHistory.UNKNOWN,
+        depth=0,
         reliability=QosReliability.RELIABLE if qos.reliable else QosReliability.BEST_EFFORT,
-        durability=(QosDurability.TRANSIENT_LOCAL if qos.transient_local
-                    else QosDurability.VOLATILE),
-        deadline=infinite, lifespan=infinite, liveliness=QosLiveliness.AUTOMATIC,
-        liveliness_lease_duration=infinite, avoid_ros_namespace_conventions=False)
+        durability=(
+            QosDurability.TRANSIENT_LOCAL if qos.transient_local else QosDurability.VOLATILE
+        ),
+        deadline=infinite,
+        lifespan=infinite,
+        liveliness=QosLiveliness.AUTOMATIC,
+        liveliness_lease_duration=infinite,
+        avoid_ros_namespace_conventions=False,
+    )
 
 
 @dataclass
@@ -214,16 +236,20 @@ class Progress:
     def line(self):
         """Return the progress log line: duration, totals, then messages per topic."""
         per_topic = ', '.join(f'{name} {stats.messages}' for name, stats in self.topics.items())
-        return (f'{self.duration_s:.1f} s, {self.messages} msgs, '
-                f'{self.size / 2**20:.2f} MiB' + (f': {per_topic}' if per_topic else ''))
+        return f'{self.duration_s:.1f} s, {self.messages} msgs, {self.size / 2**20:.2f} MiB' + (
+            f': {per_topic}' if per_topic else ''
+        )
 
     def as_dict(self):
         """Return the snapshot as plain JSON-friendly data."""
         return {
-            'duration_s': round(self.duration_s, 3), 'messages': self.messages,
+            'duration_s': round(self.duration_s, 3),
+            'messages': self.messages,
             'bytes': self.size,
-            'topics': {name: {'type': s.msgtype, 'messages': s.messages, 'bytes': s.size}
-                       for name, s in self.topics.items()},
+            'topics': {
+                name: {'type': s.msgtype, 'messages': s.messages, 'bytes': s.size}
+                for name, s in self.topics.items()
+            },
         }
 
 
@@ -241,12 +267,14 @@ class BagRecorder:
         if self.path.exists():
             raise RecorderError(
                 f'output {self.path} exists already: refusing to overwrite a bag '
-                '(choose a new path or remove it)')
+                '(choose a new path or remove it)'
+            )
         for parent in self.path.parents:  # the nearest existing one must be a directory
             if parent.exists():
                 if not parent.is_dir():
-                    raise RecorderError(f'cannot create the bag {self.path}: {parent} is a '
-                                        'file, not a directory')
+                    raise RecorderError(
+                        f'cannot create the bag {self.path}: {parent} is a file, not a directory'
+                    )
                 break
         self.types = types or MessageTypes()
         self._clock_ns = clock_ns
@@ -256,8 +284,9 @@ class BagRecorder:
             self._writer.open()
         except OSError as error:  # read-only, under a file, no permission, disk full
             where = f' ({error.filename})' if error.filename else ''
-            raise RecorderError(f'cannot create the bag {self.path}: '
-                                f'{error.strerror or error}{where}') from None
+            raise RecorderError(
+                f'cannot create the bag {self.path}: {error.strerror or error}{where}'
+            ) from None
         self._storage = self._writer.storage
         if not (hasattr(self._storage, 'close_chunk') and hasattr(self._storage, 'bio')):
             self._writer.close()
@@ -278,8 +307,11 @@ class BagRecorder:
             raise RecorderError(f'topic {topic} is already recorded')
         self.types.ensure(msgtype)
         self._connections[topic] = self._writer.add_connection(
-            topic, msgtype, typestore=self.types.store,
-            offered_qos_profiles=[_rosbags_qos(q) for q in offered_qos])
+            topic,
+            msgtype,
+            typestore=self.types.store,
+            offered_qos_profiles=[_rosbags_qos(q) for q in offered_qos],
+        )
         self.stats[topic] = TopicStats(msgtype)
         self._dirty = True
 
@@ -306,7 +338,8 @@ class BagRecorder:
             duration_s=(self._clock_ns() - self._start_ns) / 1e9,
             messages=sum(s.messages for s in self.stats.values()),
             size=sum(s.size for s in self.stats.values()),
-            topics={name: replace(stats) for name, stats in self.stats.items()})
+            topics={name: replace(stats) for name, stats in self.stats.items()},
+        )
 
     def close(self):
         """Finish the MCAP summary and write metadata.yaml (idempotent)."""
@@ -342,8 +375,11 @@ class Episode:
     @property
     def complete(self):
         """Return whether the bag holds the episode from its first step to its end."""
-        return (self.first_step == 1 and self.last_step == self.steps
-                and (self.terminated or self.truncated))
+        return (
+            self.first_step == 1
+            and self.last_step == self.steps
+            and (self.terminated or self.truncated)
+        )
 
 
 def find_topic(topics, relative_name, namespace=None):
@@ -353,8 +389,10 @@ def find_topic(topics, relative_name, namespace=None):
         return wanted if wanted in topics else None
     found = sorted(t for t in topics if t.endswith('/' + relative_name))
     if len(found) > 1:
-        raise RecorderError(f'several {relative_name} topics in the bag ({", ".join(found)}): '
-                            'choose one with the namespace option')
+        raise RecorderError(
+            f'several {relative_name} topics in the bag ({", ".join(found)}): '
+            'choose one with the namespace option'
+        )
     return found[0] if found else None
 
 
@@ -373,8 +411,8 @@ def episode_boundaries(bag, namespace=None):
             ep = episodes.get(info.episode)
             if ep is None:
                 ep = episodes[info.episode] = Episode(
-                    info.episode, info.step, info.step, 0, stamp, stamp,
-                    False, False, False, False)
+                    info.episode, info.step, info.step, 0, stamp, stamp, False, False, False, False
+                )
             ep.steps += 1
             ep.last_step = info.step
             ep.end_ns = stamp
@@ -413,9 +451,13 @@ def flushed_messages(mcap_path):
 
 def _offered_qos(channel_metadata):
     profiles = yaml.safe_load(channel_metadata.get('offered_qos_profiles') or '[]') or []
-    return [EndpointQos(reliable=p.get('reliability') == 'reliable',
-                        transient_local=p.get('durability') == 'transient_local')
-            for p in profiles]
+    return [
+        EndpointQos(
+            reliable=p.get('reliability') == 'reliable',
+            transient_local=p.get('durability') == 'transient_local',
+        )
+        for p in profiles
+    ]
 
 
 def recover_bag(killed, output):
@@ -442,7 +484,8 @@ def recover_main(argv=None):
     """Command line entry point of franka-hil-bag-recover."""
     parser = argparse.ArgumentParser(
         prog='franka-hil-bag-recover',
-        description='Write a finished bag from the .mcap of a recording that was killed.')
+        description='Write a finished bag from the .mcap of a recording that was killed.',
+    )
     parser.add_argument('killed', help='bag directory without metadata.yaml')
     parser.add_argument('output', help='new bag directory')
     args = parser.parse_args(argv)
@@ -451,6 +494,8 @@ def recover_main(argv=None):
     except RecorderError as error:
         print(f'franka-hil-bag-recover: {error}', file=sys.stderr)
         return 1
-    print(f'{args.output}: {progress.messages} messages recovered: '
-          + ', '.join(f'{t} {s.messages}' for t, s in progress.topics.items()))
+    print(
+        f'{args.output}: {progress.messages} messages recovered: '
+        + ', '.join(f'{t} {s.messages}' for t, s in progress.topics.items())
+    )
     return 0

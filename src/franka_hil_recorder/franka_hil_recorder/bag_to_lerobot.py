@@ -75,8 +75,10 @@ def _pyarrow():
         import pyarrow
         import pyarrow.parquet
     except ImportError:
-        raise ExportError('writing a LeRobot dataset needs pyarrow for its parquet files: '
-                          '`pip install pyarrow` (lerobot itself depends on it)') from None
+        raise ExportError(
+            'writing a LeRobot dataset needs pyarrow for its parquet files: '
+            '`pip install pyarrow` (lerobot itself depends on it)'
+        ) from None
     return pyarrow, pyarrow.parquet
 
 
@@ -91,8 +93,14 @@ def _read_steps(bag, cameras):
         if topic == step_topic:
             steps.setdefault(msg.episode, []).append((msg.step, stamp_ns(msg.header), msg))
         elif topic == obs_topic:
-            observations.append((stamp_ns(msg.header), log_ns, np.array(msg.agent_pos),
-                                 np.array(msg.environment_state)))
+            observations.append(
+                (
+                    stamp_ns(msg.header),
+                    log_ns,
+                    np.array(msg.agent_pos),
+                    np.array(msg.environment_state),
+                )
+            )
         else:
             camera_stamps[camera_topics[topic]].add(stamp_ns(msg.header))
     observations.sort(key=lambda o: o[:2])
@@ -112,8 +120,9 @@ def _episode_problem(records, include_incomplete, include_rerecorded):
     return None
 
 
-def build_frames(steps, observations, camera_stamps, fps, include_incomplete=False,
-                 include_rerecorded=False):
+def build_frames(
+    steps, observations, camera_stamps, fps, include_incomplete=False, include_rerecorded=False
+):
     """
     Turn pass-1 data into episodes of frames.
 
@@ -135,10 +144,15 @@ def build_frames(steps, observations, camera_stamps, fps, include_incomplete=Fal
             if i < 0:
                 problem = f'no observation before step {step}'
                 break
-            frame = {'state': observations[i][2], 'action': np.array(info.action),
-                     'environment_state': observations[i][3] if len(observations[i]) > 3
-                     else np.zeros(0),
-                     'next.done': bool(info.terminated or info.truncated), 'images': {}}
+            frame = {
+                'state': observations[i][2],
+                'action': np.array(info.action),
+                'environment_state': observations[i][3]
+                if len(observations[i]) > 3
+                else np.zeros(0),
+                'next.done': bool(info.terminated or info.truncated),
+                'images': {},
+            }
             for column, (field, _) in STEP_COLUMNS.items():
                 if field:
                     frame[column] = getattr(info, field)
@@ -163,17 +177,23 @@ def _check_shapes(episodes):
             for key in ('state', 'action'):
                 shape = shapes.setdefault(key, frame[key].shape)
                 if frame[key].shape != shape or frame[key].ndim != 1 or not shape[0]:
-                    raise ExportError(f'{key} has length {frame[key].shape} after {shape}: '
-                                      'a dataset needs one fixed length')
+                    raise ExportError(
+                        f'{key} has length {frame[key].shape} after {shape}: '
+                        'a dataset needs one fixed length'
+                    )
     return shapes['state'][0], shapes['action'][0]
 
 
 def _stats(values):
     """Return LeRobot per-feature stats of `values` (frames first)."""
     values = np.asarray(values, dtype=np.float64)
-    return {'min': values.min(axis=0).tolist(), 'max': values.max(axis=0).tolist(),
-            'mean': values.mean(axis=0).tolist(), 'std': values.std(axis=0).tolist(),
-            'count': [len(values)]}
+    return {
+        'min': values.min(axis=0).tolist(),
+        'max': values.max(axis=0).tolist(),
+        'mean': values.mean(axis=0).tolist(),
+        'std': values.std(axis=0).tolist(),
+        'count': [len(values)],
+    }
 
 
 def _image_stats(frames):
@@ -192,10 +212,13 @@ def aggregate_stats(episode_stats):
     weights = (counts / counts.sum()).reshape((-1,) + (1,) * (means.ndim - 1))
     mean = (weights * means).sum(axis=0)
     variance = (weights * (variances + (means - mean) ** 2)).sum(axis=0)
-    return {'min': np.min([s['min'] for s in episode_stats], axis=0).tolist(),
-            'max': np.max([s['max'] for s in episode_stats], axis=0).tolist(),
-            'mean': mean.tolist(), 'std': np.sqrt(variance).tolist(),
-            'count': [int(counts.sum())]}
+    return {
+        'min': np.min([s['min'] for s in episode_stats], axis=0).tolist(),
+        'max': np.max([s['max'] for s in episode_stats], axis=0).tolist(),
+        'mean': mean.tolist(),
+        'std': np.sqrt(variance).tolist(),
+        'count': [int(counts.sum())],
+    }
 
 
 def png_bytes(image):
@@ -205,12 +228,19 @@ def png_bytes(image):
     rows[:, 1:] = np.ascontiguousarray(image, np.uint8).reshape(height, width * 3)
 
     def chunk(kind, data):
-        return (struct.pack('>I', len(data)) + kind + data
-                + struct.pack('>I', zlib.crc32(kind + data) & 0xFFFFFFFF))
+        return (
+            struct.pack('>I', len(data))
+            + kind
+            + data
+            + struct.pack('>I', zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
-    return (b'\x89PNG\r\n\x1a\n'
-            + chunk(b'IHDR', struct.pack('>IIBBBBB', width, height, 8, 2, 0, 0, 0))
-            + chunk(b'IDAT', zlib.compress(rows.tobytes(), 6)) + chunk(b'IEND', b''))
+    return (
+        b'\x89PNG\r\n\x1a\n'
+        + chunk(b'IHDR', struct.pack('>IIBBBBB', width, height, 8, 2, 0, 0, 0))
+        + chunk(b'IDAT', zlib.compress(rows.tobytes(), 6))
+        + chunk(b'IEND', b'')
+    )
 
 
 def _pandas_index_metadata(index, columns):
@@ -220,16 +250,36 @@ def _pandas_index_metadata(index, columns):
     LeRobot reads meta/tasks.parquet with pandas and takes each task's text from the index;
     pyarrow alone writes no index, so this writes what pandas would.
     """
+
     def column(name, kind):
-        return {'name': name, 'field_name': name, 'pandas_type': kind,
-                'numpy_type': 'object' if kind == 'unicode' else kind, 'metadata': None}
-    return {b'pandas': json.dumps({
-        'index_columns': [index], 'column_indexes': [{
-            'name': None, 'field_name': None, 'pandas_type': 'unicode', 'numpy_type': 'object',
-            'metadata': {'encoding': 'UTF-8'}}],
-        'columns': [column(name, kind) for name, kind in columns] + [column(index, 'unicode')],
-        'creator': {'library': 'pyarrow', 'version': '0'}, 'pandas_version': '2.0.0',
-    }).encode()}
+        return {
+            'name': name,
+            'field_name': name,
+            'pandas_type': kind,
+            'numpy_type': 'object' if kind == 'unicode' else kind,
+            'metadata': None,
+        }
+
+    return {
+        b'pandas': json.dumps(
+            {
+                'index_columns': [index],
+                'column_indexes': [
+                    {
+                        'name': None,
+                        'field_name': None,
+                        'pandas_type': 'unicode',
+                        'numpy_type': 'object',
+                        'metadata': {'encoding': 'UTF-8'},
+                    }
+                ],
+                'columns': [column(name, kind) for name, kind in columns]
+                + [column(index, 'unicode')],
+                'creator': {'library': 'pyarrow', 'version': '0'},
+                'pandas_version': '2.0.0',
+            }
+        ).encode()
+    }
 
 
 class LeRobotWriter:
@@ -242,20 +292,40 @@ class LeRobotWriter:
     so that reading the dataset back needs no video decoder.
     """
 
-    def __init__(self, root, fps, task, robot_type, state_dim, action_dim, cameras,
-                 images=False, environment_state_dim=0):
+    def __init__(
+        self,
+        root,
+        fps,
+        task,
+        robot_type,
+        state_dim,
+        action_dim,
+        cameras,
+        images=False,
+        environment_state_dim=0,
+    ):
         self.root = Path(root)
         self.fps, self.task, self.robot_type = fps, task, robot_type
         self.cameras = list(cameras)
         self.images = images
         self.features = {
             'observation.state': {'dtype': 'float32', 'shape': [state_dim], 'names': None},
-            **({'observation.environment_state': {
-                'dtype': 'float32', 'shape': [environment_state_dim], 'names': None}}
-               if environment_state_dim else {}),
+            **(
+                {
+                    'observation.environment_state': {
+                        'dtype': 'float32',
+                        'shape': [environment_state_dim],
+                        'names': None,
+                    }
+                }
+                if environment_state_dim
+                else {}
+            ),
             'action': {'dtype': 'float32', 'shape': [action_dim], 'names': None},
-            **{name: {'dtype': dtype, 'shape': [1], 'names': None}
-               for name, (_, dtype) in STEP_COLUMNS.items()},
+            **{
+                name: {'dtype': dtype, 'shape': [1], 'names': None}
+                for name, (_, dtype) in STEP_COLUMNS.items()
+            },
             'timestamp': {'dtype': 'float32', 'shape': [1], 'names': None},
             **{name: {'dtype': 'int64', 'shape': [1], 'names': None} for name in INDEX_COLUMNS},
         }
@@ -273,17 +343,28 @@ class LeRobotWriter:
         height, width, _ = image.shape
         if key in self.features:
             if self.features[key]['shape'] != [height, width, 3]:
-                raise ExportError(f'{key}: frames of {width}x{height} after '
-                                  f'{self.features[key]["shape"][1]}x'
-                                  f'{self.features[key]["shape"][0]}')
+                raise ExportError(
+                    f'{key}: frames of {width}x{height} after '
+                    f'{self.features[key]["shape"][1]}x'
+                    f'{self.features[key]["shape"][0]}'
+                )
             return
-        feature = {'dtype': 'image' if self.images else 'video', 'shape': [height, width, 3],
-                   'names': ['height', 'width', 'channels']}
+        feature = {
+            'dtype': 'image' if self.images else 'video',
+            'shape': [height, width, 3],
+            'names': ['height', 'width', 'channels'],
+        }
         if not self.images:
             feature['info'] = {
-                'video.height': height, 'video.width': width, 'video.codec': 'h264',
-                'video.pix_fmt': 'yuv420p', 'video.is_depth_map': False, 'video.fps': self.fps,
-                'video.channels': 3, 'has_audio': False}
+                'video.height': height,
+                'video.width': width,
+                'video.codec': 'h264',
+                'video.pix_fmt': 'yuv420p',
+                'video.is_depth_map': False,
+                'video.fps': self.fps,
+                'video.channels': 3,
+                'has_audio': False,
+            }
         self.features[key] = feature
 
     def write_episode(self, frames, images):
@@ -293,12 +374,20 @@ class LeRobotWriter:
         n = len(frames)
         columns = {
             'observation.state': np.stack([f['state'] for f in frames]).astype(np.float32),
-            **({'observation.environment_state': np.stack(
-                [f['environment_state'] for f in frames]).astype(np.float32)}
-               if 'observation.environment_state' in self.features else {}),
+            **(
+                {
+                    'observation.environment_state': np.stack(
+                        [f['environment_state'] for f in frames]
+                    ).astype(np.float32)
+                }
+                if 'observation.environment_state' in self.features
+                else {}
+            ),
             'action': np.stack([f['action'] for f in frames]).astype(np.float32),
-            **{name: np.array([f[name] for f in frames], dtype=dtype)
-               for name, (_, dtype) in STEP_COLUMNS.items()},
+            **{
+                name: np.array([f[name] for f in frames], dtype=dtype)
+                for name, (_, dtype) in STEP_COLUMNS.items()
+            },
             'timestamp': (np.arange(n) / self.fps).astype(np.float32),
             'frame_index': np.arange(n, dtype=np.int64),
             'episode_index': np.full(n, index, dtype=np.int64),
@@ -306,36 +395,57 @@ class LeRobotWriter:
             'task_index': np.zeros(n, dtype=np.int64),
         }
         arrays = {
-            name: (pa.FixedSizeListArray.from_arrays(pa.array(values.ravel()), values.shape[1])
-                   if values.ndim == 2 else pa.array(values))
-            for name, values in columns.items()}
-        stats = {name: _stats(values if values.ndim == 2 else values[:, None])
-                 for name, values in columns.items()}
-        episode = {'episode_index': index, 'tasks': [self.task], 'length': n,
-                   'data/chunk_index': 0, 'data/file_index': 0,
-                   'dataset_from_index': self.total_frames,
-                   'dataset_to_index': self.total_frames + n}
+            name: (
+                pa.FixedSizeListArray.from_arrays(pa.array(values.ravel()), values.shape[1])
+                if values.ndim == 2
+                else pa.array(values)
+            )
+            for name, values in columns.items()
+        }
+        stats = {
+            name: _stats(values if values.ndim == 2 else values[:, None])
+            for name, values in columns.items()
+        }
+        episode = {
+            'episode_index': index,
+            'tasks': [self.task],
+            'length': n,
+            'data/chunk_index': 0,
+            'data/file_index': 0,
+            'dataset_from_index': self.total_frames,
+            'dataset_to_index': self.total_frames + n,
+        }
         for camera in self.cameras:
             key = f'observation.images.{camera}'
             self._camera_feature(key, images[camera][0])
             stats[key] = _image_stats(images[camera])
             if self.images:
                 arrays[key] = pa.StructArray.from_arrays(
-                    [pa.array([png_bytes(image) for image in images[camera]], pa.binary()),
-                     pa.array([None] * n, pa.string())], names=['bytes', 'path'])
+                    [
+                        pa.array([png_bytes(image) for image in images[camera]], pa.binary()),
+                        pa.array([None] * n, pa.string()),
+                    ],
+                    names=['bytes', 'path'],
+                )
                 continue
             video = self._videos.get(camera)
             if video is None:
                 video = self._videos[camera] = VideoWriter(
-                    self._path(VIDEO_PATH, video_key=key), self.fps)
+                    self._path(VIDEO_PATH, video_key=key), self.fps
+                )
                 video.path.parent.mkdir(parents=True, exist_ok=True)
             start = self._video_frames[camera]
             for image in images[camera]:
                 video.add(image)
             self._video_frames[camera] += n
-            episode.update({f'videos/{key}/chunk_index': 0, f'videos/{key}/file_index': 0,
-                            f'videos/{key}/from_timestamp': start / self.fps,
-                            f'videos/{key}/to_timestamp': (start + n) / self.fps})
+            episode.update(
+                {
+                    f'videos/{key}/chunk_index': 0,
+                    f'videos/{key}/file_index': 0,
+                    f'videos/{key}/from_timestamp': start / self.fps,
+                    f'videos/{key}/to_timestamp': (start + n) / self.fps,
+                }
+            )
         table = pa.table(arrays)
         if self._data is None:
             path = self._path(DATA_PATH)
@@ -365,19 +475,27 @@ class LeRobotWriter:
         meta.mkdir(parents=True, exist_ok=True)
         count = len(self.episodes)
         info = {
-            'codebase_version': CODEBASE_VERSION, 'robot_type': self.robot_type,
-            'total_episodes': count, 'total_frames': self.total_frames, 'total_tasks': 1,
-            'chunks_size': CHUNKS_SIZE, 'data_files_size_in_mb': DATA_FILES_SIZE_MB,
-            'video_files_size_in_mb': VIDEO_FILES_SIZE_MB, 'fps': self.fps,
-            'splits': {'train': f'0:{count}'}, 'data_path': DATA_PATH,
+            'codebase_version': CODEBASE_VERSION,
+            'robot_type': self.robot_type,
+            'total_episodes': count,
+            'total_frames': self.total_frames,
+            'total_tasks': 1,
+            'chunks_size': CHUNKS_SIZE,
+            'data_files_size_in_mb': DATA_FILES_SIZE_MB,
+            'video_files_size_in_mb': VIDEO_FILES_SIZE_MB,
+            'fps': self.fps,
+            'splits': {'train': f'0:{count}'},
+            'data_path': DATA_PATH,
             'video_path': VIDEO_PATH if self.cameras and not self.images else None,
             'features': self.features,
         }
         (meta / 'info.json').write_text(json.dumps(info, indent=4) + '\n')
-        tasks = pa.table({'task_index': pa.array([0], pa.int64()),
-                          'task': pa.array([self.task], pa.string())})
+        tasks = pa.table(
+            {'task_index': pa.array([0], pa.int64()), 'task': pa.array([self.task], pa.string())}
+        )
         tasks = tasks.replace_schema_metadata(
-            _pandas_index_metadata('task', [('task_index', 'int64')]))
+            _pandas_index_metadata('task', [('task_index', 'int64')])
+        )
         pq.write_table(tasks, meta / 'tasks.parquet')
         path = self._path(EPISODES_PATH)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -387,10 +505,19 @@ class LeRobotWriter:
         (meta / 'stats.json').write_text(json.dumps(stats, indent=4) + '\n')
 
 
-def export_lerobot(bag_path, output, namespace=None, fps=None, task=DEFAULT_TASK,
-                   robot_type='franka_panda', include_incomplete=False,
-                   include_rerecorded=False, images=False, cameras=CAMERAS,
-                   environment_state=False):
+def export_lerobot(
+    bag_path,
+    output,
+    namespace=None,
+    fps=None,
+    task=DEFAULT_TASK,
+    robot_type='franka_panda',
+    include_incomplete=False,
+    include_rerecorded=False,
+    images=False,
+    cameras=CAMERAS,
+    environment_state=False,
+):
     """
     Write the dataset; return (episodes written, frames written, {skipped episode: reason}).
 
@@ -410,13 +537,17 @@ def export_lerobot(bag_path, output, namespace=None, fps=None, task=DEFAULT_TASK
         if not steps:
             raise ExportError(f'{bag_path}: no {names.STEP_INFO} messages')
         if fps is None:
-            rates = [frame_rate(sorted(stamp for _, stamp, _ in records), 'step_info')
-                     for records in steps.values() if len(records) > 1]
+            rates = [
+                frame_rate(sorted(stamp for _, stamp, _ in records), 'step_info')
+                for records in steps.values()
+                if len(records) > 1
+            ]
             if not rates:
                 raise ExportError('cannot tell the control rate: give --fps')
             fps = round(float(np.median(rates)))
-        episodes, skipped = build_frames(steps, observations, camera_stamps, fps,
-                                         include_incomplete, include_rerecorded)
+        episodes, skipped = build_frames(
+            steps, observations, camera_stamps, fps, include_incomplete, include_rerecorded
+        )
         if not episodes:
             raise ExportError(f'{bag_path}: no episode to export ({skipped})')
         state_dim, action_dim = _check_shapes(episodes)
@@ -424,11 +555,22 @@ def export_lerobot(bag_path, output, namespace=None, fps=None, task=DEFAULT_TASK
         if environment_state:
             sizes = {len(f['environment_state']) for frames in episodes for f in frames}
             if len(sizes) != 1 or not min(sizes):
-                raise ExportError(f'environment_state lengths {sorted(sizes)}: a dataset needs '
-                                  'one fixed, non-zero length')
+                raise ExportError(
+                    f'environment_state lengths {sorted(sizes)}: a dataset needs '
+                    'one fixed, non-zero length'
+                )
             environment_dim = sizes.pop()
-        writer = LeRobotWriter(output, fps, task, robot_type, state_dim, action_dim,
-                               camera_stamps, images, environment_dim)
+        writer = LeRobotWriter(
+            output,
+            fps,
+            task,
+            robot_type,
+            state_dim,
+            action_dim,
+            camera_stamps,
+            images,
+            environment_dim,
+        )
         try:
             _write_episodes(bag, writer, episodes, camera_topics)
             writer.finish()
@@ -472,42 +614,72 @@ def main(argv=None):
     """Command line entry point."""
     parser = argparse.ArgumentParser(
         prog='franka-hil-bag-to-lerobot',
-        description='Write the episodes of a bag as a LeRobot dataset (v3.0 layout).')
+        description='Write the episodes of a bag as a LeRobot dataset (v3.0 layout).',
+    )
     parser.add_argument('bag', help='rosbag2 directory written by the recorder')
     parser.add_argument('output', help='new dataset directory')
-    parser.add_argument('--namespace', help='namespace of the sim topics (default: the only '
-                                            'step_info/observation topics in the bag)')
+    parser.add_argument(
+        '--namespace',
+        help='namespace of the sim topics (default: the only '
+        'step_info/observation topics in the bag)',
+    )
     parser.add_argument('--fps', type=int, help='control rate (default: from StepInfo stamps)')
     parser.add_argument('--task', default=DEFAULT_TASK, help='task description of every frame')
     parser.add_argument('--robot-type', default='franka_panda', help='info.json robot_type')
-    parser.add_argument('--images', action='store_true',
-                        help='store camera frames as PNG images in the data file instead of '
-                             'mp4 videos (LeRobot then reads them without a video decoder)')
-    parser.add_argument('--cameras', default=','.join(CAMERAS),
-                        help='comma-separated cameras to export (default: %(default)s; '
-                             'empty: a state-only dataset)')
-    parser.add_argument('--environment-state', action='store_true',
-                        help='also export observation.environment_state (the cube position)')
-    parser.add_argument('--include-incomplete', action='store_true',
-                        help='also export episodes that were not recorded from start to end')
-    parser.add_argument('--include-rerecorded', action='store_true',
-                        help='also export episodes the human marked for re-recording')
+    parser.add_argument(
+        '--images',
+        action='store_true',
+        help='store camera frames as PNG images in the data file instead of '
+        'mp4 videos (LeRobot then reads them without a video decoder)',
+    )
+    parser.add_argument(
+        '--cameras',
+        default=','.join(CAMERAS),
+        help='comma-separated cameras to export (default: %(default)s; '
+        'empty: a state-only dataset)',
+    )
+    parser.add_argument(
+        '--environment-state',
+        action='store_true',
+        help='also export observation.environment_state (the cube position)',
+    )
+    parser.add_argument(
+        '--include-incomplete',
+        action='store_true',
+        help='also export episodes that were not recorded from start to end',
+    )
+    parser.add_argument(
+        '--include-rerecorded',
+        action='store_true',
+        help='also export episodes the human marked for re-recording',
+    )
     args = parser.parse_args(argv)
     if args.fps is not None and args.fps <= 0:
         parser.error('--fps must be positive')
     try:
         count, frames, skipped = export_lerobot(
-            args.bag, args.output, args.namespace, args.fps, args.task, args.robot_type,
-            args.include_incomplete, args.include_rerecorded, args.images,
-            [c for c in args.cameras.split(',') if c], args.environment_state)
+            args.bag,
+            args.output,
+            args.namespace,
+            args.fps,
+            args.task,
+            args.robot_type,
+            args.include_incomplete,
+            args.include_rerecorded,
+            args.images,
+            [c for c in args.cameras.split(',') if c],
+            args.environment_state,
+        )
     except ExportError as error:
         print(f'franka-hil-bag-to-lerobot: {error}', file=sys.stderr)
         return 1
     print(f'{args.output}: {count} episodes, {frames} frames')
     rerecorded = sum(reason == RERECORDED for reason in skipped.values())
     if rerecorded:
-        print(f'  {rerecorded} episode(s) marked for re-recording (r) left out of the dataset '
-              '(--include-rerecorded keeps them)')
+        print(
+            f'  {rerecorded} episode(s) marked for re-recording (r) left out of the dataset '
+            '(--include-rerecorded keeps them)'
+        )
     for number, reason in sorted(skipped.items()):
         print(f'  skipped sim episode {number}: {reason}')
     return 0

@@ -35,15 +35,20 @@ def export_video(bag_path, output, namespace=None, fps=None, tolerance_s=DEFAULT
         stamps = {camera: set() for camera in CAMERAS}
         for topic, _, image in bag.messages(topics):
             stamps[topics[topic]].add(stamp_ns(image.header))
-        pairs, unpaired = pair_by_stamp(*([(s, s) for s in stamps[camera]] for camera in CAMERAS),
-                                        tolerance_s * 1e9)
+        pairs, unpaired = pair_by_stamp(
+            *([(s, s) for s in stamps[camera]] for camera in CAMERAS), tolerance_s * 1e9
+        )
         if not pairs:
-            raise ExportError(f'{bag_path}: no front/wrist frames with matching stamps '
-                              f'({len(stamps["front"])} front, {len(stamps["wrist"])} wrist)')
+            raise ExportError(
+                f'{bag_path}: no front/wrist frames with matching stamps '
+                f'({len(stamps["front"])} front, {len(stamps["wrist"])} wrist)'
+            )
         fps = fps or frame_rate([front for front, _, _ in pairs], 'the camera frames')
         # Second pass: pixels of the paired stamps, written in stamp order as pairs complete.
-        slot_of = {camera: {pair[1 + k]: i for i, pair in enumerate(pairs)}
-                   for k, camera in enumerate(CAMERAS)}
+        slot_of = {
+            camera: {pair[1 + k]: i for i, pair in enumerate(pairs)}
+            for k, camera in enumerate(CAMERAS)
+        }
         slots = [[None, None] for _ in pairs]
         done = 0
         video = VideoWriter(output, fps)
@@ -58,16 +63,20 @@ def export_video(bag_path, output, namespace=None, fps=None, tolerance_s=DEFAULT
                 while done < len(pairs) and all(x is not None for x in slots[done]):
                     front, wrist = slots[done]
                     if front.shape[0] != wrist.shape[0]:
-                        raise ExportError(f'front ({front.shape[0]} rows) and wrist '
-                                          f'({wrist.shape[0]} rows) images differ in height')
+                        raise ExportError(
+                            f'front ({front.shape[0]} rows) and wrist '
+                            f'({wrist.shape[0]} rows) images differ in height'
+                        )
                     video.add(np.hstack([front, wrist]))
                     slots[done] = None
                     done += 1
         finally:
             video.close()
         if done < len(pairs):
-            raise ExportError(f'{bag_path}: {len(pairs) - done} frame pairs vanished between '
-                              'two reads of the bag')
+            raise ExportError(
+                f'{bag_path}: {len(pairs) - done} frame pairs vanished between '
+                'two reads of the bag'
+            )
     return video.frames, unpaired, fps
 
 
@@ -75,28 +84,39 @@ def main(argv=None):
     """Command line entry point."""
     parser = argparse.ArgumentParser(
         prog='franka-hil-bag-to-video',
-        description='Write the front and wrist cameras of a bag side by side into an mp4.')
+        description='Write the front and wrist cameras of a bag side by side into an mp4.',
+    )
     parser.add_argument('bag', help='rosbag2 directory written by the recorder')
     parser.add_argument('output', help='mp4 file to write')
-    parser.add_argument('--namespace', help='namespace of the camera topics (default: the only '
-                                            'front/wrist image_raw topics in the bag)')
+    parser.add_argument(
+        '--namespace',
+        help='namespace of the camera topics (default: the only '
+        'front/wrist image_raw topics in the bag)',
+    )
     parser.add_argument('--fps', type=float, help='video frame rate (default: from the stamps)')
-    parser.add_argument('--tolerance', type=float, default=DEFAULT_TOLERANCE_S,
-                        help='largest front/wrist stamp difference of a pair, seconds '
-                             f'(default {DEFAULT_TOLERANCE_S})')
+    parser.add_argument(
+        '--tolerance',
+        type=float,
+        default=DEFAULT_TOLERANCE_S,
+        help='largest front/wrist stamp difference of a pair, seconds '
+        f'(default {DEFAULT_TOLERANCE_S})',
+    )
     args = parser.parse_args(argv)
     if args.fps is not None and not args.fps > 0:
         parser.error('--fps must be positive')
     if not args.tolerance >= 0:
         parser.error('--tolerance must be >= 0')
     try:
-        frames, unpaired, fps = export_video(args.bag, args.output, args.namespace, args.fps,
-                                             args.tolerance)
+        frames, unpaired, fps = export_video(
+            args.bag, args.output, args.namespace, args.fps, args.tolerance
+        )
     except ExportError as error:
         print(f'franka-hil-bag-to-video: {error}', file=sys.stderr)
         return 1
-    print(f'{args.output}: {frames} frames at {fps:.2f} fps'
-          + (f', {unpaired} unpaired frames left out' if unpaired else ''))
+    print(
+        f'{args.output}: {frames} frames at {fps:.2f} fps'
+        + (f', {unpaired} unpaired frames left out' if unpaired else '')
+    )
     return 0
 
 

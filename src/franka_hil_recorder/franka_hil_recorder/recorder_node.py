@@ -57,7 +57,8 @@ PERIODS = {
 def _endpoint_qos(profile):
     return EndpointQos(
         reliable=profile.reliability == ReliabilityPolicy.RELIABLE,
-        transient_local=profile.durability == DurabilityPolicy.TRANSIENT_LOCAL)
+        transient_local=profile.durability == DurabilityPolicy.TRANSIENT_LOCAL,
+    )
 
 
 def _seconds(value):
@@ -67,10 +68,13 @@ def _seconds(value):
 
 def _rclpy_qos(qos):
     return QoSProfile(
-        history=HistoryPolicy.KEEP_LAST, depth=SUBSCRIPTION_DEPTH,
+        history=HistoryPolicy.KEEP_LAST,
+        depth=SUBSCRIPTION_DEPTH,
         reliability=ReliabilityPolicy.RELIABLE if qos.reliable else ReliabilityPolicy.BEST_EFFORT,
-        durability=(DurabilityPolicy.TRANSIENT_LOCAL if qos.transient_local
-                    else DurabilityPolicy.VOLATILE))
+        durability=(
+            DurabilityPolicy.TRANSIENT_LOCAL if qos.transient_local else DurabilityPolicy.VOLATILE
+        ),
+    )
 
 
 class RecorderNode(Node):
@@ -79,14 +83,28 @@ class RecorderNode(Node):
     def __init__(self):
         super().__init__('recorder')
         topics = self.declare_parameter(
-            'topics', list(DEFAULT_TOPICS), ParameterDescriptor(
-                description='topics to record; relative names resolve in this namespace')).value
-        output = self.declare_parameter('output', '', ParameterDescriptor(
-            description='new bag directory (refuses to overwrite); default rosbag2_<time>')).value
+            'topics',
+            list(DEFAULT_TOPICS),
+            ParameterDescriptor(
+                description='topics to record; relative names resolve in this namespace'
+            ),
+        ).value
+        output = self.declare_parameter(
+            'output',
+            '',
+            ParameterDescriptor(
+                description='new bag directory (refuses to overwrite); default rosbag2_<time>'
+            ),
+        ).value
         # dynamic_typing: `-p flush_period:=2` (an integer) is two seconds, not a type error.
-        periods = {name: _seconds(self.declare_parameter(name, default, ParameterDescriptor(
-            description=text, dynamic_typing=True)).value)
-            for name, (default, text) in PERIODS.items()}
+        periods = {
+            name: _seconds(
+                self.declare_parameter(
+                    name, default, ParameterDescriptor(description=text, dynamic_typing=True)
+                ).value
+            )
+            for name, (default, text) in PERIODS.items()
+        }
         self._check_parameters(topics, periods)
         self._topics = sorted({self.resolve_topic_name(t) for t in topics})
         if not output:
@@ -106,14 +124,16 @@ class RecorderNode(Node):
         known = {'topics', 'output', 'use_sim_time', *PERIODS}
         unknown = sorted(set(getattr(self, '_parameter_overrides', {})) - known)
         if unknown:
-            raise RecorderError(f'unknown parameter(s) {", ".join(unknown)}; '
-                                f'known: {", ".join(sorted(known))}')
+            raise RecorderError(
+                f'unknown parameter(s) {", ".join(unknown)}; known: {", ".join(sorted(known))}'
+            )
         if not topics or not all(isinstance(t, str) and t for t in topics):
             raise RecorderError(f'parameter topics must be a non-empty list of names: {topics}')
         for name, value in periods.items():
             if not (isinstance(value, float) and math.isfinite(value) and value > 0):
-                raise RecorderError(f'parameter {name} must be a positive number of seconds, '
-                                    f'got {value!r}')
+                raise RecorderError(
+                    f'parameter {name} must be a positive number of seconds, got {value!r}'
+                )
 
     def _warn_once(self, key, text):
         if key not in self._warned:
@@ -133,8 +153,10 @@ class RecorderNode(Node):
     def _subscribe(self, topic, publishers):
         msgtypes = sorted({p.topic_type for p in publishers})
         if len(msgtypes) > 1:
-            self._warn_once(topic, f'not recording {topic}: publishers disagree on its type '
-                                   f'({", ".join(msgtypes)})')
+            self._warn_once(
+                topic,
+                f'not recording {topic}: publishers disagree on its type ({", ".join(msgtypes)})',
+            )
             return
         msgtype = msgtypes[0]
         try:
@@ -148,20 +170,35 @@ class RecorderNode(Node):
         for publisher in publishers:
             graph_hash = str(publisher.topic_type_hash)
             if graph_hash.startswith('RIHS01_') and graph_hash != embedded:
-                self._warn_once(topic + '#hash', (
-                    f'{topic}: publisher {publisher.node_name} uses a {msgtype} definition '
-                    f'({graph_hash}) that differs from the one embedded in the bag ({embedded})'))
+                self._warn_once(
+                    topic + '#hash',
+                    (
+                        f'{topic}: publisher {publisher.node_name} uses a {msgtype} definition '
+                        f'({graph_hash}) that differs from the one embedded in the bag '
+                        f'({embedded})'
+                    ),
+                )
         qos = subscription_qos(offered, topic)
-        events = SubscriptionEventCallbacks(incompatible_qos=lambda event, t=topic: (
-            self._warn_once(t + '#qos', f'{t}: a publisher with incompatible QoS appeared '
-                                        'after subscribing; its messages are not recorded')))
+        events = SubscriptionEventCallbacks(
+            incompatible_qos=lambda event, t=topic: self._warn_once(
+                t + '#qos',
+                f'{t}: a publisher with incompatible QoS appeared '
+                'after subscribing; its messages are not recorded',
+            )
+        )
         self._subscriptions_by_topic[topic] = self.create_subscription(
-            message_class, topic, functools.partial(self._on_message, topic), _rclpy_qos(qos),
-            raw=True, event_callbacks=events)
+            message_class,
+            topic,
+            functools.partial(self._on_message, topic),
+            _rclpy_qos(qos),
+            raw=True,
+            event_callbacks=events,
+        )
         self.get_logger().info(
             f'recording {topic} [{msgtype}] '
             f'{"reliable" if qos.reliable else "best-effort"}, '
-            f'{"transient-local" if qos.transient_local else "volatile"}')
+            f'{"transient-local" if qos.transient_local else "volatile"}'
+        )
 
     def _on_message(self, topic, data):
         if self.failure is not None:
@@ -194,20 +231,26 @@ class RecorderNode(Node):
             outcome = 'the bag is finished and readable'
         except OSError:
             self._recorder.abandon()
-            outcome = ('the bag is unfinished: '
-                       f'`franka-hil-bag-recover {self._recorder.path} NEW_DIR` '
-                       'writes a readable bag of every flushed message')
+            outcome = (
+                'the bag is unfinished: '
+                f'`franka-hil-bag-recover {self._recorder.path} NEW_DIR` '
+                'writes a readable bag of every flushed message'
+            )
         progress = self._recorder.progress()
         self.failure = f'{error.strerror or error}'
         self.get_logger().error(
             f'recording stopped: cannot write {self._recorder.path}: {self.failure} after '
-            f'{progress.messages} messages; {outcome}; the rest of the graph runs on')
+            f'{progress.messages} messages; {outcome}; the rest of the graph runs on'
+        )
 
     def _report(self):
         progress = self._recorder.progress()
         self.get_logger().info(progress.line())
-        status = {'output': str(self._recorder.path), **progress.as_dict(),
-                  'failure': self.failure}
+        status = {
+            'output': str(self._recorder.path),
+            **progress.as_dict(),
+            'failure': self.failure,
+        }
         self._status.publish(String(data=json.dumps(status)))
 
     @property
@@ -224,8 +267,9 @@ class RecorderNode(Node):
         except OSError as error:
             self._stop_recording(error)
             return
-        self.get_logger().info(f'bag closed: {self._recorder.path}: '
-                               f'{self._recorder.progress().line()}')
+        self.get_logger().info(
+            f'bag closed: {self._recorder.path}: {self._recorder.progress().line()}'
+        )
 
 
 def _spin_until_stopped(node, stop):
@@ -258,16 +302,24 @@ def main(args=None):
     except (RuntimeError, ValueError) as error:
         return start_failed('recorder', one_line(error))
     if extra:
-        return start_failed('recorder', f'unknown command-line argument(s) {extra}: the '
-                            'recorder takes only ROS arguments (--ros-args -p output:=DIR ...)')
+        return start_failed(
+            'recorder',
+            f'unknown command-line argument(s) {extra}: the '
+            'recorder takes only ROS arguments (--ros-args -p output:=DIR ...)',
+        )
     try:
         rclpy.init(args=argv, signal_handler_options=SignalHandlerOptions.NO)
     except (RuntimeError, ValueError) as error:
         return start_failed('recorder', one_line(error))
     try:
         node = RecorderNode()
-    except (RecorderError, ParameterException, NameValidationException, ValueError,
-            OSError) as error:
+    except (
+        RecorderError,
+        ParameterException,
+        NameValidationException,
+        ValueError,
+        OSError,
+    ) as error:
         rclpy.try_shutdown()
         return start_failed('recorder', one_line(error))
     try:

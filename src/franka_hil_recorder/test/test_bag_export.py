@@ -19,9 +19,9 @@ import numpy as np
 import pytest
 
 W, H = 40, 32
-DT_NS = 100_000_000                  # 10 Hz control
-STEPS = {1: 5, 2: 4, 3: 3, 4: 2}     # episode -> steps recorded
-RERECORDED, UNFINISHED = 3, 4        # episodes the LeRobot export leaves out by default
+DT_NS = 100_000_000  # 10 Hz control
+STEPS = {1: 5, 2: 4, 3: 3, 4: 2}  # episode -> steps recorded
+RERECORDED, UNFINISHED = 3, 4  # episodes the LeRobot export leaves out by default
 EXPORTED = (1, 2)
 
 
@@ -40,10 +40,10 @@ class Scenario:
 
     def __init__(self, store):
         self.store = store
-        self.messages = []          # (log time ns, topic, msgtype, message)
-        self.frames = []            # stamps of observations, in order
-        self.state = {}             # observation stamp -> agent_pos
-        self.steps = []             # (episode, step, stamp, action, reward, intervention, done)
+        self.messages = []  # (log time ns, topic, msgtype, message)
+        self.frames = []  # stamps of observations, in order
+        self.state = {}  # observation stamp -> agent_pos
+        self.steps = []  # (episode, step, stamp, action, reward, intervention, done)
         t = 1_000_000_000
         for episode, count in STEPS.items():
             self.observe(t)
@@ -53,8 +53,16 @@ class Scenario:
                 done = last and episode != UNFINISHED
                 action = [0.01 * step, -0.02 * episode, 0.5, float(step % 3)]
                 reward = 1.0 if done and episode == 1 else 0.0
-                self.step(episode, step, t, action, reward, step % 2 == 0, done,
-                          rerecord=last and episode == RERECORDED)
+                self.step(
+                    episode,
+                    step,
+                    t,
+                    action,
+                    reward,
+                    step % 2 == 0,
+                    done,
+                    rerecord=last and episode == RERECORDED,
+                )
                 self.observe(t)
             t += 3 * DT_NS
 
@@ -63,29 +71,55 @@ class Scenario:
 
     def header(self, t):
         time_type = self.store.types['builtin_interfaces/msg/Time']
-        return self.make('std_msgs/msg/Header', stamp=time_type(sec=t // 10**9,
-                                                                nanosec=t % 10**9), frame_id='')
+        return self.make(
+            'std_msgs/msg/Header', stamp=time_type(sec=t // 10**9, nanosec=t % 10**9), frame_id=''
+        )
 
     def image(self, t, value):
         data = np.full((H, W, 3), value, dtype=np.uint8)
         data[..., 1] = 255 - value
-        return self.make('sensor_msgs/msg/Image', header=self.header(t), height=H, width=W,
-                         encoding='rgb8', is_bigendian=0, step=W * 3, data=data.ravel())
+        return self.make(
+            'sensor_msgs/msg/Image',
+            header=self.header(t),
+            height=H,
+            width=W,
+            encoding='rgb8',
+            is_bigendian=0,
+            step=W * 3,
+            data=data.ravel(),
+        )
 
     def observe(self, t):
         n = len(self.frames)
         self.frames.append(t)
         state = np.arange(18, dtype=np.float32) + n
         self.state[t] = state
-        obs = self.make('franka_hil_msgs/msg/Observation', header=self.header(t),
-                        agent_pos=state, environment_state=state[:3] - 100.0,
-                        image_names=[], images=[])
+        obs = self.make(
+            'franka_hil_msgs/msg/Observation',
+            header=self.header(t),
+            agent_pos=state,
+            environment_state=state[:3] - 100.0,
+            image_names=[],
+            images=[],
+        )
         self.messages.append((t + 1000, '/observation', 'franka_hil_msgs/msg/Observation', obs))
         # The wrist frame arrives before the front one: pairing must go by stamp.
-        self.messages.append((t + 3000, '/front/image_raw', 'sensor_msgs/msg/Image',
-                              self.image(t, self.front_value(n))))
-        self.messages.append((t + 2000, '/wrist/image_raw', 'sensor_msgs/msg/Image',
-                              self.image(t, self.wrist_value(n))))
+        self.messages.append(
+            (
+                t + 3000,
+                '/front/image_raw',
+                'sensor_msgs/msg/Image',
+                self.image(t, self.front_value(n)),
+            )
+        )
+        self.messages.append(
+            (
+                t + 2000,
+                '/wrist/image_raw',
+                'sensor_msgs/msg/Image',
+                self.image(t, self.wrist_value(n)),
+            )
+        )
 
     @staticmethod
     def front_value(n):
@@ -97,12 +131,23 @@ class Scenario:
 
     def step(self, episode, step, t, action, reward, intervention, done, rerecord):
         info = self.make(
-            'franka_hil_msgs/msg/StepInfo', header=self.header(t), episode=episode, step=step,
-            action=np.array(action, np.float32), policy_action=np.zeros(4, np.float32),
-            is_intervention=intervention, reward=reward, terminated=done and reward > 0,
-            truncated=done and reward == 0, success=reward > 0, discrete_penalty=-0.05 * step,
-            rerecord_episode=rerecord, human_event=0, physics_error=False,
-            actor=2 if intervention else 1)
+            'franka_hil_msgs/msg/StepInfo',
+            header=self.header(t),
+            episode=episode,
+            step=step,
+            action=np.array(action, np.float32),
+            policy_action=np.zeros(4, np.float32),
+            is_intervention=intervention,
+            reward=reward,
+            terminated=done and reward > 0,
+            truncated=done and reward == 0,
+            success=reward > 0,
+            discrete_penalty=-0.05 * step,
+            rerecord_episode=rerecord,
+            human_event=0,
+            physics_error=False,
+            actor=2 if intervention else 1,
+        )
         self.steps.append((episode, step, t, action, reward, intervention, done))
         self.messages.append((t + 500, '/step_info', 'franka_hil_msgs/msg/StepInfo', info))
 
@@ -116,15 +161,18 @@ class Scenario:
             recorder.write(topic, bytes(self.store.serialize_cdr(message, msgtype)), log_ns)
         # One front frame without a wrist partner: left out of the video.
         stray = self.image(self.frames[-1] + DT_NS // 2, 0)
-        recorder.write('/front/image_raw',
-                       bytes(self.store.serialize_cdr(stray, 'sensor_msgs/msg/Image')),
-                       self.messages[-1][0] + 10_000)
+        recorder.write(
+            '/front/image_raw',
+            bytes(self.store.serialize_cdr(stray, 'sensor_msgs/msg/Image')),
+            self.messages[-1][0] + 10_000,
+        )
         recorder.close()
 
 
 @pytest.fixture(scope='module')
 def scenario_bag(tmp_path_factory):
     from franka_hil_recorder.bag_recorder import MessageTypes
+
     types = MessageTypes()
     for msgtype in ('franka_hil_msgs/msg/Observation', 'franka_hil_msgs/msg/StepInfo'):
         types.ensure(msgtype)
@@ -211,7 +259,9 @@ def _check_layout(pq, scenario, out, images):
     assert [e['episode_index'] for e in episodes] == list(range(len(EXPORTED)))
     assert [e['length'] for e in episodes] == [STEPS[e] for e in EXPORTED]
     assert [(e['dataset_from_index'], e['dataset_to_index']) for e in episodes] == [
-        (0, STEPS[1]), (STEPS[1], STEPS[1] + STEPS[2])]
+        (0, STEPS[1]),
+        (STEPS[1], STEPS[1] + STEPS[2]),
+    ]
     assert all(e['tasks'] == ['pick'] for e in episodes)
     assert episodes[0]['stats/next.reward/max'] == [1.0]
     assert episodes[1]['stats/next.reward/max'] == [0.0]
@@ -237,7 +287,10 @@ def _check_layout(pq, scenario, out, images):
             assert row['complementary_info.is_intervention'] == float(intervention)
             assert row['complementary_info.discrete_penalty'] == pytest.approx(-0.05 * step)
             assert (row['frame_index'], row['episode_index'], row['index']) == (
-                k, episode_index, index)
+                k,
+                episode_index,
+                index,
+            )
             assert row['timestamp'] == pytest.approx(k / 10)
             index += 1
     return rows, episodes, steps
@@ -259,9 +312,9 @@ def test_lerobot_dataset_with_videos(run, scenario_bag, tmp_path):
         video = out / f'videos/{key}/chunk-000/file-000.mp4'
         # one file, the episodes back to back; each episode says where it lies in it
         assert imageio_ffmpeg.count_frames_and_secs(str(video))[0] == len(steps)
-        assert [(e[f'videos/{key}/from_timestamp'], e[f'videos/{key}/to_timestamp'])
-                for e in episodes] == [(0.0, STEPS[1] / 10),
-                                       (STEPS[1] / 10, (STEPS[1] + STEPS[2]) / 10)]
+        assert [
+            (e[f'videos/{key}/from_timestamp'], e[f'videos/{key}/to_timestamp']) for e in episodes
+        ] == [(0.0, STEPS[1] / 10), (STEPS[1] / 10, (STEPS[1] + STEPS[2]) / 10)]
         reader = imageio_ffmpeg.read_frames(str(video))
         assert tuple(reader.__next__()['size']) == (W, H)
         frames = [np.frombuffer(f, np.uint8).reshape(H, W, 3) for f in reader]
@@ -329,13 +382,14 @@ def _decode_png(data):
     """Decode the PNGs png_bytes writes (8-bit RGB, filter 0), with the standard library."""
     import struct
     import zlib
+
     assert data[:8] == b'\x89PNG\r\n\x1a\n'
     position, chunks = 8, {}
     while position < len(data):
-        length, = struct.unpack('>I', data[position:position + 4])
-        kind = data[position + 4:position + 8]
-        body = data[position + 8:position + 8 + length]
-        crc, = struct.unpack('>I', data[position + 8 + length:position + 12 + length])
+        (length,) = struct.unpack('>I', data[position : position + 4])
+        kind = data[position + 4 : position + 8]
+        body = data[position + 8 : position + 8 + length]
+        (crc,) = struct.unpack('>I', data[position + 8 + length : position + 12 + length])
         assert crc == zlib.crc32(kind + body)
         chunks[kind] = chunks.get(kind, b'') + body
         position += 12 + length

@@ -126,8 +126,11 @@ def run_node(node_class, args=None):
     except (RuntimeError, ValueError) as error:
         return start_failed(name, one_line(error))
     if extra:
-        return start_failed(name, f'unknown command-line argument(s) {extra}: this node takes '
-                            'only ROS arguments (--ros-args -p name:=value -r __ns:=/ns ...)')
+        return start_failed(
+            name,
+            f'unknown command-line argument(s) {extra}: this node takes '
+            'only ROS arguments (--ros-args -p name:=value -r __ns:=/ns ...)',
+        )
     try:
         rclpy.init(args=argv, signal_handler_options=SignalHandlerOptions.NO)
     except (RuntimeError, ValueError) as error:  # rcl's RCLError: --params-file, remaps, ...

@@ -31,8 +31,9 @@ def declare(node, name, default, description, check=None):
     if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
     if type(value) is not type(default):
-        raise ParameterError(f'parameter {name!r} must be a {type(default).__name__} '
-                             f'({description}), got {value!r}')
+        raise ParameterError(
+            f'parameter {name!r} must be a {type(default).__name__} ({description}), got {value!r}'
+        )
     if isinstance(value, float) and not math.isfinite(value):
         raise ParameterError(f'parameter {name!r} must be finite, got {value!r}')
     problem = check(value) if check else None
@@ -56,5 +57,7 @@ def reject_unknown_parameters(node):
     overrides = getattr(node, '_parameter_overrides', {})
     unknown = sorted(set(overrides) - set(node._parameters) - set(BUILTIN))
     if unknown:
-        raise ParameterError(f'unknown parameters {unknown}; this node takes '
-                             f'{sorted(set(node._parameters) - set(BUILTIN))}')
+        raise ParameterError(
+            f'unknown parameters {unknown}; this node takes '
+            f'{sorted(set(node._parameters) - set(BUILTIN))}'
+        )

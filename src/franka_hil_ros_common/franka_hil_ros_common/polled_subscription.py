@@ -22,8 +22,9 @@ class PolledSubscription:
         """Subscribe to `topic` (resolved in the node's namespace) with QoSProfile `qos`."""
         check_is_valid_msg_type(msg_type)  # also loads its type support
         with node.handle:
-            self.handle = _rclpy.Subscription(node.handle, msg_type, topic,
-                                              qos.get_c_qos_profile(), None)
+            self.handle = _rclpy.Subscription(
+                node.handle, msg_type, topic, qos.get_c_qos_profile(), None
+            )
         self.msg_type = msg_type
 
     def take_all(self):

@@ -50,14 +50,18 @@ NODE = textwrap.dedent("""
 def node(start_process):
     def start(*arguments):
         return start_process([sys.executable, '-c', NODE, *arguments], name='stand_in')
+
     return start
 
 
-@pytest.mark.parametrize('signals', [
-    (signal.SIGINT, signal.SIGINT),
-    (signal.SIGINT, signal.SIGTERM, signal.SIGINT),
-    (signal.SIGTERM, signal.SIGTERM),
-])
+@pytest.mark.parametrize(
+    'signals',
+    [
+        (signal.SIGINT, signal.SIGINT),
+        (signal.SIGINT, signal.SIGTERM, signal.SIGINT),
+        (signal.SIGTERM, signal.SIGTERM),
+    ],
+)
 def test_signals_during_close_are_ignored_and_the_exit_is_clean(node, signals):
     proc = node()
     proc.wait_for_output('ready')
@@ -79,15 +83,21 @@ def test_a_burst_of_signals_before_close_is_one_stop(node):
     assert proc.output().count('closing') == 1 and 'Traceback' not in proc.output()
 
 
-@pytest.mark.parametrize('arguments, message', [
-    (['--bogus'], "unknown command-line argument(s) ['--bogus']"),
-    (['--ros-args', '--params-file', '/nonexistent.yaml'], "Couldn't parse params file"),
-    (['--ros-args', '-r', '__ns:=/bad..ns'], 'bad namespace remap -r __ns:=/bad..ns: namespace '
-     'must not contain characters other than'),
-    (['--ros-args', '-r', 'stand_in:__ns:=relative'], 'namespace must be absolute'),
-    (['--ros-args', '-p', 'close_s:=abc'], "parameter 'close_s' must be a float"),
-    (['--ros-args', '-p', 'colour:=1'], "unknown parameters ['colour']"),
-])
+@pytest.mark.parametrize(
+    'arguments, message',
+    [
+        (['--bogus'], "unknown command-line argument(s) ['--bogus']"),
+        (['--ros-args', '--params-file', '/nonexistent.yaml'], "Couldn't parse params file"),
+        (
+            ['--ros-args', '-r', '__ns:=/bad..ns'],
+            'bad namespace remap -r __ns:=/bad..ns: namespace '
+            'must not contain characters other than',
+        ),
+        (['--ros-args', '-r', 'stand_in:__ns:=relative'], 'namespace must be absolute'),
+        (['--ros-args', '-p', 'close_s:=abc'], "parameter 'close_s' must be a float"),
+        (['--ros-args', '-p', 'colour:=1'], "unknown parameters ['colour']"),
+    ],
+)
 def test_start_errors_are_one_line_and_exit_2(node, arguments, message):
     proc = node(*arguments)
     assert proc.proc.wait(timeout=30) == 2

@@ -10,14 +10,20 @@ RELIABLE = ReliabilityPolicy.RELIABLE
 
 
 def test_messages_wait_for_take_all_in_order_oldest_dropped_beyond_depth(ros_node, spin):
-    publisher = ros_node.create_publisher(Int32, 'counted', QoSProfile(depth=50,
-                                                                       reliability=RELIABLE))
-    polled = PolledSubscription(ros_node, Int32, 'counted',
-                                QoSProfile(depth=4, reliability=RELIABLE))
+    publisher = ros_node.create_publisher(
+        Int32, 'counted', QoSProfile(depth=50, reliability=RELIABLE)
+    )
+    polled = PolledSubscription(
+        ros_node, Int32, 'counted', QoSProfile(depth=4, reliability=RELIABLE)
+    )
     # A normal subscription of the same topic says when the messages have reached this process.
     heard = []
-    ros_node.create_subscription(Int32, 'counted', lambda msg: heard.append(msg.data),
-                                 QoSProfile(depth=50, reliability=RELIABLE))
+    ros_node.create_subscription(
+        Int32,
+        'counted',
+        lambda msg: heard.append(msg.data),
+        QoSProfile(depth=50, reliability=RELIABLE),
+    )
     spin(ros_node, lambda: publisher.get_subscription_count() == 2, what='both subscriptions')
     assert polled.take_all() == []
 

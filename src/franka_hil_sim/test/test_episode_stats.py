@@ -8,8 +8,10 @@ import pytest
 
 
 def run(stats, episode, human_flags, success):
-    done = [stats.add(episode, step, human, step == len(human_flags), success)
-            for step, human in enumerate(human_flags, start=1)]
+    done = [
+        stats.add(episode, step, human, step == len(human_flags), success)
+        for step, human in enumerate(human_flags, start=1)
+    ]
     return done
 
 
@@ -20,8 +22,9 @@ def test_whole_episodes_are_counted():
     assert (stats.episodes, stats.successes, stats.steps, stats.intervention_steps) == (2, 1, 6, 3)
     assert stats.success_rate == pytest.approx(0.5)
     assert stats.intervention_rate == pytest.approx(0.5)
-    assert '2 episodes, success rate 50% (1/2), intervention rate 50% of 6 steps' in \
-        stats.summary()
+    assert (
+        '2 episodes, success rate 50% (1/2), intervention rate 50% of 6 steps' in stats.summary()
+    )
 
 
 def test_an_episode_joined_midway_is_skipped():
@@ -44,8 +47,9 @@ def test_an_episode_marked_for_re_recording_is_neither_success_nor_failure():
     assert not stats.add(2, 2, True, True, False, rerecord=True)
     run(stats, 3, [False], False)
     assert (stats.episodes, stats.successes, stats.rerecorded, stats.steps) == (2, 1, 1, 2)
-    assert '(1/2)' in stats.summary() and '1 marked for re-recording, not counted' in \
-        stats.summary()
+    assert (
+        '(1/2)' in stats.summary() and '1 marked for re-recording, not counted' in stats.summary()
+    )
 
 
 class FakeTerminal:
@@ -71,8 +75,10 @@ def test_the_status_line_is_redrawn_under_each_log_line_on_a_terminal_only():
         line.show('episode 1, step 4 | person acts')
         line.close()
         if tty:
-            assert out.text == ('\r\033[Kepisode 1, step 3 | person acts'
-                                '\r\033[K[keyboard] key map\nepisode 1, step 3 | person acts'
-                                '\r\033[Kepisode 1, step 4 | person acts\n')
+            assert out.text == (
+                '\r\033[Kepisode 1, step 3 | person acts'
+                '\r\033[K[keyboard] key map\nepisode 1, step 3 | person acts'
+                '\r\033[Kepisode 1, step 4 | person acts\n'
+            )
         else:
             assert out.text == '[keyboard] key map\n'

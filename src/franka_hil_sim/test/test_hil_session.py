@@ -43,11 +43,16 @@ def make(clock=None, **config):
 
 def env_for(session):
     c = session.config
-    kwargs = {'image_obs': c.image_obs, 'reward_type': c.reward_type, 'seed': c.seed,
-              'random_block_position': c.random_block_position}
+    kwargs = {
+        'image_obs': c.image_obs,
+        'reward_type': c.reward_type,
+        'seed': c.seed,
+        'random_block_position': c.random_block_position,
+    }
     if c.action_space == 'ee':
-        return gym.make(EE_ID, use_gripper=c.use_gripper, gripper_penalty=c.gripper_penalty,
-                        **kwargs)
+        return gym.make(
+            EE_ID, use_gripper=c.use_gripper, gripper_penalty=c.gripper_penalty, **kwargs
+        )
     return gym.make(BASE_ID, **kwargs)
 
 
@@ -73,11 +78,14 @@ def random_actions(seed, count, shape=(4,), scale=1.0):
         yield action
 
 
-@pytest.mark.parametrize('config', [
-    {'random_block_position': True, 'seed': 5},
-    {'action_space': 'base', 'reward_type': 'dense', 'random_block_position': True},
-    {'use_gripper': False, 'gripper_penalty': -0.02},
-])
+@pytest.mark.parametrize(
+    'config',
+    [
+        {'random_block_position': True, 'seed': 5},
+        {'action_space': 'base', 'reward_type': 'dense', 'random_block_position': True},
+        {'use_gripper': False, 'gripper_penalty': -0.02},
+    ],
+)
 def test_session_is_the_direct_env_step_for_step(config):
     session = make(**config)
     env = env_for(session)
@@ -89,16 +97,23 @@ def test_session_is_the_direct_env_step_for_step(config):
         expected, _ = env.reset(seed=seed)
         assert_same_observation(observation, expected)
         assert info['episode'] == episode + 1
-        assert info['block_start'] == pytest.approx(expected.get(
-            'environment_state', session.sim.block_pos).tolist(), abs=1e-6)
-        actions = random_actions(episode, 100, shape, 0.2) if episode == 0 else \
-            random_actions(episode, 15, shape)
+        assert info['block_start'] == pytest.approx(
+            expected.get('environment_state', session.sim.block_pos).tolist(), abs=1e-6
+        )
+        actions = (
+            random_actions(episode, 100, shape, 0.2)
+            if episode == 0
+            else random_actions(episode, 15, shape)
+        )
         for count, action in enumerate(actions, start=1):
             outcome = session.step(action)
             obs, reward, terminated, truncated, env_info = env.step(action)
             assert_same_observation(outcome.observation, obs)
             assert (outcome.reward, outcome.terminated, outcome.truncated) == (
-                reward, terminated, truncated)
+                reward,
+                terminated,
+                truncated,
+            )
             assert outcome.info['succeed'] == env_info['succeed']
             assert outcome.info['discrete_penalty'] == env_info.get('discrete_penalty', 0.0)
             assert not outcome.info['is_intervention']
@@ -139,20 +154,27 @@ def test_sim_clock_advances_a_control_period_per_step_and_reset_never_back():
     session.close()
 
 
-@pytest.mark.parametrize('action_space, use_gripper',
-                         [('ee', True), ('ee', False), ('base', True)])
+@pytest.mark.parametrize(
+    'action_space, use_gripper', [('ee', True), ('ee', False), ('base', True)]
+)
 def test_fresh_intervention_replaces_the_policy_action(action_space, use_gripper):
     clock = FakeClock()
-    session = make(clock, action_space=action_space, use_gripper=use_gripper,
-                   intervention_timeout=0.5)
+    session = make(
+        clock, action_space=action_space, use_gripper=use_gripper, intervention_timeout=0.5
+    )
     env = env_for(session)
     session.reset()
     env.reset()
     policy = session.hold_action()
     linear, gripper = (0.1, -0.05, 0.3), actions.GRIPPER_CLOSE
     session.set_intervention(True, linear, gripper)
-    ee = actions.twist_to_action(linear, gripper, actions.EE_STEP, CONTROL_DT,
-                                 use_gripper=use_gripper or action_space == 'base')
+    ee = actions.twist_to_action(
+        linear,
+        gripper,
+        actions.EE_STEP,
+        CONTROL_DT,
+        use_gripper=use_gripper or action_space == 'base',
+    )
     human = actions.ee_to_base(ee).astype(np.float32) if action_space == 'base' else ee
     np.testing.assert_allclose(ee[:3], (0.4, -0.2, 1.0), rtol=1e-6)  # 0.3 m/s clips to 1
     for age in (0.0, 0.5):  # fresh up to and including the timeout
@@ -198,8 +220,7 @@ def test_bad_intervention_is_refused_and_keeps_the_previous_one():
     session.close()
 
 
-@pytest.mark.parametrize('event, reward, success', [(SUCCESS, 1.0, True),
-                                                    (FAILURE, 0.0, False)])
+@pytest.mark.parametrize('event, reward, success', [(SUCCESS, 1.0, True), (FAILURE, 0.0, False)])
 def test_human_verdict_ends_the_episode_at_the_next_step(event, reward, success):
     session = make(reward_type='dense')  # dense: the task's own reward is never 0 or 1
     session.reset()
@@ -236,8 +257,14 @@ def test_rerecord_and_event_queue_rules():
 
 def state_of(session):
     sim = session.sim
-    return (sim.agent_pos(), sim.block_pos, sim.target_pos, session.sim_time_ns,
-            session.step_count, session.episode)
+    return (
+        sim.agent_pos(),
+        sim.block_pos,
+        sim.target_pos,
+        session.sim_time_ns,
+        session.step_count,
+        session.episode,
+    )
 
 
 def assert_untouched(before, after):
@@ -245,12 +272,15 @@ def assert_untouched(before, after):
         np.testing.assert_array_equal(a, b)
 
 
-@pytest.mark.parametrize('bad, message', [
-    ([0.0, 0.0, 1.0], r'shape must be \(4,\)'),
-    ([0.0, 0.0, np.nan, 1.0], 'non-finite'),
-    ([np.inf, 0.0, 0.0, 1.0], 'non-finite'),
-    (['a', 'b', 'c', 'd'], 'dtype'),
-])
+@pytest.mark.parametrize(
+    'bad, message',
+    [
+        ([0.0, 0.0, 1.0], r'shape must be \(4,\)'),
+        ([0.0, 0.0, np.nan, 1.0], 'non-finite'),
+        ([np.inf, 0.0, 0.0, 1.0], 'non-finite'),
+        (['a', 'b', 'c', 'd'], 'dtype'),
+    ],
+)
 def test_bad_actions_are_refused_and_leave_the_state_untouched(bad, message):
     session = make()
     with pytest.raises(Refused, match='no episode running yet'):
@@ -265,9 +295,15 @@ def test_bad_actions_are_refused_and_leave_the_state_untouched(bad, message):
     session.close()
 
 
-@pytest.mark.parametrize('seed, options, message', [
-    (-1, None, 'seed must be'), (1.5, None, 'seed must be'), (True, None, 'seed must be'),
-    (None, [1], 'options must be a dict')])
+@pytest.mark.parametrize(
+    'seed, options, message',
+    [
+        (-1, None, 'seed must be'),
+        (1.5, None, 'seed must be'),
+        (True, None, 'seed must be'),
+        (None, [1], 'options must be a dict'),
+    ],
+)
 def test_bad_resets_are_refused(seed, options, message):
     session = make()
     session.reset()
@@ -308,12 +344,25 @@ def test_physics_blow_up_ends_the_episode_and_reset_recovers():
 
 
 def test_invalid_configuration_names_every_problem():
-    config = SessionConfig(reward_type='shaped', action_space='joint', seed=-3,
-                           max_episode_steps=0, gripper_penalty=0.5,
-                           intervention_timeout=float('nan'), use_gripper='yes')
+    config = SessionConfig(
+        reward_type='shaped',
+        action_space='joint',
+        seed=-3,
+        max_episode_steps=0,
+        gripper_penalty=0.5,
+        intervention_timeout=float('nan'),
+        use_gripper='yes',
+    )
     problems = config.problems()
-    for name in ('reward_type', 'action_space', 'seed', 'max_episode_steps', 'gripper_penalty',
-                 'intervention_timeout', 'use_gripper'):
+    for name in (
+        'reward_type',
+        'action_space',
+        'seed',
+        'max_episode_steps',
+        'gripper_penalty',
+        'intervention_timeout',
+        'use_gripper',
+    ):
         assert any(p.startswith(name) for p in problems), name
     with pytest.raises(ValueError, match='invalid session configuration'):
         HilSession(config)
@@ -324,14 +373,19 @@ def test_static_transforms_put_the_optical_frames_on_the_cameras():
     session = make()
     session.reset()
     poses = session.sim.body_poses()
-    frames = {child: (parent, pos, quat) for parent, child, pos, quat
-              in telemetry.static_transforms(session.sim, ('front', 'wrist'))}
+    frames = {
+        child: (parent, pos, quat)
+        for parent, child, pos, quat in telemetry.static_transforms(
+            session.sim, ('front', 'wrist')
+        )
+    }
     assert frames['panda_link0'][0] == 'world'
     for camera, parent in (('front', 'world'), ('wrist', 'panda_hand')):
         got_parent, pos, quat = frames[f'{camera}_optical_frame']
         assert got_parent == parent
-        parent_pos, parent_quat = poses[parent] if parent != 'world' else (
-            np.zeros(3), np.array([1.0, 0.0, 0.0, 0.0]))
+        parent_pos, parent_quat = (
+            poses[parent] if parent != 'world' else (np.zeros(3), np.array([1.0, 0.0, 0.0, 0.0]))
+        )
         world_pos = parent_pos + rotate(parent_quat, pos)
         world_quat = np.zeros(4)
         mujoco.mju_mulQuat(world_quat, parent_quat, quat)

@@ -46,32 +46,32 @@ def test_step_response_is_critically_damped(arm):
     for _ in range(300):
         controller.step()
         heights.append(data.site('tcp').xpos[1] - start[1])
-    assert max(heights) < 0.05 * 1.05           # no real overshoot
-    assert heights[150] > 0.05 * 0.85           # 0.3 s: most of the way (omega ~ 14 rad/s)
+    assert max(heights) < 0.05 * 1.05  # no real overshoot
+    assert heights[150] > 0.05 * 0.85  # 0.3 s: most of the way (omega ~ 14 rad/s)
 
 
 def test_null_space_pull_does_not_move_the_tcp(arm):
     model, data, controller = arm
-    data.qpos[0] += 0.3                           # elbow off home, TCP target where the TCP is
+    data.qpos[0] += 0.3  # elbow off home, TCP target where the TCP is
     mujoco.mj_forward(model, data)
     data.mocap_pos[0] = data.site('tcp').xpos
     tcp = data.site('tcp').xpos.copy()
     q1 = data.qpos[0]
     _run(model, data, controller, 2.0)
     np.testing.assert_allclose(data.site('tcp').xpos, tcp, atol=3e-3)
-    assert abs(data.qpos[0]) < abs(q1)            # joint 1 drifted back toward home
+    assert abs(data.qpos[0]) < abs(q1)  # joint 1 drifted back toward home
 
 
 def test_torques_stay_within_limits(arm):
     model, data, controller = arm
-    data.mocap_pos[0] = (0.2, 0.3, 0.5)          # far jump: the task force saturates
+    data.mocap_pos[0] = (0.2, 0.3, 0.5)  # far jump: the task force saturates
     peak = np.zeros(7)
     for _ in range(200):
         controller.step()
         peak = np.maximum(peak, np.abs(data.qfrc_actuator[:7]))
     limits = np.array([87.0] * 4 + [12.0] * 3)
     assert np.all(peak <= limits + 1e-9)
-    assert np.any(np.isclose(peak, limits))       # it really was saturating
+    assert np.any(np.isclose(peak, limits))  # it really was saturating
 
 
 def _law_torque(model, data):
@@ -100,14 +100,14 @@ def _law_torque(model, data):
     ddq_null[:7] = kn * (HOME_QPOS - data.qpos[:7]) - dn * data.qvel[:7]
     projector = np.eye(nv) - jac.T @ task_inertia @ jac @ inertia_inv
     tau = jac.T @ task_inertia @ (-kp * error - kd * (jac @ data.qvel)) + projector @ ddq_null
-    assert np.all(tau[7:] == 0.0)               # only the arm joints take part
+    assert np.all(tau[7:] == 0.0)  # only the arm joints take part
     return tau[:7]
 
 
 def test_controller_follows_the_law(arm):
     """The compiled controller's trajectory equals the oracle's, applied as joint torques."""
     model, data, controller = arm
-    data.qpos[0] += 0.3                           # null space pulls joint 1 back meanwhile
+    data.qpos[0] += 0.3  # null space pulls joint 1 back meanwhile
     mujoco.mj_forward(model, data)
     reference = mujoco.MjData(model)
     mujoco.mj_copyData(reference, model, data)
@@ -121,9 +121,10 @@ def test_controller_follows_the_law(arm):
             reference.ctrl[:] = 0.0
             reference.ctrl[null] = _law_torque(model, reference) / opspace.STIFFNESS
             mujoco.mj_step2(model, reference)
-        states.append((data.qpos.copy(), reference.qpos.copy(), data.qvel.copy(),
-                       reference.qvel.copy()))
-    assert np.abs(states[0][0] - states[-1][0]).max() > 0.1     # the arm really moved
+        states.append(
+            (data.qpos.copy(), reference.qpos.copy(), data.qvel.copy(), reference.qvel.copy())
+        )
+    assert np.abs(states[0][0] - states[-1][0]).max() > 0.1  # the arm really moved
     for qpos, qpos_ref, qvel, qvel_ref in states:
         np.testing.assert_allclose(qpos, qpos_ref, rtol=0, atol=1e-9)
         np.testing.assert_allclose(qvel, qvel_ref, rtol=0, atol=1e-7)
@@ -146,12 +147,12 @@ def test_substeps_in_one_call_equal_single_steps(arm):
 def test_engine_error_raises_like_mj_step():
     """A MuJoCo error inside the compiled loop is a mujoco.FatalError, not the process's end."""
     spec = robot.scene_spec()
-    for memory in range(2000, 8001, 500):         # an arena big enough to allocate, not to step
+    for memory in range(2000, 8001, 500):  # an arena big enough to allocate, not to step
         spec.memory = memory
         try:
             model = spec.compile()
             data = mujoco.MjData(model)
-        except ValueError:                        # compiling (mj_forward) did not fit yet
+        except ValueError:  # compiling (mj_forward) did not fit yet
             continue
         try:
             mujoco.mj_step(model, data)
@@ -162,7 +163,7 @@ def test_engine_error_raises_like_mj_step():
         pytest.fail('no arena size makes mj_step fail')
     data = mujoco.MjData(model)
     controller = OpSpaceController(model, data, HOME_QPOS)
-    for _ in range(2):                            # and the next call works the same way
+    for _ in range(2):  # and the next call works the same way
         with pytest.raises(mujoco.FatalError) as caught:
             controller.step(5)
         assert str(caught.value) == expected

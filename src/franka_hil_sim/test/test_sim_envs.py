@@ -29,18 +29,25 @@ def test_check_env_and_contract_spaces(env_id, image_obs):
         warnings.simplefilter('ignore')  # the contract's inf bounds and [0, 2] gripper range
         check_env(env.unwrapped, skip_render_check=False)
     if image_obs:
-        expected = spaces.Dict({'agent_pos': AGENT,
-                                'pixels': spaces.Dict({'front': IMAGE, 'wrist': IMAGE})})
+        expected = spaces.Dict(
+            {'agent_pos': AGENT, 'pixels': spaces.Dict({'front': IMAGE, 'wrist': IMAGE})}
+        )
     else:
-        expected = spaces.Dict({'agent_pos': AGENT, 'environment_state': spaces.Box(
-            -np.inf, np.inf, (3,), dtype=np.float32)})
+        expected = spaces.Dict(
+            {
+                'agent_pos': AGENT,
+                'environment_state': spaces.Box(-np.inf, np.inf, (3,), dtype=np.float32),
+            }
+        )
     assert env.observation_space == expected
     if env_id == BASE:
         assert env.action_space == spaces.Box(-1.0, 1.0, (7,), dtype=np.float32)
     else:
-        assert env.action_space == spaces.Box(np.array([-1, -1, -1, 0], dtype=np.float32),
-                                              np.array([1, 1, 1, 2], dtype=np.float32),
-                                              dtype=np.float32)
+        assert env.action_space == spaces.Box(
+            np.array([-1, -1, -1, 0], dtype=np.float32),
+            np.array([1, 1, 1, 2], dtype=np.float32),
+            dtype=np.float32,
+        )
     assert env.spec.max_episode_steps == 100
     obs, info = env.reset(seed=0)
     assert env.observation_space.contains(obs)
@@ -68,8 +75,9 @@ def _rollout(env, seed, actions):
 def test_seed_reproduces_cube_and_trajectory():
     env = _make(random_block_position=True)
     rng = np.random.default_rng(7)
-    actions = [np.append(rng.uniform(-1, 1, 3), rng.integers(0, 3)).astype(np.float32)
-               for _ in range(15)]
+    actions = [
+        np.append(rng.uniform(-1, 1, 3), rng.integers(0, 3)).astype(np.float32) for _ in range(15)
+    ]
     first = _rollout(env, 11, actions)
     _rollout(env, 12, actions)
     again = _rollout(env, 11, actions)
@@ -87,11 +95,13 @@ def test_seed_reproduces_cube_and_trajectory():
 
 def test_constructor_seed_and_fixed_start():
     a, b = _make(seed=3, random_block_position=True), _make(seed=3, random_block_position=True)
-    np.testing.assert_array_equal(a.reset()[0]['environment_state'],
-                                  b.reset()[0]['environment_state'])
+    np.testing.assert_array_equal(
+        a.reset()[0]['environment_state'], b.reset()[0]['environment_state']
+    )
     fixed = _make()
-    np.testing.assert_allclose(fixed.reset(seed=1)[0]['environment_state'], (0.5, 0.0, 0.02),
-                               atol=1e-6)
+    np.testing.assert_allclose(
+        fixed.reset(seed=1)[0]['environment_state'], (0.5, 0.0, 0.02), atol=1e-6
+    )
     for env in (a, b, fixed):
         env.close()
 
@@ -121,7 +131,7 @@ def test_ee_action_moves_the_tcp_by_its_step_and_is_bounded():
     for _ in range(5):
         obs, *_ = env.step(np.array([0, 0, 0, 1], dtype=np.float32))
     np.testing.assert_allclose(obs['agent_pos'][15:18] - start, (0, 4 * 0.025, 0), atol=3e-3)
-    for _ in range(30):   # far past the workspace edge: the target stops at y = 0.3
+    for _ in range(30):  # far past the workspace edge: the target stops at y = 0.3
         obs, *_ = env.step(np.array([0, 1, 1, 1], dtype=np.float32))
     np.testing.assert_allclose(env.unwrapped.sim.target_pos[1:], (0.3, 0.5))
     env.close()
@@ -156,14 +166,17 @@ def test_gripper_penalty_only_on_flips():
     env.close()
 
 
-@pytest.mark.parametrize('bad, message', [
-    (np.array([np.nan, 0, 0, 1], dtype=np.float32), 'non-finite'),
-    (np.array([0, np.inf, 0, 1]), 'non-finite'),
-    (np.zeros(5, dtype=np.float32), 'shape'),
-    (np.zeros((1, 4)), 'shape'),
-    (np.array(['a', 'b', 'c', 'd']), 'dtype'),
-    (np.array([0, 0, 0, 1], dtype=complex), 'dtype'),
-])
+@pytest.mark.parametrize(
+    'bad, message',
+    [
+        (np.array([np.nan, 0, 0, 1], dtype=np.float32), 'non-finite'),
+        (np.array([0, np.inf, 0, 1]), 'non-finite'),
+        (np.zeros(5, dtype=np.float32), 'shape'),
+        (np.zeros((1, 4)), 'shape'),
+        (np.array(['a', 'b', 'c', 'd']), 'dtype'),
+        (np.array([0, 0, 0, 1], dtype=complex), 'dtype'),
+    ],
+)
 def test_bad_actions_raise_and_leave_state_untouched(bad, message):
     env = _make()
     env.reset(seed=0)
@@ -181,8 +194,7 @@ def test_physics_blow_up_ends_the_episode_with_a_flag():
     env = _make()
     env.reset(seed=0)
     env.unwrapped.sim.data.qvel[:7] = 1e12
-    obs, reward, terminated, truncated, info = env.step(np.array([0, 0, 0, 1],
-                                                                 dtype=np.float32))
+    obs, reward, terminated, truncated, info = env.step(np.array([0, 0, 0, 1], dtype=np.float32))
     assert info['physics_error'] and terminated and reward == 0.0 and not info['succeed']
     assert np.isfinite(obs['agent_pos']).all() and np.isfinite(obs['environment_state']).all()
     env.close()
@@ -201,7 +213,7 @@ def test_sparse_reward_success_and_termination():
     obs, reward, terminated, truncated, info = env.step(np.array([0, 0, 1, 1], np.float32))
     assert (reward, terminated, info['succeed']) == (0.0, False, False)
     sim = env.unwrapped.sim
-    sim.model.opt.gravity[:] = 0.0   # hold the cube where we put it
+    sim.model.opt.gravity[:] = 0.0  # hold the cube where we put it
     _lift_cube(env, 0.15)
     obs, reward, terminated, truncated, info = env.step(np.array([0, 0, 1, 1], np.float32))
     assert (reward, terminated, info['succeed']) == (1.0, True, True)
@@ -224,7 +236,7 @@ def test_cube_leaving_the_table_area_terminates():
     env = _make()
     env.reset(seed=0)
     sim = env.unwrapped.sim
-    sim.data.qpos[sim.model.joint('block').qposadr[0] + 1] = 0.21   # y beyond 0.2
+    sim.data.qpos[sim.model.joint('block').qposadr[0] + 1] = 0.21  # y beyond 0.2
     _, reward, terminated, _, info = env.step(np.array([0, 0, 0, 1], np.float32))
     assert terminated and reward == 0.0 and not info['succeed']
     env.close()

@@ -16,7 +16,11 @@ import numpy as np
 import pytest
 
 LINKS = [f'panda_link{i}' for i in range(9)] + [
-    'panda_hand', 'panda_leftfinger', 'panda_rightfinger', 'panda_hand_tcp']
+    'panda_hand',
+    'panda_leftfinger',
+    'panda_rightfinger',
+    'panda_hand_tcp',
+]
 MESH_LINKS = LINKS[:8] + ['panda_hand', 'panda_leftfinger', 'panda_rightfinger']
 
 
@@ -27,14 +31,27 @@ def urdf():
 
 def _dh_flange(q):
     """Franka's published modified-DH chain (a, d, alpha) up to the flange."""
-    params = [(0, 0.333, 0), (0, 0, -np.pi / 2), (0, 0.316, np.pi / 2),
-              (0.0825, 0, np.pi / 2), (-0.0825, 0.384, -np.pi / 2), (0, 0, np.pi / 2),
-              (0.088, 0, np.pi / 2), (0, 0.107, 0)]
+    params = [
+        (0, 0.333, 0),
+        (0, 0, -np.pi / 2),
+        (0, 0.316, np.pi / 2),
+        (0.0825, 0, np.pi / 2),
+        (-0.0825, 0.384, -np.pi / 2),
+        (0, 0, np.pi / 2),
+        (0.088, 0, np.pi / 2),
+        (0, 0.107, 0),
+    ]
     pose = np.eye(4)
     for (a, d, alpha), theta in zip(params, list(q) + [0.0]):
         ca, sa, ct, st = np.cos(alpha), np.sin(alpha), np.cos(theta), np.sin(theta)
-        pose = pose @ np.array([[ct, -st, 0, a], [st * ca, ct * ca, -sa, -d * sa],
-                                [st * sa, ct * sa, ca, d * ca], [0, 0, 0, 1]])
+        pose = pose @ np.array(
+            [
+                [ct, -st, 0, a],
+                [st * ca, ct * ca, -sa, -d * sa],
+                [st * sa, ct * sa, ca, d * ca],
+                [0, 0, 0, 1],
+            ]
+        )
     return pose
 
 
@@ -49,8 +66,9 @@ def test_kinematics_follow_franka_dh():
         mujoco.mj_kinematics(model, data)
         pose = _dh_flange(q)
         np.testing.assert_allclose(data.body('panda_link8').xpos, pose[:3, 3], atol=1e-9)
-        np.testing.assert_allclose(data.body('panda_link8').xmat.reshape(3, 3), pose[:3, :3],
-                                   atol=1e-9)
+        np.testing.assert_allclose(
+            data.body('panda_link8').xmat.reshape(3, 3), pose[:3, :3], atol=1e-9
+        )
 
 
 def test_home_pose_points_the_tool_down_over_the_workspace():
@@ -60,7 +78,7 @@ def test_home_pose_points_the_tool_down_over_the_workspace():
     mujoco.mj_kinematics(model, data)
     tcp = data.body('panda_hand_tcp')
     np.testing.assert_allclose(tcp.xpos[:2], (0.49, 0.0), atol=0.01)
-    assert tcp.xmat.reshape(3, 3)[2, 2] < -0.999   # tool z axis points at the floor
+    assert tcp.xmat.reshape(3, 3)[2, 2] < -0.999  # tool z axis points at the floor
     flange_to_tcp = tcp.xpos - data.body('panda_link8').xpos
     assert np.linalg.norm(flange_to_tcp) == pytest.approx(0.1034)
 
@@ -68,8 +86,9 @@ def test_home_pose_points_the_tool_down_over_the_workspace():
 def test_published_masses_and_limits():
     model = robot.load_robot()
     masses = [model.body(f'panda_link{i}').mass[0] for i in range(1, 8)]
-    np.testing.assert_allclose(masses, [4.970684, 0.646926, 3.228604, 3.587895, 1.225946,
-                                        1.666555, 0.735522])
+    np.testing.assert_allclose(
+        masses, [4.970684, 0.646926, 3.228604, 3.587895, 1.225946, 1.666555, 0.735522]
+    )
     assert model.body('panda_hand').mass[0] == pytest.approx(0.73)
     efforts = [model.jnt_actfrcrange[model.joint(name).id][1] for name in robot.ARM_JOINTS]
     assert efforts == [87.0] * 4 + [12.0] * 3
@@ -80,7 +99,11 @@ def test_published_masses_and_limits():
 def test_urdf_has_ros_names_and_matches_the_model(urdf):
     model = robot.load_robot()
     assert [link.get('name') for link in urdf.findall('link')] == LINKS[:9] + [
-        'panda_hand', 'panda_leftfinger', 'panda_rightfinger', 'panda_hand_tcp']
+        'panda_hand',
+        'panda_leftfinger',
+        'panda_rightfinger',
+        'panda_hand_tcp',
+    ]
     joints = {j.get('name'): j for j in urdf.findall('joint')}
     for name in robot.ARM_JOINTS + robot.FINGER_JOINTS:
         limit = joints[name].find('limit')
@@ -108,8 +131,11 @@ def test_urdf_draws_the_link_meshes_and_keeps_primitive_collisions(urdf):
         assert uri.scheme == 'file'
         path = Path(unquote(uri.path))
         assert path.is_file() and path.parent.name == 'visual', path  # full detail for rviz
-        stem = {'panda_hand': 'hand', 'panda_leftfinger': 'finger',
-                'panda_rightfinger': 'finger'}.get(name, name[len('panda_'):])
+        stem = {
+            'panda_hand': 'hand',
+            'panda_leftfinger': 'finger',
+            'panda_rightfinger': 'finger',
+        }.get(name, name[len('panda_') :])
         assert path.name == f'{stem}.stl'
         # the meshes are given in the link frames: no offset
         origin = visuals[0].find('origin')
@@ -135,10 +161,12 @@ def test_meshes_are_visual_only_and_collisions_are_hidden(detail):
             assert model.geom_group[geom] == 1
             meshes[body] = model.geom_dataid[geom]
         else:
-            assert model.geom_group[geom] == 3, body   # cameras (groups 0-2) never draw it
+            assert model.geom_group[geom] == 3, body  # cameras (groups 0-2) never draw it
     assert sorted(meshes) == sorted(MESH_LINKS)
-    files = {Path(model.paths[model.mesh_pathadr[m]:].split(b'\0', 1)[0].decode())
-             for m in meshes.values()}
+    files = {
+        Path(model.paths[model.mesh_pathadr[m] :].split(b'\0', 1)[0].decode())
+        for m in meshes.values()
+    }
     assert all(path.is_file() and path.is_relative_to(robot.mesh_dir()) for path in files)
     folders = {path.name: path.parent.name for path in files}
     assert folders['hand.stl'] == folders['finger.stl'] == 'visual'
@@ -177,11 +205,18 @@ def test_mesh_visuals_leave_the_physics_unchanged():
     bare = _without_visuals()
     assert bare.nmesh == 0 and bare.ngeom < robot.load_scene().ngeom
     reference, contacts = _trajectory(bare)
-    assert contacts >= 4                           # the fingers hold the cube
+    assert contacts >= 4  # the fingers hold the cube
     for detail in robot.MESH_DETAILS:
         model = robot.load_scene(detail)
-        for field in ('body_mass', 'body_inertia', 'body_ipos', 'body_iquat', 'body_pos',
-                      'body_quat', 'body_subtreemass'):
+        for field in (
+            'body_mass',
+            'body_inertia',
+            'body_ipos',
+            'body_iquat',
+            'body_pos',
+            'body_quat',
+            'body_subtreemass',
+        ):
             np.testing.assert_array_equal(getattr(model, field), getattr(bare, field), field)
         states, _ = _trajectory(model)
         np.testing.assert_array_equal(states, reference)

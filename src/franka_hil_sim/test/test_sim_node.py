@@ -67,8 +67,12 @@ class SimUnderTest:
         self.node, self.spin = node, spin
         self.step_client = node.create_client(Step, f'{self.ns}/step')
         self.reset_client = node.create_client(Reset, f'{self.ns}/reset')
-        spin(node, lambda: self.step_client.service_is_ready()
-             and self.reset_client.service_is_ready(), 60, 'the step and reset services')
+        spin(
+            node,
+            lambda: self.step_client.service_is_ready() and self.reset_client.service_is_ready(),
+            60,
+            'the step and reset services',
+        )
         # service_is_ready() says our requests reach the node, not that its responses reach us:
         # under load the first response can be dropped before discovery completes. Probes
         # (answered at once, nothing done) are repeated until each client has had an answer.
@@ -77,8 +81,12 @@ class SimUnderTest:
 
     def handshake(self, client):
         probe = client.srv_type.Request(probe=True)
-        self.spin(self.node, lambda: self.answered(client, probe), 60,
-                  f'a first answer from {client.srv_name}')
+        self.spin(
+            self.node,
+            lambda: self.answered(client, probe),
+            60,
+            f'a first answer from {client.srv_name}',
+        )
 
     def answered(self, client, request, timeout=2.0):
         future = client.call_async(request)
@@ -104,26 +112,37 @@ class SimUnderTest:
         return self.call(self.step_client, Step.Request(action=np.asarray(action, np.float32)))
 
     def reset(self, seed=None, options=''):
-        return self.call(self.reset_client, Reset.Request(
-            use_seed=seed is not None, seed=seed or 0, options_json=options))
+        return self.call(
+            self.reset_client,
+            Reset.Request(use_seed=seed is not None, seed=seed or 0, options_json=options),
+        )
 
     def inbox(self, name, msg_type, qos=None):
         """Subscribe; return the list the messages are appended to (its .subscription too)."""
         box = Inbox()
         qos = qos or QoSProfile(depth=100, reliability=ReliabilityPolicy.RELIABLE)
-        box.subscription = self.node.create_subscription(msg_type, self.topic(name),
-                                                         box.append, qos)
+        box.subscription = self.node.create_subscription(
+            msg_type, self.topic(name), box.append, qos
+        )
         return box
 
     def publisher(self, name, msg_type):
         pub = self.node.create_publisher(msg_type, self.topic(name), 10)
-        self.spin(self.node, lambda: pub.get_subscription_count() > 0, 30,
-                  f'sim_node to subscribe to {name}')
+        self.spin(
+            self.node,
+            lambda: pub.get_subscription_count() > 0,
+            30,
+            f'sim_node to subscribe to {name}',
+        )
         return pub
 
     def wait_for(self, box, predicate=lambda m: True, what='a message', timeout=20):
-        self.spin(self.node, lambda: any(predicate(m) for m in box), timeout,
-                  f'{what} on {box.subscription.topic_name}')
+        self.spin(
+            self.node,
+            lambda: any(predicate(m) for m in box),
+            timeout,
+            f'{what} on {box.subscription.topic_name}',
+        )
         return [m for m in box if predicate(m)]
 
 
@@ -140,8 +159,11 @@ class Inbox(list):
 
 
 def latched():
-    return QoSProfile(depth=10, reliability=ReliabilityPolicy.RELIABLE,
-                      durability=DurabilityPolicy.TRANSIENT_LOCAL)
+    return QoSProfile(
+        depth=10,
+        reliability=ReliabilityPolicy.RELIABLE,
+        durability=DurabilityPolicy.TRANSIENT_LOCAL,
+    )
 
 
 def stamp_of(message):
@@ -182,8 +204,14 @@ def random_actions(seed, count, scale=1.0):
 def quat_mul(a, b):
     w1, x1, y1, z1 = a
     w2, x2, y2, z2 = b
-    return np.array([w1 * w2 - x1 * x2 - y1 * y2 - z1 * z2, w1 * x2 + x1 * w2 + y1 * z2 - z1 * y2,
-                     w1 * y2 - x1 * z2 + y1 * w2 + z1 * x2, w1 * z2 + x1 * y2 - y1 * x2 + z1 * w2])
+    return np.array(
+        [
+            w1 * w2 - x1 * x2 - y1 * y2 - z1 * z2,
+            w1 * x2 + x1 * w2 + y1 * z2 - z1 * y2,
+            w1 * y2 - x1 * z2 + y1 * w2 + z1 * x2,
+            w1 * z2 + x1 * y2 - y1 * x2 + z1 * w2,
+        ]
+    )
 
 
 def rotate(quat, vector):
@@ -197,8 +225,11 @@ def tree_of(*messages):
     for message in messages:
         for t in message.transforms:
             r, p = t.transform.rotation, t.transform.translation
-            tree[t.child_frame_id] = (t.header.frame_id, np.array([p.x, p.y, p.z]),
-                                      np.array([r.w, r.x, r.y, r.z]))
+            tree[t.child_frame_id] = (
+                t.header.frame_id,
+                np.array([p.x, p.y, p.z]),
+                np.array([r.w, r.x, r.y, r.z]),
+            )
     return tree
 
 
@@ -233,14 +264,23 @@ def test_topics_tf_clock_and_cameras_in_lockstep(start_process, ros_node, spin):
         boxes[f'{camera}/camera_info'] = sim.inbox(f'{camera}/camera_info', CameraInfo)
     description = sim.wait_for(boxes['robot_description'], what='robot_description')[0]
     assert description.data == robot_description()
-    static = sim.wait_for(boxes['/tf_static'], lambda m: any(
-        t.child_frame_id == prefix + 'wrist_optical_frame' for t in m.transforms),
-        what='the optical frames')
+    static = sim.wait_for(
+        boxes['/tf_static'],
+        lambda m: any(t.child_frame_id == prefix + 'wrist_optical_frame' for t in m.transforms),
+        what='the optical frames',
+    )
     # Until the node has matched our subscriptions, resets publish without them: repeat.
-    conditional = [b for name, b in boxes.items() if name.split('/')[-1] in (
-        'image_raw', 'camera_info', 'tf', 'markers')]
-    spin(ros_node, lambda: sim.reset(seed=1).ok and all(conditional), 60,
-         'cameras, /tf and markers after a reset')
+    conditional = [
+        b
+        for name, b in boxes.items()
+        if name.split('/')[-1] in ('image_raw', 'camera_info', 'tf', 'markers')
+    ]
+    spin(
+        ros_node,
+        lambda: sim.reset(seed=1).ok and all(conditional),
+        60,
+        'cameras, /tf and markers after a reset',
+    )
 
     env = gym.make('franka_hil/PandaPickCube-v0', image_obs=True)
     env.reset(seed=1)
@@ -264,18 +304,25 @@ def test_topics_tf_clock_and_cameras_in_lockstep(start_process, ros_node, spin):
     for (answer, direct), ns in zip(expected, stamps):
         joints = sim.wait_for(boxes['joint_states'], at(ns))[-1]
         assert list(joints.name) == [f'panda_joint{i}' for i in range(1, 8)] + [
-            'panda_finger_joint1', 'panda_finger_joint2']
+            'panda_finger_joint1',
+            'panda_finger_joint2',
+        ]
         assert len(joints.position) == len(joints.velocity) == 9
         np.testing.assert_allclose(joints.position[:7], direct['agent_pos'][:7], atol=1e-6)
-        np.testing.assert_allclose(joints.velocity[:7], direct['agent_pos'][7:14], rtol=1e-6,
-                                   atol=1e-5)
+        np.testing.assert_allclose(
+            joints.velocity[:7], direct['agent_pos'][7:14], rtol=1e-6, atol=1e-5
+        )
         for camera in CAMERAS:
             image = sim.wait_for(boxes[f'{camera}/image_raw'], at(ns))[-1]
             info = sim.wait_for(boxes[f'{camera}/camera_info'], at(ns))[-1]
             frame = f'{prefix}{camera}_optical_frame'
             assert image.header.frame_id == info.header.frame_id == frame
             assert (image.encoding, image.width, image.height, image.step) == (
-                'rgb8', 128, 128, 384)
+                'rgb8',
+                128,
+                128,
+                384,
+            )
             assert (info.width, info.height) == (image.width, image.height)
             assert info.k[2] == pytest.approx(63.5) and info.k[5] == pytest.approx(63.5)
             fovy = env.unwrapped.sim.model.camera(camera).fovy[0]
@@ -334,7 +381,10 @@ def test_step_and_reset_match_the_direct_env(start_process, ros_node, spin):
             obs, reward, terminated, truncated, env_info = env.step(action)
             assert_same_observation(observation_from_msg(answer.observation), obs)
             assert (answer.reward, answer.terminated, answer.truncated) == (
-                reward, terminated, truncated)
+                reward,
+                terminated,
+                truncated,
+            )
             info = info_from_step_info(answer.info)
             assert info['succeed'] == env_info['succeed']
             assert info['discrete_penalty'] == pytest.approx(env_info['discrete_penalty'])
@@ -350,10 +400,17 @@ def test_step_and_reset_match_the_direct_env(start_process, ros_node, spin):
 # rclpy's own incompatible-QoS warning in this process uses a deprecated logger call.
 @pytest.mark.filterwarnings('ignore:Deprecated in favor of')
 def test_image_observations_match_the_direct_env(start_process, ros_node, spin):
-    sim = SimUnderTest(start_process, ros_node, spin, 'image_obs:=true', 'cameras:=[wrist]',
-                       'image_reliability:=best_effort')
-    wrist = sim.inbox('wrist/image_raw', Image, QoSProfile(
-        depth=5, reliability=ReliabilityPolicy.BEST_EFFORT))
+    sim = SimUnderTest(
+        start_process,
+        ros_node,
+        spin,
+        'image_obs:=true',
+        'cameras:=[wrist]',
+        'image_reliability:=best_effort',
+    )
+    wrist = sim.inbox(
+        'wrist/image_raw', Image, QoSProfile(depth=5, reliability=ReliabilityPolicy.BEST_EFFORT)
+    )
     # A reliable subscriber cannot be served by a best-effort publisher: the node says so.
     sim.inbox('wrist/camera_info', CameraInfo)
     sim.proc.wait_for_output('incompatible QoS')
@@ -364,7 +421,8 @@ def test_image_observations_match_the_direct_env(start_process, ros_node, spin):
     assert not answer.observation.environment_state  # not part of an image observation
     assert list(answer.observation.image_names) == list(CAMERAS)
     assert [i.header.frame_id for i in answer.observation.images] == [
-        f'{c}_optical_frame' for c in CAMERAS]
+        f'{c}_optical_frame' for c in CAMERAS
+    ]
     for action in random_actions(2, 4):
         answer = sim.step(action)
         expected = env.step(action)[0]
@@ -373,21 +431,32 @@ def test_image_observations_match_the_direct_env(start_process, ros_node, spin):
     # The observation topic carries the cube position in image mode too (scripted helpers).
     state = sim.wait_for(states, at(stamp_of(answer.observation)))[-1]
     assert not state.images
-    np.testing.assert_array_equal(state.environment_state,
-                                  env.unwrapped.sim.block_pos.astype(np.float32))
+    np.testing.assert_array_equal(
+        state.environment_state, env.unwrapped.sim.block_pos.astype(np.float32)
+    )
     # The published wrist image is the observation's (image mode renders every step anyway).
     image = sim.wait_for(wrist, at(stamp_of(answer.observation)))[-1]
-    np.testing.assert_array_equal(np.frombuffer(image.data, np.uint8).reshape(128, 128, 3),
-                                  expected['pixels']['wrist'])
+    np.testing.assert_array_equal(
+        np.frombuffer(image.data, np.uint8).reshape(128, 128, 3), expected['pixels']['wrist']
+    )
     assert sim.node.count_publishers(sim.topic('front/image_raw')) == 0  # not in `cameras`
     env.close()
 
 
-def intervention(active, linear=(0.0, 0.0, 0.0), gripper=Intervention.GRIPPER_STAY,
-                 frame='panda_link0', source='test'):
-    return Intervention(header=Header(frame_id=frame), active=active,
-                        twist=Twist(linear=Vector3(x=linear[0], y=linear[1], z=linear[2])),
-                        gripper=gripper, source=source)
+def intervention(
+    active,
+    linear=(0.0, 0.0, 0.0),
+    gripper=Intervention.GRIPPER_STAY,
+    frame='panda_link0',
+    source='test',
+):
+    return Intervention(
+        header=Header(frame_id=frame),
+        active=active,
+        twist=Twist(linear=Vector3(x=linear[0], y=linear[1], z=linear[2])),
+        gripper=gripper,
+        source=source,
+    )
 
 
 def step_until(sim, env, action, predicate, what, limit=100):
@@ -418,8 +487,9 @@ def test_human_override_arbitration(start_process, ros_node, spin):
     linear = (0.05, -0.1, 0.2)
     human.publish(intervention(True, linear, Intervention.GRIPPER_CLOSE))
     answer = step_until(sim, env, policy, lambda a: a.info.is_intervention, 'the override')
-    np.testing.assert_allclose(answer.info.action, actions.twist_to_action(
-        linear, actions.GRIPPER_CLOSE), rtol=1e-6)
+    np.testing.assert_allclose(
+        answer.info.action, actions.twist_to_action(linear, actions.GRIPPER_CLOSE), rtol=1e-6
+    )
     np.testing.assert_allclose(answer.info.action, (0.2, -0.4, 0.8, 2.0), rtol=1e-6)
     assert list(answer.info.policy_action) == pytest.approx(policy)
     seen = time.monotonic()
@@ -467,10 +537,12 @@ def test_bad_requests_are_refused_and_the_node_keeps_serving(start_process, ros_
     sim.reset(seed=9)
     env.reset(seed=9)
     actions = random_actions(3, 4)
-    for bad, message in (([0.0, 0.0, 1.0], r'shape must be (4,)'),
-                         ([0.0, np.nan, 0.0, 1.0], 'non-finite'),
-                         ([0.0, 0.0, 0.0, np.inf], 'non-finite'),
-                         ([0.1] * 7, r'shape must be (4,)')):
+    for bad, message in (
+        ([0.0, 0.0, 1.0], r'shape must be (4,)'),
+        ([0.0, np.nan, 0.0, 1.0], 'non-finite'),
+        ([0.0, 0.0, 0.0, np.inf], 'non-finite'),
+        ([0.1] * 7, r'shape must be (4,)'),
+    ):
         answer = sim.step(bad)
         assert not answer.ok and message in answer.error, answer.error
         # State untouched: the next valid step still matches the direct env.
@@ -481,15 +553,19 @@ def test_bad_requests_are_refused_and_the_node_keeps_serving(start_process, ros_
     assert answer.truncated and answer.info.step == 4  # max_episode_steps
     answer = sim.step([0.0, 0.0, 0.0, 1.0])
     assert not answer.ok and 'truncated' in answer.error and 'call reset' in answer.error
-    for seed, options, message in ((-5, '', 'seed must be'), (None, '{oops', 'not valid JSON'),
-                                   (None, '[1, 2]', 'JSON object')):
+    for seed, options, message in (
+        (-5, '', 'seed must be'),
+        (None, '{oops', 'not valid JSON'),
+        (None, '[1, 2]', 'JSON object'),
+    ):
         answer = sim.reset(seed, options)
         assert not answer.ok and message in answer.error, answer.error
     assert sim.reset(seed=9, options='{"note": "fine"}').ok
     env.reset(seed=9)
     action = np.array([0.5, 0.0, -0.5, 2.0], np.float32)
-    assert_same_observation(observation_from_msg(sim.step(action).observation),
-                            env.step(action)[0])
+    assert_same_observation(
+        observation_from_msg(sim.step(action).observation), env.step(action)[0]
+    )
     assert sim.proc.proc.poll() is None
     env.close()
 
@@ -504,8 +580,12 @@ def test_concurrent_steps_and_inputs_do_not_deadlock(start_process, ros_node, sp
     deep = QoSProfile(depth=100)
     first = ros_node.create_client(Step, f'{sim.ns}/step', qos_profile=deep)
     second = other.create_client(Step, f'{sim.ns}/step', qos_profile=deep)
-    spin(ros_node, lambda: first.service_is_ready() and second.service_is_ready(), 30,
-         'the step service for both clients')
+    spin(
+        ros_node,
+        lambda: first.service_is_ready() and second.service_is_ready(),
+        30,
+        'the step service for both clients',
+    )
     sim.handshake(first)
     sim.handshake(second)
     assert sim.reset(seed=0).ok
@@ -520,8 +600,11 @@ def test_concurrent_steps_and_inputs_do_not_deadlock(start_process, ros_node, sp
     assert sorted(f.result().info.step for f in futures) == list(range(1, 41))
     # Again with a human failure among them: the episode ends; later requests are refused.
     events.publish(EpisodeEvent(event=EpisodeEvent.FAILURE, source='test'))
-    futures = [client.call_async(Step.Request(action=np.zeros(4, np.float32)))
-               for _ in range(10) for client in (first, second)]
+    futures = [
+        client.call_async(Step.Request(action=np.zeros(4, np.float32)))
+        for _ in range(10)
+        for client in (first, second)
+    ]
     spin(ros_node, lambda: all(f.done() for f in futures), 60, 'all 20 responses')
     answers = [f.result() for f in futures]
     served = sorted(a.info.step for a in answers if a.ok)
@@ -561,8 +644,9 @@ def test_physics_blow_up_ends_the_episode_and_reset_recovers(ros_node, spin):
         assert answer.ok
         assert_same_observation(observation_from_msg(answer.observation), env.reset(seed=4)[0])
         for action in random_actions(2, 3):
-            assert_same_observation(observation_from_msg(sim.step(action).observation),
-                                    env.step(action)[0])
+            assert_same_observation(
+                observation_from_msg(sim.step(action).observation), env.step(action)[0]
+            )
         env.close()
     finally:
         node.close()
@@ -570,19 +654,33 @@ def test_physics_blow_up_ends_the_episode_and_reset_recovers(ros_node, spin):
         context.try_shutdown()
 
 
-@pytest.mark.parametrize('params, messages', [
-    (['mode:=fast', 'control_rate:=-1.0', 'cameras:=[top]', 'image_reliability:=sometimes'],
-     ["mode must be one of ['lockstep', 'realtime'], got 'fast'", 'control_rate must be',
-      'cameras must be', 'image_reliability must be one of']),
-    (['seed:=-1', 'action_space:=joint', 'max_episode_steps:=0', 'colour:=red'],
-     ['seed must be', 'action_space must be one of', 'max_episode_steps must be',
-      "unknown parameter 'colour'"]),
-    (['control_rate:=1000'], ['control_rate=1000 Hz: control_dt must be a number >= 0.002 s']),
-])
+@pytest.mark.parametrize(
+    'params, messages',
+    [
+        (
+            ['mode:=fast', 'control_rate:=-1.0', 'cameras:=[top]', 'image_reliability:=sometimes'],
+            [
+                "mode must be one of ['lockstep', 'realtime'], got 'fast'",
+                'control_rate must be',
+                'cameras must be',
+                'image_reliability must be one of',
+            ],
+        ),
+        (
+            ['seed:=-1', 'action_space:=joint', 'max_episode_steps:=0', 'colour:=red'],
+            [
+                'seed must be',
+                'action_space must be one of',
+                'max_episode_steps must be',
+                "unknown parameter 'colour'",
+            ],
+        ),
+        (['control_rate:=1000'], ['control_rate=1000 Hz: control_dt must be a number >= 0.002 s']),
+    ],
+)
 def test_bad_parameters_exit_with_a_clear_error(run_process, params, messages):
     argv = [script('sim_node'), '--ros-args'] + [a for p in params for a in ('-p', p)]
-    done = run_process(argv, capture_output=True, text=True, timeout=60,
-                       stdin=subprocess.DEVNULL)
+    done = run_process(argv, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
     assert done.returncode == 2, done.stdout + done.stderr
     for message in messages:
         assert message in done.stderr
@@ -616,8 +714,11 @@ def test_realtime_mode_paces_steps_at_wall_clock(start_process, ros_node, spin):
     # The policy's action was executed; episodes ended by the step limit were auto-reset.
     stepped = [m for m in infos if stamp_of(m) > sim0]
     assert sum(list(m.action) == pytest.approx(policy) for m in stepped) >= 0.8 * len(stepped)
-    assert all(m.actor == StepInfo.ACTOR_POLICY for m in stepped
-               if list(m.action) == pytest.approx(policy))
+    assert all(
+        m.actor == StepInfo.ACTOR_POLICY
+        for m in stepped
+        if list(m.action) == pytest.approx(policy)
+    )
     # Before the policy spoke, nobody acted (the robot held still).
     assert all(m.actor == StepInfo.ACTOR_NONE for m in infos if stamp_of(m) < sim0)
     assert any(m.truncated for m in stepped) and 'started (auto-reset)' in sim.proc.output()
@@ -645,17 +746,24 @@ def test_realtime_mode_paces_steps_at_wall_clock(start_process, ros_node, spin):
     # A Reset drops the last policy action: the new episode holds until the policy speaks.
     human.publish(intervention(False))
     actions.publish(Float32MultiArray(data=policy))
-    sim.wait_for(infos, lambda m: not m.is_intervention and list(m.policy_action)
-                 == pytest.approx(policy), 'the policy acting again')
+    sim.wait_for(
+        infos,
+        lambda m: not m.is_intervention and list(m.policy_action) == pytest.approx(policy),
+        'the policy acting again',
+    )
     reset = sim.reset(seed=2)
     assert reset.ok
-    after = sim.wait_for(infos, lambda m: stamp_of(m) > stamp_ns(reset.observation.header.stamp),
-                         'a step after the reset')[0]
+    after = sim.wait_for(
+        infos,
+        lambda m: stamp_of(m) > stamp_ns(reset.observation.header.stamp),
+        'a step after the reset',
+    )[0]
     assert list(after.policy_action) == pytest.approx([0.0, 0.0, 0.0, 1.0])
     assert after.actor == StepInfo.ACTOR_NONE
 
 
 # The edges: what is recorded, stale and bursting requests, the human's pace --------------------
+
 
 def test_the_recorded_action_is_the_one_the_physics_applied(start_process, ros_node, spin):
     sim = SimUnderTest(start_process, ros_node, spin)
@@ -680,12 +788,12 @@ def test_a_request_past_its_deadline_is_refused_not_executed(start_process, ros_
     infos = sim.inbox('step_info', StepInfo)
     assert sim.reset(seed=0).ok
     past = Time(**stamp_fields(time.time_ns() - 1_000_000))
-    answer = sim.call(sim.step_client, Step.Request(action=np.ones(4, np.float32),
-                                                    deadline=past))
+    answer = sim.call(sim.step_client, Step.Request(action=np.ones(4, np.float32), deadline=past))
     assert not answer.ok and 'deadline passed' in answer.error
     future = Time(**stamp_fields(time.time_ns() + 10_000_000_000))
-    answer = sim.call(sim.step_client, Step.Request(action=np.ones(4, np.float32),
-                                                    deadline=future))
+    answer = sim.call(
+        sim.step_client, Step.Request(action=np.ones(4, np.float32), deadline=future)
+    )
     assert answer.ok and answer.info.step == 1  # the refused one did not count
     late_reset = Reset.Request(deadline=past)
     assert 'deadline passed' in sim.call(sim.reset_client, late_reset).error
@@ -708,10 +816,17 @@ def test_every_request_of_a_burst_is_answered(start_process, ros_node, spin, cli
     spin(ros_node, lambda: all(c.service_is_ready() for c in callers), 30, 'the step service')
     for caller in callers:
         sim.handshake(caller)
-    futures = [caller.call_async(Step.Request(action=np.zeros(4, np.float32)))
-               for _ in range(each) for caller in callers]
-    spin(ros_node, lambda: all(f.done() for f in futures), 120,
-         lambda: f'{sum(f.done() for f in futures)} of {len(futures)} answers')
+    futures = [
+        caller.call_async(Step.Request(action=np.zeros(4, np.float32)))
+        for _ in range(each)
+        for caller in callers
+    ]
+    spin(
+        ros_node,
+        lambda: all(f.done() for f in futures),
+        120,
+        lambda: f'{sum(f.done() for f in futures)} of {len(futures)} answers',
+    )
     assert sorted(f.result().info.step for f in futures) == list(range(1, len(futures) + 1))
     for node in nodes:
         node.destroy_node()
@@ -720,8 +835,13 @@ def test_every_request_of_a_burst_is_answered(start_process, ros_node, spin, cli
 def test_a_human_drives_a_lockstep_sim_at_real_speed(start_process, ros_node, spin):
     # (pace_human, the intervention's source): a person is paced; the synthetic human is not.
     for pace, source in ((True, 'gamepad'), (False, 'gamepad'), (True, names.SYNTHETIC_HUMAN)):
-        sim = SimUnderTest(start_process, ros_node, spin, f'pace_human:={str(pace).lower()}',
-                           'intervention_timeout:=5.0')
+        sim = SimUnderTest(
+            start_process,
+            ros_node,
+            spin,
+            f'pace_human:={str(pace).lower()}',
+            'intervention_timeout:=5.0',
+        )
         human = sim.publisher('intervention', Intervention)
         sim.reset(seed=0)
         human.publish(intervention(True, (0.05, 0.0, 0.0), source=source))
@@ -740,9 +860,11 @@ def test_a_human_drives_a_lockstep_sim_at_real_speed(start_process, ros_node, sp
 
 
 def test_a_silent_humans_command_lasts_at_most_its_timeout_of_sim_time(
-        start_process, ros_node, spin):
-    sim = SimUnderTest(start_process, ros_node, spin, 'pace_human:=false',
-                       'intervention_timeout:=0.5')
+    start_process, ros_node, spin
+):
+    sim = SimUnderTest(
+        start_process, ros_node, spin, 'pace_human:=false', 'intervention_timeout:=0.5'
+    )
     human = sim.publisher('intervention', Intervention)
     sim.reset(seed=0)
     human.publish(intervention(True, (0.05, 0.0, 0.0)))  # then the teleop dies, unreleased
@@ -754,21 +876,38 @@ def test_a_silent_humans_command_lasts_at_most_its_timeout_of_sim_time(
 
 
 def test_realtime_episodes_wait_for_a_person_to_take_over(start_process, ros_node, spin):
-    sim = SimUnderTest(start_process, ros_node, spin, 'mode:=realtime', 'max_episode_steps:=3',
-                       'wait_for_person:=true')
+    sim = SimUnderTest(
+        start_process,
+        ros_node,
+        spin,
+        'mode:=realtime',
+        'max_episode_steps:=3',
+        'wait_for_person:=true',
+    )
     sim.proc.wait_for_output('episode 1 waits for a person to take over')
     human = sim.publisher('intervention', Intervention)
 
     def hold_until(active, text):
         """Publish the override at 20 Hz until the sim prints `text`."""
-        spin(ros_node, lambda: human.publish(intervention(active)) or text in sim.proc.output(),
-             20, text)  # (a spin: 50 ms)
+        spin(
+            ros_node,
+            lambda: human.publish(intervention(active)) or text in sim.proc.output(),
+            20,
+            text,
+        )  # (a spin: 50 ms)
+
     hold_until(True, 'episode 1 truncated at step 3')
     hold_until(True, 'episode 2 waits for a person')
     # A subscriber joining late still gets the episode it missed, from its first step.
-    late = sim.inbox('step_info', StepInfo, QoSProfile(
-        depth=100, reliability=ReliabilityPolicy.RELIABLE,
-        durability=DurabilityPolicy.TRANSIENT_LOCAL))
+    late = sim.inbox(
+        'step_info',
+        StepInfo,
+        QoSProfile(
+            depth=100,
+            reliability=ReliabilityPolicy.RELIABLE,
+            durability=DurabilityPolicy.TRANSIENT_LOCAL,
+        ),
+    )
     sim.wait_for(late, lambda m: m.truncated, 'the late copy of episode 1')
     assert [(m.episode, m.step) for m in late] == [(1, 1), (1, 2), (1, 3)]
     # An event key while it waits would end it at its first step: ignored, said once.

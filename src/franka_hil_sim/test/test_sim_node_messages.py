@@ -53,13 +53,16 @@ def test_observation_round_trip(outcomes, image_obs):
         assert back['agent_pos'].dtype == np.float32
         if image_obs:
             assert [i.header.frame_id for i in msg.images] == [
-                'sim1/front_optical_frame', 'sim1/wrist_optical_frame']
+                'sim1/front_optical_frame',
+                'sim1/wrist_optical_frame',
+            ]
             for name, pixels in observation['pixels'].items():
                 np.testing.assert_array_equal(back['pixels'][name], pixels)
                 assert back['pixels'][name].dtype == np.uint8
         else:
-            np.testing.assert_array_equal(back['environment_state'],
-                                          observation['environment_state'])
+            np.testing.assert_array_equal(
+                back['environment_state'], observation['environment_state']
+            )
     state_only = rm.observation_msg(outcomes[image_obs][0], 0, images=False)
     assert not state_only.images and not state_only.image_names
 
@@ -109,17 +112,26 @@ def test_camera_info_is_a_pinhole_of_the_image():
 
 def test_tf_and_stamps():
     tf = rm.TfMessages('a/')
-    msg = tf.msg([('world', 'block', np.array([1.0, 2.0, 3.0]),
-                   np.array([0.5, 0.5, 0.5, 0.5]))], 2_500_000_000)
+    msg = tf.msg(
+        [('world', 'block', np.array([1.0, 2.0, 3.0]), np.array([0.5, 0.5, 0.5, 0.5]))],
+        2_500_000_000,
+    )
     t = msg.transforms[0]
     assert (t.header.frame_id, t.child_frame_id) == ('a/world', 'a/block')
     assert (t.header.stamp.sec, t.header.stamp.nanosec) == (2, 500_000_000)
     assert (t.transform.rotation.w, t.transform.translation.z) == (0.5, 3.0)
     # the next step's message: the same frames moved and restamped, new ones added
-    msg = tf.msg([('world', 'block', np.array([1.0, 2.0, 4.0]), np.array([1.0, 0.0, 0.0, 0.0])),
-                  ('block', 'lid', np.zeros(3), np.array([1.0, 0.0, 0.0, 0.0]))], 3_000_000_000)
+    msg = tf.msg(
+        [
+            ('world', 'block', np.array([1.0, 2.0, 4.0]), np.array([1.0, 0.0, 0.0, 0.0])),
+            ('block', 'lid', np.zeros(3), np.array([1.0, 0.0, 0.0, 0.0])),
+        ],
+        3_000_000_000,
+    )
     assert [(t.header.frame_id, t.child_frame_id) for t in msg.transforms] == [
-        ('a/world', 'a/block'), ('a/block', 'a/lid')]
+        ('a/world', 'a/block'),
+        ('a/block', 'a/lid'),
+    ]
     t = msg.transforms[0]
     assert (t.header.stamp.sec, t.transform.rotation.w, t.transform.translation.z) == (3, 1.0, 4.0)
     assert fields.stamp_ns(rm.clock_msg(7).clock) == 7
@@ -127,8 +139,11 @@ def test_tf_and_stamps():
 
 def test_scene_markers_follow_the_cube_and_the_target():
     markers = rm.SceneMarkers(0.02, [[0.0, -0.5, 0.0], [1.0, 0.5, 0.5]], 'a/world')
-    state = SimpleNamespace(stamp_ns=1_000_000_000, target_pos=np.array([0.1, 0.2, 0.3]),
-                            block_pose=(np.array([0.5, 0.0, 0.02]), np.array([1.0, 0, 0, 0])))
+    state = SimpleNamespace(
+        stamp_ns=1_000_000_000,
+        target_pos=np.array([0.1, 0.2, 0.3]),
+        block_pose=(np.array([0.5, 0.0, 0.02]), np.array([1.0, 0, 0, 0])),
+    )
     cube, target, bounds = markers.msg(state).markers
     assert (cube.ns, target.ns, bounds.ns) == ('cube', 'tcp_target', 'workspace_bounds')
     assert {m.header.frame_id for m in (cube, target, bounds)} == {'a/world'}
@@ -137,18 +152,26 @@ def test_scene_markers_follow_the_cube_and_the_target():
     state.block_pose = (np.array([0.5, 0.1, 0.2]), np.array([0.0, 1.0, 0.0, 0.0]))
     cube, target, bounds = markers.msg(state).markers
     assert {m.header.stamp.sec for m in (cube, target, bounds)} == {2}
-    assert (cube.pose.position.y, cube.pose.position.z, cube.pose.orientation.x) == (0.1, 0.2,
-                                                                                     1.0)
+    assert (cube.pose.position.y, cube.pose.position.z, cube.pose.orientation.x) == (0.1, 0.2, 1.0)
     assert (target.pose.position.x, target.pose.position.z) == (0.4, 0.6)
 
 
 def test_message_constants_match_the_shared_vocabulary():
-    assert (Intervention.GRIPPER_OPEN, Intervention.GRIPPER_STAY, Intervention.GRIPPER_CLOSE) \
-        == (actions.GRIPPER_OPEN, actions.GRIPPER_STAY, actions.GRIPPER_CLOSE)
+    assert (Intervention.GRIPPER_OPEN, Intervention.GRIPPER_STAY, Intervention.GRIPPER_CLOSE) == (
+        actions.GRIPPER_OPEN,
+        actions.GRIPPER_STAY,
+        actions.GRIPPER_CLOSE,
+    )
     assert (EpisodeEvent.SUCCESS, EpisodeEvent.FAILURE, EpisodeEvent.RERECORD) == (
-        events.SUCCESS, events.FAILURE, events.RERECORD)
-    msg = Intervention(active=True, twist=Twist(linear=Vector3(x=0.1, y=0.2, z=0.3)),
-                       gripper=Intervention.GRIPPER_OPEN)
+        events.SUCCESS,
+        events.FAILURE,
+        events.RERECORD,
+    )
+    msg = Intervention(
+        active=True,
+        twist=Twist(linear=Vector3(x=0.1, y=0.2, z=0.3)),
+        gripper=Intervention.GRIPPER_OPEN,
+    )
     assert rm.intervention_command(msg) == (True, (0.1, 0.2, 0.3), 0)
 
 
@@ -164,27 +187,30 @@ def test_default_parameters_are_the_contract():
     assert settings_from({'cameras': None}).cameras == ()  # how `cameras:=[]` arrives
 
 
-@pytest.mark.parametrize('name, value, message', [
-    ('mode', 'fast', "mode must be one of ['lockstep', 'realtime']"),
-    ('control_rate', 0, 'control_rate must be a number'),
-    ('control_rate', float('inf'), 'control_rate must be a number'),
-    ('cameras', ['front', 'front'], 'cameras must be distinct'),
-    ('cameras', 'front', 'cameras must be distinct'),
-    ('image_width', 0, 'image_width must be an integer'),
-    ('image_height', 1.5, 'image_height must be an integer'),
-    ('image_obs', 'yes', 'image_obs must be true or false'),
-    ('reward_type', 'shaped', 'reward_type must be one of'),
-    ('seed', -1, 'seed must be an integer'),
-    ('image_reliability', 'maybe', 'image_reliability must be one of'),
-    ('intervention_timeout', -0.1, 'intervention_timeout must be'),
-    ('action_timeout', 0, 'action_timeout must be'),
-    ('max_episode_steps', 0, 'max_episode_steps must be'),
-    ('action_space', 'joint', 'action_space must be one of'),
-    ('gripper_penalty', 0.1, 'gripper_penalty must be'),
-    ('publish_clock', 1, 'publish_clock must be true or false'),
-    ('frame_prefix', '/abs', 'frame_prefix must be'),
-    ('colour', 'red', "unknown parameter 'colour'"),
-])
+@pytest.mark.parametrize(
+    'name, value, message',
+    [
+        ('mode', 'fast', "mode must be one of ['lockstep', 'realtime']"),
+        ('control_rate', 0, 'control_rate must be a number'),
+        ('control_rate', float('inf'), 'control_rate must be a number'),
+        ('cameras', ['front', 'front'], 'cameras must be distinct'),
+        ('cameras', 'front', 'cameras must be distinct'),
+        ('image_width', 0, 'image_width must be an integer'),
+        ('image_height', 1.5, 'image_height must be an integer'),
+        ('image_obs', 'yes', 'image_obs must be true or false'),
+        ('reward_type', 'shaped', 'reward_type must be one of'),
+        ('seed', -1, 'seed must be an integer'),
+        ('image_reliability', 'maybe', 'image_reliability must be one of'),
+        ('intervention_timeout', -0.1, 'intervention_timeout must be'),
+        ('action_timeout', 0, 'action_timeout must be'),
+        ('max_episode_steps', 0, 'max_episode_steps must be'),
+        ('action_space', 'joint', 'action_space must be one of'),
+        ('gripper_penalty', 0.1, 'gripper_penalty must be'),
+        ('publish_clock', 1, 'publish_clock must be true or false'),
+        ('frame_prefix', '/abs', 'frame_prefix must be'),
+        ('colour', 'red', "unknown parameter 'colour'"),
+    ],
+)
 def test_each_bad_parameter_is_named(name, value, message):
     with pytest.raises(ValueError, match=message.replace('[', r'\[').replace(']', r'\]')):
         settings_from({name: value})

@@ -35,20 +35,31 @@ def call(node, spin, client, request, timeout=10.0):
 def test_previews_are_raw_frames_at_a_bounded_rate(start_process, ros_node, spin):
     ns = f'/sim_preview_{os.getpid()}'
     script = f'{get_package_prefix("franka_hil_sim")}/lib/franka_hil_sim/sim_node'
-    start_process([script, '--ros-args', '-r', f'__ns:={ns}', '-p', f'preview_rate:={RATE}'],
-                  name='sim_node')
+    start_process(
+        [script, '--ros-args', '-r', f'__ns:={ns}', '-p', f'preview_rate:={RATE}'], name='sim_node'
+    )
     raw, preview = {}, {}
     qos = QoSProfile(depth=1000, reliability=ReliabilityPolicy.RELIABLE)
     for topic, kept in (('front/image_raw', raw), ('front/image_preview', preview)):
         ros_node.create_subscription(
-            Image, f'{ns}/{topic}', lambda m, kept=kept: kept.__setitem__(
-                stamp_ns(m.header.stamp), (time.monotonic(), image_array(m))), qos)
+            Image,
+            f'{ns}/{topic}',
+            lambda m, kept=kept: kept.__setitem__(
+                stamp_ns(m.header.stamp), (time.monotonic(), image_array(m))
+            ),
+            qos,
+        )
     step = ros_node.create_client(Step, f'{ns}/step')
     reset = ros_node.create_client(Reset, f'{ns}/reset')
-    spin(ros_node, lambda: step.service_is_ready() and reset.service_is_ready(), 60,
-         'the services')
-    spin(ros_node, lambda: ros_node.count_publishers(f'{ns}/front/image_preview') > 0, 30,
-         'the preview publisher')
+    spin(
+        ros_node, lambda: step.service_is_ready() and reset.service_is_ready(), 60, 'the services'
+    )
+    spin(
+        ros_node,
+        lambda: ros_node.count_publishers(f'{ns}/front/image_preview') > 0,
+        30,
+        'the preview publisher',
+    )
     # (a first answer may be lost while discovery completes: probe until one arrives)
     for _ in range(30):
         future = step.call_async(Step.Request(probe=True))
@@ -80,25 +91,34 @@ def test_previews_are_raw_frames_at_a_bounded_rate(start_process, ros_node, spin
         assert stamp in raw and (raw[stamp][1] == pixels).all()
 
 
-def test_previews_nobody_else_renders_show_the_state_of_their_stamp(
-        start_process, ros_node, spin):
+def test_previews_nobody_else_renders_show_the_state_of_their_stamp(start_process, ros_node, spin):
     """State mode, only previews received: rendered beside the sim, pixels of their step."""
     ns = f'/sim_preview_alone_{os.getpid()}'
     script = f'{get_package_prefix("franka_hil_sim")}/lib/franka_hil_sim/sim_node'
-    start_process([script, '--ros-args', '-r', f'__ns:={ns}', '-p', f'preview_rate:={RATE}'],
-                  name='sim_node')
+    start_process(
+        [script, '--ros-args', '-r', f'__ns:={ns}', '-p', f'preview_rate:={RATE}'], name='sim_node'
+    )
     preview = {camera: {} for camera in layout.CAMERAS}
     for camera, kept in preview.items():
         ros_node.create_subscription(
-            Image, f'{ns}/{camera}/image_preview', lambda m, kept=kept: kept.__setitem__(
-                stamp_ns(m.header.stamp), image_array(m)),
-            QoSProfile(depth=100, reliability=ReliabilityPolicy.RELIABLE))
+            Image,
+            f'{ns}/{camera}/image_preview',
+            lambda m, kept=kept: kept.__setitem__(stamp_ns(m.header.stamp), image_array(m)),
+            QoSProfile(depth=100, reliability=ReliabilityPolicy.RELIABLE),
+        )
     step = ros_node.create_client(Step, f'{ns}/step')
     reset = ros_node.create_client(Reset, f'{ns}/reset')
-    spin(ros_node, lambda: step.service_is_ready() and reset.service_is_ready(), 60,
-         'the services')
-    spin(ros_node, lambda: all(ros_node.count_publishers(f'{ns}/{c}/image_preview') > 0
-                               for c in layout.CAMERAS), 30, 'the preview publishers')
+    spin(
+        ros_node, lambda: step.service_is_ready() and reset.service_is_ready(), 60, 'the services'
+    )
+    spin(
+        ros_node,
+        lambda: all(
+            ros_node.count_publishers(f'{ns}/{c}/image_preview') > 0 for c in layout.CAMERAS
+        ),
+        30,
+        'the preview publishers',
+    )
     answer = call(ros_node, spin, reset, Reset.Request(seed=3, use_seed=True))
     assert answer.ok and not answer.observation.images  # state mode: nothing rendered for it
     stamps = [stamp_ns(answer.observation.header.stamp)]
@@ -106,8 +126,10 @@ def test_previews_nobody_else_renders_show_the_state_of_their_stamp(
 
     def since_reset():
         """Previews of this episode's states (the node's start may have sent one before)."""
-        return {camera: {stamp: pixels for stamp, pixels in kept.items() if stamp >= stamps[0]}
-                for camera, kept in preview.items()}
+        return {
+            camera: {stamp: pixels for stamp, pixels in kept.items() if stamp >= stamps[0]}
+            for camera, kept in preview.items()
+        }
 
     # Previews come at most RATE per wall second, and lockstep steps far faster: after each step
     # wait for its preview, or until the next step's is due, until two of each camera arrived.
@@ -117,14 +139,12 @@ def test_previews_nobody_else_renders_show_the_state_of_their_stamp(
         assert answer.ok, answer.error
         stamps.append(stamp_ns(answer.observation.header.stamp))
         due = time.monotonic() + 1.25 / RATE
-        while not all(stamps[-1] in kept for kept in preview.values()) \
-                and time.monotonic() < due:
+        while not all(stamps[-1] in kept for kept in preview.values()) and time.monotonic() < due:
             ros_node.executor_for_test.spin_once(timeout_sec=0.02)
     actions = [action] * (len(stamps) - 1)
 
     env = gym.make('franka_hil/PandaPickCube-v0', image_obs=True)
-    observations = [env.reset(seed=3)[0]] + [env.step(np.array(a, np.float32))[0]
-                                             for a in actions]
+    observations = [env.reset(seed=3)[0]] + [env.step(np.array(a, np.float32))[0] for a in actions]
     env.close()
     episode = since_reset()
     for camera, kept in episode.items():
@@ -142,26 +162,51 @@ def test_scene_previews_and_step_batches(start_process, ros_node, spin):
     ns = f'/sim_preview_scene_{os.getpid()}'
     prefix = f'scene{os.getpid()}/'
     script = f'{get_package_prefix("franka_hil_sim")}/lib/franka_hil_sim/sim_node'
-    start_process([script, '--ros-args', '-r', f'__ns:={ns}', '-p', f'preview_rate:={RATE}',
-                   '-p', f'frame_prefix:={prefix}'], name='sim_node')
+    start_process(
+        [
+            script,
+            '--ros-args',
+            '-r',
+            f'__ns:={ns}',
+            '-p',
+            f'preview_rate:={RATE}',
+            '-p',
+            f'frame_prefix:={prefix}',
+        ],
+        name='sim_node',
+    )
     qos = QoSProfile(depth=1000, reliability=ReliabilityPolicy.RELIABLE)
     tf, tf_preview, markers, markers_preview, batches = {}, {}, {}, {}, []
 
     ros_node.create_subscription(
-        TFMessage, '/tf', lambda m: tf.__setitem__(stamp_ns(m.transforms[0].header.stamp), m)
-        if m.transforms and m.transforms[0].header.frame_id.startswith(prefix) else None, qos)
+        TFMessage,
+        '/tf',
+        lambda m: (
+            tf.__setitem__(stamp_ns(m.transforms[0].header.stamp), m)
+            if m.transforms and m.transforms[0].header.frame_id.startswith(prefix)
+            else None
+        ),
+        qos,
+    )
     ros_node.create_subscription(
-        TFMessage, f'{ns}/tf_preview',
-        lambda m: tf_preview.__setitem__(stamp_ns(m.transforms[0].header.stamp), m), qos)
+        TFMessage,
+        f'{ns}/tf_preview',
+        lambda m: tf_preview.__setitem__(stamp_ns(m.transforms[0].header.stamp), m),
+        qos,
+    )
     for topic, kept in (('markers', markers), ('markers_preview', markers_preview)):
         ros_node.create_subscription(
-            MarkerArray, f'{ns}/{topic}', lambda m, kept=kept: kept.__setitem__(
-                stamp_ns(m.markers[0].header.stamp), m), qos)
+            MarkerArray,
+            f'{ns}/{topic}',
+            lambda m, kept=kept: kept.__setitem__(stamp_ns(m.markers[0].header.stamp), m),
+            qos,
+        )
     ros_node.create_subscription(StepInfoArray, f'{ns}/step_info_batches', batches.append, qos)
     step = ros_node.create_client(Step, f'{ns}/step')
     reset = ros_node.create_client(Reset, f'{ns}/reset')
-    spin(ros_node, lambda: step.service_is_ready() and reset.service_is_ready(), 60,
-         'the services')
+    spin(
+        ros_node, lambda: step.service_is_ready() and reset.service_is_ready(), 60, 'the services'
+    )
     action = Step.Request(action=[0.2, 0.0, 0.0, 1.0])
     # Until the sim sends to all of them (discovery completes at its own pace).
     assert call(ros_node, spin, reset, Reset.Request()).ok
@@ -186,15 +231,29 @@ def test_scene_previews_and_step_batches(start_process, ros_node, spin):
     last = (answers[-1].episode, answers[-1].step)
 
     def sent():
-        return [info for batch in batches for info in batch.steps
-                if stamp_ns(info.header.stamp) > first]
-    spin(ros_node, lambda: sent() and (sent()[-1].episode, sent()[-1].step) == last, 10,
-         'the batch with the last step')
-    spin(ros_node, lambda: set(tf) >= {stamp_ns(a.header.stamp) for a in answers}, 10,
-         'every step on /tf')
+        return [
+            info
+            for batch in batches
+            for info in batch.steps
+            if stamp_ns(info.header.stamp) > first
+        ]
+
+    spin(
+        ros_node,
+        lambda: sent() and (sent()[-1].episode, sent()[-1].step) == last,
+        10,
+        'the batch with the last step',
+    )
+    spin(
+        ros_node,
+        lambda: set(tf) >= {stamp_ns(a.header.stamp) for a in answers},
+        10,
+        'every step on /tf',
+    )
     # Every step once, in order, as the Step service answered it.
-    assert [(i.episode, i.step, i.reward, i.terminated, i.truncated) for i in sent()] == \
-        [(a.episode, a.step, a.reward, a.terminated, a.truncated) for a in answers]
+    assert [(i.episode, i.step, i.reward, i.terminated, i.truncated) for i in sent()] == [
+        (a.episode, a.step, a.reward, a.terminated, a.truncated) for a in answers
+    ]
     assert any(a.truncated or a.terminated for a in answers)  # episode ends are in the batches
     stamps = {stamp_ns(a.header.stamp) for a in answers}
     for everything, preview in ((tf, tf_preview), (markers, markers_preview)):

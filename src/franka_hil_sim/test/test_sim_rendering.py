@@ -34,19 +34,19 @@ def test_front_camera_sees_the_cube(sim):
     sim.reset(np.random.default_rng(0))
     front = sim.render('front')
     assert front.shape == (128, 128, 3) and front.dtype == np.uint8
-    assert front.std() > 10                       # not blank
+    assert front.std() > 10  # not blank
     rows, cols = np.nonzero(_red(front))
-    assert len(rows) >= 10                        # a 4 cm cube seen from 1.5 m
-    assert 40 < cols.mean() < 88                  # the cube at y = 0 is mid-image
+    assert len(rows) >= 10  # a 4 cm cube seen from 1.5 m
+    assert 40 < cols.mean() < 88  # the cube at y = 0 is mid-image
 
 
 def test_wrist_camera_sees_fingers_and_cube(sim):
     sim.reset(np.random.default_rng(0))
     wrist = sim.render('wrist')
     dark = _dark(wrist)
-    assert dark[:, :32].mean() > 0.05 and dark[:, -32:].mean() > 0.05   # a finger each side
+    assert dark[:, :32].mean() > 0.05 and dark[:, -32:].mean() > 0.05  # a finger each side
     assert not dark[:, 48:80].any()
-    assert _red(wrist)[:, 32:96].sum() > 200       # the cube between them
+    assert _red(wrist)[:, 32:96].sum() > 200  # the cube between them
 
 
 def _pixels_per_body(sim, camera):
@@ -54,7 +54,7 @@ def _pixels_per_body(sim, camera):
     model = sim.model
     with mujoco.Renderer(model, 128, 128) as renderer:
         renderer.enable_segmentation_rendering()
-        renderer.update_scene(sim.data, camera)   # default geom groups, as the sim renders
+        renderer.update_scene(sim.data, camera)  # default geom groups, as the sim renders
         segmentation = renderer.render()
     ids, types = segmentation[..., 0], segmentation[..., 1]
     counts = {}
@@ -71,7 +71,7 @@ def test_front_view_shows_the_link_meshes(sim):
     robot_bodies = {sim.model.body(b).name for b in robot.robot_bodies(sim.model)}
     shown = {body: n for (body, kind), n in counts.items() if body in robot_bodies}
     assert all(kind == 'mesh' for body, kind in counts if body in robot_bodies)  # no collisions
-    assert sum(shown.values()) > 1000              # the arm fills a good part of the view
+    assert sum(shown.values()) > 1000  # the arm fills a good part of the view
     for body in ('panda_link5', 'panda_link6', 'panda_link7', 'panda_hand'):
         assert shown.get(body, 0) > 100, (body, shown)
     assert shown.get('panda_leftfinger', 0) > 5 and shown.get('panda_rightfinger', 0) > 5
@@ -84,22 +84,22 @@ def test_wrist_view_shows_both_fingers_and_the_cube_not_the_hand(sim):
     assert counts.get(('panda_leftfinger', 'mesh'), 0) > 200
     assert counts.get(('panda_rightfinger', 'mesh'), 0) > 200
     assert counts[robot.BLOCK_BODY, 'primitive'] > 300
-    assert counts.get(('panda_hand', 'mesh'), 0) < 128 * 128 * 0.05   # not inside the hand
-    assert counts['world', 'primitive'] > 128 * 128 / 2       # the floor around them
+    assert counts.get(('panda_hand', 'mesh'), 0) < 128 * 128 * 0.05  # not inside the hand
+    assert counts['world', 'primitive'] > 128 * 128 / 2  # the floor around them
 
 
 def test_floor_is_textured(sim):
     sim.reset(np.random.default_rng(0))
     front = sim.render('front').astype(int)
-    floor = front[100:, :]                        # the lower rows are floor only
-    assert np.ptp(floor.sum(axis=2)) > 60          # checker squares, not one flat grey
+    floor = front[100:, :]  # the lower rows are floor only
+    assert np.ptp(floor.sum(axis=2)) > 60  # checker squares, not one flat grey
 
 
 def test_cube_moves_in_the_front_image_when_it_moves(sim):
     sim.reset(np.random.default_rng(0))
     before = np.nonzero(_red(sim.render('front')))[1].mean()
     block = sim.model.joint('block').qposadr[0]
-    sim.data.qpos[block + 1] = 0.15                # +y: to the image's right
+    sim.data.qpos[block + 1] = 0.15  # +y: to the image's right
     sim.step(np.zeros(7))
     after = np.nonzero(_red(sim.render('front')))[1].mean()
     assert after > before + 5
@@ -136,12 +136,18 @@ def test_backend_choice(monkeypatch):
 
 
 def test_headless_process_picks_egl_by_itself(run_process):
-    env = {k: v for k, v in os.environ.items()
-           if k not in ('MUJOCO_GL', 'PYOPENGL_PLATFORM', 'DISPLAY', 'WAYLAND_DISPLAY')}
-    code = ('import os, franka_hil_sim.core.pick_cube as p; s = p.PickCubeSim(); '
-            'im = s.render("front"); print(os.environ["MUJOCO_GL"], int(im.std() > 10))')
-    out = run_process([sys.executable, '-c', code], env=env, capture_output=True, text=True,
-                      timeout=60)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ('MUJOCO_GL', 'PYOPENGL_PLATFORM', 'DISPLAY', 'WAYLAND_DISPLAY')
+    }
+    code = (
+        'import os, franka_hil_sim.core.pick_cube as p; s = p.PickCubeSim(); '
+        'im = s.render("front"); print(os.environ["MUJOCO_GL"], int(im.std() > 10))'
+    )
+    out = run_process(
+        [sys.executable, '-c', code], env=env, capture_output=True, text=True, timeout=60
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ['egl', '1']
 

@@ -11,12 +11,12 @@ from franka_hil_common.actions import EE_STEP, GRIPPER_CLOSE, GRIPPER_OPEN, GRIP
 import numpy as np
 
 OPEN, STAY, CLOSE = float(GRIPPER_OPEN), float(GRIPPER_STAY), float(GRIPPER_CLOSE)
-HOVER = 0.06          # m above the cube centre while aligning over it
-ALIGNED = 0.008       # m of horizontal error accepted before descending
-GRASP_DEPTH = 0.004   # m: TCP this close to the cube centre height starts the grasp
-SETTLE_STEPS = 3      # control periods for the fingers to close before lifting
-LIFT = 0.2            # m above the cube's grasp height to lift to
-GAIN = 0.8            # fraction of the remaining error commanded per step
+HOVER = 0.06  # m above the cube centre while aligning over it
+ALIGNED = 0.008  # m of horizontal error accepted before descending
+GRASP_DEPTH = 0.004  # m: TCP this close to the cube centre height starts the grasp
+SETTLE_STEPS = 3  # control periods for the fingers to close before lifting
+LIFT = 0.2  # m above the cube's grasp height to lift to
+GAIN = 0.8  # fraction of the remaining error commanded per step
 
 
 class PickCubeExpert:
@@ -46,8 +46,11 @@ class PickCubeExpert:
             self._closed_for += 1
             if self._closed_for <= SETTLE_STEPS:
                 return np.array((0.0, 0.0, 0.0, STAY), dtype=np.float32)
-            if (self._grasp_z is None or cube_pos[2] < self._grasp_z - 0.01
-                    or np.linalg.norm(cube_pos - tcp_pos) > 0.04):
+            if (
+                self._grasp_z is None
+                or cube_pos[2] < self._grasp_z - 0.01
+                or np.linalg.norm(cube_pos - tcp_pos) > 0.04
+            ):
                 # Lost it, or never had it (someone else closed the fingers, e.g. the policy
                 # before the human took over): open and start over.
                 self.reset()
@@ -57,8 +60,11 @@ class PickCubeExpert:
         self._closed_for = 0
         error_xy = np.linalg.norm(cube_pos[:2] - tcp_pos[:2])
         if error_xy > ALIGNED:
-            goal = (cube_pos[0], cube_pos[1], max(tcp_pos[2], cube_pos[2] + HOVER)
-                    if error_xy > 2 * ALIGNED else tcp_pos[2])
+            goal = (
+                cube_pos[0],
+                cube_pos[1],
+                max(tcp_pos[2], cube_pos[2] + HOVER) if error_xy > 2 * ALIGNED else tcp_pos[2],
+            )
             return np.append(self._move(tcp_pos, goal), STAY).astype(np.float32)
         if tcp_pos[2] - cube_pos[2] > GRASP_DEPTH:
             goal = (cube_pos[0], cube_pos[1], cube_pos[2])

@@ -31,23 +31,43 @@ class GamepadNode(Node):
     def __init__(self):
         """Declare parameters, then read the pad in a thread of its own (SDL waits block)."""
         super().__init__('gamepad')
-        self.device_index = declare(self, 'device_index', 0,
-                                    'which game controller to read (0: the first one SDL finds)',
-                                    lambda v: None if v >= 0 else 'must be >= 0')
-        deadzone = declare(self, 'deadzone', 0.05,
-                           'stick deadzone as a fraction of travel, as joy: values inside read '
-                           '0, the rest is rescaled to [-1, 1]',
-                           lambda v: None if 0.0 <= v < 1.0 else 'must be in [0, 1)')
-        rate = declare(self, 'autorepeat_rate', 20.0,
-                       'Hz at which the last state is republished while nothing changes '
-                       '(0: only on change); keep it above 1 / the teleop joy_timeout',
-                       lambda v: None if 0.0 <= v <= 1000.0 else 'must be in [0, 1000]')
-        coalesce = declare(self, 'coalesce_interval_ms', 1,
-                           'ms to gather axis changes into one message, as joy',
-                           lambda v: None if v >= 0 else 'must be >= 0')
-        self.retry_period = declare(self, 'retry_period', 2.0,
-                                    'seconds between looks for a pad while none is open',
-                                    positive)
+        self.device_index = declare(
+            self,
+            'device_index',
+            0,
+            'which game controller to read (0: the first one SDL finds)',
+            lambda v: None if v >= 0 else 'must be >= 0',
+        )
+        deadzone = declare(
+            self,
+            'deadzone',
+            0.05,
+            'stick deadzone as a fraction of travel, as joy: values inside read '
+            '0, the rest is rescaled to [-1, 1]',
+            lambda v: None if 0.0 <= v < 1.0 else 'must be in [0, 1)',
+        )
+        rate = declare(
+            self,
+            'autorepeat_rate',
+            20.0,
+            'Hz at which the last state is republished while nothing changes '
+            '(0: only on change); keep it above 1 / the teleop joy_timeout',
+            lambda v: None if 0.0 <= v <= 1000.0 else 'must be in [0, 1000]',
+        )
+        coalesce = declare(
+            self,
+            'coalesce_interval_ms',
+            1,
+            'ms to gather axis changes into one message, as joy',
+            lambda v: None if v >= 0 else 'must be >= 0',
+        )
+        self.retry_period = declare(
+            self,
+            'retry_period',
+            2.0,
+            'seconds between looks for a pad while none is open',
+            positive,
+        )
         self.frame_id = declare(self, 'frame_id', 'joy', 'frame_id of the Joy messages')
         reject_unknown_parameters(self)
         self.stream = sdl_joy.JoyStream(deadzone, rate, coalesce / 1000.0)
@@ -69,6 +89,7 @@ class GamepadNode(Node):
         os.environ.setdefault('PYGAME_HIDE_SUPPORT_PROMPT', '1')
         import pygame
         from pygame._sdl2 import controller
+
         try:
             pygame.display.init()
             pad = None
@@ -87,7 +108,8 @@ class GamepadNode(Node):
                     self._publish(self.stream.reset(now=time.monotonic()))
                     self.get_logger().warn(
                         f'gamepad {name!r} disconnected: published a released pad; looking for '
-                        f'a pad every {self.retry_period:g} s')
+                        f'a pad every {self.retry_period:g} s'
+                    )
         except pygame.error as err:
             self.get_logger().error(f'SDL failed: {err}; no gamepad input until restarted')
         finally:
@@ -108,21 +130,31 @@ class GamepadNode(Node):
             pad = controller.Controller(pads[self.device_index])
             raw_axes = [pad.get_axis(i) for i in range(sdl_joy.AXES)]
             buttons = [pad.get_button(i) for i in range(pygame.CONTROLLER_BUTTON_MAX)]
-            self._publish(self.stream.reset(raw_axes, buttons[:sdl_joy.BUTTONS],
-                                            now=time.monotonic()))
-            self.get_logger().info(f'opened gamepad {pad.name!r} (game controller '
-                                   f'{self.device_index} of {len(pads)}); publishing on '
-                                   f'{self.pub.topic_name}')
+            self._publish(
+                self.stream.reset(raw_axes, buttons[: sdl_joy.BUTTONS], now=time.monotonic())
+            )
+            self.get_logger().info(
+                f'opened gamepad {pad.name!r} (game controller '
+                f'{self.device_index} of {len(pads)}); publishing on '
+                f'{self.pub.topic_name}'
+            )
             return pad
-        others = [pygame.joystick.Joystick(i).get_name() for i in range(count)
-                  if not controller.is_controller(i)]
-        why = (f'SDL sees {count} joystick(s), {len(pads)} with a game controller mapping'
-               + (f'; without a mapping: {others} (add one with SDL_GAMECONTROLLERCONFIG)'
-                  if others else ''))
+        others = [
+            pygame.joystick.Joystick(i).get_name()
+            for i in range(count)
+            if not controller.is_controller(i)
+        ]
+        why = f'SDL sees {count} joystick(s), {len(pads)} with a game controller mapping' + (
+            f'; without a mapping: {others} (add one with SDL_GAMECONTROLLERCONFIG)'
+            if others
+            else ''
+        )
         # Say it clearly the first time, then remind now and then, without flooding the log.
         if looks == 0 or looks % max(1, round(30.0 / self.retry_period)) == 0:
-            self.get_logger().warn(f'no gamepad {self.device_index} found ({why}); looking '
-                                   f'again every {self.retry_period:g} s')
+            self.get_logger().warn(
+                f'no gamepad {self.device_index} found ({why}); looking '
+                f'again every {self.retry_period:g} s'
+            )
         return None
 
     def _read(self, pygame, pad):
@@ -143,8 +175,9 @@ class GamepadNode(Node):
             if event.type == pygame.CONTROLLERAXISMOTION:
                 frames += self.stream.axis(event.axis, event.value, now)
             elif event.type in (pygame.CONTROLLERBUTTONDOWN, pygame.CONTROLLERBUTTONUP):
-                frames += self.stream.button(event.button,
-                                             event.type == pygame.CONTROLLERBUTTONDOWN, now)
+                frames += self.stream.button(
+                    event.button, event.type == pygame.CONTROLLERBUTTONDOWN, now
+                )
         frames += self.stream.tick(time.monotonic())
         self._publish(frames)
         return pad.attached()

@@ -29,27 +29,27 @@ RULES = ('guide', 'time_out', 'dropped', 'closed_away', 'moving_away', 'no_progr
 DESCRIPTIONS = {
     'reaction_delay_s': 'seconds between noticing the policy off track and taking over',
     'away_steps': 'observations in a row with the tool moving away from the cube (by more than '
-                  'away_epsilon_m each) that count as off track',
+    'away_epsilon_m each) that count as off track',
     'away_epsilon_m': 'metres the tool must move away per observation for away_steps',
     'no_progress_s': 'seconds the tool may get no closer to the cube (by progress_epsilon_m), '
-                     'or a held cube no higher, before that counts as off track',
+    'or a held cube no higher, before that counts as off track',
     'progress_epsilon_m': 'metres of progress that count for no_progress_s',
     'grasp_distance_m': 'a closed gripper farther than this from the cube is closed away from '
-                        'it: off track',
+    'it: off track',
     'drop_height_m': 'a cube that was this high and fell back this far was dropped: off track',
     'time_out_s': 'take over for good when less than this is left of the episode and the cube '
-                  'is not lifted yet',
+    'is not lifted yet',
     'episode_s': 'length of an episode (sim time), for time_out_s',
     'handback_distance_m': 'hand back once the tool is this close to the cube in xy (gripper '
-                           'open, above it) or holds it, after min_hold_s of driving',
+    'open, above it) or holds it, after min_hold_s of driving',
     'min_hold_s': 'seconds of driving before handing back',
     'budget_s': 'seconds the person may drive in one episode (0: no limit)',
     'miss_probability': 'chance of not noticing a moment the policy goes off track (the person '
-                        'looks again after no_progress_s)',
+    'looks again after no_progress_s)',
     'seed': 'seed of the not-noticing draws',
     'guide_episodes': 'episodes at the start of a run that the person drives whole, from their '
-                      'first observation to their end (no budget, no hand-back), before only '
-                      'correcting',
+    'first observation to their end (no budget, no hand-back), before only '
+    'correcting',
 }
 
 
@@ -80,8 +80,12 @@ class IntervenerConfig:
             value = getattr(self, f.name)
             if f.type is int and (isinstance(value, bool) or not isinstance(value, int)):
                 out.append(f'{f.name} must be an integer, got {value!r}')
-            elif not isinstance(value, (int, float)) or isinstance(value, bool) \
-                    or not math.isfinite(value) or value < 0:
+            elif (
+                not isinstance(value, (int, float))
+                or isinstance(value, bool)
+                or not math.isfinite(value)
+                or value < 0
+            ):
                 out.append(f'{f.name} must be a finite number >= 0, got {value!r}')
         if not out and self.miss_probability > 1.0:
             out.append(f'miss_probability must be in [0, 1], got {self.miss_probability!r}')
@@ -131,8 +135,9 @@ class Intervener:
         """Share of this episode's observations on which the person drove."""
         return self.driven_steps / self.steps if self.steps else 0.0
 
-    def observe(self, tcp: npt.ArrayLike, cube: npt.ArrayLike, gripper: float,
-                stamp_ns: int) -> Verdict:
+    def observe(
+        self, tcp: npt.ArrayLike, cube: npt.ArrayLike, gripper: float, stamp_ns: int
+    ) -> Verdict:
         """
         Judge one observation; return a Verdict (drive: the expert's action goes to the pad).
 
@@ -164,9 +169,11 @@ class Intervener:
             if c.budget_s and stamp_ns - self._driving_ns + self._driven_ns >= _ns(c.budget_s):
                 self.state, self.reason = WATCHING, 'budget spent'
                 self._missed_until_ns = math.inf
-            elif (stamp_ns - self._driving_ns >= _ns(c.min_hold_s) - 1
-                  and self.reason != 'time_out'
-                  and self._back_on_track(tcp_xyz, cube_xyz, gripper, holding)):
+            elif (
+                stamp_ns - self._driving_ns >= _ns(c.min_hold_s) - 1
+                and self.reason != 'time_out'
+                and self._back_on_track(tcp_xyz, cube_xyz, gripper, holding)
+            ):
                 self._driven_ns += stamp_ns - self._driving_ns
                 self.state, self.reason = WATCHING, ''
                 self._progress = self._progress[-1:]
@@ -175,22 +182,35 @@ class Intervener:
         self.driven_steps += drive
         return Verdict(drive, self.state, self.reason)
 
-    def _off_track(self, tcp: npt.NDArray[np.float64], cube: npt.NDArray[np.float64],
-                   gripper: float, lift: float, holding: bool, stamp_ns: int) -> str:
+    def _off_track(
+        self,
+        tcp: npt.NDArray[np.float64],
+        cube: npt.NDArray[np.float64],
+        gripper: float,
+        lift: float,
+        holding: bool,
+        stamp_ns: int,
+    ) -> str:
         """Return the first rule that holds for the policy's recent behaviour ('' if none)."""
         c = self.config
         if self.episode < c.guide_episodes:
             return 'guide'
         if stamp_ns - self._start_ns >= _ns(c.episode_s - c.time_out_s) and lift < 0.05:
             return 'time_out'
-        if self._max_lift > c.drop_height_m and lift < self._max_lift - c.drop_height_m \
-                and not holding:
+        if (
+            self._max_lift > c.drop_height_m
+            and lift < self._max_lift - c.drop_height_m
+            and not holding
+        ):
             return 'dropped'
         if gripper > 0.5 and not holding and lift < c.drop_height_m:
             return 'closed_away'
-        recent = self._distances[-(c.away_steps + 1):]
-        if (not holding and len(recent) == c.away_steps + 1
-                and all(b - a > c.away_epsilon_m for a, b in zip(recent, recent[1:]))):
+        recent = self._distances[-(c.away_steps + 1) :]
+        if (
+            not holding
+            and len(recent) == c.away_steps + 1
+            and all(b - a > c.away_epsilon_m for a, b in zip(recent, recent[1:]))
+        ):
             return 'moving_away'
         window = _ns(c.no_progress_s)
         before = [p for t, p in self._progress if stamp_ns - t >= window]
@@ -198,15 +218,23 @@ class Intervener:
             return 'no_progress'
         return ''
 
-    def _back_on_track(self, tcp: npt.NDArray[np.float64], cube: npt.NDArray[np.float64],
-                       gripper: float, holding: bool) -> bool:
+    def _back_on_track(
+        self,
+        tcp: npt.NDArray[np.float64],
+        cube: npt.NDArray[np.float64],
+        gripper: float,
+        holding: bool,
+    ) -> bool:
         """Return True when the policy can go on: the cube held, or the open tool above it."""
         c = self.config
         if holding:
             return True
         above = tcp[2] > cube[2]
-        return (gripper < 0.5 and above
-                and float(np.linalg.norm(cube[:2] - tcp[:2])) < c.handback_distance_m)
+        return (
+            gripper < 0.5
+            and above
+            and float(np.linalg.norm(cube[:2] - tcp[:2])) < c.handback_distance_m
+        )
 
 
 def _ns(seconds: float) -> int:

@@ -31,20 +31,28 @@ def parse_key_map(data, backend, source):
     if not isinstance(section, dict):
         raise KeyMapError(f'{source}: missing mapping `{backend}` of actions to key lists')
     if set(section) != set(ACTIONS):
-        raise KeyMapError(f'{source}: `{backend}` must name exactly the actions {ACTIONS} '
-                          f'(missing {sorted(set(ACTIONS) - set(section))}, '
-                          f'unknown {sorted(set(section) - set(ACTIONS))})')
+        raise KeyMapError(
+            f'{source}: `{backend}` must name exactly the actions {ACTIONS} '
+            f'(missing {sorted(set(ACTIONS) - set(section))}, '
+            f'unknown {sorted(set(section) - set(ACTIONS))})'
+        )
     keys = {}
     for action in ACTIONS:
         names = section[action]
-        if not isinstance(names, list) or not names or \
-                not all(isinstance(n, str) and n for n in names):
-            raise KeyMapError(f'{source}: {backend}.{action} must be a non-empty list of '
-                              'key names')
+        if (
+            not isinstance(names, list)
+            or not names
+            or not all(isinstance(n, str) and n for n in names)
+        ):
+            raise KeyMapError(
+                f'{source}: {backend}.{action} must be a non-empty list of key names'
+            )
         for name in names:
             if name in keys:
-                raise KeyMapError(f'{source}: key {name!r} is bound to both {keys[name]!r} and '
-                                  f'{action!r} in `{backend}`')
+                raise KeyMapError(
+                    f'{source}: key {name!r} is bound to both {keys[name]!r} and '
+                    f'{action!r} in `{backend}`'
+                )
             keys[name] = action
     return keys
 
@@ -96,9 +104,14 @@ class KeyboardMapper:
 
         close, opening = 'close' in held, 'open' in held
         gripper = GRIPPER_STAY if close == opening else (GRIPPER_CLOSE if close else GRIPPER_OPEN)
-        return InputState(enable=self.enabled, linear=(axis('x'), axis('y'), axis('z')),
-                          gripper=gripper, success='success' in held, failure='failure' in held,
-                          rerecord='rerecord' in held)
+        return InputState(
+            enable=self.enabled,
+            linear=(axis('x'), axis('y'), axis('z')),
+            gripper=gripper,
+            success='success' in held,
+            failure='failure' in held,
+            rerecord='rerecord' in held,
+        )
 
 
 _OPPOSITE = {'x_plus': 'x_minus', 'y_plus': 'y_minus', 'z_plus': 'z_minus', 'close': 'open'}
@@ -135,11 +148,25 @@ class PulseKeys:
 
 
 _CSI_FINAL = {'A': 'up', 'B': 'down', 'C': 'right', 'D': 'left', 'H': 'home', 'F': 'end'}
-_CSI_TILDE = {'1': 'home', '2': 'insert', '3': 'delete', '4': 'end', '5': 'page_up',
-              '6': 'page_down', '7': 'home', '8': 'end'}
+_CSI_TILDE = {
+    '1': 'home',
+    '2': 'insert',
+    '3': 'delete',
+    '4': 'end',
+    '5': 'page_up',
+    '6': 'page_down',
+    '7': 'home',
+    '8': 'end',
+}
 _MODIFIERS = {'2': 'shift+', '3': 'alt+', '5': 'ctrl+'}
-_CONTROL = {'\r': 'enter', '\n': 'enter', ' ': 'space', '\t': 'tab', '\x7f': 'backspace',
-            '\x08': 'backspace'}
+_CONTROL = {
+    '\r': 'enter',
+    '\n': 'enter',
+    ' ': 'space',
+    '\t': 'tab',
+    '\x7f': 'backspace',
+    '\x08': 'backspace',
+}
 
 
 def _csi_key(params, final):
@@ -182,7 +209,7 @@ def parse_terminal_keys(data):
                 j += 1
             if j >= len(text):
                 return keys, text[i:]
-            keys.append(_csi_key(text[i + 2:j], text[j]))
+            keys.append(_csi_key(text[i + 2 : j], text[j]))
             i = j + 1
         else:
             keys.append('escape')

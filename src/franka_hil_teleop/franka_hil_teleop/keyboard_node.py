@@ -29,28 +29,55 @@ class KeyboardNode(Node):
     def __init__(self):
         """Declare parameters, open the backend (clear error if it cannot start)."""
         super().__init__('keyboard_teleop')
-        backend = declare(self, 'backend', 'auto',
-                          'x11 (held keys of the X display in DISPLAY), terminal (key presses '
-                          'in this terminal, works over SSH) or auto (x11 when DISPLAY is set)',
-                          lambda v: None if v in BACKENDS else f'must be one of {BACKENDS}')
-        key_file = declare(self, 'key_map_file', '',
-                           'key map YAML file (default: config/teleop_keyboard.yaml)')
-        rate = declare(self, 'rate', 100.0,
-                       'Hz at which keys are read (x11) and commands published while active',
-                       positive)
-        self.pulse = declare(self, 'pulse_duration', 0.1,
-                             'terminal: seconds one press of a motion key moves (0.1: one '
-                             'control step, 2.5 cm at the default speed)', positive)
-        fine_scale = declare(self, 'fine_scale', 0.2,
-                             'fine mode (the `fine` key toggles it): motions at this share of '
-                             'linear_speed (0.2: 5 cm/s, 0.5 cm a terminal press)',
-                             lambda v: None if 0.0 < v <= 1.0 else 'must be in (0, 1]')
-        button_hold = declare(self, 'button_hold', 0.6,
-                              'terminal: seconds a press of Space / an event key counts as held '
-                              '(longer than the key-repeat delay: holding it is one press)',
-                              positive)
-        speed = declare(self, 'linear_speed', actions.full_scale_speed(),
-                        'TCP speed in m/s while a motion key is held', positive)
+        backend = declare(
+            self,
+            'backend',
+            'auto',
+            'x11 (held keys of the X display in DISPLAY), terminal (key presses '
+            'in this terminal, works over SSH) or auto (x11 when DISPLAY is set)',
+            lambda v: None if v in BACKENDS else f'must be one of {BACKENDS}',
+        )
+        key_file = declare(
+            self, 'key_map_file', '', 'key map YAML file (default: config/teleop_keyboard.yaml)'
+        )
+        rate = declare(
+            self,
+            'rate',
+            100.0,
+            'Hz at which keys are read (x11) and commands published while active',
+            positive,
+        )
+        self.pulse = declare(
+            self,
+            'pulse_duration',
+            0.1,
+            'terminal: seconds one press of a motion key moves (0.1: one '
+            'control step, 2.5 cm at the default speed)',
+            positive,
+        )
+        fine_scale = declare(
+            self,
+            'fine_scale',
+            0.2,
+            'fine mode (the `fine` key toggles it): motions at this share of '
+            'linear_speed (0.2: 5 cm/s, 0.5 cm a terminal press)',
+            lambda v: None if 0.0 < v <= 1.0 else 'must be in (0, 1]',
+        )
+        button_hold = declare(
+            self,
+            'button_hold',
+            0.6,
+            'terminal: seconds a press of Space / an event key counts as held '
+            '(longer than the key-repeat delay: holding it is one press)',
+            positive,
+        )
+        speed = declare(
+            self,
+            'linear_speed',
+            actions.full_scale_speed(),
+            'TCP speed in m/s while a motion key is held',
+            positive,
+        )
         frame_id = declare(self, 'frame_id', names.BASE_FRAME, 'frame of the commanded twist')
         source = declare(self, 'source', 'keyboard', 'device name put in every message')
         reject_unknown_parameters(self)
@@ -65,12 +92,14 @@ class KeyboardNode(Node):
         self.reader = None
         if backend == 'x11':
             from franka_hil_teleop.x11_keys import X11Keys
+
             self.reader = X11Keys(keys)
             if self.reader.unmapped:
                 self.get_logger().warn(f'keys not on this X keyboard: {self.reader.unmapped}')
             self._held = self._x11_held
         else:
             from franka_hil_teleop.tty_keys import TerminalKeys
+
             self.keys = keys
             self.pulses = keyboard.PulseKeys(self.pulse, button_hold)
             self._held = lambda now: self.pulses.held(now)
@@ -78,17 +107,21 @@ class KeyboardNode(Node):
             lines = ['keyboard teleop (terminal): keys per action'] + keyboard.describe(keys)
             print('\n'.join(lines + ['  Ctrl-C quits']), flush=True)
         if backend == 'x11':
-            self.get_logger().info('keyboard teleop (x11) on display '
-                                   f'{self.reader.display_name}; keys per action:\n'
-                                   + '\n'.join(keyboard.describe(keys)))
+            self.get_logger().info(
+                'keyboard teleop (x11) on display '
+                f'{self.reader.display_name}; keys per action:\n'
+                + '\n'.join(keyboard.describe(keys))
+            )
         steady_timer(self, 1.0 / rate, self._step)
 
     def _x11_held(self, now):
         try:
             return self.reader.held()
         except self.reader.errors as err:
-            self.get_logger().error(f'lost the X display ({err!r}): override released; '
-                                    'stopping (restart with -p backend:=terminal over SSH)')
+            self.get_logger().error(
+                f'lost the X display ({err!r}): override released; '
+                'stopping (restart with -p backend:=terminal over SSH)'
+            )
             self.out.publish(self.core.release())
             raise SystemExit(1)
 

@@ -67,7 +67,8 @@ class PadMap:
         buttons = list(self.buttons.values())
         for trig in (self.gripper_close, self.gripper_open):
             (axes if trig.axis is not None else buttons).append(
-                trig.axis if trig.axis is not None else trig.button)
+                trig.axis if trig.axis is not None else trig.button
+            )
         return max(axes) + 1, max(buttons) + 1
 
     def check_sizes(self, n_axes, n_buttons):
@@ -75,19 +76,23 @@ class PadMap:
         need_axes, need_buttons = self.needed_sizes()
         if n_axes >= need_axes and n_buttons >= need_buttons:
             return None
-        return (f'Joy message has {n_axes} axes and {n_buttons} buttons, but pad map '
-                f"'{self.family}' ({self.source}) needs at least {need_axes} axes and "
-                f'{need_buttons} buttons: choose the pad map of your driver with the `pad` '
-                f'parameter (game_controller, xbox, playstation, logitech) or `pad_map_file`')
+        return (
+            f'Joy message has {n_axes} axes and {n_buttons} buttons, but pad map '
+            f"'{self.family}' ({self.source}) needs at least {need_axes} axes and "
+            f'{need_buttons} buttons: choose the pad map of your driver with the `pad` '
+            f'parameter (game_controller, xbox, playstation, logitech) or `pad_map_file`'
+        )
 
     def size_warning(self, n_axes, n_buttons):
         """Return None if a Joy message has this map's usual shape, else a warning to log once."""
         if (n_axes, n_buttons) == (self.joy_axes, self.joy_buttons):
             return None
-        return (f'Joy message has {n_axes} axes and {n_buttons} buttons, but pad map '
-                f"'{self.family}' ({self.description}) expects {self.joy_axes} and "
-                f'{self.joy_buttons}: another driver or pad may number them differently; '
-                f'if the controls feel wrong, choose the `pad` parameter that matches')
+        return (
+            f'Joy message has {n_axes} axes and {n_buttons} buttons, but pad map '
+            f"'{self.family}' ({self.description}) expects {self.joy_axes} and "
+            f'{self.joy_buttons}: another driver or pad may number them differently; '
+            f'if the controls feel wrong, choose the `pad` parameter that matches'
+        )
 
     def _trigger_pressed(self, trig, axes, buttons):
         if trig.button is not None:
@@ -107,9 +112,12 @@ class PadMap:
         close = self._trigger_pressed(self.gripper_close, axes, buttons)
         opening = self._trigger_pressed(self.gripper_open, axes, buttons)
         gripper = GRIPPER_STAY if close == opening else (GRIPPER_CLOSE if close else GRIPPER_OPEN)
-        return InputState(enable=buttons[self.buttons['enable']] != 0, linear=linear,
-                          gripper=gripper,
-                          **{name: buttons[self.buttons[name]] != 0 for name in BUTTONS[1:]})
+        return InputState(
+            enable=buttons[self.buttons['enable']] != 0,
+            linear=linear,
+            gripper=gripper,
+            **{name: buttons[self.buttons[name]] != 0 for name in BUTTONS[1:]},
+        )
 
     def to_joy(self, state):
         """
@@ -120,8 +128,10 @@ class PadMap:
         """
         axes = [0.0] * self.joy_axes
         buttons = [0] * self.joy_buttons
-        for trig, pressed in ((self.gripper_close, state.gripper == GRIPPER_CLOSE),
-                              (self.gripper_open, state.gripper == GRIPPER_OPEN)):
+        for trig, pressed in (
+            (self.gripper_close, state.gripper == GRIPPER_CLOSE),
+            (self.gripper_open, state.gripper == GRIPPER_OPEN),
+        ):
             if trig.button is not None:
                 buttons[trig.button] = int(pressed)
             else:
@@ -152,8 +162,10 @@ def _section(data, key, where, fields):
     unknown = set(section) - set(fields)
     missing = set(fields) - set(section)
     if unknown or missing:
-        raise PadMapError(f'{where}: `{key}` must have exactly {", ".join(fields)} '
-                          f'(missing {sorted(missing)}, unknown {sorted(unknown)})')
+        raise PadMapError(
+            f'{where}: `{key}` must have exactly {", ".join(fields)} '
+            f'(missing {sorted(missing)}, unknown {sorted(unknown)})'
+        )
     return section
 
 
@@ -167,8 +179,9 @@ def _trigger(spec, where):
         pressed = _number(spec['pressed'], f'{where}.pressed')
         if released == pressed:
             raise PadMapError(f'{where}: released and pressed values must differ')
-        return TriggerBinding(axis=_index(spec['axis'], f'{where}.axis'),
-                              released=released, pressed=pressed)
+        return TriggerBinding(
+            axis=_index(spec['axis'], f'{where}.axis'), released=released, pressed=pressed
+        )
     raise PadMapError(f'{where} must be {{axis, released, pressed}} or {{button}}, got {spec}')
 
 
@@ -198,23 +211,33 @@ def parse_pad_map(data, source):
     opening = _trigger(gripper['open'], f'{source}: gripper.open')
     button_spec = _section(data, 'buttons', source, BUTTONS)
     buttons = {name: _index(button_spec[name], f'{source}: buttons.{name}') for name in BUTTONS}
-    axes_used = [b.index for b in linear] + [t.axis for t in (close, opening)
-                                             if t.axis is not None]
-    buttons_used = list(buttons.values()) + [t.button for t in (close, opening)
-                                             if t.button is not None]
+    axes_used = [b.index for b in linear] + [
+        t.axis for t in (close, opening) if t.axis is not None
+    ]
+    buttons_used = list(buttons.values()) + [
+        t.button for t in (close, opening) if t.button is not None
+    ]
     if len(set(axes_used)) != len(axes_used) or len(set(buttons_used)) != len(buttons_used):
-        raise PadMapError(f'{source}: each axis and button may have one meaning only '
-                          f'(axes {axes_used}, buttons {buttons_used})')
+        raise PadMapError(
+            f'{source}: each axis and button may have one meaning only '
+            f'(axes {axes_used}, buttons {buttons_used})'
+        )
     labels = data.get('labels', {})
     if not isinstance(labels, dict):
         raise PadMapError(f'{source}: labels must be a mapping of names to printed labels')
-    pad = PadMap(family=str(data.get('family', Path(source).stem)),
-                 description=str(data.get('description', '')), source=str(source),
-                 joy_axes=_index(size['axes'], f'{source}: joy_size.axes'),
-                 joy_buttons=_index(size['buttons'], f'{source}: joy_size.buttons'),
-                 linear=tuple(linear), gripper_close=close, gripper_open=opening,
-                 threshold=threshold,
-                 buttons=buttons, labels={str(k): str(v) for k, v in labels.items()})
+    pad = PadMap(
+        family=str(data.get('family', Path(source).stem)),
+        description=str(data.get('description', '')),
+        source=str(source),
+        joy_axes=_index(size['axes'], f'{source}: joy_size.axes'),
+        joy_buttons=_index(size['buttons'], f'{source}: joy_size.buttons'),
+        linear=tuple(linear),
+        gripper_close=close,
+        gripper_open=opening,
+        threshold=threshold,
+        buttons=buttons,
+        labels={str(k): str(v) for k, v in labels.items()},
+    )
     error = pad.check_sizes(pad.joy_axes, pad.joy_buttons)
     if error:
         raise PadMapError(f'{source}: joy_size too small for its own indices: {error}')
@@ -239,8 +262,10 @@ def load_pad_map(path):
 def describe(pad):
     """One line naming the controls of a pad map, for the log and the README."""
     lab = pad.labels
-    return (f"pad '{pad.family}': hold {lab.get('enable', 'enable')} to take over; "
-            f"{lab.get('linear', 'sticks')} move; {lab.get('close', 'close')} closes and "
-            f"{lab.get('open', 'open')} opens the gripper; {lab.get('success', 'success')} = "
-            f"success, {lab.get('failure', 'failure')} = failure, "
-            f"{lab.get('rerecord', 'rerecord')} = re-record")
+    return (
+        f"pad '{pad.family}': hold {lab.get('enable', 'enable')} to take over; "
+        f'{lab.get("linear", "sticks")} move; {lab.get("close", "close")} closes and '
+        f'{lab.get("open", "open")} opens the gripper; {lab.get("success", "success")} = '
+        f'success, {lab.get("failure", "failure")} = failure, '
+        f'{lab.get("rerecord", "rerecord")} = re-record'
+    )

@@ -22,11 +22,13 @@ from rclpy.qos import HistoryPolicy, QoSProfile, ReliabilityPolicy
 
 PACKAGE = 'franka_hil_teleop'
 # Commands are superseded by the next one; keep a few so a slow reader still sees the release.
-COMMAND_QOS = QoSProfile(depth=10, reliability=ReliabilityPolicy.RELIABLE,
-                         history=HistoryPolicy.KEEP_LAST)
+COMMAND_QOS = QoSProfile(
+    depth=10, reliability=ReliabilityPolicy.RELIABLE, history=HistoryPolicy.KEEP_LAST
+)
 # Episode events must never be dropped: reliable, with room for a burst.
-EVENT_QOS = QoSProfile(depth=100, reliability=ReliabilityPolicy.RELIABLE,
-                       history=HistoryPolicy.KEEP_LAST)
+EVENT_QOS = QoSProfile(
+    depth=100, reliability=ReliabilityPolicy.RELIABLE, history=HistoryPolicy.KEEP_LAST
+)
 # Events pressed before the simulator is discovered wait for it this long (s of wall time): a
 # person who ends an episode as soon as the key map shows must not lose the key.
 EARLY_EVENT_WAIT_S = 10.0
@@ -43,8 +45,9 @@ def config_file(name):
     for path in candidates:
         if path.is_file():
             return path
-    raise ParameterError(f'config file {name} not found (looked in '
-                         f'{", ".join(str(p.parent) for p in candidates)})')
+    raise ParameterError(
+        f'config file {name} not found (looked in {", ".join(str(p.parent) for p in candidates)})'
+    )
 
 
 def steady_timer(node, period, callback):
@@ -111,8 +114,11 @@ class TeleopPublisher:
         if not self._matched:
             late = [e for t, e in self._early if now - t > EARLY_EVENT_WAIT_S]
             if late:
-                self._log.warning('early events', f'{len(late)} episode event(s) dropped: no '
-                                  f'simulator subscribed within {EARLY_EVENT_WAIT_S:g} s')
+                self._log.warning(
+                    'early events',
+                    f'{len(late)} episode event(s) dropped: no '
+                    f'simulator subscribed within {EARLY_EVENT_WAIT_S:g} s',
+                )
                 self._early = [(t, e) for t, e in self._early if now - t <= EARLY_EVENT_WAIT_S]
             return
         for _, event in self._early:

@@ -91,11 +91,13 @@ class JoyStream:
 
     def tick(self, now):
         """Publish a coalesced axis change or an autorepeat when due."""
-        if self._pending_since is not None and \
-                now - self._pending_since >= self.coalesce_interval:
+        if self._pending_since is not None and now - self._pending_since >= self.coalesce_interval:
             return [self._frame(now)]
-        if self.autorepeat_period is not None and self._last_publish is not None and \
-                now - self._last_publish >= self.autorepeat_period:
+        if (
+            self.autorepeat_period is not None
+            and self._last_publish is not None
+            and now - self._last_publish >= self.autorepeat_period
+        ):
             return [self._frame(now)]
         return []
 

@@ -100,8 +100,10 @@ class SyntheticHuman:
         agent_pos = np.asarray(agent_pos, dtype=np.float64)
         cube = np.asarray(cube, dtype=np.float64)
         if agent_pos.shape != (observation.AGENT_POS_SIZE,) or cube.shape != (3,):
-            raise ValueError(f'need agent_pos of {observation.AGENT_POS_SIZE} values and a cube '
-                             f'xyz (state observations), got {agent_pos.shape} and {cube.shape}')
+            raise ValueError(
+                f'need agent_pos of {observation.AGENT_POS_SIZE} values and a cube '
+                f'xyz (state observations), got {agent_pos.shape} and {cube.shape}'
+            )
         tcp = observation.tcp_position(agent_pos)
         if self._last_tcp is not None and np.linalg.norm(tcp - self._last_tcp) > TCP_RESET_JUMP_M:
             self._reset_after_ns = -1
@@ -128,6 +130,7 @@ class SyntheticHuman:
         state = input_from_action(action, self.linear_speed)
         if not self._success_pressed and cube[2] - self._cube_start_z >= self.success_lift:
             self._success_pressed = True
-            state = InputState(enable=True, linear=state.linear, gripper=state.gripper,
-                               success=True)
+            state = InputState(
+                enable=True, linear=state.linear, gripper=state.gripper, success=True
+            )
         return self.pad.to_joy(state)

@@ -39,29 +39,59 @@ class SyntheticHumanNode(Node):
     def __init__(self):
         """Declare parameters, load the pad map and the expert, wire topics."""
         super().__init__('synthetic_human')
-        pad = declare(self, 'pad', 'game_controller',
-                      f'pad family whose Joy layout to produce (must match teleop_node): one of '
-                      f'{PAD_FAMILIES}',
-                      lambda v: None if v in PAD_FAMILIES else f'must be one of {PAD_FAMILIES}')
-        pad_file = declare(self, 'pad_map_file', '',
-                           'path of a pad map YAML file; overrides `pad` when not empty')
-        expert = declare(self, 'expert', 'franka_hil_teleop.expert:PickCubeExpert',
-                         "expert policy as 'package.module:Class' with reset() and "
-                         'act(tcp_xyz, cube_xyz, gripper_0_1) -> 4-D EE action')
-        lift = declare(self, 'success_lift', 0.05,
-                       'press the success button once the cube is this many metres above its '
-                       'start height', positive)
-        speed = declare(self, 'linear_speed', actions.full_scale_speed(),
-                        "teleop_node's linear_speed (m/s at full stick), to deflect the sticks "
-                        "so that the executed action equals the expert's", positive)
+        pad = declare(
+            self,
+            'pad',
+            'game_controller',
+            f'pad family whose Joy layout to produce (must match teleop_node): one of '
+            f'{PAD_FAMILIES}',
+            lambda v: None if v in PAD_FAMILIES else f'must be one of {PAD_FAMILIES}',
+        )
+        pad_file = declare(
+            self, 'pad_map_file', '', 'path of a pad map YAML file; overrides `pad` when not empty'
+        )
+        expert = declare(
+            self,
+            'expert',
+            'franka_hil_teleop.expert:PickCubeExpert',
+            "expert policy as 'package.module:Class' with reset() and "
+            'act(tcp_xyz, cube_xyz, gripper_0_1) -> 4-D EE action',
+        )
+        lift = declare(
+            self,
+            'success_lift',
+            0.05,
+            'press the success button once the cube is this many metres above its start height',
+            positive,
+        )
+        speed = declare(
+            self,
+            'linear_speed',
+            actions.full_scale_speed(),
+            "teleop_node's linear_speed (m/s at full stick), to deflect the sticks "
+            "so that the executed action equals the expert's",
+            positive,
+        )
         self.frame_id = declare(self, 'frame_id', 'joy', 'frame_id of the Joy messages')
-        mode = declare(self, 'mode', 'always', 'always: hold the override and play the expert the '
-                       'whole time; corrective: watch the policy, take over when it goes off '
-                       'track (rules: the intervener.* parameters), hand back when it can go on',
-                       one_of(MODES))
-        settings = {name: declare(self, f'intervener.{name}', getattr(IntervenerConfig(), name),
-                                  description, lambda v: None if v >= 0 else 'must be >= 0')
-                    for name, description in DESCRIPTIONS.items()}
+        mode = declare(
+            self,
+            'mode',
+            'always',
+            'always: hold the override and play the expert the '
+            'whole time; corrective: watch the policy, take over when it goes off '
+            'track (rules: the intervener.* parameters), hand back when it can go on',
+            one_of(MODES),
+        )
+        settings = {
+            name: declare(
+                self,
+                f'intervener.{name}',
+                getattr(IntervenerConfig(), name),
+                description,
+                lambda v: None if v >= 0 else 'must be >= 0',
+            )
+            for name, description in DESCRIPTIONS.items()
+        }
         reject_unknown_parameters(self)
         self.pad = pad_map.load_pad_map(pad_file or config_file(f'teleop_pad_{pad}.yaml'))
         intervener = Intervener(IntervenerConfig(**settings)) if mode == 'corrective' else None
@@ -71,27 +101,31 @@ class SyntheticHumanNode(Node):
         self.pub = self.create_publisher(Joy, names.JOY, COMMAND_QOS)
         self.create_subscription(StepInfo, names.STEP_INFO, self._on_step_info, COMMAND_QOS)
         self.create_subscription(Observation, names.OBSERVATION, self._on_observation, COMMAND_QOS)
-        self.get_logger().info(f'playing {expert} ({mode}) on {self.pub.topic_name} as '
-                               f'{pad_map.describe(self.pad)}')
+        self.get_logger().info(
+            f'playing {expert} ({mode}) on {self.pub.topic_name} as {pad_map.describe(self.pad)}'
+        )
 
     def _on_step_info(self, msg):
-        self.human.on_step_info(msg.episode, msg.terminated or msg.truncated,
-                                stamp_ns(msg.header.stamp))
+        self.human.on_step_info(
+            msg.episode, msg.terminated or msg.truncated, stamp_ns(msg.header.stamp)
+        )
 
     def _on_observation(self, msg):
         episodes = self.human.episodes
         try:
-            axes, buttons = self.human.on_observation(msg.agent_pos, msg.environment_state,
-                                                      stamp_ns(msg.header.stamp))
+            axes, buttons = self.human.on_observation(
+                msg.agent_pos, msg.environment_state, stamp_ns(msg.header.stamp)
+            )
         except ValueError as err:
             self._log.error('observation', f'cannot play from this observation: {err}')
             return
         if self.human.episodes != episodes:
             self.get_logger().info(f'episode {self.human.episodes}: expert reset')
-            for episode, rate in self.human.rates[len(self.human.rates) - 1:]:
+            for episode, rate in self.human.rates[len(self.human.rates) - 1 :]:
                 self.get_logger().info(f'episode {episode}: the human drove {rate:.0%} of it')
-                self.report.publish(String(data=json.dumps(
-                    {'episode': episode, 'intervention_rate': rate})))
+                self.report.publish(
+                    String(data=json.dumps({'episode': episode, 'intervention_rate': rate}))
+                )
         self._publish(axes, buttons)
 
     def close(self):

@@ -38,8 +38,9 @@ class InputState:
 
     def __post_init__(self):
         """Reject a malformed state at its source, not downstream in a message."""
-        if len(self.linear) != 3 or not all(math.isfinite(v) and abs(v) <= 1.0
-                                            for v in self.linear):
+        if len(self.linear) != 3 or not all(
+            math.isfinite(v) and abs(v) <= 1.0 for v in self.linear
+        ):
             raise ValueError(f'linear must be 3 finite values in [-1, 1], got {self.linear!r}')
         if self.gripper not in GRIPPER_COMMANDS:
             raise ValueError(f'gripper must be one of {GRIPPER_COMMANDS}, got {self.gripper!r}')
@@ -105,8 +106,9 @@ class TeleopCore:
         command = None
         if state.enable:
             self.active = True
-            command = Command(True, tuple(self.linear_speed * v for v in state.linear),
-                              state.gripper)
+            command = Command(
+                True, tuple(self.linear_speed * v for v in state.linear), state.gripper
+            )
         elif self.active:
             self.active = False
             command = RELEASE

@@ -32,18 +32,32 @@ class TeleopNode(Node):
     def __init__(self):
         """Declare and validate parameters, load the pad map, wire topics."""
         super().__init__('teleop')
-        pad = declare(self, 'pad', 'game_controller',
-                      f'pad family whose Joy layout to read: one of {PAD_FAMILIES} '
-                      '(config/teleop_pad_<pad>.yaml)',
-                      lambda v: None if v in PAD_FAMILIES else f'must be one of {PAD_FAMILIES}')
-        pad_file = declare(self, 'pad_map_file', '',
-                           'path of a pad map YAML file; overrides `pad` when not empty')
-        speed = declare(self, 'linear_speed', actions.full_scale_speed(),
-                        'TCP speed in m/s at full stick deflection (default: action 1 of the '
-                        'contract, 0.025 m per 0.1 s step)', positive)
-        timeout = declare(self, 'joy_timeout', JOY_TIMEOUT_S,
-                          'seconds without a Joy message after which the override is released',
-                          positive)
+        pad = declare(
+            self,
+            'pad',
+            'game_controller',
+            f'pad family whose Joy layout to read: one of {PAD_FAMILIES} '
+            '(config/teleop_pad_<pad>.yaml)',
+            lambda v: None if v in PAD_FAMILIES else f'must be one of {PAD_FAMILIES}',
+        )
+        pad_file = declare(
+            self, 'pad_map_file', '', 'path of a pad map YAML file; overrides `pad` when not empty'
+        )
+        speed = declare(
+            self,
+            'linear_speed',
+            actions.full_scale_speed(),
+            'TCP speed in m/s at full stick deflection (default: action 1 of the '
+            'contract, 0.025 m per 0.1 s step)',
+            positive,
+        )
+        timeout = declare(
+            self,
+            'joy_timeout',
+            JOY_TIMEOUT_S,
+            'seconds without a Joy message after which the override is released',
+            positive,
+        )
         frame_id = declare(self, 'frame_id', names.BASE_FRAME, 'frame of the commanded twist')
         source = declare(self, 'source', 'gamepad', 'device name put in every message')
         reject_unknown_parameters(self)
@@ -57,8 +71,10 @@ class TeleopNode(Node):
         # Steady clock: under use_sim_time the deadman must still fire when the sim is stopped.
         self._deadman = steady_timer(self, timeout, self._check_timeout)
         self._deadman.cancel()
-        self.get_logger().info(f'{pad_map.describe(self.pad)} ({self.pad.source}); '
-                               f'full stick = {speed:g} m/s; Joy timeout {timeout:g} s')
+        self.get_logger().info(
+            f'{pad_map.describe(self.pad)} ({self.pad.source}); '
+            f'full stick = {speed:g} m/s; Joy timeout {timeout:g} s'
+        )
 
     def _on_joy(self, msg):
         shape = (len(msg.axes), len(msg.buttons))

@@ -18,9 +18,11 @@ import tty
 
 from franka_hil_teleop.keyboard import flush_escape, parse_terminal_keys
 
-OTHER_BACKEND = ('use the X11 backend instead (bring-up keyboard_backend:=x11, or -p '
-                 'backend:=x11; needs DISPLAY), or start the node in a terminal (ssh -t, tmux; '
-                 "bringup hands its terminal on, a launch file's background process has none)")
+OTHER_BACKEND = (
+    'use the X11 backend instead (bring-up keyboard_backend:=x11, or -p '
+    'backend:=x11; needs DISPLAY), or start the node in a terminal (ssh -t, tmux; '
+    "bringup hands its terminal on, a launch file's background process has none)"
+)
 # A lone ESC byte is the Escape key when no sequence byte follows within this time.
 _ESCAPE_WAIT_S = 0.03
 
@@ -34,8 +36,9 @@ class TerminalKeys:
         try:
             self.fd = stream.fileno()
         except (AttributeError, ValueError, OSError) as err:
-            raise RuntimeError(f'no terminal: stdin has no file descriptor ({err}); '
-                               f'{OTHER_BACKEND}') from err
+            raise RuntimeError(
+                f'no terminal: stdin has no file descriptor ({err}); {OTHER_BACKEND}'
+            ) from err
         if not os.isatty(self.fd):
             raise RuntimeError(f'no terminal: stdin is not a tty; {OTHER_BACKEND}')
         self.on_keys = on_keys

@@ -11,8 +11,10 @@ keys typed into any window of that display are seen.
 
 import os
 
-OTHER_BACKEND = ('use the terminal backend instead (-p backend:=terminal), which reads the '
-                 'terminal the node runs in and works over SSH')
+OTHER_BACKEND = (
+    'use the terminal backend instead (-p backend:=terminal), which reads the '
+    'terminal the node runs in and works over SSH'
+)
 
 
 class X11Keys:
@@ -23,16 +25,18 @@ class X11Keys:
         try:
             from Xlib import display, error, XK
         except ImportError as err:
-            raise RuntimeError(f'the X11 keyboard backend needs python-xlib ({err}); '
-                               f'{OTHER_BACKEND}') from err
+            raise RuntimeError(
+                f'the X11 keyboard backend needs python-xlib ({err}); {OTHER_BACKEND}'
+            ) from err
         display_name = display_name or os.environ.get('DISPLAY')
         if not display_name:
             raise RuntimeError(f'no X display: DISPLAY is not set; {OTHER_BACKEND}')
         try:
             self.display = display.Display(display_name)
         except (error.DisplayError, OSError, OverflowError) as err:
-            raise RuntimeError(f'cannot open X display {display_name!r} ({err}); '
-                               f'{OTHER_BACKEND}') from err
+            raise RuntimeError(
+                f'cannot open X display {display_name!r} ({err}); {OTHER_BACKEND}'
+            ) from err
         self.display_name = display_name
         self.errors = (error.ConnectionClosedError, error.XError, OSError)
         self.codes = {}
@@ -46,17 +50,23 @@ class X11Keys:
                 continue  # not on this keyboard layout: missing() reports it
             if self.codes.get(keycode, action) != action:
                 self.display.close()
-                raise ValueError(f'keysym {name!r} shares key code {keycode} with a key bound to '
-                                 f'{self.codes[keycode]!r}; one physical key, one action')
+                raise ValueError(
+                    f'keysym {name!r} shares key code {keycode} with a key bound to '
+                    f'{self.codes[keycode]!r}; one physical key, one action'
+                )
             self.codes[keycode] = action
-        self.unmapped = sorted(name for name in key_map
-                               if self.display.keysym_to_keycode(XK.string_to_keysym(name)) == 0)
+        self.unmapped = sorted(
+            name
+            for name in key_map
+            if self.display.keysym_to_keycode(XK.string_to_keysym(name)) == 0
+        )
 
     def held(self):
         """Return the actions whose key is down now (raises one of self.errors if X is gone)."""
         keymap = self.display.query_keymap()
-        return {action for code, action in self.codes.items()
-                if keymap[code >> 3] & (1 << (code & 7))}
+        return {
+            action for code, action in self.codes.items() if keymap[code >> 3] & (1 << (code & 7))
+        }
 
     def close(self):
         """Disconnect from the display."""

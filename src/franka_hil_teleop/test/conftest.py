@@ -17,6 +17,7 @@ _namespaces = itertools.count()
 @pytest.fixture
 def executable():
     """Give the path of one of this package's installed console scripts."""
+
     def find(name):
         try:
             prefix = Path(get_package_prefix('franka_hil_teleop'))
@@ -24,9 +25,12 @@ def executable():
         except PackageNotFoundError:
             path = None
         if path is None or not path.exists():
-            pytest.fail(f'console script {name} is not installed: run `bash scripts/setup.sh` '
-                        'and `source scripts/env.sh` first')
+            pytest.fail(
+                f'console script {name} is not installed: run `bash scripts/setup.sh` '
+                'and `source scripts/env.sh` first'
+            )
         return str(path)
+
     return find
 
 
@@ -72,6 +76,7 @@ def handshake():
     the reader, and a message published in between is lost. Repeating until something comes
     back end to end makes the first message of a test independent of discovery timing.
     """
+
     def run(node, send, received, timeout=20.0, what='an answer'):
         deadline = time.monotonic() + timeout
         while not received():
@@ -81,4 +86,5 @@ def handshake():
             retry = time.monotonic() + 0.2
             while not received() and time.monotonic() < retry:
                 node.executor_for_test.spin_once(timeout_sec=0.02)
+
     return run

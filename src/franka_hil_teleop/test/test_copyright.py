@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 
 ament_copyright = pytest.importorskip(
-    'ament_copyright.main', reason='ament_copyright is not on PyPI, only in a full ROS 2 install '
-    '(test/test_lint.py checks the license header of every file everywhere)')
+    'ament_copyright.main',
+    reason='ament_copyright is not on PyPI, only in a full ROS 2 install '
+    '(test/test_lint.py checks the license header of every file everywhere)',
+)
 
 PACKAGE = Path(__file__).resolve().parents[1]
 

@@ -15,20 +15,33 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
 
 
-def test_no_pad_is_reported_and_the_node_keeps_running(start_process, executable, namespace,
-                                                       ros_node, inbox, spin):
+def test_no_pad_is_reported_and_the_node_keeps_running(
+    start_process, executable, namespace, ros_node, inbox, spin
+):
     env = dict(os.environ)
     env.pop('DISPLAY', None)
-    env.pop('SDL_VIDEODRIVER', None)     # the node must pick SDL's headless driver itself
-    proc = start_process([executable('gamepad_node'), '--ros-args', '-r', f'__ns:={namespace}',
-                          '-p', 'retry_period:=0.2'], env=env)
+    env.pop('SDL_VIDEODRIVER', None)  # the node must pick SDL's headless driver itself
+    proc = start_process(
+        [
+            executable('gamepad_node'),
+            '--ros-args',
+            '-r',
+            f'__ns:={namespace}',
+            '-p',
+            'retry_period:=0.2',
+        ],
+        env=env,
+    )
     proc.wait_for_output('no gamepad 0 found (SDL sees 0 joystick(s)', timeout=30)
     joys = inbox(Joy, f'{namespace}/joy')
     spin(ros_node, lambda: joys.sub.get_publisher_count() > 0, what='joy publisher')
     # Several look-ups later it is still running, quietly, without busy-waiting.
     cpu_before, start = cpu_seconds(proc.proc.pid), time.monotonic()
-    spin(ros_node, lambda: time.monotonic() - start > 1.5 and proc.proc.poll() is None,
-         what='1.5 s of the node looking for a pad')
+    spin(
+        ros_node,
+        lambda: time.monotonic() - start > 1.5 and proc.proc.poll() is None,
+        what='1.5 s of the node looking for a pad',
+    )
     assert proc.proc.poll() is None
     assert cpu_seconds(proc.proc.pid) - cpu_before < 0.5 * (time.monotonic() - start)
     assert len(joys) == 0

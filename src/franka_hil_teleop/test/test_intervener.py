@@ -13,8 +13,10 @@ CUBE = np.array([0.5, 0.0, 0.02])
 
 def watch(intervener, tcps, gripper=0.0, cube=CUBE, start=0):
     """Feed TCP positions (one per control period); return the verdicts."""
-    return [intervener.observe(tcp, cube, gripper, (start + k) * PERIOD_NS)
-            for k, tcp in enumerate(tcps)]
+    return [
+        intervener.observe(tcp, cube, gripper, (start + k) * PERIOD_NS)
+        for k, tcp in enumerate(tcps)
+    ]
 
 
 def approach(steps, start=(0.3, 0.0, 0.12), end=(0.5, 0.0, 0.08)):
@@ -32,7 +34,7 @@ def test_moving_away_is_noticed_and_taken_over_after_the_reaction_delay():
     states = [v.state for v in verdicts]
     noticed = states.index(NOTICED)
     assert noticed == 3  # three moves away in a row, the fourth observation shows it
-    assert states[noticed:noticed + 3] == [NOTICED] * 3
+    assert states[noticed : noticed + 3] == [NOTICED] * 3
     assert states[noticed + 3] == DRIVING and verdicts[noticed + 3].reason == 'moving_away'
 
 
@@ -53,8 +55,10 @@ def test_a_gripper_closed_away_from_the_cube_is_noticed_at_once():
 def test_a_dropped_cube_is_noticed():
     intervener = Intervener(IntervenerConfig(reaction_delay_s=0.0))
     tcp = np.array((0.5, 0.0, 0.02))
-    held = [intervener.observe(tcp + (0, 0, h), CUBE + (0, 0, h), 1.0, k * PERIOD_NS)
-            for k, h in enumerate(np.linspace(0.0, 0.06, 7))]
+    held = [
+        intervener.observe(tcp + (0, 0, h), CUBE + (0, 0, h), 1.0, k * PERIOD_NS)
+        for k, h in enumerate(np.linspace(0.0, 0.06, 7))
+    ]
     assert not any(v.drive for v in held)
     fallen = intervener.observe(tcp + (0, 0, 0.06), CUBE, 0.0, 7 * PERIOD_NS)
     assert fallen.drive and fallen.reason == 'dropped'
@@ -74,8 +78,9 @@ def test_drives_until_back_on_track_then_hands_back():
 
 
 def test_about_to_time_out_takes_over_for_good():
-    config = IntervenerConfig(reaction_delay_s=0.0, time_out_s=4.0, episode_s=10.0,
-                              no_progress_s=100.0)
+    config = IntervenerConfig(
+        reaction_delay_s=0.0, time_out_s=4.0, episode_s=10.0, no_progress_s=100.0
+    )
     intervener = Intervener(config)
     hover = [np.array((0.5, 0.0, 0.08))] * 100
     verdicts = watch(intervener, hover)
@@ -86,8 +91,9 @@ def test_about_to_time_out_takes_over_for_good():
 
 def test_budget_and_not_noticing():
     still = [np.array((0.3, 0.0, 0.12))] * 60
-    budget = Intervener(IntervenerConfig(reaction_delay_s=0.0, no_progress_s=0.5, budget_s=1.0,
-                                         min_hold_s=100.0))
+    budget = Intervener(
+        IntervenerConfig(reaction_delay_s=0.0, no_progress_s=0.5, budget_s=1.0, min_hold_s=100.0)
+    )
     driven = sum(v.drive for v in watch(budget, still))
     assert driven == 10  # 1 s of driving at 10 Hz, then the person stops helping
     blind = Intervener(IntervenerConfig(miss_probability=1.0, no_progress_s=0.5))
@@ -95,8 +101,9 @@ def test_budget_and_not_noticing():
 
 
 def test_the_first_episodes_are_driven_whole_then_only_corrected():
-    config = IntervenerConfig(reaction_delay_s=0.3, guide_episodes=2, budget_s=1.0,
-                              miss_probability=1.0)
+    config = IntervenerConfig(
+        reaction_delay_s=0.3, guide_episodes=2, budget_s=1.0, miss_probability=1.0
+    )
     intervener = Intervener(config)
     for episode in range(3):
         start = 100 * episode

@@ -5,9 +5,16 @@
 from pathlib import Path
 
 from franka_hil_common.actions import GRIPPER_CLOSE, GRIPPER_OPEN, GRIPPER_STAY
-from franka_hil_teleop.keyboard import (ACTIONS, flush_escape, KeyboardMapper, KeyMapError,
-                                        load_key_map, parse_key_map, parse_terminal_keys,
-                                        PulseKeys)
+from franka_hil_teleop.keyboard import (
+    ACTIONS,
+    flush_escape,
+    KeyboardMapper,
+    KeyMapError,
+    load_key_map,
+    parse_key_map,
+    parse_terminal_keys,
+    PulseKeys,
+)
 import pytest
 import yaml
 
@@ -16,20 +23,35 @@ KEY_MAP = Path(__file__).resolve().parents[3] / 'config' / 'teleop_keyboard.yaml
 
 def test_x11_key_map_is_the_contract_key_map():
     keys = load_key_map(KEY_MAP, 'x11')
-    assert keys == {'Up': 'x_plus', 'Down': 'x_minus', 'Left': 'y_plus', 'Right': 'y_minus',
-                    'Shift_R': 'z_plus', 'Shift_L': 'z_minus', 'Control_L': 'close',
-                    'Control_R': 'open', 'space': 'toggle', 'Return': 'success',
-                    'KP_Enter': 'success', 'Escape': 'failure', 'r': 'rerecord', 'f': 'fine'}
+    assert keys == {
+        'Up': 'x_plus',
+        'Down': 'x_minus',
+        'Left': 'y_plus',
+        'Right': 'y_minus',
+        'Shift_R': 'z_plus',
+        'Shift_L': 'z_minus',
+        'Control_L': 'close',
+        'Control_R': 'open',
+        'space': 'toggle',
+        'Return': 'success',
+        'KP_Enter': 'success',
+        'Escape': 'failure',
+        'r': 'rerecord',
+        'f': 'fine',
+    }
     assert set(load_key_map(KEY_MAP, 'terminal').values()) == set(ACTIONS)
 
 
-@pytest.mark.parametrize('edit, message', [
-    (lambda d: d['x11'].pop('toggle'), 'missing'),
-    (lambda d: d['x11'].update(jump=['j']), 'unknown'),
-    (lambda d: d['x11'].update(failure=['r']), 'bound to both'),
-    (lambda d: d['x11'].update(success=[]), 'non-empty'),
-    (lambda d: d.pop('x11'), 'missing mapping'),
-])
+@pytest.mark.parametrize(
+    'edit, message',
+    [
+        (lambda d: d['x11'].pop('toggle'), 'missing'),
+        (lambda d: d['x11'].update(jump=['j']), 'unknown'),
+        (lambda d: d['x11'].update(failure=['r']), 'bound to both'),
+        (lambda d: d['x11'].update(success=[]), 'non-empty'),
+        (lambda d: d.pop('x11'), 'missing mapping'),
+    ],
+)
 def test_invalid_key_maps_are_rejected(edit, message):
     data = yaml.safe_load(KEY_MAP.read_text())
     edit(data)
@@ -40,8 +62,14 @@ def test_invalid_key_maps_are_rejected(edit, message):
 
 
 def test_each_action_maps_to_its_input():
-    expected = {'x_plus': (1, 0, 0), 'x_minus': (-1, 0, 0), 'y_plus': (0, 1, 0),
-                'y_minus': (0, -1, 0), 'z_plus': (0, 0, 1), 'z_minus': (0, 0, -1)}
+    expected = {
+        'x_plus': (1, 0, 0),
+        'x_minus': (-1, 0, 0),
+        'y_plus': (0, 1, 0),
+        'y_minus': (0, -1, 0),
+        'z_plus': (0, 0, 1),
+        'z_minus': (0, 0, -1),
+    }
     for action, linear in expected.items():
         state = KeyboardMapper().update({action})
         assert state.linear == linear and state.gripper == GRIPPER_STAY and not state.enable
@@ -55,8 +83,10 @@ def test_each_action_maps_to_its_input():
 
 def test_space_toggles_once_per_press():
     mapper = KeyboardMapper()
-    states = [mapper.update(held).enable for held in
-              (set(), {'toggle'}, {'toggle'}, {'toggle', 'x_plus'}, set(), {'toggle'}, set())]
+    states = [
+        mapper.update(held).enable
+        for held in (set(), {'toggle'}, {'toggle'}, {'toggle', 'x_plus'}, set(), {'toggle'}, set())
+    ]
     assert states == [False, True, True, True, True, False, False]
 
 
@@ -81,16 +111,19 @@ def test_terminal_pulses_hold_motion_briefly_and_buttons_past_key_repeat():
         PulseKeys(0.0, 0.6)
 
 
-@pytest.mark.parametrize('data, keys', [
-    (b' \r\n', ['space', 'enter', 'enter']),
-    (b'rR', ['r', 'r']),
-    (b'\x1b[A\x1b[B\x1b[C\x1b[D', ['up', 'down', 'right', 'left']),
-    (b'\x1bOA\x1bOD', ['up', 'left']),                       # application cursor mode
-    (b'\x1b[1;2A\x1b[1;2B', ['shift+up', 'shift+down']),
-    (b'\x1b[5~\x1b[6~', ['page_up', 'page_down']),
-    (b'\x1b[99~', ['unknown']),
-    (b'\x1bx', ['escape', 'x']),
-])
+@pytest.mark.parametrize(
+    'data, keys',
+    [
+        (b' \r\n', ['space', 'enter', 'enter']),
+        (b'rR', ['r', 'r']),
+        (b'\x1b[A\x1b[B\x1b[C\x1b[D', ['up', 'down', 'right', 'left']),
+        (b'\x1bOA\x1bOD', ['up', 'left']),  # application cursor mode
+        (b'\x1b[1;2A\x1b[1;2B', ['shift+up', 'shift+down']),
+        (b'\x1b[5~\x1b[6~', ['page_up', 'page_down']),
+        (b'\x1b[99~', ['unknown']),
+        (b'\x1bx', ['escape', 'x']),
+    ],
+)
 def test_terminal_parser(data, keys):
     assert parse_terminal_keys(data) == (keys, '')
 

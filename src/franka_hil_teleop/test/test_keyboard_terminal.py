@@ -9,16 +9,29 @@ from franka_hil_msgs.msg import EpisodeEvent, Intervention
 import pytest
 
 
-def test_terminal_keys_move_toggle_and_fire_events(tmux, tmp_path, executable, namespace,
-                                                   ros_node, inbox, spin):
-    node_cmd = [executable('keyboard_node'), '--ros-args', '-r', f'__ns:={namespace}',
-                '-p', 'backend:=terminal', '-p', 'pulse_duration:=0.3', '-p', 'button_hold:=0.3']
+def test_terminal_keys_move_toggle_and_fire_events(
+    tmux, tmp_path, executable, namespace, ros_node, inbox, spin
+):
+    node_cmd = [
+        executable('keyboard_node'),
+        '--ros-args',
+        '-r',
+        f'__ns:={namespace}',
+        '-p',
+        'backend:=terminal',
+        '-p',
+        'pulse_duration:=0.3',
+        '-p',
+        'button_hold:=0.3',
+    ]
     done = tmp_path / 'done.txt'
     # After the node exits, record its exit code and the terminal's settings (the shell
     # survives the Ctrl-C meant for the node).
-    script = (f'trap : INT; {shlex.join(node_cmd)} 2>{tmp_path}/stderr.txt; '
-              f'echo "exit=$?" > {done}.tmp; '
-              f'stty -a >> {done}.tmp; mv {done}.tmp {done}; sleep 600')
+    script = (
+        f'trap : INT; {shlex.join(node_cmd)} 2>{tmp_path}/stderr.txt; '
+        f'echo "exit=$?" > {done}.tmp; '
+        f'stty -a >> {done}.tmp; mv {done}.tmp {done}; sleep 600'
+    )
     tmux('new-session', '-d', '-x', '160', '-y', '50', 'sh', '-c', script)
 
     def screen():
@@ -38,14 +51,20 @@ def test_terminal_keys_move_toggle_and_fire_events(tmux, tmp_path, executable, n
         return (m.twist.linear.x, m.twist.linear.y, m.twist.linear.z)
 
     def after(count, predicate, what):
-        spin(ros_node, lambda: any(predicate(m) for m in interventions.messages[count:]),
-             what=what)
+        spin(
+            ros_node, lambda: any(predicate(m) for m in interventions.messages[count:]), what=what
+        )
 
     tmux('send-keys', 'Space')
     after(0, lambda m: m.active and linear(m) == (0, 0, 0), 'override on')
-    for key, expected in (('Up', (0.25, 0, 0)), ('Down', (-0.25, 0, 0)), ('Left', (0, 0.25, 0)),
-                          ('Right', (0, -0.25, 0)), ('PageUp', (0, 0, 0.25)),
-                          ('S-Down', (0, 0, -0.25))):
+    for key, expected in (
+        ('Up', (0.25, 0, 0)),
+        ('Down', (-0.25, 0, 0)),
+        ('Left', (0, 0.25, 0)),
+        ('Right', (0, -0.25, 0)),
+        ('PageUp', (0, 0, 0.25)),
+        ('S-Down', (0, 0, -0.25)),
+    ):
         count = len(interventions)
         tmux('send-keys', key)
         after(count, lambda m: m.active and linear(m) == expected, f'{key} pulse')
@@ -65,15 +84,21 @@ def test_terminal_keys_move_toggle_and_fire_events(tmux, tmp_path, executable, n
     tmux('send-keys', 'Up')
     after(count, lambda m: m.active and linear(m) == pytest.approx((0.05, 0, 0)), 'a fine step')
 
-    for key, code in (('Enter', EpisodeEvent.SUCCESS), ('Escape', EpisodeEvent.FAILURE),
-                      ('r', EpisodeEvent.RERECORD)):
+    for key, code in (
+        ('Enter', EpisodeEvent.SUCCESS),
+        ('Escape', EpisodeEvent.FAILURE),
+        ('r', EpisodeEvent.RERECORD),
+    ):
         tmux('send-keys', key)
         spin(ros_node, lambda: any(e.event == code for e in events.messages), what=key)
     tmux('send-keys', 'Space')
     count = len(interventions)
     after(count, lambda m: not m.active, 'override off')
-    assert [e.event for e in events.messages] == [EpisodeEvent.SUCCESS, EpisodeEvent.FAILURE,
-                                                  EpisodeEvent.RERECORD]
+    assert [e.event for e in events.messages] == [
+        EpisodeEvent.SUCCESS,
+        EpisodeEvent.FAILURE,
+        EpisodeEvent.RERECORD,
+    ]
     assert {e.source for e in events.messages} == {'keyboard'}
 
     # Ctrl-C stops the node and the terminal gets its line editing and echo back.

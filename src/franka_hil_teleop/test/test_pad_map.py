@@ -17,17 +17,53 @@ CONFIG = Path(__file__).resolve().parents[3] / 'config'
 # close/open: ('axis', index, released, pressed) or ('button', index).
 FAMILIES = {
     'game_controller': {
-        'size': (6, 21), 'x': 1, 'y': 0, 'z': 3, 'close': ('axis', 4, 0.0, -1.0),
-        'open': ('axis', 5, 0.0, -1.0), 'enable': 10, 'success': 3, 'failure': 0, 'rerecord': 2},
+        'size': (6, 21),
+        'x': 1,
+        'y': 0,
+        'z': 3,
+        'close': ('axis', 4, 0.0, -1.0),
+        'open': ('axis', 5, 0.0, -1.0),
+        'enable': 10,
+        'success': 3,
+        'failure': 0,
+        'rerecord': 2,
+    },
     'xbox': {
-        'size': (8, 11), 'x': 1, 'y': 0, 'z': 4, 'close': ('axis', 2, 1.0, -1.0),
-        'open': ('axis', 5, 1.0, -1.0), 'enable': 5, 'success': 3, 'failure': 0, 'rerecord': 2},
+        'size': (8, 11),
+        'x': 1,
+        'y': 0,
+        'z': 4,
+        'close': ('axis', 2, 1.0, -1.0),
+        'open': ('axis', 5, 1.0, -1.0),
+        'enable': 5,
+        'success': 3,
+        'failure': 0,
+        'rerecord': 2,
+    },
     'playstation': {
-        'size': (8, 13), 'x': 1, 'y': 0, 'z': 4, 'close': ('axis', 2, 1.0, -1.0),
-        'open': ('axis', 5, 1.0, -1.0), 'enable': 5, 'success': 2, 'failure': 0, 'rerecord': 3},
+        'size': (8, 13),
+        'x': 1,
+        'y': 0,
+        'z': 4,
+        'close': ('axis', 2, 1.0, -1.0),
+        'open': ('axis', 5, 1.0, -1.0),
+        'enable': 5,
+        'success': 2,
+        'failure': 0,
+        'rerecord': 3,
+    },
     'logitech': {
-        'size': (6, 12), 'x': 1, 'y': 0, 'z': 3, 'close': ('button', 6), 'open': ('button', 7),
-        'enable': 5, 'success': 3, 'failure': 1, 'rerecord': 0},
+        'size': (6, 12),
+        'x': 1,
+        'y': 0,
+        'z': 3,
+        'close': ('button', 6),
+        'open': ('button', 7),
+        'enable': 5,
+        'success': 3,
+        'failure': 1,
+        'rerecord': 0,
+    },
 }
 
 
@@ -88,16 +124,16 @@ def test_gripper_triggers(family):
         press(spec, trig, axes, buttons)
         assert pad.to_input(axes, buttons).gripper == expected
         if trig[0] == 'axis':
-            press(spec, trig, axes, buttons, amount=0.5)   # half way: below the threshold
+            press(spec, trig, axes, buttons, amount=0.5)  # half way: below the threshold
             assert pad.to_input(axes, buttons).gripper == GRIPPER_STAY
             press(spec, trig, axes, buttons, amount=0.7)
             assert pad.to_input(axes, buttons).gripper == expected
-            axes[trig[1]] = 0.0   # joy_node reports 0.0 before a trigger first moves
+            axes[trig[1]] = 0.0  # joy_node reports 0.0 before a trigger first moves
             assert pad.to_input(axes, buttons).gripper == GRIPPER_STAY
     axes, buttons = rest(spec)
     press(spec, spec['close'], axes, buttons)
     press(spec, spec['open'], axes, buttons)
-    assert pad.to_input(axes, buttons).gripper == GRIPPER_STAY   # both: no change, as gym-hil
+    assert pad.to_input(axes, buttons).gripper == GRIPPER_STAY  # both: no change, as gym-hil
 
 
 @pytest.mark.parametrize('family', FAMILIES)
@@ -114,11 +150,14 @@ def test_to_joy_is_the_exact_inverse_of_to_input(family):
     pad = load(family)
     rng = np.random.default_rng(1)
     for _ in range(300):
-        state = InputState(enable=bool(rng.integers(2)),
-                           linear=tuple(float(v) for v in rng.uniform(-1, 1, 3)
-                                        .astype(np.float32)),
-                           gripper=int(rng.integers(3)), success=bool(rng.integers(2)),
-                           failure=bool(rng.integers(2)), rerecord=bool(rng.integers(2)))
+        state = InputState(
+            enable=bool(rng.integers(2)),
+            linear=tuple(float(v) for v in rng.uniform(-1, 1, 3).astype(np.float32)),
+            gripper=int(rng.integers(3)),
+            success=bool(rng.integers(2)),
+            failure=bool(rng.integers(2)),
+            rerecord=bool(rng.integers(2)),
+        )
         axes, buttons = pad.to_joy(state)
         assert (len(axes), len(buttons)) == FAMILIES[family]['size']
         # Through float32, as a Joy message carries axes.
@@ -147,20 +186,25 @@ def good_map():
     return yaml.safe_load((CONFIG / 'teleop_pad_xbox.yaml').read_text())
 
 
-@pytest.mark.parametrize('edit, message', [
-    (lambda d: d.pop('buttons'), 'buttons'),
-    (lambda d: d['buttons'].pop('enable'), 'missing'),
-    (lambda d: d['buttons'].update(success=5), 'one meaning'),
-    (lambda d: d['linear'].update(z={'axis': 0, 'sign': 1}), 'one meaning'),
-    (lambda d: d['linear']['x'].update(sign=2), 'sign must be 1 or -1'),
-    (lambda d: d['linear']['y'].update(axis=-1), 'index >= 0'),
-    (lambda d: d['gripper'].update(threshold=1.0), 'threshold'),
-    (lambda d: d['gripper'].update(close={'axis': 2, 'released': 1.0, 'pressed': 1.0}),
-     'differ'),
-    (lambda d: d['gripper'].update(open={'axis': 5}), 'released, pressed'),
-    (lambda d: d.update(joy_size={'axes': 3, 'buttons': 11}), 'joy_size too small'),
-    (lambda d: d.update(colour='red'), 'unknown keys'),
-])
+@pytest.mark.parametrize(
+    'edit, message',
+    [
+        (lambda d: d.pop('buttons'), 'buttons'),
+        (lambda d: d['buttons'].pop('enable'), 'missing'),
+        (lambda d: d['buttons'].update(success=5), 'one meaning'),
+        (lambda d: d['linear'].update(z={'axis': 0, 'sign': 1}), 'one meaning'),
+        (lambda d: d['linear']['x'].update(sign=2), 'sign must be 1 or -1'),
+        (lambda d: d['linear']['y'].update(axis=-1), 'index >= 0'),
+        (lambda d: d['gripper'].update(threshold=1.0), 'threshold'),
+        (
+            lambda d: d['gripper'].update(close={'axis': 2, 'released': 1.0, 'pressed': 1.0}),
+            'differ',
+        ),
+        (lambda d: d['gripper'].update(open={'axis': 5}), 'released, pressed'),
+        (lambda d: d.update(joy_size={'axes': 3, 'buttons': 11}), 'joy_size too small'),
+        (lambda d: d.update(colour='red'), 'unknown keys'),
+    ],
+)
 def test_invalid_pad_maps_are_rejected_with_the_reason(edit, message):
     data = good_map()
     edit(data)

@@ -23,6 +23,7 @@ class FakeNode:
 
             def get_subscription_count(self):
                 return node.subscribers
+
         return Publisher()
 
     def get_logger(self):
@@ -34,6 +35,7 @@ class FakeNode:
 
             def warning(self, text):
                 node.lines.append(text)
+
         return Logger()
 
 

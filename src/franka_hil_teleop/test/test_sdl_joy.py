@@ -12,8 +12,8 @@ BUTTON_A, BUTTON_Y, RIGHTSHOULDER = 0, 3, 10
 
 def test_axis_scaling_inverts_to_ros_convention():
     assert axis_to_joy(0, 0.0) == 0.0
-    assert axis_to_joy(32767, 0.0) == pytest.approx(-1.0)     # SDL right / down
-    assert axis_to_joy(-32768, 0.0) == pytest.approx(1.0)     # SDL left / up, clamped
+    assert axis_to_joy(32767, 0.0) == pytest.approx(-1.0)  # SDL right / down
+    assert axis_to_joy(-32768, 0.0) == pytest.approx(1.0)  # SDL left / up, clamped
     assert axis_to_joy(-16384, 0.0) == pytest.approx(0.5, abs=1e-4)
     assert axis_to_joy(32767, 0.0) >= -1.0 and axis_to_joy(-32768, 0.0) <= 1.0
 
@@ -35,10 +35,11 @@ def test_layout_and_initial_state():
     assert len(frames) == 1
     frame = frames[0]
     assert len(frame.axes) == AXES == 6 and len(frame.buttons) == BUTTONS == 21
-    assert frame.axes[LEFTY] == pytest.approx(1.0) and frame.axes[TRIGGERLEFT] == \
-        pytest.approx(-1.0)
+    assert frame.axes[LEFTY] == pytest.approx(1.0) and frame.axes[TRIGGERLEFT] == pytest.approx(
+        -1.0
+    )
     assert frame.buttons[RIGHTSHOULDER] == 1
-    assert JoyStream().reset() == []   # no device time: nothing to publish
+    assert JoyStream().reset() == []  # no device time: nothing to publish
 
 
 def test_buttons_publish_at_once_and_a_short_press_is_never_merged_away():
@@ -48,8 +49,8 @@ def test_buttons_publish_at_once_and_a_short_press_is_never_merged_away():
     down = stream.button(BUTTON_Y, True, 1.0)
     up = stream.button(BUTTON_Y, False, 1.0)
     assert [f.buttons[BUTTON_Y] for f in down + up] == [1, 0]
-    assert stream.button(BUTTON_Y, False, 1.0) == []   # no change, nothing to say
-    assert stream.button(99, True, 1.0) == []          # out of range: ignored
+    assert stream.button(BUTTON_Y, False, 1.0) == []  # no change, nothing to say
+    assert stream.button(99, True, 1.0) == []  # out of range: ignored
 
 
 def test_axis_changes_are_coalesced():
@@ -60,10 +61,11 @@ def test_axis_changes_are_coalesced():
     assert stream.next_wakeup(1.005) == pytest.approx(0.005)
     frames = stream.tick(1.010)
     assert len(frames) == 1
-    assert frames[0].axes[LEFTX] == pytest.approx(1.0) and frames[0].axes[LEFTY] == \
-        pytest.approx(1.0)
+    assert frames[0].axes[LEFTX] == pytest.approx(1.0) and frames[0].axes[LEFTY] == pytest.approx(
+        1.0
+    )
     assert stream.tick(1.5) == [] and stream.next_wakeup(1.5) is None
-    assert stream.axis(LEFTX, -32767, 2.0) == []        # same value: no change
+    assert stream.axis(LEFTX, -32767, 2.0) == []  # same value: no change
     assert stream.tick(2.1) == []
     # A button publishes the pending axis change with it.
     stream.axis(LEFTX, 0, 3.0)
@@ -82,9 +84,16 @@ def test_autorepeat_republishes_the_last_state():
     assert stream.tick(0.06) == [] and len(stream.tick(0.1)) == 1
 
 
-@pytest.mark.parametrize('kwargs', [{'deadzone': 1.0}, {'deadzone': -0.1},
-                                    {'autorepeat_rate': -1.0}, {'autorepeat_rate': 2000.0},
-                                    {'coalesce_interval': -0.001}])
+@pytest.mark.parametrize(
+    'kwargs',
+    [
+        {'deadzone': 1.0},
+        {'deadzone': -0.1},
+        {'autorepeat_rate': -1.0},
+        {'autorepeat_rate': 2000.0},
+        {'coalesce_interval': -0.001},
+    ],
+)
 def test_bad_settings_are_rejected(kwargs):
     with pytest.raises(ValueError):
         JoyStream(**kwargs)

@@ -18,8 +18,9 @@ FAMILIES = ('game_controller', 'xbox', 'playstation', 'logitech')
 
 def executed_action(pad, axes, buttons, speed):
     """Return the EE action the simulator executes for a Joy message read by the teleop."""
-    command = TeleopCore(speed, 0.5).update(
-        pad.to_input(list(np.float32(axes)), buttons), 0.0).command
+    command = (
+        TeleopCore(speed, 0.5).update(pad.to_input(list(np.float32(axes)), buttons), 0.0).command
+    )
     return twist_to_action(command.linear, command.gripper)
 
 
@@ -27,13 +28,15 @@ def executed_action(pad, axes, buttons, speed):
 def test_action_to_joy_round_trips_exactly(family):
     pad = load_pad_map(CONFIG / f'teleop_pad_{family}.yaml')
     rng = np.random.default_rng(2)
-    actions = [np.append(rng.uniform(-1, 1, 3), rng.integers(0, 3)).astype(np.float32)
-               for _ in range(300)]
+    actions = [
+        np.append(rng.uniform(-1, 1, 3), rng.integers(0, 3)).astype(np.float32) for _ in range(300)
+    ]
     actions += [np.array([1, -1, 0, 0], np.float32), np.array([0, 0, -1, 2], np.float32)]
     for action in actions:
         axes, buttons = pad.to_joy(input_from_action(action))
-        np.testing.assert_array_equal(executed_action(pad, axes, buttons, full_scale_speed()),
-                                      action)
+        np.testing.assert_array_equal(
+            executed_action(pad, axes, buttons, full_scale_speed()), action
+        )
 
 
 def test_other_teleop_speed_is_compensated():
@@ -57,17 +60,19 @@ def test_synthetic_human_plays_resets_and_presses_success_once(scripted_expert):
     enable, success = pad.buttons['enable'], pad.buttons['success']
 
     stamps = itertools.count(0, 100_000_000)  # sim time of consecutive observations
-    axes, buttons = human.on_observation(*observation((0.49, 0, 0.078), (0.5, 0, 0.02)),
-                                         next(stamps))
+    axes, buttons = human.on_observation(
+        *observation((0.49, 0, 0.078), (0.5, 0, 0.02)), next(stamps)
+    )
     assert expert.resets == 1 and buttons[enable] == 1 and buttons[success] == 0
     np.testing.assert_allclose(expert.last, [0.4, 0, -1, 1], atol=1e-5)
-    np.testing.assert_array_equal(executed_action(pad, axes, buttons, full_scale_speed()),
-                                  expert.last)
-    for tcp in ((0.495, 0, 0.05), (0.5, 0, 0.025)):      # down to the cube, then closed
+    np.testing.assert_array_equal(
+        executed_action(pad, axes, buttons, full_scale_speed()), expert.last
+    )
+    for tcp in ((0.495, 0, 0.05), (0.5, 0, 0.025)):  # down to the cube, then closed
         _, buttons = human.on_observation(*observation(tcp, (0.5, 0, 0.02), 1.0), next(stamps))
         assert buttons[success] == 0
     presses = []
-    for z in (0.05, 0.075, 0.08, 0.1):     # lifted: success once the cube is 5 cm up
+    for z in (0.05, 0.075, 0.08, 0.1):  # lifted: success once the cube is 5 cm up
         stamp = next(stamps)
         _, buttons = human.on_observation(*observation((0.5, 0, z), (0.5, 0, z), 1.0), stamp)
         presses.append(buttons[success])

@@ -28,58 +28,84 @@ def stamp(ns):
     return Time(sec=ns // 1_000_000_000, nanosec=ns % 1_000_000_000)
 
 
-def test_expert_played_through_the_real_teleop_chain(start_process, executable, namespace,
-                                                     ros_node, inbox, spin, scripted_expert,
-                                                     handshake):
+def test_expert_played_through_the_real_teleop_chain(
+    start_process, executable, namespace, ros_node, inbox, spin, scripted_expert, handshake
+):
     ros_args = ['--ros-args', '-r', f'__ns:={namespace}']
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        [str(Path(__file__).parent), os.environ.get('PYTHONPATH', '')]))
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join([str(Path(__file__).parent), os.environ.get('PYTHONPATH', '')]),
+    )
     teleop = start_process([executable('teleop_node')] + ros_args + ['-p', 'source:=script'])
-    human = start_process([executable('synthetic_human_node')] + ros_args +
-                          ['-p', 'expert:=scripted_expert:LiftExpert'], env=env)
+    human = start_process(
+        [executable('synthetic_human_node')]
+        + ros_args
+        + ['-p', 'expert:=scripted_expert:LiftExpert'],
+        env=env,
+    )
     teleop.wait_for_output("pad 'game_controller'")
     human.wait_for_output('playing scripted_expert:LiftExpert')
     obs_pub = ros_node.create_publisher(Observation, f'{namespace}/observation', 10)
     info_pub = ros_node.create_publisher(StepInfo, f'{namespace}/step_info', 10)
     interventions = inbox(Intervention, f'{namespace}/intervention')
     events = inbox(EpisodeEvent, f'{namespace}/episode_event', 100)
-    spin(ros_node, lambda: obs_pub.get_subscription_count() > 0 and
-         info_pub.get_subscription_count() > 0 and
-         interventions.sub.get_publisher_count() > 0 and events.sub.get_publisher_count() > 0,
-         what='topics matched')
+    spin(
+        ros_node,
+        lambda: (
+            obs_pub.get_subscription_count() > 0
+            and info_pub.get_subscription_count() > 0
+            and interventions.sub.get_publisher_count() > 0
+            and events.sub.get_publisher_count() > 0
+        ),
+        what='topics matched',
+    )
 
     cube = (0.5, 0.0, 0.02)
     # The handshake may send several observations before the first answer comes back, and the
     # rest are answered later: its TCP is chosen so that its command differs from every one of
     # the trajectory below, and those late answers are recognised and skipped.
     handshake_tcp = (0.47, 0.0, 0.078)
-    handshake_command = scripted_expert.LiftExpert().act(np.float32(handshake_tcp),
-                                                         np.float32(cube), 0.0)
-    handshake(ros_node, lambda: obs_pub.publish(observation(handshake_tcp, cube)),
-              lambda: len(interventions) > 0, what='command through both nodes')
+    handshake_command = scripted_expert.LiftExpert().act(
+        np.float32(handshake_tcp), np.float32(cube), 0.0
+    )
+    handshake(
+        ros_node,
+        lambda: obs_pub.publish(observation(handshake_tcp, cube)),
+        lambda: len(interventions) > 0,
+        what='command through both nodes',
+    )
     spin(ros_node, lambda: 'expert reset' in human.output(), what='first episode log')
     interventions.messages.clear()
     expert = scripted_expert.LiftExpert()
 
     def executed(command):
-        return twist_to_action([command.twist.linear.x, command.twist.linear.y,
-                                command.twist.linear.z], command.gripper)
+        return twist_to_action(
+            [command.twist.linear.x, command.twist.linear.y, command.twist.linear.z],
+            command.gripper,
+        )
 
     def late_handshake_answers():
         while interventions.messages and np.array_equal(
-                executed(interventions.messages[0]), handshake_command):
+            executed(interventions.messages[0]), handshake_command
+        ):
             interventions.messages.pop(0)
         return interventions.messages
-    trajectory = [((0.49, 0.0, 0.078), cube, 0.0), ((0.495, 0.0, 0.05), cube, 0.0),
-                  ((0.5, 0.0, 0.025), cube, 0.0), ((0.5, 0.0, 0.025), cube, 1.0)]
+
+    trajectory = [
+        ((0.49, 0.0, 0.078), cube, 0.0),
+        ((0.495, 0.0, 0.05), cube, 0.0),
+        ((0.5, 0.0, 0.025), cube, 0.0),
+        ((0.5, 0.0, 0.025), cube, 1.0),
+    ]
     trajectory += [((0.5, 0.0, z), (0.5, 0.0, z - 0.005), 1.0) for z in (0.05, 0.075, 0.1)]
     for k, (tcp, cube_pos, gripper) in enumerate(trajectory):
         expected = expert.act(np.float32(tcp), np.float32(cube_pos), gripper)
         assert not np.array_equal(expected, handshake_command)
         count = len(late_handshake_answers())
         obs_pub.publish(observation(tcp, cube_pos, gripper, k * PERIOD_NS))
-        spin(ros_node, lambda: len(late_handshake_answers()) > count,
-             what=f'command for tcp {tcp}')
+        spin(
+            ros_node, lambda: len(late_handshake_answers()) > count, what=f'command for tcp {tcp}'
+        )
         command = interventions.messages[count]
         assert command.active and command.source == 'script'
         np.testing.assert_array_equal(executed(command), expected)

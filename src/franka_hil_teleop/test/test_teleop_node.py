@@ -29,15 +29,22 @@ def teleop(start_process, executable, namespace, ros_node, inbox, spin, handshak
     proc = start_process([executable('teleop_node'), '--ros-args', '-r', f'__ns:={namespace}'])
     proc.wait_for_output("pad 'game_controller'")
     pub = ros_node.create_publisher(Joy, f'{namespace}/joy', 10)
-    boxes = {'intervention': inbox(Intervention, f'{namespace}/intervention'),
-             'cmd_vel': inbox(TwistStamped, f'{namespace}/cmd_vel'),
-             'events': inbox(EpisodeEvent, f'{namespace}/episode_event', 100)}
+    boxes = {
+        'intervention': inbox(Intervention, f'{namespace}/intervention'),
+        'cmd_vel': inbox(TwistStamped, f'{namespace}/cmd_vel'),
+        'events': inbox(EpisodeEvent, f'{namespace}/episode_event', 100),
+    }
 
     def press_y():
         pub.publish(joy([RB, Y]))
         pub.publish(joy([RB]))
-    handshake(ros_node, press_y, lambda: all(len(b) for b in boxes.values()),
-              what='command and event from teleop_node')
+
+    handshake(
+        ros_node,
+        press_y,
+        lambda: all(len(b) for b in boxes.values()),
+        what='command and event from teleop_node',
+    )
     pub.publish(joy())
     # Everything the warm-up caused has arrived: the release, the event's (first) log line, then
     # 0.5 s without a message. (Not
@@ -49,12 +56,21 @@ def teleop(start_process, executable, namespace, ros_node, inbox, spin, handshak
         counts = {name: len(box) for name, box in boxes.items()}
         if counts != seen['counts']:
             seen.update(counts=counts, since=time.monotonic())
-        return (not boxes['intervention'].messages[-1].active
-                and 'episode event:' in proc.output()
-                and time.monotonic() - seen['since'] >= 0.5)
-    spin(ros_node, released_and_quiet, timeout=30,
-         what=lambda: f'warm-up release and quiet (received {seen["counts"]}, '
-                      f'{proc.output().count("episode event:")} events logged)')
+        return (
+            not boxes['intervention'].messages[-1].active
+            and 'episode event:' in proc.output()
+            and time.monotonic() - seen['since'] >= 0.5
+        )
+
+    spin(
+        ros_node,
+        released_and_quiet,
+        timeout=30,
+        what=lambda: (
+            f'warm-up release and quiet (received {seen["counts"]}, '
+            f'{proc.output().count("episode event:")} events logged)'
+        ),
+    )
     for box in boxes.values():
         box.messages.clear()
     return proc, pub, boxes
@@ -73,10 +89,11 @@ def test_deadman_command_release_and_events(teleop, ros_node, spin):
     spin(ros_node, lambda: len(interventions) >= 1 and len(twists) >= 1, what='a command')
     cmd = interventions.messages[0]
     assert cmd.active and cmd.gripper == Intervention.GRIPPER_CLOSE and cmd.source == 'gamepad'
-    assert (cmd.twist.linear.x, cmd.twist.linear.y, cmd.twist.linear.z) == \
-        pytest.approx((0.25, -0.125, 0.05))
+    assert (cmd.twist.linear.x, cmd.twist.linear.y, cmd.twist.linear.z) == pytest.approx(
+        (0.25, -0.125, 0.05)
+    )
     assert cmd.header.frame_id == 'panda_link0'
-    assert (cmd.header.stamp.sec, cmd.header.stamp.nanosec) == (42, 7)   # read time of the Joy
+    assert (cmd.header.stamp.sec, cmd.header.stamp.nanosec) == (42, 7)  # read time of the Joy
     assert twists.messages[0].twist == cmd.twist and twists.messages[0].header == cmd.header
 
     pub.publish(joy([RB], {TRIGGERRIGHT: -1.0}))
@@ -88,8 +105,11 @@ def test_deadman_command_release_and_events(teleop, ros_node, spin):
         pub.publish(joy([RB, button]))
         pub.publish(joy([RB]))
     spin(ros_node, lambda: len(events) >= 3, what='three episode events')
-    assert [e.event for e in events.messages] == [EpisodeEvent.SUCCESS, EpisodeEvent.FAILURE,
-                                                  EpisodeEvent.RERECORD]
+    assert [e.event for e in events.messages] == [
+        EpisodeEvent.SUCCESS,
+        EpisodeEvent.FAILURE,
+        EpisodeEvent.RERECORD,
+    ]
     assert {e.source for e in events.messages} == {'gamepad'}
 
     # Release RB: exactly one inactive zero command, then silence while released.
@@ -99,14 +119,17 @@ def test_deadman_command_release_and_events(teleop, ros_node, spin):
     pub.publish(joy(axes={LEFTY: 1.0}))
     for _ in range(5):
         pub.publish(joy(axes={LEFTY: 1.0}))
-    pub.publish(joy([Y]))          # a marker: its event comes after everything above
+    pub.publish(joy([Y]))  # a marker: its event comes after everything above
     spin(ros_node, lambda: len(events) >= 4, what='marker event')
     spin(ros_node, lambda: len(interventions) > count, what='release')
     released = interventions.messages[count:]
     assert len(released) == 1
     assert not released[0].active and released[0].gripper == Intervention.GRIPPER_STAY
-    assert (released[0].twist.linear.x, released[0].twist.linear.y,
-            released[0].twist.linear.z) == (0.0, 0.0, 0.0)
+    assert (
+        released[0].twist.linear.x,
+        released[0].twist.linear.y,
+        released[0].twist.linear.z,
+    ) == (0.0, 0.0, 0.0)
     assert twists.messages[-1].twist.linear.x == 0.0
     assert proc.proc.poll() is None
 
@@ -135,12 +158,18 @@ def test_the_deadman_releases_within_half_a_second_of_the_last_joy(teleop, ros_n
         for _ in range(3):  # a held pad repeating, then silence
             last_joy = time.time()
             pub.publish(joy([RB], {LEFTX: 0.5}))
-        spin(ros_node, lambda: interventions.messages and not interventions.messages[-1].active,
-             timeout=5.0, what='the release')
+        spin(
+            ros_node,
+            lambda: interventions.messages and not interventions.messages[-1].active,
+            timeout=5.0,
+            what='the release',
+        )
         stamp = interventions.messages[-1].header.stamp
         delays.append(stamp.sec + stamp.nanosec * 1e-9 - last_joy)
-    print(f'deadman release after the last Joy: min {min(delays):.3f} s, '
-          f'max {max(delays):.3f} s over {len(delays)} trials')
+    print(
+        f'deadman release after the last Joy: min {min(delays):.3f} s, '
+        f'max {max(delays):.3f} s over {len(delays)} trials'
+    )
     assert JOY_TIMEOUT_S <= min(delays) and max(delays) <= 0.5
 
 
@@ -148,20 +177,25 @@ def test_joy_of_the_wrong_layout_is_reported_once_and_ignored(teleop, ros_node, 
     proc, pub, boxes = teleop
     for _ in range(5):
         pub.publish(joy([0, 1], n_axes=2, n_buttons=2))
-    pub.publish(joy([RB, Y]))      # a well-formed marker after the bad ones
-    spin(ros_node, lambda: len(boxes['events']) >= 1 and len(boxes['intervention']) >= 1,
-         what='marker event and command')
+    pub.publish(joy([RB, Y]))  # a well-formed marker after the bad ones
+    spin(
+        ros_node,
+        lambda: len(boxes['events']) >= 1 and len(boxes['intervention']) >= 1,
+        what='marker event and command',
+    )
     proc.wait_for_output('needs at least 6 axes and 11 buttons')
     assert proc.output().count('needs at least') == 1
     assert len(boxes['intervention']) == 1 and boxes['intervention'].messages[0].active
 
 
 def test_bad_parameters_exit_with_a_clear_error(start_process, executable):
-    cases = ((['-p', 'pad:=n64'], "parameter 'pad' must be one of"),
-             (['-p', 'joy_timeout:=0.0'], "parameter 'joy_timeout' must be > 0"),
-             (['-p', 'linear_speed:=fast'], "parameter 'linear_speed' must be a float"),
-             (['-p', 'joytimeout:=1.0'], "unknown parameters ['joytimeout']"),
-             (['-p', 'pad_map_file:=/nonexistent.yaml'], 'cannot read pad map'))
+    cases = (
+        (['-p', 'pad:=n64'], "parameter 'pad' must be one of"),
+        (['-p', 'joy_timeout:=0.0'], "parameter 'joy_timeout' must be > 0"),
+        (['-p', 'linear_speed:=fast'], "parameter 'linear_speed' must be a float"),
+        (['-p', 'joytimeout:=1.0'], "unknown parameters ['joytimeout']"),
+        (['-p', 'pad_map_file:=/nonexistent.yaml'], 'cannot read pad map'),
+    )
     # All at once: each is a node's start-up (imports) and its refusal, independent of the others.
     procs = [start_process([executable('teleop_node'), '--ros-args'] + args) for args, _ in cases]
     for proc, (_, text) in zip(procs, cases):

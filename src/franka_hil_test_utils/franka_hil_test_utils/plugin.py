@@ -57,9 +57,12 @@ NOT_FAST = ('process', 'graph', 'display', 'browser', 'terminal')
 
 
 def pytest_addoption(parser):
-    parser.addoption('--fast', action='store_true',
-                     help='the fast tier: only tests that start no process, no graph (DDS '
-                          'participant), no display and no browser')
+    parser.addoption(
+        '--fast',
+        action='store_true',
+        help='the fast tier: only tests that start no process, no graph (DDS '
+        'participant), no display and no browser',
+    )
 
 
 def pytest_configure(config):
@@ -72,8 +75,11 @@ def pytest_configure(config):
 def pytest_collection_modifyitems(config, items):
     """Mark each test by its fixtures (before -m selects), then keep the fast tier if asked."""
     for item in items:
-        needs = {marker for fixture in getattr(item, 'fixturenames', ())
-                 for marker in NEEDS.get(fixture, ())}
+        needs = {
+            marker
+            for fixture in getattr(item, 'fixturenames', ())
+            for marker in NEEDS.get(fixture, ())
+        }
         for marker in sorted(needs):
             item.add_marker(marker)
     if config.getoption('fast'):
@@ -106,8 +112,14 @@ class _Guard:
     no node (flake8 checks files in forked workers); an exec in it is refused there.
     """
 
-    EVENTS = ('subprocess.Popen', 'os.forkpty', 'os.posix_spawn', 'os.system', 'os.exec',
-              'os.spawn')
+    EVENTS = (
+        'subprocess.Popen',
+        'os.forkpty',
+        'os.posix_spawn',
+        'os.system',
+        'os.exec',
+        'os.spawn',
+    )
     item = None  # the test running now, if it may start no process
     unmarked = False  # whether it may not join a graph either
     breaches = {}  # test id: what it started
@@ -120,12 +132,14 @@ class _Guard:
         cls.installed = True
         sys.addaudithook(cls._audit)
         import multiprocessing.util
+
         spawn = multiprocessing.util.spawnv_passfds
 
         def guarded_spawn(path, args, passfds):
             if cls.item is not None:
                 cls._refuse(f'started a process (multiprocessing {path})', 'process')
             return spawn(path, args, passfds)
+
         multiprocessing.util.spawnv_passfds = guarded_spawn
 
     @classmethod
@@ -137,8 +151,10 @@ class _Guard:
     def _refuse(cls, what, marker):
         item, cls.item = cls.item, None  # the report itself must not trip the guard
         fixtures = sorted(name for name, needs in NEEDS.items() if marker in needs)
-        message = (f'{item.nodeid} {what} but uses no fixture marking it `{marker}` '
-                   f'({", ".join(fixtures)}): use one, so the test is marked what it needs')
+        message = (
+            f'{item.nodeid} {what} but uses no fixture marking it `{marker}` '
+            f'({", ".join(fixtures)}): use one, so the test is marked what it needs'
+        )
         cls.breaches.setdefault(item.nodeid, []).append(message)
         cls.item = item
         raise RuntimeError(message)
@@ -155,6 +171,7 @@ class _Guard:
             if cls.item is not None and cls.unmarked:
                 cls._refuse('started an rclpy context (a DDS participant)', 'graph')
             return init(self, *args, **kwargs)
+
         guarded_init._franka_hil_guard = True
         context.Context.init = guarded_init
 
@@ -197,8 +214,14 @@ class NodeProcess:
     def __init__(self, args, log_path, env=None):
         self.log_path = log_path
         self._log = open(log_path, 'w+b')
-        self.proc = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL, env=env, start_new_session=True)
+        self.proc = subprocess.Popen(
+            args,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
+        )
 
     def output(self):
         """Everything the process printed so far."""
@@ -216,14 +239,17 @@ class NodeProcess:
             if self.proc.poll() is not None:
                 break
             time.sleep(0.05)
-        raise AssertionError(f'{text!r} not printed within {timeout} s '
-                             f'(exit code {self.proc.poll()}):\n{self.output()}')
+        raise AssertionError(
+            f'{text!r} not printed within {timeout} s '
+            f'(exit code {self.proc.poll()}):\n{self.output()}'
+        )
 
     def halted(self):
         """Tell whether a SIGSTOP took effect: every thread of the process is stopped."""
         tasks = Path(f'/proc/{self.proc.pid}/task').iterdir()
-        return all(t.joinpath('stat').read_text().rsplit(')', 1)[1].split()[0] == 'T'
-                   for t in tasks)
+        return all(
+            t.joinpath('stat').read_text().rsplit(')', 1)[1].split()[0] == 'T' for t in tasks
+        )
 
     def stop(self, sig=signal.SIGINT, timeout=10.0):
         """Signal the process and wait for it; kill it if it does not exit in time."""
@@ -272,12 +298,16 @@ def run_process():
 @pytest.fixture
 def require_tool():
     """Give a function returning an external tool's path, failing (never skipping) if absent."""
+
     def find(name):
         path = shutil.which(name)
         if path is None:
-            pytest.fail(f'{name} is not installed; `bash scripts/setup.sh` installs it '
-                        f'(Debian package {"xvfb" if name == "Xvfb" else name})')
+            pytest.fail(
+                f'{name} is not installed; `bash scripts/setup.sh` installs it '
+                f'(Debian package {"xvfb" if name == "Xvfb" else name})'
+            )
         return path
+
     return find
 
 
@@ -288,8 +318,14 @@ def tmux(require_tool):
     socket_name = f'franka_hil_test_{os.getpid()}_{time.monotonic_ns()}'
 
     def run(*args, check=True):
-        return subprocess.run(['tmux', '-L', socket_name, '-f', '/dev/null', *args],
-                              check=check, capture_output=True, text=True, timeout=10)
+        return subprocess.run(
+            ['tmux', '-L', socket_name, '-f', '/dev/null', *args],
+            check=check,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+
     yield run
     run('kill-server', check=False)
 
@@ -317,6 +353,7 @@ def ros_env():
         env = factory(*args, **kwargs)
         made.append(env)
         return env
+
     yield make
     for env in reversed(made):
         env.close()
@@ -325,6 +362,7 @@ def ros_env():
 @pytest.fixture
 def free_ports():
     """Give a helper returning `count` TCP ports of 127.0.0.1 the system has just found free."""
+
     def find(count):
         sockets = [socket.socket() for _ in range(count)]
         for sock in sockets:
@@ -333,6 +371,7 @@ def free_ports():
         for sock in sockets:
             sock.close()
         return ports
+
     return find
 
 
@@ -342,9 +381,12 @@ def x_display(require_tool):
     for tool in ('Xvfb', 'xdotool'):
         require_tool(tool)
     read_fd, write_fd = os.pipe()
-    proc = subprocess.Popen(['Xvfb', '-displayfd', str(write_fd), '-nolisten', 'tcp',
-                             '-screen', '0', '1024x768x24'], pass_fds=(write_fd,),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        ['Xvfb', '-displayfd', str(write_fd), '-nolisten', 'tcp', '-screen', '0', '1024x768x24'],
+        pass_fds=(write_fd,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     os.close(write_fd)
     with os.fdopen(read_fd) as pipe:
         number = pipe.readline().strip()
@@ -380,8 +422,9 @@ def spin_until(node, predicate, timeout=10.0, what='condition'):
         if predicate():
             return
         node.executor_for_test.spin_once(timeout_sec=0.05)
-    raise AssertionError(f'timed out after {timeout} s waiting for '
-                         f'{what() if callable(what) else what}')
+    raise AssertionError(
+        f'timed out after {timeout} s waiting for {what() if callable(what) else what}'
+    )
 
 
 @pytest.fixture

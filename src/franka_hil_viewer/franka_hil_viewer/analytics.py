@@ -33,9 +33,15 @@ def rerun_environment(environ=os.environ):
     config = home / 'rerun' / 'analytics.json'
     if not config.is_file():
         config.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps({'analytics_enabled': False, 'analytics_id': '', 'metadata': {},
-                           'config_file_path': str(config),
-                           'data_dir_path': str(home / 'rerun' / 'analytics')})
+        text = json.dumps(
+            {
+                'analytics_enabled': False,
+                'analytics_id': '',
+                'metadata': {},
+                'config_file_path': str(config),
+                'data_dir_path': str(home / 'rerun' / 'analytics'),
+            }
+        )
         with tempfile.NamedTemporaryFile('w', dir=config.parent, delete=False) as f:
             f.write(text)  # then renamed: several processes may start at once
         os.replace(f.name, config)

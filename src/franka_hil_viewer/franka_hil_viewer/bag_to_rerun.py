@@ -71,26 +71,35 @@ def main(argv=None):
     """Console entry point."""
     parser = argparse.ArgumentParser(
         prog='franka-hil-bag-to-rerun',
-        description=__doc__.strip().split('\n')[0].split(': ', 1)[1])
+        description=__doc__.strip().split('\n')[0].split(': ', 1)[1],
+    )
     parser.add_argument('bag', type=Path, help='rosbag2 directory (from the recorder)')
     parser.add_argument('output', type=Path, help='Rerun recording to write (.rrd)')
-    parser.add_argument('--namespace', default=None,
-                        help="the graph's namespace, when the bag holds several")
-    parser.add_argument('--frame-prefix', default='',
-                        help="the simulator's TF frame prefix (e.g. sim0/ in a vector graph)")
+    parser.add_argument(
+        '--namespace', default=None, help="the graph's namespace, when the bag holds several"
+    )
+    parser.add_argument(
+        '--frame-prefix',
+        default='',
+        help="the simulator's TF frame prefix (e.g. sim0/ in a vector graph)",
+    )
     options = parser.parse_args(argv)
     if options.output.suffix != '.rrd':
         parser.error(f'{options.output}: the output must be an .rrd file')
     try:
-        counts, warnings = bag_to_rerun(options.bag, options.output, options.namespace,
-                                        options.frame_prefix)
+        counts, warnings = bag_to_rerun(
+            options.bag, options.output, options.namespace, options.frame_prefix
+        )
     except (ExportError, OSError) as error:
         print(f'franka-hil-bag-to-rerun: error: {error}', file=sys.stderr)
         return 1
     for warning in dict.fromkeys(warnings):
         print(f'franka-hil-bag-to-rerun: warning: {warning}', file=sys.stderr)
-    print(f'{options.output}: ' + ', '.join(f'{n} {what}' for what, n in sorted(counts.items()))
-          + f'\nview it: franka-hil-view-recording {options.output}')
+    print(
+        f'{options.output}: '
+        + ', '.join(f'{n} {what}' for what, n in sorted(counts.items()))
+        + f'\nview it: franka-hil-view-recording {options.output}'
+    )
     return 0
 
 

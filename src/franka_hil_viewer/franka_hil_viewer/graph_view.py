@@ -43,19 +43,28 @@ class GraphView:
         if msg.transforms:
             self.tree.update_from_msg(msg)
             if show:
-                self._logged('tf', stamp_ns(msg.transforms[0].header.stamp),
-                             scene.frame_entries(self.tree, self.tree.frames()))
+                self._logged(
+                    'tf',
+                    stamp_ns(msg.transforms[0].header.stamp),
+                    scene.frame_entries(self.tree, self.tree.frames()),
+                )
 
     def on_markers(self, msg):
         """Draw a visualization_msgs/MarkerArray."""
         if msg.markers:
-            self._logged('markers', stamp_ns(msg.markers[0].header.stamp),
-                         scene.marker_entries(msg, self.tree))
+            self._logged(
+                'markers',
+                stamp_ns(msg.markers[0].header.stamp),
+                scene.marker_entries(msg, self.tree),
+            )
 
     def on_image(self, camera, msg):
         """Show a sensor_msgs/Image (rgb8) in its camera panel; ValueError on another layout."""
-        self._logged(f'{camera} image', stamp_ns(msg.header.stamp),
-                     scene.image_entries(camera, image_array(msg)))
+        self._logged(
+            f'{camera} image',
+            stamp_ns(msg.header.stamp),
+            scene.image_entries(camera, image_array(msg)),
+        )
 
     def on_step_info(self, msg):
         """Plot a franka_hil_msgs/StepInfo, log takeovers and ends, update the status line."""

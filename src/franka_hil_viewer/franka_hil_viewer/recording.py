@@ -33,5 +33,4 @@ def entity_rows(path):
 def image_pixels(row):
     """Return the HxWx3 uint8 array of an Image row (RGB, as the viewer logs it)."""
     fmt = row['Image:format'][0]
-    return np.array(row['Image:buffer'][0], dtype=np.uint8).reshape(
-        fmt['height'], fmt['width'], 3)
+    return np.array(row['Image:buffer'][0], dtype=np.uint8).reshape(fmt['height'], fmt['width'], 3)

@@ -69,17 +69,38 @@ def robot_entries(model, frame_prefix=''):
         path = f'{frame_path(frame_prefix + v.link)}/visual_{v.index}'
         color = [_rgba(v.rgba)]
         if v.shape == 'box':
-            shape = rr.Boxes3D(half_sizes=[np.asarray(v.size) / 2], centers=[v.position],
-                               quaternions=[v.quaternion], colors=color, fill_mode=SOLID)
+            shape = rr.Boxes3D(
+                half_sizes=[np.asarray(v.size) / 2],
+                centers=[v.position],
+                quaternions=[v.quaternion],
+                colors=color,
+                fill_mode=SOLID,
+            )
         elif v.shape == 'cylinder':
-            shape = rr.Cylinders3D(lengths=[v.size[1]], radii=[v.size[0]], centers=[v.position],
-                                   quaternions=[v.quaternion], colors=color, fill_mode=SOLID)
+            shape = rr.Cylinders3D(
+                lengths=[v.size[1]],
+                radii=[v.size[0]],
+                centers=[v.position],
+                quaternions=[v.quaternion],
+                colors=color,
+                fill_mode=SOLID,
+            )
         elif v.shape == 'sphere':
-            shape = rr.Ellipsoids3D(half_sizes=[[v.size[0]] * 3], centers=[v.position],
-                                    quaternions=[v.quaternion], colors=color, fill_mode=SOLID)
+            shape = rr.Ellipsoids3D(
+                half_sizes=[[v.size[0]] * 3],
+                centers=[v.position],
+                quaternions=[v.quaternion],
+                colors=color,
+                fill_mode=SOLID,
+            )
         else:
-            entries.append((path, rr.Transform3D(translation=v.position,
-                                                 quaternion=v.quaternion, scale=v.scale), True))
+            entries.append(
+                (
+                    path,
+                    rr.Transform3D(translation=v.position, quaternion=v.quaternion, scale=v.scale),
+                    True,
+                )
+            )
             shape = rr.Asset3D(path=v.mesh_path, albedo_factor=color[0])
         entries.append((path, shape, True))
     return entries
@@ -94,16 +115,20 @@ class TfTree:
 
     def update(self, parent, child, translation, quaternion):
         """Set child's transform (translation xyz, quaternion xyzw) in parent."""
-        self.parents[child] = (parent, tuple(map(float, translation)),
-                               tuple(map(float, quaternion)))
+        self.parents[child] = (
+            parent,
+            tuple(map(float, translation)),
+            tuple(map(float, quaternion)),
+        )
 
     def update_from_msg(self, msg):
         """Take every transform of a tf2_msgs/TFMessage; return the child frames."""
         children = []
         for t in msg.transforms:
             tr, q = t.transform.translation, t.transform.rotation
-            self.update(t.header.frame_id, t.child_frame_id, (tr.x, tr.y, tr.z),
-                        (q.x, q.y, q.z, q.w))
+            self.update(
+                t.header.frame_id, t.child_frame_id, (tr.x, tr.y, tr.z), (q.x, q.y, q.z, q.w)
+            )
             children.append(t.child_frame_id)
         return children
 
@@ -129,8 +154,10 @@ class TfTree:
             for child in reversed(chain):
                 parent, translation, quaternion = self.parents[child]
                 position, rotation = known[parent]
-                known[child] = (rotate(rotation, translation) + position,
-                                quaternion_multiply(rotation, quaternion))
+                known[child] = (
+                    rotate(rotation, translation) + position,
+                    quaternion_multiply(rotation, quaternion),
+                )
         return {frame: known[frame] for frame in frames if frame in known}
 
     def frames(self):
@@ -140,8 +167,10 @@ class TfTree:
 
 def frame_entries(tree, frames):
     """Return Transform3D entries of the world poses of `frames` (those the tree can resolve)."""
-    return [(frame_path(frame), rr.Transform3D(translation=pose[0], quaternion=pose[1]), False)
-            for frame, pose in tree.world_poses(frames).items()]
+    return [
+        (frame_path(frame), rr.Transform3D(translation=pose[0], quaternion=pose[1]), False)
+        for frame, pose in tree.world_poses(frames).items()
+    ]
 
 
 def _pose(pose):
@@ -165,8 +194,7 @@ def marker_entries(markers, tree):
         if m.action == DELETE:
             entries.append((path, rr.Clear(recursive=False), False))
             continue
-        frame = tree.world_pose(m.header.frame_id) if m.header.frame_id != tree.root \
-            else IDENTITY
+        frame = tree.world_pose(m.header.frame_id) if m.header.frame_id != tree.root else IDENTITY
         if frame is None:
             continue
         local_position, local_rotation = _pose(m.pose)
@@ -179,18 +207,37 @@ def marker_entries(markers, tree):
             return [rotate(rotation, (p.x, p.y, p.z)) + position for p in points]
 
         if m.type == CUBE:
-            shape = rr.Boxes3D(half_sizes=[scale / 2], centers=[position],
-                               quaternions=[rotation], colors=color, fill_mode=SOLID)
+            shape = rr.Boxes3D(
+                half_sizes=[scale / 2],
+                centers=[position],
+                quaternions=[rotation],
+                colors=color,
+                fill_mode=SOLID,
+            )
         elif m.type == SPHERE:
-            shape = rr.Ellipsoids3D(half_sizes=[scale / 2], centers=[position],
-                                    quaternions=[rotation], colors=color, fill_mode=SOLID)
+            shape = rr.Ellipsoids3D(
+                half_sizes=[scale / 2],
+                centers=[position],
+                quaternions=[rotation],
+                colors=color,
+                fill_mode=SOLID,
+            )
         elif m.type == CYLINDER:
-            shape = rr.Cylinders3D(lengths=[scale[2]], radii=[scale[0] / 2], centers=[position],
-                                   quaternions=[rotation], colors=color, fill_mode=SOLID)
+            shape = rr.Cylinders3D(
+                lengths=[scale[2]],
+                radii=[scale[0] / 2],
+                centers=[position],
+                quaternions=[rotation],
+                colors=color,
+                fill_mode=SOLID,
+            )
         elif m.type == LINE_LIST:
             points = world(m.points)
-            shape = rr.LineStrips3D([points[i:i + 2] for i in range(0, len(points) - 1, 2)],
-                                    radii=scale[0] / 2, colors=color)
+            shape = rr.LineStrips3D(
+                [points[i : i + 2] for i in range(0, len(points) - 1, 2)],
+                radii=scale[0] / 2,
+                colors=color,
+            )
         elif m.type == LINE_STRIP:
             shape = rr.LineStrips3D([world(m.points)], radii=scale[0] / 2, colors=color)
         elif m.type == POINTS:
@@ -208,10 +255,15 @@ def image_entries(camera, pixels):
 
 def series_entries():
     """Return the static styles of the step plot's series."""
-    return [('plot/reward', rr.SeriesLines(names=['reward'], colors=[(40, 170, 60)]), True),
-            ('plot/is_intervention', rr.SeriesLines(names=['human acts (0/1)'],
-                                                    colors=[HUMAN_COLOR]), True),
-            ('plot/success', rr.SeriesLines(names=['success'], colors=[(230, 200, 40)]), True)]
+    return [
+        ('plot/reward', rr.SeriesLines(names=['reward'], colors=[(40, 170, 60)]), True),
+        (
+            'plot/is_intervention',
+            rr.SeriesLines(names=['human acts (0/1)'], colors=[HUMAN_COLOR]),
+            True,
+        ),
+        ('plot/success', rr.SeriesLines(names=['success'], colors=[(230, 200, 40)]), True),
+    ]
 
 
 def outcome(info):
@@ -260,33 +312,43 @@ class StepView:
         if last is None:
             return None
         episode, step = last
-        if (info.episode == episode and info.step > step + 1) or \
-                (info.episode > episode and (info.episode > episode + 1 or info.step > 1)):
-            return (f'steps missing between episode {episode} step {step} and episode '
-                    f'{info.episode} step {info.step}')
+        if (info.episode == episode and info.step > step + 1) or (
+            info.episode > episode and (info.episode > episode + 1 or info.step > 1)
+        ):
+            return (
+                f'steps missing between episode {episode} step {step} and episode '
+                f'{info.episode} step {info.step}'
+            )
         return None  # the next step, a new episode, or a restarted simulator
 
     @staticmethod
     def plot(infos):
         """Return the plot's series of StepInfos: {entity path: one value per step}."""
-        return {'plot/reward': [float(info.reward) for info in infos],
-                'plot/is_intervention': [float(bool(info.is_intervention)) for info in infos],
-                'plot/success': [float(bool(info.success)) for info in infos]}
+        return {
+            'plot/reward': [float(info.reward) for info in infos],
+            'plot/is_intervention': [float(bool(info.is_intervention)) for info in infos],
+            'plot/success': [float(bool(info.success)) for info in infos],
+        }
 
     def events(self, info):
         """Return the event entries of one StepInfo (takeover, hand back, episode end)."""
         human = bool(info.is_intervention)
         entries = []
         if self.human is not None and human != self.human:
-            entries.append(event(f'episode {info.episode} step {info.step}: '
-                                 f'{"human takes over" if human else "policy acts again"}',
-                                 'WARN' if human else 'INFO'))
+            entries.append(
+                event(
+                    f'episode {info.episode} step {info.step}: '
+                    f'{"human takes over" if human else "policy acts again"}',
+                    'WARN' if human else 'INFO',
+                )
+            )
         self.human = human
         ended = outcome(info)
         if ended:
             self.last_outcome = f'episode {info.episode}: {ended}'
-            entries.append(event(f'episode {info.episode} {ended} at step {info.step}',
-                                 end_level(info)))
+            entries.append(
+                event(f'episode {info.episode} {ended} at step {info.step}', end_level(info))
+            )
         return entries
 
     def status(self, info):
@@ -294,11 +356,12 @@ class StepView:
         who = 'human' if info.is_intervention else 'policy'
         ended = outcome(info)
         action = ', '.join(f'{a:+.2f}' for a in info.action)
-        text = (f'## {who.upper()} acts\n\nepisode **{info.episode}**, step **{info.step}**, '
-                f'reward **{info.reward:g}**\n\nexecuted action [{action}]\n\n'
-                f'{("**" + ended + "**") if ended else "running"}'
-                + (f'\n\nlast episode: {self.last_outcome}' if self.last_outcome and not ended
-                   else ''))
+        text = (
+            f'## {who.upper()} acts\n\nepisode **{info.episode}**, step **{info.step}**, '
+            f'reward **{info.reward:g}**\n\nexecuted action [{action}]\n\n'
+            f'{("**" + ended + "**") if ended else "running"}'
+            + (f'\n\nlast episode: {self.last_outcome}' if self.last_outcome and not ended else '')
+        )
         return ('status', rr.TextDocument(text, media_type='text/markdown'), False)
 
 
@@ -311,17 +374,27 @@ def blueprint(cameras, time_panel=False):
     """
     return rrb.Blueprint(
         rrb.Horizontal(
-            rrb.Vertical(rrb.Spatial3DView(name='robot', origin=WORLD),
-                         rrb.TimeSeriesView(name='step info', origin='plot'),
-                         row_shares=[3, 2]),
             rrb.Vertical(
-                rrb.Horizontal(*[rrb.Spatial2DView(name=camera, origin=f'cameras/{camera}')
-                                 for camera in cameras]),
+                rrb.Spatial3DView(name='robot', origin=WORLD),
+                rrb.TimeSeriesView(name='step info', origin='plot'),
+                row_shares=[3, 2],
+            ),
+            rrb.Vertical(
+                rrb.Horizontal(
+                    *[
+                        rrb.Spatial2DView(name=camera, origin=f'cameras/{camera}')
+                        for camera in cameras
+                    ]
+                ),
                 rrb.TextDocumentView(name='status', origin='status'),
                 rrb.TextLogView(name='events', origin='events'),
-                row_shares=[3, 2, 2]),
-            column_shares=[3, 2]),
+                row_shares=[3, 2, 2],
+            ),
+            column_shares=[3, 2],
+        ),
         # A recording opens paused at its start, the first episode; live, the view follows.
-        rrb.TimePanel(state='expanded', play_state='paused') if time_panel
+        rrb.TimePanel(state='expanded', play_state='paused')
+        if time_panel
         else rrb.TimePanel(state='collapsed'),
-        collapse_panels=True)
+        collapse_panels=True,
+    )

@@ -46,8 +46,10 @@ def rerun_program():
         return str(binary)
     found = shutil.which('rerun')
     if found is None:
-        raise ServerError('the `rerun` program is not installed (pip install rerun-sdk; '
-                          '`bash scripts/setup.sh` does)')
+        raise ServerError(
+            'the `rerun` program is not installed (pip install rerun-sdk; '
+            '`bash scripts/setup.sh` does)'
+        )
     return found
 
 
@@ -69,15 +71,21 @@ def web_url(bind, web_port, grpc_port):
     of our server (which has none) instead of rerun.io, and `notebook`, the embedded mode, in
     which the page sends no usage analytics.
     """
-    return (f'http://{shown_host(bind)}:{web_port}/?url='
-            + quote(grpc_url(bind, grpc_port), safe='') + '&hide_welcome_screen&notebook=true'
-            + '&manifest_url=' + quote(NO_EXAMPLES, safe=''))
+    return (
+        f'http://{shown_host(bind)}:{web_port}/?url='
+        + quote(grpc_url(bind, grpc_port), safe='')
+        + '&hide_welcome_screen&notebook=true'
+        + '&manifest_url='
+        + quote(NO_EXAMPLES, safe='')
+    )
 
 
 def ssh_hint(web_port, grpc_port):
     """Return how to open the view from another machine."""
-    return (f'from another machine: ssh -N -L {web_port}:127.0.0.1:{web_port} '
-            f'-L {grpc_port}:127.0.0.1:{grpc_port} USER@THIS_HOST, then open the same address')
+    return (
+        f'from another machine: ssh -N -L {web_port}:127.0.0.1:{web_port} '
+        f'-L {grpc_port}:127.0.0.1:{grpc_port} USER@THIS_HOST, then open the same address'
+    )
 
 
 def _stop_with_parent():
@@ -101,32 +109,61 @@ def port_open(host, port):
 class WebViewerServer:
     """The `rerun --serve-web` process; optional .rrd files are loaded into it for review."""
 
-    def __init__(self, bind='127.0.0.1', web_port=9090, grpc_port=9876, memory_limit='1GiB',
-                 recordings=(), timeout=START_TIMEOUT_S):
+    def __init__(
+        self,
+        bind='127.0.0.1',
+        web_port=9090,
+        grpc_port=9876,
+        memory_limit='1GiB',
+        recordings=(),
+        timeout=START_TIMEOUT_S,
+    ):
         """Start the server and wait until both ports answer; ServerError if it cannot."""
         self.bind, self.web_port, self.grpc_port = bind, web_port, grpc_port
         host = shown_host(bind)
         for port in (web_port, grpc_port):
             if port_open(host, port):
-                raise ServerError(f'port {port} on {host} is in use already (another viewer?): '
-                                  'choose other ports')
-        argv = [rerun_program(), '--serve-web', '--bind', bind, '--port', str(grpc_port),
-                '--web-viewer-port', str(web_port), '--server-memory-limit', memory_limit,
-                '--hide-welcome-screen', *map(str, recordings)]
+                raise ServerError(
+                    f'port {port} on {host} is in use already (another viewer?): '
+                    'choose other ports'
+                )
+        argv = [
+            rerun_program(),
+            '--serve-web',
+            '--bind',
+            bind,
+            '--port',
+            str(grpc_port),
+            '--web-viewer-port',
+            str(web_port),
+            '--server-memory-limit',
+            memory_limit,
+            '--hide-welcome-screen',
+            *map(str, recordings),
+        ]
         # Its INFO lines repeat the addresses we print; warnings and errors still show.
         env = dict(rerun_environment(), RUST_LOG=os.environ.get('RUST_LOG', 'warn'))
-        self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                     env=env, start_new_session=True,
-                                     preexec_fn=_stop_with_parent)
+        self.proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
+            preexec_fn=_stop_with_parent,
+        )
         deadline = time.monotonic() + timeout
         while not (port_open(host, grpc_port) and port_open(host, web_port)):
             if self.proc.poll() is not None:
-                raise ServerError(f'`rerun --serve-web` exited with code {self.proc.returncode} '
-                                  f'(command: {" ".join(argv)})')
+                raise ServerError(
+                    f'`rerun --serve-web` exited with code {self.proc.returncode} '
+                    f'(command: {" ".join(argv)})'
+                )
             if time.monotonic() > deadline:
                 self.close()
-                raise ServerError(f'the web viewer did not listen on {host}:{web_port} and '
-                                  f':{grpc_port} within {timeout:.0f} s')
+                raise ServerError(
+                    f'the web viewer did not listen on {host}:{web_port} and '
+                    f':{grpc_port} within {timeout:.0f} s'
+                )
             time.sleep(0.05)
 
     @property
@@ -141,8 +178,7 @@ class WebViewerServer:
 
     def banner(self, what='live view of the graph'):
         """Return the lines to print at start: the address and the ssh -L hint."""
-        return (f'{what}: {self.url}\n'
-                f'  ({ssh_hint(self.web_port, self.grpc_port)})')
+        return f'{what}: {self.url}\n  ({ssh_hint(self.web_port, self.grpc_port)})'
 
     def close(self):
         """Stop the server."""

@@ -27,12 +27,12 @@ class Visual:
 
     link: str
     index: int
-    shape: str            # 'box', 'cylinder', 'sphere' or 'mesh'
-    size: tuple           # box: edge lengths xyz; cylinder: (radius, length); sphere: (radius,)
-    position: tuple       # origin in the link frame (m)
-    quaternion: tuple     # origin rotation, xyzw
+    shape: str  # 'box', 'cylinder', 'sphere' or 'mesh'
+    size: tuple  # box: edge lengths xyz; cylinder: (radius, length); sphere: (radius,)
+    position: tuple  # origin in the link frame (m)
+    quaternion: tuple  # origin rotation, xyzw
     rgba: tuple
-    mesh_path: str = ''   # mesh: the file to load
+    mesh_path: str = ''  # mesh: the file to load
     scale: tuple = (1.0, 1.0, 1.0)
 
 
@@ -51,8 +51,12 @@ def quaternion_from_rpy(roll, pitch, yaw):
     cr, sr = math.cos(roll / 2), math.sin(roll / 2)
     cp, sp = math.cos(pitch / 2), math.sin(pitch / 2)
     cy, sy = math.cos(yaw / 2), math.sin(yaw / 2)
-    return (sr * cp * cy - cr * sp * sy, cr * sp * cy + sr * cp * sy,
-            cr * cp * sy - sr * sp * cy, cr * cp * cy + sr * sp * sy)
+    return (
+        sr * cp * cy - cr * sp * sy,
+        cr * sp * cy + sr * cp * sy,
+        cr * cp * sy - sr * sp * cy,
+        cr * cp * cy + sr * sp * sy,
+    )
 
 
 def _floats(text, count, default):
@@ -115,20 +119,31 @@ def parse_urdf(text, base_dir=None):
             rgba = _material_rgba(visual.find('material'), named) or DEFAULT_RGBA
             geometry = visual.find('geometry')
             shape = geometry[0] if geometry is not None and len(geometry) else None
-            common = {'link': name, 'index': index, 'position': position,
-                      'quaternion': quaternion, 'rgba': tuple(rgba)}
+            common = {
+                'link': name,
+                'index': index,
+                'position': position,
+                'quaternion': quaternion,
+                'rgba': tuple(rgba),
+            }
             if shape is None:
                 skipped.append(f'{name} visual {index}: no geometry')
             elif shape.tag == 'box':
-                visuals.append(Visual(shape='box', size=_floats(shape.get('size'), 3, ()),
-                                      **common))
+                visuals.append(
+                    Visual(shape='box', size=_floats(shape.get('size'), 3, ()), **common)
+                )
             elif shape.tag == 'cylinder':
-                visuals.append(Visual(shape='cylinder', size=(float(shape.get('radius')),
-                                                              float(shape.get('length'))),
-                                      **common))
+                visuals.append(
+                    Visual(
+                        shape='cylinder',
+                        size=(float(shape.get('radius')), float(shape.get('length'))),
+                        **common,
+                    )
+                )
             elif shape.tag == 'sphere':
-                visuals.append(Visual(shape='sphere', size=(float(shape.get('radius')),),
-                                      **common))
+                visuals.append(
+                    Visual(shape='sphere', size=(float(shape.get('radius')),), **common)
+                )
             elif shape.tag == 'mesh':
                 try:
                     path = mesh_path(shape.get('filename', ''), base_dir)
@@ -138,9 +153,15 @@ def parse_urdf(text, base_dir=None):
                 if not Path(path).is_file():
                     skipped.append(f'{name} visual {index}: mesh file {path} not found')
                     continue
-                visuals.append(Visual(shape='mesh', size=(), mesh_path=path,
-                                      scale=_floats(shape.get('scale'), 3, (1.0, 1.0, 1.0)),
-                                      **common))
+                visuals.append(
+                    Visual(
+                        shape='mesh',
+                        size=(),
+                        mesh_path=path,
+                        scale=_floats(shape.get('scale'), 3, (1.0, 1.0, 1.0)),
+                        **common,
+                    )
+                )
             else:
                 skipped.append(f'{name} visual {index}: <{shape.tag}> is not drawn')
     return RobotModel(root.get('name', ''), tuple(links), tuple(visuals), tuple(skipped))
@@ -150,8 +171,12 @@ def quaternion_multiply(a, b):
     """Hamilton product of two xyzw quaternions."""
     ax, ay, az, aw = a
     bx, by, bz, bw = b
-    return (aw * bx + ax * bw + ay * bz - az * by, aw * by - ax * bz + ay * bw + az * bx,
-            aw * bz + ax * by - ay * bx + az * bw, aw * bw - ax * bx - ay * by - az * bz)
+    return (
+        aw * bx + ax * bw + ay * bz - az * by,
+        aw * by - ax * bz + ay * bw + az * bx,
+        aw * bz + ax * by - ay * bx + az * bw,
+        aw * bw - ax * bx - ay * by - az * bz,
+    )
 
 
 def rotate(quaternion, vector):
@@ -165,5 +190,10 @@ def rotate(quaternion, vector):
     vx, vy, vz = (float(c) for c in vector)
     # v' = v + w t + u x t, with t = 2 u x v (u the vector part).
     tx, ty, tz = 2.0 * (y * vz - z * vy), 2.0 * (z * vx - x * vz), 2.0 * (x * vy - y * vx)
-    return np.array((vx + w * tx + y * tz - z * ty, vy + w * ty + z * tx - x * tz,
-                     vz + w * tz + x * ty - y * tx))
+    return np.array(
+        (
+            vx + w * tx + y * tz - z * ty,
+            vy + w * ty + z * tx - x * tz,
+            vz + w * tz + x * ty - y * tx,
+        )
+    )

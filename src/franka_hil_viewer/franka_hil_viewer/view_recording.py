@@ -19,13 +19,15 @@ from franka_hil_viewer.server import ServerError, WebViewerServer
 
 def main(argv=None):
     """Console entry point."""
-    parser = argparse.ArgumentParser(prog='franka-hil-view-recording',
-                                     description=__doc__.strip().split('\n')[0].split(': ')[1])
+    parser = argparse.ArgumentParser(
+        prog='franka-hil-view-recording', description=__doc__.strip().split('\n')[0].split(': ')[1]
+    )
     parser.add_argument('recordings', type=Path, nargs='+', help='.rrd files')
     parser.add_argument('--bind', default='127.0.0.1', help='address to listen on')
     parser.add_argument('--port', type=int, default=9090, help='HTTP port of the page')
-    parser.add_argument('--data-port', type=int, default=9876,
-                        help='gRPC port the page reads the recordings from')
+    parser.add_argument(
+        '--data-port', type=int, default=9876, help='gRPC port the page reads the recordings from'
+    )
     options = parser.parse_args(argv)
     missing = [str(p) for p in options.recordings if not p.is_file()]
     if missing:
@@ -34,13 +36,22 @@ def main(argv=None):
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda number, frame: stop.append(number))
     try:
-        server = WebViewerServer(options.bind, options.port, options.data_port,
-                                 recordings=[p.resolve() for p in options.recordings])
+        server = WebViewerServer(
+            options.bind,
+            options.port,
+            options.data_port,
+            recordings=[p.resolve() for p in options.recordings],
+        )
     except ServerError as error:
         print(f'franka-hil-view-recording: error: {error}', file=sys.stderr)
         return 1
-    print(server.banner(f'recording{"s" if len(options.recordings) > 1 else ""} '
-                        f'{", ".join(map(str, options.recordings))}'), flush=True)
+    print(
+        server.banner(
+            f'recording{"s" if len(options.recordings) > 1 else ""} '
+            f'{", ".join(map(str, options.recordings))}'
+        ),
+        flush=True,
+    )
     print('Ctrl-C stops', flush=True)
     try:
         while not stop and server.proc.poll() is None:
@@ -48,8 +59,10 @@ def main(argv=None):
     finally:
         server.close()
     if not stop:
-        print(f'franka-hil-view-recording: the web viewer exited (code {server.proc.returncode})',
-              file=sys.stderr)
+        print(
+            f'franka-hil-view-recording: the web viewer exited (code {server.proc.returncode})',
+            file=sys.stderr,
+        )
         return 1
     return 0
 

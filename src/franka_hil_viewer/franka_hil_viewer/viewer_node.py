@@ -52,37 +52,72 @@ class ViewerNode(Node):
         """Declare parameters, start the web viewer, subscribe; clear error if it cannot."""
         super().__init__('viewer')
         serve = declare(self, 'serve', True, 'serve the web viewer (false: only `save`)')
-        bind = declare(self, 'bind', '127.0.0.1',
-                       'address the web viewer listens on (127.0.0.1: this machine only; '
-                       'reach it from elsewhere with ssh -L)')
+        bind = declare(
+            self,
+            'bind',
+            '127.0.0.1',
+            'address the web viewer listens on (127.0.0.1: this machine only; '
+            'reach it from elsewhere with ssh -L)',
+        )
         web_port = declare(self, 'web_port', 9090, 'HTTP port of the web viewer page', _port)
-        grpc_port = declare(self, 'grpc_port', 9876,
-                            'gRPC port the page reads the data from (forward it too)', _port)
-        memory_limit = declare(self, 'memory_limit', '1GiB',
-                               'data the server keeps for late browsers (oldest dropped)')
+        grpc_port = declare(
+            self,
+            'grpc_port',
+            9876,
+            'gRPC port the page reads the data from (forward it too)',
+            _port,
+        )
+        memory_limit = declare(
+            self,
+            'memory_limit',
+            '1GiB',
+            'data the server keeps for late browsers (oldest dropped)',
+        )
         save = declare(self, 'save', '', 'also write everything to this .rrd file')
-        cameras = declare(self, 'cameras', list(layout.CAMERAS), 'camera panels (image topics)',
-                          lambda v: None if set(v) <= set(layout.CAMERAS)
-                          else f'must be names from {list(layout.CAMERAS)}')
-        frame_prefix = declare(self, 'frame_prefix', '',
-                               "the simulator's TF frame prefix (its robot's links)")
+        cameras = declare(
+            self,
+            'cameras',
+            list(layout.CAMERAS),
+            'camera panels (image topics)',
+            lambda v: (
+                None
+                if set(v) <= set(layout.CAMERAS)
+                else f'must be names from {list(layout.CAMERAS)}'
+            ),
+        )
+        frame_prefix = declare(
+            self, 'frame_prefix', '', "the simulator's TF frame prefix (its robot's links)"
+        )
         time_panel = declare(self, 'time_panel', False, 'show the time line panel expanded')
         source = declare(
-            self, 'source', 'preview', "preview: the simulator's previews (tf_preview, "
+            self,
+            'source',
+            'preview',
+            "preview: the simulator's previews (tf_preview, "
             'markers_preview, <camera>/image_preview at its preview_rate, step_info_batches), '
             'so watching costs a fast lockstep run no message per step; every_step: /tf, '
             'markers, <camera>/image_raw and step_info (any publisher of them, e.g. a bag)',
-            one_of(SOURCES))
-        rate = declare(self, 'rate', 10.0,
-                       'reads of the topics per second (wall clock), each drawing the robot, the '
-                       'markers and the status line once and plotting every step since the last '
-                       f'(every_step: up to {STEP_INFO_DEPTH}); the previews come at the '
-                       "simulator's preview_rate",
-                       lambda v: None if 0 < v <= 1000 else 'must be in (0, 1000]')
-        nice = declare(self, 'nice', 10, 'niceness added to this node (every thread, ROS and '
-                       'Rerun ones too) and its web server: on a busy machine the simulator and '
-                       'its clients run first',
-                       lambda v: None if 0 <= v <= 19 else 'must be in [0, 19]')
+            one_of(SOURCES),
+        )
+        rate = declare(
+            self,
+            'rate',
+            10.0,
+            'reads of the topics per second (wall clock), each drawing the robot, the '
+            'markers and the status line once and plotting every step since the last '
+            f'(every_step: up to {STEP_INFO_DEPTH}); the previews come at the '
+            "simulator's preview_rate",
+            lambda v: None if 0 < v <= 1000 else 'must be in (0, 1000]',
+        )
+        nice = declare(
+            self,
+            'nice',
+            10,
+            'niceness added to this node (every thread, ROS and '
+            'Rerun ones too) and its web server: on a busy machine the simulator and '
+            'its clients run first',
+            lambda v: None if 0 <= v <= 19 else 'must be in [0, 19]',
+        )
         reject_unknown_parameters(self)
         self.announced = set()  # what the log said was first received
         if not serve and not save:
@@ -105,29 +140,49 @@ class ViewerNode(Node):
                 self.server.close()
             raise RuntimeError(f'the view could not start: {error}') from error
 
-        latched = QoSProfile(depth=1, reliability=ReliabilityPolicy.RELIABLE,
-                             durability=DurabilityPolicy.TRANSIENT_LOCAL)
+        latched = QoSProfile(
+            depth=1,
+            reliability=ReliabilityPolicy.RELIABLE,
+            durability=DurabilityPolicy.TRANSIENT_LOCAL,
+        )
         reliable, best_effort = ReliabilityPolicy.RELIABLE, ReliabilityPolicy.BEST_EFFORT
         images = QoSProfile(depth=1, reliability=best_effort)
         self.create_subscription(String, names.ROBOT_DESCRIPTION, self._on_description, latched)
-        self.create_subscription(TFMessage, names.TF_STATIC, self.view.on_tf,
-                                 QoSProfile(depth=100,
-                                            durability=DurabilityPolicy.TRANSIENT_LOCAL))
+        self.create_subscription(
+            TFMessage,
+            names.TF_STATIC,
+            self.view.on_tf,
+            QoSProfile(depth=100, durability=DurabilityPolicy.TRANSIENT_LOCAL),
+        )
         # Best-effort: a message lost is drawn by the next one. /tf may carry several
         # simulators' frames: each read applies every message queued.
         preview = source == 'preview'
-        self.tf = PolledSubscription(self, TFMessage, names.TF_PREVIEW if preview else names.TF,
-                                     QoSProfile(depth=8, reliability=best_effort))
+        self.tf = PolledSubscription(
+            self,
+            TFMessage,
+            names.TF_PREVIEW if preview else names.TF,
+            QoSProfile(depth=8, reliability=best_effort),
+        )
         self.markers = PolledSubscription(
-            self, MarkerArray, names.MARKERS_PREVIEW if preview else names.MARKERS,
-            QoSProfile(depth=1, reliability=best_effort))
+            self,
+            MarkerArray,
+            names.MARKERS_PREVIEW if preview else names.MARKERS,
+            QoSProfile(depth=1, reliability=best_effort),
+        )
         if preview:
-            self.step_info = PolledSubscription(self, StepInfoArray, names.STEP_INFO_BATCHES,
-                                                QoSProfile(depth=100, reliability=reliable))
+            self.step_info = PolledSubscription(
+                self,
+                StepInfoArray,
+                names.STEP_INFO_BATCHES,
+                QoSProfile(depth=100, reliability=reliable),
+            )
         else:
-            self.step_info = PolledSubscription(self, StepInfo, names.STEP_INFO,
-                                                QoSProfile(depth=STEP_INFO_DEPTH,
-                                                           reliability=reliable))
+            self.step_info = PolledSubscription(
+                self,
+                StepInfo,
+                names.STEP_INFO,
+                QoSProfile(depth=STEP_INFO_DEPTH, reliability=reliable),
+            )
         self.images = {}
         for camera in cameras:
             topic = names.image_preview_topic(camera) if preview else names.image_topic(camera)
@@ -172,16 +227,18 @@ class ViewerNode(Node):
         if self.step_info.msg_type is StepInfoArray:
             infos = [info for batch in infos for info in batch.steps]
         for gap in self.view.on_step_infos(infos):
-            self.get_logger().warning(f'{gap}: not read in time, the plot has a gap',
-                                      throttle_duration_sec=5.0)
+            self.get_logger().warning(
+                f'{gap}: not read in time, the plot has a gap', throttle_duration_sec=5.0
+            )
         self._first('step_info')
 
     def _show_image(self, camera, msg):
         try:
             self.view.on_image(camera, msg)
         except ValueError as error:
-            self.get_logger().warning(f'{camera} image not shown: {error}',
-                                      throttle_duration_sec=5.0)
+            self.get_logger().warning(
+                f'{camera} image not shown: {error}', throttle_duration_sec=5.0
+            )
             return
         self._first(f'{camera} image')
 
@@ -209,8 +266,9 @@ def _renice(increment):
         return
     for tid in (int(task.name) for task in tasks.iterdir()):
         try:
-            os.setpriority(os.PRIO_PROCESS, tid,
-                           min(19, os.getpriority(os.PRIO_PROCESS, tid) + increment))
+            os.setpriority(
+                os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + increment)
+            )
         except ProcessLookupError:
             pass  # the thread has ended
 

@@ -64,11 +64,18 @@ def test_urdf_visuals_shapes_origins_colours_and_meshes(urdf, tmp_path):
     model = parse_urdf(urdf)
     assert model.name == 'toy' and model.links == ('base', 'tip')
     box, cylinder, sphere, mesh = model.visuals
-    assert (box.shape, box.size, box.position, box.rgba) == ('box', (0.2, 0.4, 0.6),
-                                                             (0.0, 0.0, 0.1), (1, 0, 0, 1))
+    assert (box.shape, box.size, box.position, box.rgba) == (
+        'box',
+        (0.2, 0.4, 0.6),
+        (0.0, 0.0, 0.1),
+        (1, 0, 0, 1),
+    )
     assert np.allclose(box.quaternion, (0, 0, math.sqrt(0.5), math.sqrt(0.5)))
-    assert (cylinder.shape, cylinder.size, cylinder.rgba) == ('cylinder', (0.05, 0.3),
-                                                              (0, 0, 1, 0.5))
+    assert (cylinder.shape, cylinder.size, cylinder.rgba) == (
+        'cylinder',
+        (0.05, 0.3),
+        (0, 0, 1, 0.5),
+    )
     assert sphere.size == (0.02,) and sphere.rgba == (0.7, 0.7, 0.7, 1.0)
     assert mesh.mesh_path == str(tmp_path / 'hand v2.stl') and mesh.scale == (0.001,) * 3
     assert len(model.skipped) == 2
@@ -84,16 +91,22 @@ def test_urdf_that_is_not_one_is_a_clear_error(text):
 def test_rpy_matches_a_rotation_matrix():
     roll, pitch, yaw = 0.3, -0.7, 1.1
     x, y, z, w = quaternion_from_rpy(roll, pitch, yaw)
-    from_quaternion = np.array([
-        [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
-        [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
-        [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)]])
+    from_quaternion = np.array(
+        [
+            [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
+            [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
+            [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
+        ]
+    )
 
     def rot(axis, a):
         c, s = math.cos(a), math.sin(a)
-        return {'x': np.array([[1, 0, 0], [0, c, -s], [0, s, c]]),
-                'y': np.array([[c, 0, s], [0, 1, 0], [-s, 0, c]]),
-                'z': np.array([[c, -s, 0], [s, c, 0], [0, 0, 1]])}[axis]
+        return {
+            'x': np.array([[1, 0, 0], [0, c, -s], [0, s, c]]),
+            'y': np.array([[c, 0, s], [0, 1, 0], [-s, 0, c]]),
+            'z': np.array([[c, -s, 0], [s, c, 0], [0, 0, 1]]),
+        }[axis]
+
     assert np.allclose(from_quaternion, rot('z', yaw) @ rot('y', pitch) @ rot('x', roll))
 
 
@@ -101,8 +114,11 @@ def test_robot_entries_hang_each_visual_under_its_link_frame(urdf):
     entries = scene.robot_entries(parse_urdf(urdf), frame_prefix='sim0/')
     paths = [path for path, _, static in entries if static]
     assert len(paths) == len(entries)
-    assert paths[:3] == ['world/tf/sim0__base/visual_0', 'world/tf/sim0__base/visual_1',
-                         'world/tf/sim0__tip/visual_0']
+    assert paths[:3] == [
+        'world/tf/sim0__base/visual_0',
+        'world/tf/sim0__base/visual_1',
+        'world/tf/sim0__tip/visual_0',
+    ]
     box = entries[0][1]
     assert isinstance(box, rr.Boxes3D)
     assert np.allclose(values(box, 'half_sizes'), [[0.1, 0.2, 0.3]])
@@ -132,29 +148,49 @@ def test_tf_tree_chains_transforms_to_world_poses():
     assert np.allclose(values(entries[0][1], 'translation'), [[1, 1, 0]])
 
 
-def _marker(kind, frame='world', position=(0, 0, 0), scale=(0.1, 0.1, 0.1), points=(),
-            action=0, ns='thing'):
-    return Msg(ns=ns, id=0, type=kind, action=action, header=Msg(frame_id=frame),
-               pose=Msg(position=Msg(x=position[0], y=position[1], z=position[2]),
-                        orientation=Msg(x=0.0, y=0.0, z=0.0, w=1.0)),
-               scale=Msg(x=scale[0], y=scale[1], z=scale[2]),
-               color=Msg(r=1.0, g=0.0, b=0.0, a=1.0),
-               points=[Msg(x=p[0], y=p[1], z=p[2]) for p in points])
+def _marker(
+    kind, frame='world', position=(0, 0, 0), scale=(0.1, 0.1, 0.1), points=(), action=0, ns='thing'
+):
+    return Msg(
+        ns=ns,
+        id=0,
+        type=kind,
+        action=action,
+        header=Msg(frame_id=frame),
+        pose=Msg(
+            position=Msg(x=position[0], y=position[1], z=position[2]),
+            orientation=Msg(x=0.0, y=0.0, z=0.0, w=1.0),
+        ),
+        scale=Msg(x=scale[0], y=scale[1], z=scale[2]),
+        color=Msg(r=1.0, g=0.0, b=0.0, a=1.0),
+        points=[Msg(x=p[0], y=p[1], z=p[2]) for p in points],
+    )
 
 
 def test_markers_in_world_coordinates():
     tree = scene.TfTree()
     tree.update('world', 'base', (0, 0, 1), (0, 0, 0, 1))
-    markers = Msg(markers=[
-        _marker(scene.CUBE, position=(0.5, 0, 0.02), scale=(0.04, 0.04, 0.04), ns='cube'),
-        _marker(scene.SPHERE, frame='base', position=(0.1, 0, 0), ns='target'),
-        _marker(scene.LINE_LIST, points=[(0, 0, 0), (1, 0, 0), (0, 1, 0), (0, 1, 1)],
-                scale=(0.01, 0, 0), ns='bounds'),
-        _marker(scene.CUBE, frame='nowhere', ns='lost'),
-        _marker(scene.CUBE, action=scene.DELETE, ns='gone')])
+    markers = Msg(
+        markers=[
+            _marker(scene.CUBE, position=(0.5, 0, 0.02), scale=(0.04, 0.04, 0.04), ns='cube'),
+            _marker(scene.SPHERE, frame='base', position=(0.1, 0, 0), ns='target'),
+            _marker(
+                scene.LINE_LIST,
+                points=[(0, 0, 0), (1, 0, 0), (0, 1, 0), (0, 1, 1)],
+                scale=(0.01, 0, 0),
+                ns='bounds',
+            ),
+            _marker(scene.CUBE, frame='nowhere', ns='lost'),
+            _marker(scene.CUBE, action=scene.DELETE, ns='gone'),
+        ]
+    )
     entries = {path: arch for path, arch, _ in scene.marker_entries(markers, tree)}
-    assert set(entries) == {'world/markers/cube/0', 'world/markers/target/0',
-                            'world/markers/bounds/0', 'world/markers/gone/0'}
+    assert set(entries) == {
+        'world/markers/cube/0',
+        'world/markers/target/0',
+        'world/markers/bounds/0',
+        'world/markers/gone/0',
+    }
     cube = entries['world/markers/cube/0']
     assert np.allclose(values(cube, 'centers'), [[0.5, 0, 0.02]])
     assert np.allclose(values(cube, 'half_sizes'), [[0.02] * 3])
@@ -165,17 +201,37 @@ def test_markers_in_world_coordinates():
     assert isinstance(entries['world/markers/gone/0'], rr.Clear)
 
 
-def _step(episode=1, step=1, human=False, reward=0.0, terminated=False, truncated=False,
-          success=False, event=events.NONE):
-    return Msg(episode=episode, step=step, is_intervention=human, reward=reward,
-               terminated=terminated, truncated=truncated, success=success,
-               human_event=event, physics_error=False, action=[0.1, 0.0, -0.2, 1.0])
+def _step(
+    episode=1,
+    step=1,
+    human=False,
+    reward=0.0,
+    terminated=False,
+    truncated=False,
+    success=False,
+    event=events.NONE,
+):
+    return Msg(
+        episode=episode,
+        step=step,
+        is_intervention=human,
+        reward=reward,
+        terminated=terminated,
+        truncated=truncated,
+        success=success,
+        human_event=event,
+        physics_error=False,
+        action=[0.1, 0.0, -0.2, 1.0],
+    )
 
 
 def test_a_time_limit_is_info_a_failure_a_warning_only_a_physics_error_an_error():
-    for info, level in ((_step(truncated=True), 'INFO'), (_step(terminated=True), 'WARN'),
-                        (_step(terminated=True, success=True), 'INFO'),
-                        (_step(terminated=True, event=events.FAILURE), 'WARN')):
+    for info, level in (
+        (_step(truncated=True), 'INFO'),
+        (_step(terminated=True), 'WARN'),
+        (_step(terminated=True, success=True), 'INFO'),
+        (_step(terminated=True, event=events.FAILURE), 'WARN'),
+    ):
         [(_, entry, _)] = scene.StepView().events(info)
         assert entry.level.as_arrow_array().to_pylist() == [level], info
     broken = _step(terminated=True)
@@ -195,14 +251,18 @@ def test_step_view_plots_says_who_acts_and_logs_takeovers_and_outcomes():
         return [values(arch, 'text')[0] for _, arch, _ in entries], values(status, 'text')[0]
 
     first = _step()
-    assert view.plot([first]) == {'plot/reward': [0.0], 'plot/is_intervention': [0.0],
-                                  'plot/success': [0.0]}
+    assert view.plot([first]) == {
+        'plot/reward': [0.0],
+        'plot/is_intervention': [0.0],
+        'plot/success': [0.0],
+    }
     logs, status = step(first)
     assert logs == [] and 'POLICY acts' in status
     logs, status = step(_step(step=2, human=True))
     assert logs == ['episode 1 step 2: human takes over'] and 'HUMAN acts' in status
-    ended = _step(step=3, human=True, reward=1.0, terminated=True, success=True,
-                  event=events.SUCCESS)
+    ended = _step(
+        step=3, human=True, reward=1.0, terminated=True, success=True, event=events.SUCCESS
+    )
     logs, _ = step(ended)
     assert logs == ['episode 1 success: terminated, human pressed success at step 3']
     assert view.plot([first, ended])['plot/success'] == [0.0, 1.0]
@@ -216,11 +276,17 @@ def test_step_view_tells_the_steps_missing_between_two():
     view = scene.StepView()
     seen = [(1, 1), (1, 2), (1, 3), (2, 1), (3, 1), (3, 4), (5, 2), (6, 7), (1, 1), (1, 2)]
     assert [view.gap(_step(episode=e, step=s)) for e, s in seen] == [
-        None, None, None, None, None,  # consecutive steps, episodes that start at step 1
+        None,
+        None,
+        None,
+        None,
+        None,  # consecutive steps, episodes that start at step 1
         'steps missing between episode 3 step 1 and episode 3 step 4',
         'steps missing between episode 3 step 4 and episode 5 step 2',  # episode 4 whole
         'steps missing between episode 5 step 2 and episode 6 step 7',
-        None, None]  # a restarted simulator counts from episode 1 again
+        None,
+        None,
+    ]  # a restarted simulator counts from episode 1 again
 
 
 def test_logged_entries_read_back_at_sim_time(tmp_path):
@@ -232,7 +298,7 @@ def test_logged_entries_read_back_at_sim_time(tmp_path):
     stream.flush()
     stream.disconnect()
     rows = entity_rows(tmp_path / 'out.rrd')
-    (time, row), = rows['/cameras/front']
+    ((time, row),) = rows['/cameras/front']
     assert time == 1_500_000_000
     assert np.array_equal(image_pixels(row), pixels)
     assert rows['/world'][0][0] is None  # static
@@ -244,28 +310,37 @@ def test_a_batch_of_steps_plots_every_step_and_shows_the_last_status(tmp_path):
     view = GraphView(stream)
     view.on_step_info(_stamped(_step(step=1), 1))
     # steps faster than the viewer reads them: one batch
-    view.on_step_infos([_stamped(_step(step=step, human=step > 2, reward=step / 10), step)
-                        for step in (2, 3, 4)])
+    view.on_step_infos(
+        [_stamped(_step(step=step, human=step > 2, reward=step / 10), step) for step in (2, 3, 4)]
+    )
     assert view.on_step_infos([]) == []  # nothing new: nothing logged
     assert view.on_step_infos([_stamped(_step(step=7), 7)]) == [
-        'steps missing between episode 1 step 4 and episode 1 step 7']
+        'steps missing between episode 1 step 4 and episode 1 step 7'
+    ]
     stream.flush()
     stream.disconnect()
     assert view.counts['step_info'] == 5
     rows = entity_rows(tmp_path / 'out.rrd')
-    plotted = [(t, row['Scalars:scalars'][0]) for t, row in rows['/plot/reward']
-               if t is not None]  # after its static style row
+    plotted = [
+        (t, row['Scalars:scalars'][0]) for t, row in rows['/plot/reward'] if t is not None
+    ]  # after its static style row
     assert plotted == [(1, 0.0), (2, 0.2), (3, 0.3), (4, 0.4), (7, 0.0)]
-    assert [(t, row['Scalars:scalars'][0]) for t, row in rows['/plot/is_intervention']
-            if t is not None] == [(1, 0.0), (2, 0.0), (3, 1.0), (4, 1.0), (7, 0.0)]
-    statuses = [(t, row['TextDocument:text'][0]) for t, row in rows['/status']
-                if 'TextDocument:text' in row]
+    assert [
+        (t, row['Scalars:scalars'][0]) for t, row in rows['/plot/is_intervention'] if t is not None
+    ] == [(1, 0.0), (2, 0.0), (3, 1.0), (4, 1.0), (7, 0.0)]
+    statuses = [
+        (t, row['TextDocument:text'][0])
+        for t, row in rows['/status']
+        if 'TextDocument:text' in row
+    ]
     assert [t for t, _ in statuses] == [1, 4, 7]
     assert 'step **7**' in statuses[-1][1]
     logged = [(t, row['TextLog:text'][0], row['TextLog:level'][0]) for t, row in rows['/events']]
-    assert logged == [(3, 'episode 1 step 3: human takes over', 'WARN'),
-                      (7, 'steps missing between episode 1 step 4 and episode 1 step 7', 'WARN'),
-                      (7, 'episode 1 step 7: policy acts again', 'INFO')]
+    assert logged == [
+        (3, 'episode 1 step 3: human takes over', 'WARN'),
+        (7, 'steps missing between episode 1 step 4 and episode 1 step 7', 'WARN'),
+        (7, 'episode 1 step 7: policy acts again', 'INFO'),
+    ]
 
 
 def _stamped(msg, ns):

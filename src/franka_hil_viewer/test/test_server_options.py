@@ -20,8 +20,13 @@ def test_the_address_keeps_the_page_off_rerun_io():
 
 def test_the_rerun_program_runs_with_analytics_off_unless_forced(run_process, tmp_path):
     environ = {'XDG_CACHE_HOME': str(tmp_path), 'PATH': '/usr/bin:/bin', 'HOME': str(tmp_path)}
-    shown = run_process([rerun_program(), 'analytics', 'config'], capture_output=True,
-                        text=True, timeout=60, env=rerun_environment(environ))
+    shown = run_process(
+        [rerun_program(), 'analytics', 'config'],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=rerun_environment(environ),
+    )
     assert json.loads(shown.stdout)['analytics_enabled'] is False, shown.stdout + shown.stderr
     assert 'Welcome to Rerun' not in shown.stdout + shown.stderr
     forced = dict(environ, FORCE_RERUN_ANALYTICS='1')

@@ -36,9 +36,19 @@ def wait(predicate, timeout, what):
 
 def test_serves_on_localhost_prints_the_address_and_dies_with_the_node(free_ports, start_process):
     web, data = free_ports(2)
-    node = start_process([script('viewer_node'), '--ros-args', '-r',
-                          f'__ns:=/viewer_test_{os.getpid()}', '-p', f'web_port:={web}',
-                          '-p', f'grpc_port:={data}'], name='viewer_node')
+    node = start_process(
+        [
+            script('viewer_node'),
+            '--ros-args',
+            '-r',
+            f'__ns:=/viewer_test_{os.getpid()}',
+            '-p',
+            f'web_port:={web}',
+            '-p',
+            f'grpc_port:={data}',
+        ],
+        name='viewer_node',
+    )
     node.wait_for_output('live view of the graph: ', timeout=60)
     url = f'http://127.0.0.1:{web}/?url=rerun%2Bhttp%3A%2F%2F127.0.0.1%3A{data}%2Fproxy'
     assert url in node.output()
@@ -52,9 +62,12 @@ def test_serves_on_localhost_prints_the_address_and_dies_with_the_node(free_port
     # too) and its server.
     expected = min(19, os.getpriority(os.PRIO_PROCESS, 0) + 10)
     pid = node.proc.pid
-    server, = map(int, open(f'/proc/{pid}/task/{pid}/children').read().split())
-    threads = {f'{p}/{t}': os.getpriority(os.PRIO_PROCESS, int(t))
-               for p in (pid, server) for t in os.listdir(f'/proc/{p}/task')}
+    (server,) = map(int, open(f'/proc/{pid}/task/{pid}/children').read().split())
+    threads = {
+        f'{p}/{t}': os.getpriority(os.PRIO_PROCESS, int(t))
+        for p in (pid, server)
+        for t in os.listdir(f'/proc/{p}/task')
+    }
     assert len(threads) > 4 and set(threads.values()) == {expected}, threads
     # Killed without a chance to clean up, the node still takes its server with it.
     node.proc.send_signal(signal.SIGKILL)
@@ -66,8 +79,17 @@ def test_a_taken_port_is_one_clear_error(free_ports, start_process):
     with socket.socket() as taken:
         taken.bind(('127.0.0.1', web))
         taken.listen()
-        node = start_process([script('viewer_node'), '--ros-args', '-p', f'web_port:={web}',
-                              '-p', f'grpc_port:={data}'], name='viewer_node')
+        node = start_process(
+            [
+                script('viewer_node'),
+                '--ros-args',
+                '-p',
+                f'web_port:={web}',
+                '-p',
+                f'grpc_port:={data}',
+            ],
+            name='viewer_node',
+        )
         assert node.proc.wait(timeout=60) == 2
     assert f'port {web} on 127.0.0.1 is in use already' in node.output()
     assert 'Traceback' not in node.output() and not listening(data)

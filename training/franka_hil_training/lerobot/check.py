@@ -51,16 +51,28 @@ class Failures(list):
 def parse_args(argv=None):
     """Return the command-line options."""
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[1])
-    parser.add_argument('--workdir', type=Path, default=None,
-                        help='where configs, logs and datasets go (default: a new temp dir)')
-    parser.add_argument('--parts', default='1234',
-                        help='parts to run: 1 env steps, 2 record, 3 demos + datasets, 4 actor '
-                        '+ learner (needs 3); default %(default)s')
-    parser.add_argument('--timeout', type=float, default=300.0,
-                        help='seconds the record run may take')
-    parser.add_argument('--domain', type=int, default=1 + os.getpid() % 100,
-                        help='ROS_DOMAIN_ID of the graph and LeRobot (default: one of its own, '
-                        'not the domain of a graph already running in this shell)')
+    parser.add_argument(
+        '--workdir',
+        type=Path,
+        default=None,
+        help='where configs, logs and datasets go (default: a new temp dir)',
+    )
+    parser.add_argument(
+        '--parts',
+        default='1234',
+        help='parts to run: 1 env steps, 2 record, 3 demos + datasets, 4 actor '
+        '+ learner (needs 3); default %(default)s',
+    )
+    parser.add_argument(
+        '--timeout', type=float, default=300.0, help='seconds the record run may take'
+    )
+    parser.add_argument(
+        '--domain',
+        type=int,
+        default=1 + os.getpid() % 100,
+        help='ROS_DOMAIN_ID of the graph and LeRobot (default: one of its own, '
+        'not the domain of a graph already running in this shell)',
+    )
     args = parser.parse_args(argv)
     parts = set(args.parts)
     if not parts <= set('1234') or ('4' in parts and '3' not in parts):
@@ -74,8 +86,12 @@ def prepare(args):
     os.environ['ROS_DOMAIN_ID'] = str(args.domain)
     os.environ.setdefault('HF_HUB_OFFLINE', '1')
     os.environ.setdefault('WANDB_MODE', 'disabled')
-    for name in ('FRANKA_HIL_LAUNCH', 'FRANKA_HIL_NAMESPACE', 'FRANKA_HIL_TELEOP',
-                 'FRANKA_HIL_MODE'):
+    for name in (
+        'FRANKA_HIL_LAUNCH',
+        'FRANKA_HIL_NAMESPACE',
+        'FRANKA_HIL_TELEOP',
+        'FRANKA_HIL_MODE',
+    ):
         os.environ.pop(name, None)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix='franka_hil_lerobot_check_'))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -91,14 +107,15 @@ def prepare(args):
 
 def demos_and_training(workdir, parts, failures):
     """Parts 3 and 4: demonstrations -> datasets; LeRobot's learner + actor."""
-    print('[lerobot_check] part 3: demonstrations (hil_demo) -> bag_to_lerobot -> '
-          'LeRobotDataset')
+    print('[lerobot_check] part 3: demonstrations (hil_demo) -> bag_to_lerobot -> LeRobotDataset')
     part = time.monotonic()
     demos = demos_check.record_demos(workdir, failures)
     print(f'  in {time.monotonic() - part:.1f} s')
     if '4' in parts and demos:
-        print('[lerobot_check] part 4: python -m lerobot.rl.learner + lerobot.rl.actor '
-              '(FRANKA_HIL_LAUNCH=1 FRANKA_HIL_TELEOP=script FRANKA_HIL_HUMAN=corrective)')
+        print(
+            '[lerobot_check] part 4: python -m lerobot.rl.learner + lerobot.rl.actor '
+            '(FRANKA_HIL_LAUNCH=1 FRANKA_HIL_TELEOP=script FRANKA_HIL_HUMAN=corrective)'
+        )
         part = time.monotonic()
         training_check.run_training(workdir, demos, failures)
         print(f'  in {time.monotonic() - part:.1f} s')
@@ -117,15 +134,19 @@ def main(argv=None):
         demos_and_training(workdir, parts, failures)
     version = lerobot_version()
     if version is not None and version >= (0, 6):
-        print(f'[lerobot_check] LeRobot {importlib.metadata.version("lerobot")}: a known gap in '
-              'the gym_hil path (not checked): info rerecord_episode never reaches '
-              'TeleopEvents.RERECORD_EPISODE')
+        print(
+            f'[lerobot_check] LeRobot {importlib.metadata.version("lerobot")}: a known gap in '
+            'the gym_hil path (not checked): info rerecord_episode never reaches '
+            'TeleopEvents.RERECORD_EPISODE'
+        )
     else:
-        print('[lerobot_check] known LeRobot 0.4.4 gaps in the gym_hil path (not checked): '
-              'info rerecord_episode never reaches TeleopEvents.RERECORD_EPISODE; '
-              'discrete_penalty never reaches complementary_data (recorded and sent to the '
-              'learner as 0); the actor sends no is_intervention, so the learner never adds '
-              'interventions to its offline buffer')
+        print(
+            '[lerobot_check] known LeRobot 0.4.4 gaps in the gym_hil path (not checked): '
+            'info rerecord_episode never reaches TeleopEvents.RERECORD_EPISODE; '
+            'discrete_penalty never reaches complementary_data (recorded and sent to the '
+            'learner as 0); the actor sends no is_intervention, so the learner never adds '
+            'interventions to its offline buffer'
+        )
     if failures:
         print(f'[lerobot_check] FAILED {len(failures)} checks:')
         for failure in failures:
@@ -139,12 +160,14 @@ def print_steps(episodes):
     """Print one line per episode of part 1."""
     for event, rows in zip(EPISODE_NAMES, episodes):
         last = rows[-1]
-        print(f'  {event or "nobody":8s} {len(rows):3d} steps, '
-              f"{sum(r['intervention'] for r in rows):2d} overridden, "
-              f"end {'terminated' if last['done'] else 'truncated'}, "
-              f"reward {last['reward']:g}, next.success {last['next.success']}, "
-              f"rerecord env/LeRobot {last['rerecord']}/{last['lerobot_rerecord']}, "
-              f"penalties {sorted({r['penalty'] for r in rows})}")
+        print(
+            f'  {event or "nobody":8s} {len(rows):3d} steps, '
+            f'{sum(r["intervention"] for r in rows):2d} overridden, '
+            f'end {"terminated" if last["done"] else "truncated"}, '
+            f'reward {last["reward"]:g}, next.success {last["next.success"]}, '
+            f'rerecord env/LeRobot {last["rerecord"]}/{last["lerobot_rerecord"]}, '
+            f'penalties {sorted({r["penalty"] for r in rows})}'
+        )
 
 
 def attached_parts(args, parts, config_path, dataset_root, failures):
@@ -166,13 +189,16 @@ def attached_parts(args, parts, config_path, dataset_root, failures):
         if '2' in parts:
             print('[lerobot_check] part 2: python -m lerobot.rl.gym_manipulator (record)')
             part2 = time.monotonic()
-            record = run_record(config_path, dataset_root, dict(os.environ), pad, failures,
-                                args.timeout)
+            record = run_record(
+                config_path, dataset_root, dict(os.environ), pad, failures, args.timeout
+            )
             if record:
-                print(f"  {record['info']['total_episodes']} episodes, lengths "
-                      f"{record['episode_lengths']}, {record['rows']} frames, video frames "
-                      f"{record['video_frames']} in {time.monotonic() - part2:.1f} s "
-                      f'({dataset_root})')
+                print(
+                    f'  {record["info"]["total_episodes"]} episodes, lengths '
+                    f'{record["episode_lengths"]}, {record["rows"]} frames, video frames '
+                    f'{record["video_frames"]} in {time.monotonic() - part2:.1f} s '
+                    f'({dataset_root})'
+                )
     finally:
         if pad is not None:
             pad.close()

@@ -39,8 +39,17 @@ with AnyReader([__import__('pathlib').Path(sys.argv[1])]) as reader:
         counts[c.topic] = counts.get(c.topic, 0) + c.msgcount
 print(json.dumps({'steps': steps, 'topics': counts}))
 """
-RECORDED_TOPICS = {'/robot_description', '/joy', '/cmd_vel', '/step_info', '/observation',
-                   '/front/image_raw', '/wrist/image_raw', '/intervention', '/episode_event'}
+RECORDED_TOPICS = {
+    '/robot_description',
+    '/joy',
+    '/cmd_vel',
+    '/step_info',
+    '/observation',
+    '/front/image_raw',
+    '/wrist/image_raw',
+    '/intervention',
+    '/episode_event',
+}
 
 
 def complete_episodes(steps, skipped=()):
@@ -57,22 +66,40 @@ def complete_episodes(steps, skipped=()):
     kept = []
     for number in sorted(set(episodes) - set(skipped)):
         rows = sorted(episodes[number], key=lambda r: r['step'])
-        if ([r['step'] for r in rows] == list(range(1, len(rows) + 1)) and rows[-1]['done']
-                and not any(r['rerecord'] for r in rows)):
+        if (
+            [r['step'] for r in rows] == list(range(1, len(rows) + 1))
+            and rows[-1]['done']
+            and not any(r['rerecord'] for r in rows)
+        ):
             kept.append(rows)
     return kept
 
 
 def record_bag(demo, failures):
     """hil_demo into `demo`/bag; return the bag's StepInfo rows (None: failed)."""
-    result = run_in_workspace(['hil_demo', '--episodes', str(DEMO_EPISODES), '--out', str(demo),
-                               f'gripper_penalty:={GRIPPER_PENALTY}'], timeout=300)
+    result = run_in_workspace(
+        [
+            'hil_demo',
+            '--episodes',
+            str(DEMO_EPISODES),
+            '--out',
+            str(demo),
+            f'gripper_penalty:={GRIPPER_PENALTY}',
+        ],
+        timeout=300,
+    )
     failures.check(result.returncode == 0, f'hil_demo exit code {result.returncode}')
     if result.returncode != 0:
         print(result.stdout[-2000:], result.stderr[-2000:])
         return None
-    print('  ' + '\n  '.join(line for line in result.stdout.splitlines() if line.startswith(
-        '[demo] ') and 'success rate' in line))
+    print(
+        '  '
+        + '\n  '.join(
+            line
+            for line in result.stdout.splitlines()
+            if line.startswith('[demo] ') and 'success rate' in line
+        )
+    )
     dump = run_in_workspace(['python', '-c', BAG_DUMP, str(demo / 'bag')], timeout=120)
     failures.check(dump.returncode == 0, 'reading the demo bag')
     if dump.returncode != 0:
@@ -80,12 +107,15 @@ def record_bag(demo, failures):
         return None
     bag = json.loads(dump.stdout)
     recorded = {topic for topic, count in bag['topics'].items() if count > 0}
-    failures.check(RECORDED_TOPICS <= recorded,
-                   f'demo bag: topics {sorted(RECORDED_TOPICS - recorded)} missing or empty')
+    failures.check(
+        RECORDED_TOPICS <= recorded,
+        f'demo bag: topics {sorted(RECORDED_TOPICS - recorded)} missing or empty',
+    )
     steps = bag['steps']
-    failures.check(bool(steps) and all(len(r['policy_action']) == len(r['action']) == 4
-                                       for r in steps),
-                   "demo bag: StepInfo carries the policy's and the executed 4-D actions")
+    failures.check(
+        bool(steps) and all(len(r['policy_action']) == len(r['action']) == 4 for r in steps),
+        "demo bag: StepInfo carries the policy's and the executed 4-D actions",
+    )
     return steps
 
 
@@ -94,17 +124,23 @@ def export_datasets(workdir, bag, failures):
     datasets, skipped = {}, {}
     for name, extra in (('demos_images', ['--images']), ('demos_video', [])):
         out = workdir / name
-        result = run_in_workspace(['bag_to_lerobot', str(bag), str(out), '--task',
-                                   'pick_cube', *extra], timeout=300)
-        failures.check(result.returncode == 0, f'bag_to_lerobot {name} exit code '
-                       f'{result.returncode}: {result.stderr[-500:]}')
+        result = run_in_workspace(
+            ['bag_to_lerobot', str(bag), str(out), '--task', 'pick_cube', *extra], timeout=300
+        )
+        failures.check(
+            result.returncode == 0,
+            f'bag_to_lerobot {name} exit code {result.returncode}: {result.stderr[-500:]}',
+        )
         if result.returncode == 0:
             datasets[name] = out
-            skipped[name] = {int(n): why for n, why in re.findall(
-                r'skipped sim episode (\d+): (.*)', result.stdout)}
-            print(f'  {name}: bag_to_lerobot {result.stdout.strip().splitlines()[0]}'
-                  + ''.join(f'; skipped sim episode {n}: {why}'
-                            for n, why in skipped[name].items()))
+            skipped[name] = {
+                int(n): why
+                for n, why in re.findall(r'skipped sim episode (\d+): (.*)', result.stdout)
+            }
+            print(
+                f'  {name}: bag_to_lerobot {result.stdout.strip().splitlines()[0]}'
+                + ''.join(f'; skipped sim episode {n}: {why}' for n, why in skipped[name].items())
+            )
     return datasets, skipped
 
 
@@ -118,22 +154,34 @@ def record_demos(workdir, failures):
     if len(datasets) < 2:
         return None
     episodes = complete_episodes(steps, skipped['demos_images'])
-    failures.check(len(episodes) >= DEMO_EPISODES - 1 and skipped['demos_images'] == skipped[
-        'demos_video'], f'bag_to_lerobot exported {len(episodes)} of the {DEMO_EPISODES} demos '
-        f'(skipped {skipped})')
+    failures.check(
+        len(episodes) >= DEMO_EPISODES - 1 and skipped['demos_images'] == skipped['demos_video'],
+        f'bag_to_lerobot exported {len(episodes)} of the {DEMO_EPISODES} demos '
+        f'(skipped {skipped})',
+    )
     images = check_dataset(datasets['demos_images'], episodes, True, failures)
-    check_dataset(datasets['demos_video'], episodes, False, failures,
-                  datasets['demos_images'] if images is not None else None)
+    check_dataset(
+        datasets['demos_video'],
+        episodes,
+        False,
+        failures,
+        datasets['demos_images'] if images is not None else None,
+    )
     if images is None:
         return None
-    return {'dataset': datasets['demos_images'], 'episodes': len(episodes),
-            'frames': sum(map(len, episodes)), 'stats': images}
+    return {
+        'dataset': datasets['demos_images'],
+        'episodes': len(episodes),
+        'frames': sum(map(len, episodes)),
+        'stats': images,
+    }
 
 
 def check_features(dataset, name, images, failures):
     """Check the features: state, action, both cameras, intervention and penalty."""
-    features = {key: (value['dtype'], tuple(value['shape']))
-                for key, value in dataset.features.items()}
+    features = {
+        key: (value['dtype'], tuple(value['shape'])) for key, value in dataset.features.items()
+    }
     camera = 'image' if images else 'video'
     failures.check(
         dataset.meta.info['codebase_version'] == 'v3.0'
@@ -143,7 +191,8 @@ def check_features(dataset, name, images, failures):
         and features['observation.images.wrist'] == (camera, (128, 128, 3))
         and 'complementary_info.is_intervention' in features
         and 'complementary_info.discrete_penalty' in features,
-        f'{name}: LeRobotDataset features {features}')
+        f'{name}: LeRobotDataset features {features}',
+    )
 
 
 def check_frames(dataset, name, episodes, failures):
@@ -155,20 +204,25 @@ def check_frames(dataset, name, episodes, failures):
         meta = dataset.meta.episodes[index]
         start, stop = meta['dataset_from_index'], meta['dataset_to_index']
         frames = rows[start:stop]
-        bounds_ok &= (stop - start == len(bag_rows)
-                      and all(f['episode_index'] == index for f in frames)
-                      and [f['frame_index'] for f in frames] == list(range(len(bag_rows))))
+        bounds_ok &= (
+            stop - start == len(bag_rows)
+            and all(f['episode_index'] == index for f in frames)
+            and [f['frame_index'] for f in frames] == list(range(len(bag_rows)))
+        )
         for frame, step in zip(frames, bag_rows):
-            actions_ok &= (np.allclose(frame['action'], step['action'], atol=1e-6)
-                           and frame['complementary_info.is_intervention']
-                           == float(step['intervention'])
-                           and frame['next.reward'] == step['reward']
-                           and frame['next.done'] == step['done']
-                           and np.isclose(frame['complementary_info.discrete_penalty'],
-                                          step['penalty']))
+            actions_ok &= (
+                np.allclose(frame['action'], step['action'], atol=1e-6)
+                and frame['complementary_info.is_intervention'] == float(step['intervention'])
+                and frame['next.reward'] == step['reward']
+                and frame['next.done'] == step['done']
+                and np.isclose(frame['complementary_info.discrete_penalty'], step['penalty'])
+            )
     failures.check(bounds_ok, f'{name}: episode boundaries (meta/episodes) as in the bag')
-    failures.check(actions_ok, f'{name}: executed actions, interventions, rewards, dones and '
-                   'penalties frame by frame as the bag StepInfo')
+    failures.check(
+        actions_ok,
+        f'{name}: executed actions, interventions, rewards, dones and '
+        'penalties frame by frame as the bag StepInfo',
+    )
     return rows
 
 
@@ -176,8 +230,9 @@ def check_images(dataset, name, result, failures):
     """Check that a frame decodes; keep the state's range (the config's stats) in `result`."""
     item = dataset[len(dataset) - 1]
     shape = tuple(item['observation.images.front'].shape)
-    failures.check(shape == (3, 128, 128), f'{name}: a frame decodes to {shape} (no video '
-                   'decoder involved)')
+    failures.check(
+        shape == (3, 128, 128), f'{name}: a frame decodes to {shape} (no video decoder involved)'
+    )
     result['state_min'] = dataset.meta.stats['observation.state']['min'].tolist()
     result['state_max'] = dataset.meta.stats['observation.state']['max'].tolist()
 
@@ -185,6 +240,7 @@ def check_images(dataset, name, result, failures):
 def decoded_frame(root, index, video_backend=None):
     """Return frame `index` of a dataset as LeRobotDataset gives it (a video backend or none)."""
     from lerobot.datasets.lerobot_dataset import LeRobotDataset
+
     dataset = LeRobotDataset('local/franka_hil_demos', root=root, video_backend=video_backend)
     return dataset[index]
 
@@ -198,65 +254,79 @@ def check_videos(dataset, root, name, episodes, result, failures, images_root=No
     (PyAV's own FFmpeg) must decode, to the PNG copy's frames within codec error.
     """
     import av
+
     counts = []
     for key in ('observation.images.front', 'observation.images.wrist'):
         path = root / dataset.meta.get_video_file_path(0, key)
         with av.open(str(path)) as container:
             counts.append(sum(1 for _ in container.decode(video=0)))
     last = dataset.meta.episodes[len(episodes) - 1]
-    failures.check(counts == [len(dataset)] * 2 and np.isclose(
-        last['videos/observation.images.front/to_timestamp'], len(dataset) / FPS),
+    failures.check(
+        counts == [len(dataset)] * 2
+        and np.isclose(last['videos/observation.images.front/to_timestamp'], len(dataset) / FPS),
         f'{name}: mp4 frames {counts} = {len(dataset)} frames, episodes end at '
-        f"{last['videos/observation.images.front/to_timestamp']} s")
+        f'{last["videos/observation.images.front/to_timestamp"]} s',
+    )
     backend = getattr(dataset, 'video_backend', None) or getattr(dataset, '_video_backend', '?')
     try:
         dataset[0]
         result['video_decoding'] = f'ok ({backend})'
     except Exception as error:  # noqa: B902 - what LeRobot raises depends on the machine
-        result['video_decoding'] = (f'{backend}: {type(error).__name__}: '
-                                    f'{str(error).splitlines()[0][:160]}')
+        result['video_decoding'] = (
+            f'{backend}: {type(error).__name__}: {str(error).splitlines()[0][:160]}'
+        )
     index = len(dataset) - 1
     try:
         item = decoded_frame(root, index, 'pyav')
     except Exception as error:  # noqa: B902
-        failures.check(False, f"{name}: video_backend='pyav' decodes: {type(error).__name__}: "
-                       f'{error}')
+        failures.check(
+            False, f"{name}: video_backend='pyav' decodes: {type(error).__name__}: {error}"
+        )
         return
     shape = tuple(item['observation.images.front'].shape)
     result['pyav'] = f'ok {shape}'
     if images_root is not None:
         png = decoded_frame(images_root, index)
-        diffs = [float((item[key] - png[key]).abs().mean())
-                 for key in ('observation.images.front', 'observation.images.wrist')]
+        diffs = [
+            float((item[key] - png[key]).abs().mean())
+            for key in ('observation.images.front', 'observation.images.wrist')
+        ]
         result['pyav'] += f', mean |mp4 - png| {max(diffs):.4f}'
-        failures.check(shape == (3, 128, 128) and max(diffs) < 0.03,
-                       f"{name}: video_backend='pyav' frame {index} {shape} = the PNG copy's "
-                       f'within codec error (mean difference {diffs})')
+        failures.check(
+            shape == (3, 128, 128) and max(diffs) < 0.03,
+            f"{name}: video_backend='pyav' frame {index} {shape} = the PNG copy's "
+            f'within codec error (mean difference {diffs})',
+        )
 
 
 def check_dataset(root, episodes, images, failures, images_root=None):
     """Load a bag_to_lerobot dataset with LeRobotDataset; compare it with the bag's episodes."""
     from lerobot.datasets.lerobot_dataset import LeRobotDataset
+
     name = root.name
     dataset = LeRobotDataset('local/franka_hil_demos', root=root)
     check_features(dataset, name, images, failures)
-    failures.check(dataset.num_episodes == len(episodes)
-                   and len(dataset) == sum(map(len, episodes)),
-                   f'{name}: {dataset.num_episodes} episodes / {len(dataset)} frames, the bag '
-                   f'has {len(episodes)} / {sum(map(len, episodes))}')
+    failures.check(
+        dataset.num_episodes == len(episodes) and len(dataset) == sum(map(len, episodes)),
+        f'{name}: {dataset.num_episodes} episodes / {len(dataset)} frames, the bag '
+        f'has {len(episodes)} / {sum(map(len, episodes))}',
+    )
     if dataset.num_episodes != len(episodes):
         return None
     rows = check_frames(dataset, name, episodes, failures)
     interventions = sum(r['complementary_info.is_intervention'] for r in rows)
     penalties = sum(r['complementary_info.discrete_penalty'] < 0 for r in rows)
-    failures.check(interventions > 0 and penalties > 0,
-                   f'{name}: {interventions:.0f} intervened frames, {penalties} with a gripper '
-                   'flip penalty')
+    failures.check(
+        interventions > 0 and penalties > 0,
+        f'{name}: {interventions:.0f} intervened frames, {penalties} with a gripper flip penalty',
+    )
     result = {'interventions': int(interventions), 'penalties': int(penalties)}
     if images:
         check_images(dataset, name, result, failures)
     else:
         check_videos(dataset, root, name, episodes, result, failures, images_root)
-    print(f'  {name}: {dataset.num_episodes} episodes, {len(dataset)} frames, '
-          + ', '.join(f'{k} {v}' for k, v in result.items() if not k.startswith('state_')))
+    print(
+        f'  {name}: {dataset.num_episodes} episodes, {len(dataset)} frames, '
+        + ', '.join(f'{k} {v}' for k, v in result.items() if not k.startswith('state_'))
+    )
     return result

@@ -66,12 +66,14 @@ def config_dict(dataset_root, episodes):
 
 def make_env(config_path):
     """Return LeRobot's gym_hil env and its processors, as gym_manipulator makes them."""
-    cfg = draccus.parse(gym_manipulator.GymManipulatorConfig, config_path=str(config_path),
-                        args=[])
+    cfg = draccus.parse(
+        gym_manipulator.GymManipulatorConfig, config_path=str(config_path), args=[]
+    )
     load_plugin(PACKAGE)  # what --env.discover_packages_path does
     env, teleop_device = gym_manipulator.make_robot_env(cfg.env)
     env_processor, action_processor = gym_manipulator.make_processors(
-        env, teleop_device, cfg.env, cfg.device)
+        env, teleop_device, cfg.env, cfg.device
+    )
     return env, env_processor, action_processor
 
 
@@ -110,7 +112,8 @@ def play_episodes(env, env_processor, action_processor, transition):
     while len(episodes) < len(EVENTS):
         start = time.perf_counter()
         transition = gym_manipulator.step_env_and_process_transition(
-            env, transition, neutral, env_processor, action_processor)
+            env, transition, neutral, env_processor, action_processor
+        )
         rows.append(step_row(transition))
         if rows[-1]['done'] or rows[-1]['truncated']:
             episodes.append(rows)
@@ -130,10 +133,15 @@ def run_steps(config_path, pad, failures):
         transition = reset(env, env_processor)
         first_obs = transition[TransitionKey.OBSERVATION]
         shapes = {k: tuple(v.shape) for k, v in first_obs.items()}
-        failures.check(shapes == {'observation.images.front': (1, 3, 128, 128),
-                                  'observation.images.wrist': (1, 3, 128, 128),
-                                  'observation.state': (1, 18)},
-                       f'observation keys and shapes: {shapes}')
+        failures.check(
+            shapes
+            == {
+                'observation.images.front': (1, 3, 128, 128),
+                'observation.images.wrist': (1, 3, 128, 128),
+                'observation.state': (1, 18),
+            },
+            f'observation keys and shapes: {shapes}',
+        )
         episodes = play_episodes(env, env_processor, action_processor, transition)
     finally:
         env.close()
@@ -148,28 +156,46 @@ def check_success_episode(rows, override, failures):
     steps = np.arange(1, len(rows) + 1)
     expected = set(range(OVERRIDE.start + 1, OVERRIDE.stop + 1))
     seen = set(steps[override])
-    failures.check(seen <= set(range(OVERRIDE.start + 1, OVERRIDE.stop + 1 + LAG_STEPS))
-                   and len(seen & expected) >= len(expected) - LAG_STEPS,
-                   f'success: overridden steps {sorted(seen)} ~ {sorted(expected)}')
-    moving = [r for r in rows if r['intervention']
-              and np.allclose(r['teleop_action'][:3], UP[:3], atol=1e-3)]
-    failures.check(len(moving) >= len(expected) - LAG_STEPS - len(CLOSE),
-                   f'success: teleop_action {UP[:3]} on overridden steps ({len(moving)})')
+    failures.check(
+        seen <= set(range(OVERRIDE.start + 1, OVERRIDE.stop + 1 + LAG_STEPS))
+        and len(seen & expected) >= len(expected) - LAG_STEPS,
+        f'success: overridden steps {sorted(seen)} ~ {sorted(expected)}',
+    )
+    moving = [
+        r
+        for r in rows
+        if r['intervention'] and np.allclose(r['teleop_action'][:3], UP[:3], atol=1e-3)
+    ]
+    failures.check(
+        len(moving) >= len(expected) - LAG_STEPS - len(CLOSE),
+        f'success: teleop_action {UP[:3]} on overridden steps ({len(moving)})',
+    )
     # LeRobot sends the last human action once more on the step after an override.
-    failures.check(all(np.allclose(r['teleop_action'], NEUTRAL)
-                       for r, previous in zip(rows[1:], rows) if not r['intervention']
-                       and not previous['intervention']),
-                   "success: teleop_action is the policy's (neutral) action otherwise")
+    failures.check(
+        all(
+            np.allclose(r['teleop_action'], NEUTRAL)
+            for r, previous in zip(rows[1:], rows)
+            if not r['intervention'] and not previous['intervention']
+        ),
+        "success: teleop_action is the policy's (neutral) action otherwise",
+    )
     rise = rows[OVERRIDE.stop + LAG_STEPS]['tcp'][2] - rows[OVERRIDE.start - 2]['tcp'][2]
     failures.check(rise > 0.1, f'success: the TCP rose under the override ({rise:.3f} m)')
     penalties = sorted({r['penalty'] for r in rows})
-    failures.check(GRIPPER_PENALTY in penalties and set(penalties) <= {0.0, GRIPPER_PENALTY},
-                   f'success: discrete_penalty values {penalties} (flip: {GRIPPER_PENALTY})')
-    failures.check(last['done'] and not last['truncated'] and last['reward'] == 1.0
-                   and last['next.success'] is True and len(rows) < STEP_LIMIT,
-                   f'success: ends at step {len(rows)} terminated with reward 1 '
-                   f'(done {last["done"]}, reward {last["reward"]}, '
-                   f'next.success {last["next.success"]})')
+    failures.check(
+        GRIPPER_PENALTY in penalties and set(penalties) <= {0.0, GRIPPER_PENALTY},
+        f'success: discrete_penalty values {penalties} (flip: {GRIPPER_PENALTY})',
+    )
+    failures.check(
+        last['done']
+        and not last['truncated']
+        and last['reward'] == 1.0
+        and last['next.success'] is True
+        and len(rows) < STEP_LIMIT,
+        f'success: ends at step {len(rows)} terminated with reward 1 '
+        f'(done {last["done"]}, reward {last["reward"]}, '
+        f'next.success {last["next.success"]})',
+    )
 
 
 def check_episode(event, rows, failures):
@@ -177,35 +203,59 @@ def check_episode(event, rows, failures):
     name = event or 'nobody'
     last = rows[-1]
     override = np.array([r['intervention'] for r in rows])
-    failures.check(all(r['intervention'] == r['lerobot_intervention'] for r in rows),
-                   f'{name}: LeRobot info[TeleopEvents.IS_INTERVENTION] == info is_intervention')
-    failures.check(all(np.isfinite(r['penalty']) for r in rows),
-                   f'{name}: info discrete_penalty on every step')
+    failures.check(
+        all(r['intervention'] == r['lerobot_intervention'] for r in rows),
+        f'{name}: LeRobot info[TeleopEvents.IS_INTERVENTION] == info is_intervention',
+    )
+    failures.check(
+        all(np.isfinite(r['penalty']) for r in rows),
+        f'{name}: info discrete_penalty on every step',
+    )
     ends = [i for i, r in enumerate(rows) if r['done'] or r['truncated']]
     failures.check(ends == [len(rows) - 1], f'{name}: one episode end, at the last step')
     if event == 'success':
         check_success_episode(rows, override, failures)
     elif event in ('failure', 'rerecord'):
-        failures.check(last['done'] and last['reward'] == 0.0 and len(rows) < 2 * EVENT_FROM
-                       and last['next.success'] is False,
-                       f'{event}: ends at step {len(rows)} terminated with reward 0')
-        failures.check(last['rerecord'] == (event == 'rerecord'),
-                       f"{event}: info rerecord_episode {last['rerecord']}")
+        failures.check(
+            last['done']
+            and last['reward'] == 0.0
+            and len(rows) < 2 * EVENT_FROM
+            and last['next.success'] is False,
+            f'{event}: ends at step {len(rows)} terminated with reward 0',
+        )
+        failures.check(
+            last['rerecord'] == (event == 'rerecord'),
+            f'{event}: info rerecord_episode {last["rerecord"]}',
+        )
     else:
-        failures.check(len(rows) == STEP_LIMIT and last['truncated'] and not last['done'],
-                       f'nobody: truncated at step {len(rows)}')
+        failures.check(
+            len(rows) == STEP_LIMIT and last['truncated'] and not last['done'],
+            f'nobody: truncated at step {len(rows)}',
+        )
     if event != 'success':
         failures.check(not override.any(), f'{name}: no override')
 
 
 def record(config_path, log_path, env, timeout):
     """Run `python -m lerobot.rl.gym_manipulator` (record mode); return its exit code."""
-    command = [sys.executable, '-m', 'lerobot.rl.gym_manipulator', '--config_path',
-               str(config_path), f'--env.discover_packages_path={PACKAGE}']
+    command = [
+        sys.executable,
+        '-m',
+        'lerobot.rl.gym_manipulator',
+        '--config_path',
+        str(config_path),
+        f'--env.discover_packages_path={PACKAGE}',
+    ]
     with open(log_path, 'wb') as log:
         try:
-            return subprocess.run(command, stdout=log, stderr=subprocess.STDOUT, env=env,
-                                  stdin=subprocess.DEVNULL, timeout=timeout).returncode
+            return subprocess.run(
+                command,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                timeout=timeout,
+            ).returncode
         except subprocess.TimeoutExpired:
             return 'timeout'
 
@@ -226,15 +276,21 @@ def check_recorded(episodes, failures):
     """Check the recorded success and failure episodes as the person ended them."""
     success, failure = episodes
     done = [list(e['next.done']) for e in episodes]
-    failures.check(all(d[-1] and not any(d[:-1]) for d in done),
-                   'dataset: next.done on the last frame of each episode only')
-    failures.check(float(success['next.reward'].iloc[-1]) == 1.0
-                   and float(failure['next.reward'].sum()) == 0.0,
-                   'dataset: reward 1 at the end of the success episode, 0 in the failure')
+    failures.check(
+        all(d[-1] and not any(d[:-1]) for d in done),
+        'dataset: next.done on the last frame of each episode only',
+    )
+    failures.check(
+        float(success['next.reward'].iloc[-1]) == 1.0
+        and float(failure['next.reward'].sum()) == 0.0,
+        'dataset: reward 1 at the end of the success episode, 0 in the failure',
+    )
     actions = np.stack(success['action'].to_numpy())
     moving = int(np.all(np.isclose(actions[:, :3], UP[:3], atol=1e-3), axis=1).sum())
-    failures.check(moving >= len(OVERRIDE) - LAG_STEPS - len(CLOSE),
-                   f"dataset: the human's action recorded on {moving} frames")
+    failures.check(
+        moving >= len(OVERRIDE) - LAG_STEPS - len(CLOSE),
+        f"dataset: the human's action recorded on {moving} frames",
+    )
 
 
 def run_record(config_path, dataset_root, env, pad, failures, timeout):
@@ -247,16 +303,24 @@ def run_record(config_path, dataset_root, env, pad, failures, timeout):
         print(log_path.read_text(errors='replace')[-3000:])
         return None
     info = json.loads((dataset_root / 'meta' / 'info.json').read_text())
-    data = pd.concat([pd.read_parquet(p)
-                      for p in sorted((dataset_root / 'data').rglob('*.parquet'))])
+    data = pd.concat(
+        [pd.read_parquet(p) for p in sorted((dataset_root / 'data').rglob('*.parquet'))]
+    )
     frames = video_frames(dataset_root)
     episodes = [group for _, group in data.groupby('episode_index')]
-    failures.check(info['total_episodes'] == 2 and len(episodes) == 2,
-                   f"dataset: 2 episodes ({info['total_episodes']}, {len(episodes)} in data)")
-    failures.check(info['total_frames'] == len(data) == frames['front'] == frames['wrist'],
-                   f"dataset: frames {info['total_frames']} = rows {len(data)} = "
-                   f'video frames {frames}')
+    failures.check(
+        info['total_episodes'] == 2 and len(episodes) == 2,
+        f'dataset: 2 episodes ({info["total_episodes"]}, {len(episodes)} in data)',
+    )
+    failures.check(
+        info['total_frames'] == len(data) == frames['front'] == frames['wrist'],
+        f'dataset: frames {info["total_frames"]} = rows {len(data)} = video frames {frames}',
+    )
     if len(episodes) == 2:
         check_recorded(episodes, failures)
-    return {'info': info, 'rows': len(data), 'video_frames': frames,
-            'episode_lengths': [len(e) for e in episodes]}
+    return {
+        'info': info,
+        'rows': len(data),
+        'video_frames': frames,
+        'episode_lengths': [len(e) for e in episodes],
+    }

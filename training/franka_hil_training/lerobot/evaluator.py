@@ -35,8 +35,12 @@ class EpisodeWatch(StepInfoWatch):
         with self.lock:
             self.total_steps += 1
             if self.current is None or self.current['episode'] != msg.episode:
-                self.current = {'episode': msg.episode, 'steps': 0, 'interventions': 0,
-                                'success': False}
+                self.current = {
+                    'episode': msg.episode,
+                    'steps': 0,
+                    'interventions': 0,
+                    'success': False,
+                }
             self.current['steps'] += 1
             self.current['interventions'] += bool(msg.is_intervention)
             self.current['success'] |= bool(msg.success)
@@ -63,8 +67,11 @@ class Evaluator(threading.Thread):
 
     def latest(self):
         """Return the newest checkpoint folder whose learner step is past evaluated ones."""
-        folders = [p for p in (self.out / 'train' / 'checkpoints').glob('[0-9]*')
-                   if (p / 'training_state').is_dir() and p.name not in self.done]
+        folders = [
+            p
+            for p in (self.out / 'train' / 'checkpoints').glob('[0-9]*')
+            if (p / 'training_state').is_dir() and p.name not in self.done
+        ]
         return max(folders, key=lambda p: int(p.name), default=None)
 
     def evaluate(self, checkpoint, seeds, tag, deterministic=False):
@@ -74,17 +81,31 @@ class Evaluator(threading.Thread):
         log = self.out / 'evals' / f'{tag}.log'
         with open(log, 'wb') as handle:
             self.process = subprocess.Popen(
-                [sys.executable, '-m', EVALUATE_MODULE, str(checkpoint),
-                 '--config', str(self.config_path), '--seeds', str(seeds), '--out',
-                 str(result_path)] + (['--deterministic'] if deterministic else []),
-                stdout=handle, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL, env=dict(os.environ, OMP_NUM_THREADS='1'),
-                start_new_session=True)
+                [
+                    sys.executable,
+                    '-m',
+                    EVALUATE_MODULE,
+                    str(checkpoint),
+                    '--config',
+                    str(self.config_path),
+                    '--seeds',
+                    str(seeds),
+                    '--out',
+                    str(result_path),
+                ]
+                + (['--deterministic'] if deterministic else []),
+                stdout=handle,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=dict(os.environ, OMP_NUM_THREADS='1'),
+                start_new_session=True,
+            )
         code = self.process.wait()
         if code != 0 or not result_path.exists():
             what = 'interrupted (the run ends)' if self.stop_event.is_set() else 'failed'
-            print(f'[train] evaluation of {checkpoint} {what} (code {code}): see {log}',
-                  flush=True)
+            print(
+                f'[train] evaluation of {checkpoint} {what} (code {code}): see {log}', flush=True
+            )
             return None
         return json.loads(result_path.read_text())
 
@@ -98,19 +119,25 @@ class Evaluator(threading.Thread):
             # wall time and env steps at the moment the checkpoint was written
             saved = time.monotonic() - (time.time() - checkpoint.stat().st_mtime)
             episodes, steps = self.watch.snapshot()
-            steps_then = max([e['env_steps'] for e in episodes if e['end'] <= saved],
-                             default=0)
+            steps_then = max([e['env_steps'] for e in episodes if e['end'] <= saved], default=0)
             result = self.evaluate(checkpoint, self.seeds, f'step{int(checkpoint.name)}')
             if result is None:
                 continue
-            row = {'wall_s': round(saved - self.started, 1), 'env_steps': steps_then,
-                   'learner_step': int(checkpoint.name), 'success_rate': result['success_rate'],
-                   'mean_episode_length': result['mean_episode_length'],
-                   'seeds': result['episodes']}
+            row = {
+                'wall_s': round(saved - self.started, 1),
+                'env_steps': steps_then,
+                'learner_step': int(checkpoint.name),
+                'success_rate': result['success_rate'],
+                'mean_episode_length': result['mean_episode_length'],
+                'seeds': result['episodes'],
+            }
             self.rows.append(row)
-            print(f'[train] eval at {row["wall_s"]:.0f} s, {steps_then} env steps, learner '
-                  f'step {row["learner_step"]}: success {row["success_rate"]:.0%}, mean length '
-                  f'{row["mean_episode_length"]:.1f}', flush=True)
+            print(
+                f'[train] eval at {row["wall_s"]:.0f} s, {steps_then} env steps, learner '
+                f'step {row["learner_step"]}: success {row["success_rate"]:.0%}, mean length '
+                f'{row["mean_episode_length"]:.1f}',
+                flush=True,
+            )
 
     def stop(self):
         """Stop evaluating (an evaluation in progress is interrupted)."""

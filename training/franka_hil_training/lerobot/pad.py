@@ -34,10 +34,10 @@ from sensor_msgs.msg import Joy
 NAMESPACE = '/lerobot_check'  # of the graph parts 1 and 2 attach to
 # What the person does, by episode (ordinal since the part began) and step (1 = first step).
 UP = np.array([0.0, 0.0, 0.6, ee_action.GRIPPER_STAY], np.float32)
-OVERRIDE = range(5, 25)      # hold the deadman and move up
-CLOSE = range(5, 7)          # ... squeezing the close trigger (one gripper flip)
-SUCCESS_FROM = 30            # then press success
-EVENT_FROM = 8               # failure / re-record press in the next episodes
+OVERRIDE = range(5, 25)  # hold the deadman and move up
+CLOSE = range(5, 7)  # ... squeezing the close trigger (one gripper flip)
+SUCCESS_FROM = 30  # then press success
+EVENT_FROM = 8  # failure / re-record press in the next episodes
 JOY_HZ = 20.0
 
 
@@ -66,8 +66,9 @@ class Pad:
         rclpy.init(context=self.context, signal_handler_options=SignalHandlerOptions.NO)
         self.node = rclpy.create_node('lerobot_check_pad', context=self.context)
         self.joy = self.node.create_publisher(Joy, f'{NAMESPACE}/joy', COMMAND_QOS)
-        self.node.create_subscription(StepInfo, f'{NAMESPACE}/step_info', self._on_step_info,
-                                      COMMAND_QOS)
+        self.node.create_subscription(
+            StepInfo, f'{NAMESPACE}/step_info', self._on_step_info, COMMAND_QOS
+        )
         self.node.create_timer(1.0 / JOY_HZ, self._publish)
         self.lock = threading.Lock()
         self.events = ()
@@ -92,8 +93,9 @@ class Pad:
     def _publish(self):
         with self.lock:
             last = self.last
-            state = InputState() if last is None or last[2] else plan(last[0], last[1],
-                                                                      self.events)
+            state = (
+                InputState() if last is None or last[2] else plan(last[0], last[1], self.events)
+            )
         axes, buttons = self.pad.to_joy(state)
         msg = Joy(axes=[float(a) for a in axes], buttons=buttons)
         msg.header.stamp = self.node.get_clock().now().to_msg()
@@ -103,9 +105,11 @@ class Pad:
         """Wait for the sim's step service and the teleop (reading /joy, commanding the sim)."""
         client = self.node.create_client(Step, f'{NAMESPACE}/step')
         deadline = time.monotonic() + timeout
-        while not (client.wait_for_service(timeout_sec=0.5)
-                   and self.node.count_subscribers(f'{NAMESPACE}/joy') > 0
-                   and self.node.count_publishers(f'{NAMESPACE}/intervention') > 0):
+        while not (
+            client.wait_for_service(timeout_sec=0.5)
+            and self.node.count_subscribers(f'{NAMESPACE}/joy') > 0
+            and self.node.count_publishers(f'{NAMESPACE}/intervention') > 0
+        ):
             if graph.process.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit(f'the graph did not come up:\n{graph.log_tail()}')
             time.sleep(0.1)
@@ -126,12 +130,24 @@ class Graph:
 
     def __init__(self, log_path):
         self.log_path = log_path
-        command = shell_command(['bringup', 'image_obs:=true', 'teleop:=gamepad',
-                                 f'gripper_penalty:={GRIPPER_PENALTY}', f'namespace:={NAMESPACE}'])
+        command = shell_command(
+            [
+                'bringup',
+                'image_obs:=true',
+                'teleop:=gamepad',
+                f'gripper_penalty:={GRIPPER_PENALTY}',
+                f'namespace:={NAMESPACE}',
+            ]
+        )
         with open(log_path, 'wb') as log:
-            self.process = subprocess.Popen(command, cwd=ROOT, stdout=log,
-                                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                            start_new_session=True)
+            self.process = subprocess.Popen(
+                command,
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
 
     def log_tail(self, chars=3000):
         """Return the end of bringup's log."""

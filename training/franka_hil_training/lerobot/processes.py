@@ -39,13 +39,24 @@ class LeRobotProcess:
 
     def __init__(self, module, config_path, log_path, env, *args):
         self.name, self.log_path = module, log_path
-        self.command = [sys.executable, '-m', f'lerobot.rl.{module}',
-                        '--config_path', str(config_path),
-                        f'--env.discover_packages_path={PACKAGE}', *args]
+        self.command = [
+            sys.executable,
+            '-m',
+            f'lerobot.rl.{module}',
+            '--config_path',
+            str(config_path),
+            f'--env.discover_packages_path={PACKAGE}',
+            *args,
+        ]
         with open(log_path, 'wb') as log:
-            self.process = subprocess.Popen(self.command, stdout=log, stderr=subprocess.STDOUT,
-                                            stdin=subprocess.DEVNULL, env=env,
-                                            start_new_session=True)
+            self.process = subprocess.Popen(
+                self.command,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=env,
+                start_new_session=True,
+            )
 
     def text(self):
         """Return the log so far."""
@@ -107,8 +118,11 @@ def stop_training(actor, learner, watch, graph_timeout=40.0):
 # LeRobot >= 0.6 installs torchcodec; where FFmpeg's shared libraries are missing, importing
 # LeRobot logs a warning with a traceback per FFmpeg version tried, between these markers, and
 # falls back to the pyav decoder: not a failure.
-TORCHCODEC_PROBE = re.compile(r'\[start of libtorchcodec loading traceback\].*?'
-                              r'\[end of libtorchcodec loading traceback\]', re.DOTALL)
+TORCHCODEC_PROBE = re.compile(
+    r'\[start of libtorchcodec loading traceback\].*?'
+    r'\[end of libtorchcodec loading traceback\]',
+    re.DOTALL,
+)
 
 
 def failed(text):
@@ -124,5 +138,7 @@ def learner_steps(text):
 
 def learner_rates(text):
     """Return the learner's logged optimisation loop frequencies (Hz)."""
-    return [float(x) for x in re.findall(
-        r'\[LEARNER\] Optimization frequency loop \[Hz\]: ([0-9.e+-]+)', text)]
+    return [
+        float(x)
+        for x in re.findall(r'\[LEARNER\] Optimization frequency loop \[Hz\]: ([0-9.e+-]+)', text)
+    ]

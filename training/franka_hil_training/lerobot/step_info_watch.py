@@ -23,8 +23,11 @@ class StepInfoWatch:
         self.lock = threading.Lock()
         self.steps = []
         self.node.create_subscription(
-            StepInfo, f'{namespace}/step_info', self._on_step_info,
-            QoSProfile(depth=1000, reliability=ReliabilityPolicy.RELIABLE))
+            StepInfo,
+            f'{namespace}/step_info',
+            self._on_step_info,
+            QoSProfile(depth=1000, reliability=ReliabilityPolicy.RELIABLE),
+        )
         self.topic = f'{namespace}/step_info'
         self.executor = SingleThreadedExecutor(context=self.context)
         self.executor.add_node(self.node)
@@ -33,10 +36,16 @@ class StepInfoWatch:
 
     def _on_step_info(self, msg):
         with self.lock:
-            self.steps.append((time.monotonic(), bool(msg.is_intervention),
-                               np.array(msg.action, np.float32),
-                               bool(msg.terminated or msg.truncated), int(msg.episode),
-                               int(msg.step)))
+            self.steps.append(
+                (
+                    time.monotonic(),
+                    bool(msg.is_intervention),
+                    np.array(msg.action, np.float32),
+                    bool(msg.terminated or msg.truncated),
+                    int(msg.episode),
+                    int(msg.step),
+                )
+            )
 
     def snapshot(self):
         """Return the steps seen: [(time, intervened, executed action, ended, episode, step)]."""

@@ -57,8 +57,12 @@ def parse_args(argv=None):
     """Return the command-line options."""
     parser = argparse.ArgumentParser(description=__doc__.strip().split('\n')[0])
     parser.add_argument('--demos', type=int, default=20, help='demonstration episodes to record')
-    parser.add_argument('--demos-from', type=Path, default=None,
-                        help='reuse this bag_to_lerobot dataset instead of recording')
+    parser.add_argument(
+        '--demos-from',
+        type=Path,
+        default=None,
+        help='reuse this bag_to_lerobot dataset instead of recording',
+    )
     run.add_options(parser, SETTINGS)
     return parser.parse_args(argv)
 
@@ -67,34 +71,61 @@ def record_demos(out, episodes):
     """hil_demo + bag_to_lerobot (state, cube position); return (dataset dir, seconds)."""
     demo = out / 'demos'
     started = time.monotonic()
-    result = run_in_workspace(['hil_demo', '--episodes', str(episodes), '--out', str(demo),
-                               f'gripper_penalty:={GRIPPER_PENALTY}',
-                               'random_block_position:=true'], timeout=900)
+    result = run_in_workspace(
+        [
+            'hil_demo',
+            '--episodes',
+            str(episodes),
+            '--out',
+            str(demo),
+            f'gripper_penalty:={GRIPPER_PENALTY}',
+            'random_block_position:=true',
+        ],
+        timeout=900,
+    )
     (out / 'hil_demo.log').write_text(result.stdout + result.stderr)
     if result.returncode != 0:
         raise RuntimeError(f'hil_demo failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}')
-    print('[train] ' + ' '.join(line for line in result.stdout.splitlines()
-                                if 'success rate' in line), flush=True)
+    print(
+        '[train] '
+        + ' '.join(line for line in result.stdout.splitlines() if 'success rate' in line),
+        flush=True,
+    )
     dataset = out / 'demos_state'
-    result = run_in_workspace(['bag_to_lerobot', str(demo / 'bag'), str(dataset), '--task',
-                               'pick_cube', '--cameras=', '--environment-state'], timeout=600)
+    result = run_in_workspace(
+        [
+            'bag_to_lerobot',
+            str(demo / 'bag'),
+            str(dataset),
+            '--task',
+            'pick_cube',
+            '--cameras=',
+            '--environment-state',
+        ],
+        timeout=600,
+    )
     if result.returncode != 0:
         raise RuntimeError(f'bag_to_lerobot failed:\n{result.stderr[-2000:]}')
-    print(f'[train] demos: {result.stdout.strip()} ({time.monotonic() - started:.0f} s)',
-          flush=True)
+    print(
+        f'[train] demos: {result.stdout.strip()} ({time.monotonic() - started:.0f} s)', flush=True
+    )
     return dataset, time.monotonic() - started
 
 
 def dataset_info(dataset):
     """Return the dataset's state / cube position min and max, episode and frame counts."""
     from lerobot.datasets.lerobot_dataset import LeRobotDataset
+
     data = LeRobotDataset('local/franka_hil_demos', root=dataset)
     stats = data.meta.stats
-    return {'state_min': stats['observation.state']['min'].tolist(),
-            'state_max': stats['observation.state']['max'].tolist(),
-            'env_min': stats[ENV_STATE]['min'].tolist(),
-            'env_max': stats[ENV_STATE]['max'].tolist(),
-            'episodes': data.num_episodes, 'frames': len(data)}
+    return {
+        'state_min': stats['observation.state']['min'].tolist(),
+        'state_max': stats['observation.state']['max'].tolist(),
+        'env_min': stats[ENV_STATE]['min'].tolist(),
+        'env_max': stats[ENV_STATE]['max'].tolist(),
+        'episodes': data.num_episodes,
+        'frames': len(data),
+    }
 
 
 def add_cube_position(config, stats):
@@ -107,8 +138,10 @@ def add_cube_position(config, stats):
     config['policy']['input_features'][ENV_STATE] = dict(env_feature)
     low, high = np.array(stats['env_min']), np.array(stats['env_max'])
     margin = 0.05 * (high - low) + 0.01
-    config['policy']['dataset_stats'][ENV_STATE] = {'min': (low - margin).tolist(),
-                                                    'max': (high + margin).tolist()}
+    config['policy']['dataset_stats'][ENV_STATE] = {
+        'min': (low - margin).tolist(),
+        'max': (high + margin).tolist(),
+    }
 
 
 def make_config(out, dataset, stats, port, options):
@@ -119,20 +152,28 @@ def make_config(out, dataset, stats, port, options):
     config['env'].update(task=TASK, fps=options.actor_fps)
     # the cube position too (a random cube)
     add_cube_position(config, stats)
-    sac = {'discount': options.discount, 'utd_ratio': options.utd_ratio,
-           'temperature_init': options.temperature_init, 'critic_network_kwargs': dict(hidden),
-           'discrete_critic_network_kwargs': dict(hidden)}
+    sac = {
+        'discount': options.discount,
+        'utd_ratio': options.utd_ratio,
+        'temperature_init': options.temperature_init,
+        'critic_network_kwargs': dict(hidden),
+        'discrete_critic_network_kwargs': dict(hidden),
+    }
     config['policy'].update(
         online_step_before_learning=options.online_step_before_learning,
         online_buffer_capacity=options.online_buffer_capacity,
         offline_buffer_capacity=options.offline_buffer_capacity,
-        online_steps=10_000_000, actor_network_kwargs=dict(hidden),
+        online_steps=10_000_000,
+        actor_network_kwargs=dict(hidden),
         discrete_critic_network_kwargs=dict(hidden),
-        latent_dim=options.hidden_dims, state_encoder_hidden_dim=options.hidden_dims)
+        latent_dim=options.hidden_dims,
+        state_encoder_hidden_dim=options.hidden_dims,
+    )
     # LeRobot >= 0.5: SAC's own settings are the algorithm's, no longer the policy's
     config['algorithm' if 'algorithm' in config else 'policy'].update(sac)
-    config['policy']['actor_learner_config']['policy_parameters_push_frequency'] = \
+    config['policy']['actor_learner_config']['policy_parameters_push_frequency'] = (
         options.policy_parameters_push_frequency
+    )
     return config
 
 
@@ -143,16 +184,20 @@ def prepare(options, out, summary):
     else:
         dataset = options.demos_from.resolve()
     info = dataset_info(dataset)
-    summary.update(demo_dataset=str(dataset), demo_episodes=info['episodes'],
-                   demo_frames=info['frames'])
+    summary.update(
+        demo_dataset=str(dataset), demo_episodes=info['episodes'], demo_frames=info['frames']
+    )
     config = make_config(out, dataset, info, processes.free_port(), options)
     config_path = out / 'config.json'
     config_path.write_text(json.dumps(config, indent=2))
     env = dict(os.environ, OMP_NUM_THREADS='1')
-    actor_env = dict(env, FRANKA_HIL_LAUNCH='1', FRANKA_HIL_NAMESPACE=ACTOR_NAMESPACE
-                     + ('_nohuman' if options.no_human else ''),
-                     FRANKA_HIL_TELEOP='none' if options.no_human else 'script',
-                     FRANKA_HIL_HUMAN='corrective')
+    actor_env = dict(
+        env,
+        FRANKA_HIL_LAUNCH='1',
+        FRANKA_HIL_NAMESPACE=ACTOR_NAMESPACE + ('_nohuman' if options.no_human else ''),
+        FRANKA_HIL_TELEOP='none' if options.no_human else 'script',
+        FRANKA_HIL_HUMAN='corrective',
+    )
     parameters = run.graph_parameters(options, out, summary)
     if parameters is not None:
         actor_env['FRANKA_HIL_PARAMETERS'] = str(parameters)
@@ -163,12 +208,14 @@ def print_progress(elapsed, learner, watch):
     """Print the run's figures so far (once a minute)."""
     episodes, steps = watch.snapshot()
     recent = episodes[-20:]
-    print(f'[train] {elapsed:.0f} s: {steps} env steps, '
-          f'{len(episodes)} episodes, learner step '
-          f'{processes.learner_steps(learner.text())}, last 20 episodes: success '
-          f'{np.mean([e["success"] for e in recent] or [0]):.0%}, intervention '
-          f'{np.mean([e["interventions"] / e["steps"] for e in recent] or [0]):.0%}',
-          flush=True)
+    print(
+        f'[train] {elapsed:.0f} s: {steps} env steps, '
+        f'{len(episodes)} episodes, learner step '
+        f'{processes.learner_steps(learner.text())}, last 20 episodes: success '
+        f'{np.mean([e["success"] for e in recent] or [0]):.0%}, intervention '
+        f'{np.mean([e["interventions"] / e["steps"] for e in recent] or [0]):.0%}',
+        flush=True,
+    )
 
 
 def run_for(minutes, learner, actor, watch, started, interrupted, summary):
@@ -181,8 +228,9 @@ def run_for(minutes, learner, actor, watch, started, interrupted, summary):
             break
         for process in (learner, actor):
             if process.process.poll() is not None or processes.failed(process.text()):
-                raise RuntimeError(f'the {process.name} failed:\n'
-                                   f'{processes.tail(process.log_path)}')
+                raise RuntimeError(
+                    f'the {process.name} failed:\n{processes.tail(process.log_path)}'
+                )
         if time.monotonic() - last_report > 60.0:
             last_report = time.monotonic()
             print_progress(last_report - started, learner, watch)
@@ -200,15 +248,27 @@ def wind_up(out, summary, learner, actor, watch, evaluator, started):
     episodes, steps = watch.snapshot()
     learner_text = learner.text()
     rates = processes.learner_rates(learner_text)
-    summary.update(env_steps=steps, episodes=len(episodes),
-                   learner_steps=processes.learner_steps(learner_text),
-                   learner_hz_median=float(np.median(rates)) if rates else None)
+    summary.update(
+        env_steps=steps,
+        episodes=len(episodes),
+        learner_steps=processes.learner_steps(learner_text),
+        learner_hz_median=float(np.median(rates)) if rates else None,
+    )
     if actor is not None:
-        run.write_csv(out / 'episodes.csv', [
-            {'episode': i + 1, 'wall_s': round(e['end'] - started, 2),
-             'env_steps': e['env_steps'], 'steps': e['steps'],
-             'intervention_rate': round(e['interventions'] / e['steps'], 4),
-             'success': int(e['success'])} for i, e in enumerate(episodes)])
+        run.write_csv(
+            out / 'episodes.csv',
+            [
+                {
+                    'episode': i + 1,
+                    'wall_s': round(e['end'] - started, 2),
+                    'env_steps': e['env_steps'],
+                    'steps': e['steps'],
+                    'intervention_rate': round(e['interventions'] / e['steps'], 4),
+                    'success': int(e['success']),
+                }
+                for i, e in enumerate(episodes)
+            ],
+        )
     if evaluator is not None:
         run.write_csv(out / 'evals.csv', evaluator.rows)
         summary['evals'] = evaluator.rows
@@ -226,15 +286,23 @@ def final_evaluations(out, summary, evaluator, final_seeds, interrupted):
         final = evaluator.evaluate(checkpoints[-1], final_seeds, tag, deterministic)
         if final is None:
             continue
-        run.keep_final(out, summary, tag, final, f'learner step {checkpoints[-1].name}, '
-                       f"{'mean' if deterministic else 'sampled'} actions")
+        run.keep_final(
+            out,
+            summary,
+            tag,
+            final,
+            f'learner step {checkpoints[-1].name}, '
+            f'{"mean" if deterministic else "sampled"} actions',
+        )
 
 
 def train(options, out):
     """Run steps 1-3; return the summary dict."""
-    summary = {'human': 'none' if options.no_human else 'corrective',
-               'settings': {k: getattr(options, k) for k in SETTINGS},
-               'minutes': options.minutes}
+    summary = {
+        'human': 'none' if options.no_human else 'corrective',
+        'settings': {k: getattr(options, k) for k in SETTINGS},
+        'minutes': options.minutes,
+    }
     config_path, env, actor_env = prepare(options, out, summary)
     watch = EpisodeWatch(actor_env['FRANKA_HIL_NAMESPACE'])
     learner = processes.LeRobotProcess('learner', config_path, out / 'learner.log', env)
@@ -242,14 +310,19 @@ def train(options, out):
     interrupted = run.catch_signals()
     try:
         processes.wait_for_learner(learner, 300, interrupted)
-        actor = processes.LeRobotProcess('actor', config_path, out / 'actor.log', actor_env,
-                                         f'--output_dir={out / "actor"}')
+        actor = processes.LeRobotProcess(
+            'actor', config_path, out / 'actor.log', actor_env, f'--output_dir={out / "actor"}'
+        )
         started = time.monotonic()
-        evaluator = Evaluator(out, config_path, options.eval_seeds, options.eval_every, started,
-                              watch)
+        evaluator = Evaluator(
+            out, config_path, options.eval_seeds, options.eval_every, started, watch
+        )
         evaluator.start()
-        print(f"[train] learner and actor started ({summary['human']} human), "
-              f'{options.minutes:g} min', flush=True)
+        print(
+            f'[train] learner and actor started ({summary["human"]} human), '
+            f'{options.minutes:g} min',
+            flush=True,
+        )
         run_for(options.minutes, learner, actor, watch, started, interrupted, summary)
     finally:
         episodes, steps = wind_up(out, summary, learner, actor, watch, evaluator, started)

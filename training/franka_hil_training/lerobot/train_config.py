@@ -26,11 +26,15 @@ def env_config():
         'name': 'gym_hil',
         'task': TRAIN_TASK,
         'fps': FPS,
-        'features': {'observation.state': {'type': 'STATE', 'shape': [STATE_DIM]},
-                     'action': {'type': 'ACTION', 'shape': [3]}},
+        'features': {
+            'observation.state': {'type': 'STATE', 'shape': [STATE_DIM]},
+            'action': {'type': 'ACTION', 'shape': [3]},
+        },
         'features_map': {'observation.state': 'observation.state', 'action': 'action'},
-        'processor': {'control_mode': 'gamepad',
-                      'gripper': {'use_gripper': True, 'gripper_penalty': GRIPPER_PENALTY}},
+        'processor': {
+            'control_mode': 'gamepad',
+            'gripper': {'use_gripper': True, 'gripper_penalty': GRIPPER_PENALTY},
+        },
     }
 
 
@@ -62,16 +66,18 @@ def policy_config(stats, port):
         'output_features': {'action': {'type': 'ACTION', 'shape': [3]}},
         'num_discrete_actions': 3,
         'dataset_stats': {
-            'observation.state': {'min': (low - margin).tolist(),
-                                  'max': (high + margin).tolist()},
+            'observation.state': {'min': (low - margin).tolist(), 'max': (high + margin).tolist()},
             'action': {'min': [-1.0, -1.0, -1.0], 'max': [1.0, 1.0, 1.0]},
         },
         'online_step_before_learning': 30,
         'online_buffer_capacity': 10000,
         'offline_buffer_capacity': 10000,
         'online_steps': 100000,
-        'actor_learner_config': {'learner_host': '127.0.0.1', 'learner_port': port,
-                                 'policy_parameters_push_frequency': 2},
+        'actor_learner_config': {
+            'learner_host': '127.0.0.1',
+            'learner_port': port,
+            'policy_parameters_push_frequency': 2,
+        },
         'concurrency': {'actor': 'threads', 'learner': 'threads'},
     }
     if split_sac():

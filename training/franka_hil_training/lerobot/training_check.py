@@ -16,9 +16,16 @@ import json
 import os
 import time
 
-from franka_hil_training.lerobot.processes import (failed, free_port, learner_rates,
-                                                   learner_steps, LeRobotProcess,
-                                                   stop_training, tail, wait_for_learner)
+from franka_hil_training.lerobot.processes import (
+    failed,
+    free_port,
+    learner_rates,
+    learner_steps,
+    LeRobotProcess,
+    stop_training,
+    tail,
+    wait_for_learner,
+)
 from franka_hil_training.lerobot.step_info_watch import StepInfoWatch
 from franka_hil_training.lerobot.train_config import train_config, TRAIN_STEPS
 import numpy as np
@@ -32,8 +39,10 @@ def raise_if_failed(processes):
     """Raise RuntimeError if a process exited or printed a traceback."""
     for process in processes:
         if process.process.poll() is not None:
-            raise RuntimeError(f'the {process.name} exited with code '
-                               f'{process.process.returncode}:\n{tail(process.log_path)}')
+            raise RuntimeError(
+                f'the {process.name} exited with code '
+                f'{process.process.returncode}:\n{tail(process.log_path)}'
+            )
         # an exception in LeRobot's main thread leaves its gRPC threads running
         if failed(process.text()):
             raise RuntimeError(f'the {process.name} failed:\n{tail(process.log_path)}')
@@ -53,10 +62,12 @@ def wait_until_trained(learner, actor, started, timeout):
         if reached is not None and loads >= 2 and checkpoint:
             return
         if time.monotonic() - started > timeout:
-            raise RuntimeError(f'after {timeout:.0f} s: {steps} optimisation steps, '
-                               f'{loads} parameter loads by the actor, learner checkpoint '
-                               f'{checkpoint}\n--- learner:\n{tail(learner.log_path)}\n'
-                               f'--- actor:\n{tail(actor.log_path)}')
+            raise RuntimeError(
+                f'after {timeout:.0f} s: {steps} optimisation steps, '
+                f'{loads} parameter loads by the actor, learner checkpoint '
+                f'{checkpoint}\n--- learner:\n{tail(learner.log_path)}\n'
+                f'--- actor:\n{tail(actor.log_path)}'
+            )
         time.sleep(0.5)
 
 
@@ -66,34 +77,48 @@ def training_figures(learner, actor, seen, actor_started):
         'optimisation_steps': learner_steps(learner.text()),
         'actor_loads': actor.text().count(LOADED),
         'learner_pushes': learner.text().count('[LEARNER] Parameters sent'),
-        'actor_steps': len(seen), 'interventions': sum(s[1] for s in seen),
+        'actor_steps': len(seen),
+        'interventions': sum(s[1] for s in seen),
         'episodes': sum(s[3] for s in seen),
-        'actor_steps_per_s': (len(seen) - 1) / (seen[-1][0] - seen[0][0]) if len(seen) > 1
+        'actor_steps_per_s': (len(seen) - 1) / (seen[-1][0] - seen[0][0])
+        if len(seen) > 1
         else 0.0,
         'learner_hz': float(np.median(learner_rates(learner.text()) or [0.0])),
-        'seconds': time.monotonic() - actor_started}
+        'seconds': time.monotonic() - actor_started,
+    }
 
 
 def check_figures(result, failures):
     """Assert the stop, the learner's steps and pushes, the actor's loads and the human."""
-    failures.check(not result['graph_left'], 'the graph the actor launched stopped '
-                   f"({result['graph_left']} step_info publishers left)")
-    failures.check(result['exit_codes'] == {'actor': 0, 'learner': 0},
-                   f"actor and learner stop cleanly on Ctrl-C (exit codes {result['exit_codes']})")
-    failures.check(result['optimisation_steps'] >= TRAIN_STEPS,
-                   f"learner: {result['optimisation_steps']} optimisation steps")
-    failures.check(result['learner_pushes'] >= 2 and result['actor_loads'] >= 2,
-                   f"actor loaded the learner's updated weights ({result['actor_loads']} loads; "
-                   f"the learner sent {result['learner_pushes']}, the first being its initial "
-                   'weights)')
-    failures.check(result['interventions'] > 0,
-                   f"the synthetic human intervened on {result['interventions']} of "
-                   f"{result['actor_steps']} actor steps")
+    failures.check(
+        not result['graph_left'],
+        f'the graph the actor launched stopped ({result["graph_left"]} step_info publishers left)',
+    )
+    failures.check(
+        result['exit_codes'] == {'actor': 0, 'learner': 0},
+        f'actor and learner stop cleanly on Ctrl-C (exit codes {result["exit_codes"]})',
+    )
+    failures.check(
+        result['optimisation_steps'] >= TRAIN_STEPS,
+        f'learner: {result["optimisation_steps"]} optimisation steps',
+    )
+    failures.check(
+        result['learner_pushes'] >= 2 and result['actor_loads'] >= 2,
+        f"actor loaded the learner's updated weights ({result['actor_loads']} loads; "
+        f'the learner sent {result["learner_pushes"]}, the first being its initial '
+        'weights)',
+    )
+    failures.check(
+        result['interventions'] > 0,
+        f'the synthetic human intervened on {result["interventions"]} of '
+        f'{result["actor_steps"]} actor steps',
+    )
 
 
 def buffer_table(root):
     """Return (the table, LeRobotDataset) of a replay buffer the learner saved as a dataset."""
     from lerobot.datasets.lerobot_dataset import LeRobotDataset
+
     dataset = LeRobotDataset('local/franka_hil_buffer', root=root)
     return dataset.hf_dataset.with_format(None), dataset
 
@@ -108,13 +133,13 @@ def check_online_buffer(workdir, seen, config, result, failures):
     table, online = buffer_table(workdir / 'train' / 'dataset')
     actions = column(table, 'action')
     human = [s[2] for s in seen if s[1]]
-    matched = sum(bool(np.any(np.all(np.isclose(actions, a, atol=1e-5), axis=1)))
-                  for a in human)
+    matched = sum(bool(np.any(np.all(np.isclose(actions, a, atol=1e-5), axis=1))) for a in human)
     result.update(online_buffer=len(online), human_actions_in_buffer=matched)
-    failures.check(len(online) >= config['policy']['online_step_before_learning']
-                   and matched > 0,
-                   f'learner online buffer at step {TRAIN_STEPS}: {len(online)} transitions, '
-                   f"{matched} of them the human's executed actions")
+    failures.check(
+        len(online) >= config['policy']['online_step_before_learning'] and matched > 0,
+        f'learner online buffer at step {TRAIN_STEPS}: {len(online)} transitions, '
+        f"{matched} of them the human's executed actions",
+    )
     if 'complementary_info.is_intervention' in table.column_names:
         check_interventions(workdir, seen, table, result, failures)
     else:
@@ -161,12 +186,9 @@ def check_interventions(workdir, seen, table, result, failures):
     """
     Check the human's steps as the learner has them against the graph's step_info.
 
-    The actor sends whole episodes in order, so the online buffer the learner saved holds the
-    actor's first episodes; the graph's step_info gives the same episodes (by episode and step
-    number). Each step the graph says the human drove must be flagged
-    complementary_info.is_intervention there with the executed action, and no other step; the
-    learner copies exactly those into its offline buffer (saved next to it as
-    dataset_offline, after the demonstrations).
+    The learner's online buffer holds the actor's first whole episodes; every step step_info says
+    the human drove (and no other) must be flagged is_intervention with the executed action, and
+    copied to the offline buffer (dataset_offline, after the demonstrations).
     """
     flags = column(table, 'complementary_info.is_intervention')[:, 0] > 0.5
     actions = column(table, 'action')
@@ -178,52 +200,96 @@ def check_interventions(workdir, seen, table, result, failures):
     differ = rows[graph_flags != flags[rows]].tolist()
     human = rows[graph_flags]
     same_steps = not missing and not duplicates and not differ
-    same_actions = same_steps and bool(np.allclose(actions[human], graph_actions[graph_flags],
-                                                   atol=1e-5))
-    (workdir / 'interventions.json').write_text(json.dumps({
-        'buffer_lengths': np.bincount(episode_index).tolist(),
-        'graph_lengths': [len(e) for e in episodes], 'missing': missing,
-        'duplicates': duplicates, 'differ': differ, 'buffer_flags': flags.astype(int).tolist(),
-        'graph_flags': graph_flags.astype(int).tolist()}))
-    offline, _ = buffer_table(workdir / 'train' / 'dataset_offline')
+    same_actions = same_steps and bool(
+        np.allclose(actions[human], graph_actions[graph_flags], atol=1e-5)
+    )
+    write_pairing(
+        workdir / 'interventions.json',
+        episode_index,
+        episodes,
+        flags,
+        graph_flags,
+        missing=missing,
+        duplicates=duplicates,
+        differ=differ,
+    )
     demo_frames = result.get('demo_frames', 0)
+    offline, copied, same_offline = offline_copies(workdir, demo_frames, flags, actions)
+    result.update(
+        interventions_flagged=int(flags.sum()),
+        interventions_on_graph=int(graph_flags.sum()),
+        online_policy_steps=int(len(flags) - flags.sum()),
+        offline_buffer=len(offline),
+        offline_copied=len(copied),
+    )
+    failures.check(
+        same_steps and flags.sum() > 0,
+        f'interventions: {int(flags.sum())} of the {len(flags)} steps in the online '
+        f'buffer ({len(set(episode_index))} episodes) flagged '
+        'complementary_info.is_intervention; step_info says '
+        f'{int(graph_flags.sum())} of the same steps (steps that differ '
+        f'{differ[:10]}, {missing} step_info messages missing, {duplicates} '
+        'duplicated; interventions.json)',
+    )
+    failures.check(
+        same_actions,
+        'interventions: the flagged steps carry the executed '
+        "(human) action of the graph's step_info",
+    )
+    failures.check(
+        same_offline,
+        f'interventions: the offline buffer ({len(offline)} = '
+        f'{demo_frames} demonstration frames + {len(copied)}) holds the '
+        f'{int(flags.sum())} flagged steps, with their actions',
+    )
+
+
+def write_pairing(path, episode_index, episodes, flags, graph_flags, **mismatches):
+    """Save the buffer-to-step_info pairing, for a reader to see where they differ."""
+    pairing = {
+        'buffer_lengths': np.bincount(episode_index).tolist(),
+        'graph_lengths': [len(e) for e in episodes],
+        **mismatches,
+        'buffer_flags': flags.astype(int).tolist(),
+        'graph_flags': graph_flags.astype(int).tolist(),
+    }
+    path.write_text(json.dumps(pairing))
+
+
+def offline_copies(workdir, demo_frames, flags, actions):
+    """Read the offline buffer: its rows after the demonstrations must be the flagged steps."""
+    offline, _ = buffer_table(workdir / 'train' / 'dataset_offline')
     copied = column(offline, 'action')[demo_frames:]
     copied_flags = column(offline, 'complementary_info.is_intervention')[demo_frames:, 0] > 0.5
-    same_offline = (len(copied) == int(flags.sum()) and bool(np.all(copied_flags))
-                    and bool(np.allclose(copied, actions[flags], atol=1e-5)))
-    result.update(interventions_flagged=int(flags.sum()),
-                  interventions_on_graph=int(graph_flags.sum()),
-                  online_policy_steps=int(len(flags) - flags.sum()),
-                  offline_buffer=len(offline), offline_copied=len(copied))
-    failures.check(same_steps and flags.sum() > 0,
-                   f'interventions: {int(flags.sum())} of the {len(flags)} steps in the online '
-                   f'buffer ({len(set(episode_index))} episodes) flagged '
-                   'complementary_info.is_intervention; step_info says '
-                   f'{int(graph_flags.sum())} of the same steps (steps that differ '
-                   f'{differ[:10]}, {missing} step_info messages missing, {duplicates} '
-                   'duplicated; interventions.json)')
-    failures.check(same_actions, 'interventions: the flagged steps carry the executed '
-                   "(human) action of the graph's step_info")
-    failures.check(same_offline, f'interventions: the offline buffer ({len(offline)} = '
-                   f'{demo_frames} demonstration frames + {len(copied)}) holds the '
-                   f'{int(flags.sum())} flagged steps, with their actions')
+    same = (
+        len(copied) == int(flags.sum())
+        and bool(np.all(copied_flags))
+        and bool(np.allclose(copied, actions[flags], atol=1e-5))
+    )
+    return offline, copied, same
 
 
 def print_figures(result):
     """Print the learner's and the actor's figures."""
-    print(f"  learner: {result['optimisation_steps']} optimisation steps "
-          f"(median loop {result['learner_hz']:.0f} Hz), online buffer "
-          f"{result['online_buffer']}, {result['learner_pushes']} parameter pushes")
+    print(
+        f'  learner: {result["optimisation_steps"]} optimisation steps '
+        f'(median loop {result["learner_hz"]:.0f} Hz), online buffer '
+        f'{result["online_buffer"]}, {result["learner_pushes"]} parameter pushes'
+    )
     if result.get('interventions_flagged') is not None:
-        print(f"  interventions: {result['interventions_flagged']} steps flagged in the online "
-              f"buffer (and {result['online_policy_steps']} the policy's) = "
-              f"{result['interventions_on_graph']} on the graph's step_info over the same "
-              f"steps; offline buffer {result['offline_buffer']} = {result['demo_frames']} "
-              f"demonstration frames + {result['offline_copied']} copied")
-    print(f"  actor: {result['actor_steps']} steps ({result['actor_steps_per_s']:.1f}/s), "
-          f"{result['episodes']} episodes, {result['interventions']} intervened, "
-          f"{result['actor_loads']} parameter loads; {result['seconds']:.0f} s; "
-          f"exit codes {result['exit_codes']}")
+        print(
+            f'  interventions: {result["interventions_flagged"]} steps flagged in the online '
+            f"buffer (and {result['online_policy_steps']} the policy's) = "
+            f"{result['interventions_on_graph']} on the graph's step_info over the same "
+            f'steps; offline buffer {result["offline_buffer"]} = {result["demo_frames"]} '
+            f'demonstration frames + {result["offline_copied"]} copied'
+        )
+    print(
+        f'  actor: {result["actor_steps"]} steps ({result["actor_steps_per_s"]:.1f}/s), '
+        f'{result["episodes"]} episodes, {result["interventions"]} intervened, '
+        f'{result["actor_loads"]} parameter loads; {result["seconds"]:.0f} s; '
+        f'exit codes {result["exit_codes"]}'
+    )
 
 
 def run_training(workdir, demos, failures, timeout=TRAIN_TIMEOUT_S):
@@ -234,8 +300,13 @@ def run_training(workdir, demos, failures, timeout=TRAIN_TIMEOUT_S):
     env = dict(os.environ)
     # the corrective synthetic human: it takes over only when the policy goes off track, so the
     # actor's steps are the human's and the policy's, and the check tells them apart
-    actor_env = dict(env, FRANKA_HIL_LAUNCH='1', FRANKA_HIL_TELEOP='script',
-                     FRANKA_HIL_HUMAN='corrective', FRANKA_HIL_NAMESPACE=ACTOR_NAMESPACE)
+    actor_env = dict(
+        env,
+        FRANKA_HIL_LAUNCH='1',
+        FRANKA_HIL_TELEOP='script',
+        FRANKA_HIL_HUMAN='corrective',
+        FRANKA_HIL_NAMESPACE=ACTOR_NAMESPACE,
+    )
     watch = StepInfoWatch(ACTOR_NAMESPACE)
     learner = LeRobotProcess('learner', config_path, workdir / 'learner.log', env)
     actor = None
@@ -246,8 +317,13 @@ def run_training(workdir, demos, failures, timeout=TRAIN_TIMEOUT_S):
         wait_for_learner(learner, 120)
         # LeRobot's validate() refuses an existing output_dir, which the learner has made:
         # the actor writes its logs to a directory of its own.
-        actor = LeRobotProcess('actor', config_path, workdir / 'actor.log', actor_env,
-                               f'--output_dir={workdir / "actor"}')
+        actor = LeRobotProcess(
+            'actor',
+            config_path,
+            workdir / 'actor.log',
+            actor_env,
+            f'--output_dir={workdir / "actor"}',
+        )
         actor_started = time.monotonic()
         wait_until_trained(learner, actor, started, timeout)
         seen = watch.snapshot()

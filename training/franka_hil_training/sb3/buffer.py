@@ -21,15 +21,36 @@ EXECUTED_ACTION = 'action_intervention'
 class HilReplayBuffer(ReplayBuffer):
     """SB3's replay buffer plus a demonstration + takeover buffer, sampled half and half."""
 
-    def __init__(self, buffer_size, observation_space, action_space, device='auto', n_envs=1,
-                 optimize_memory_usage=False, handle_timeout_termination=True,
-                 demo_size=100_000):
+    def __init__(
+        self,
+        buffer_size,
+        observation_space,
+        action_space,
+        device='auto',
+        n_envs=1,
+        optimize_memory_usage=False,
+        handle_timeout_termination=True,
+        demo_size=100_000,
+    ):
         if n_envs != 1:
             raise ValueError(f'HilReplayBuffer takes one env, got n_envs={n_envs}')
-        super().__init__(buffer_size, observation_space, action_space, device, n_envs,
-                         optimize_memory_usage, handle_timeout_termination)
-        self.demos = ReplayBuffer(demo_size, observation_space, action_space, device, n_envs,
-                                  handle_timeout_termination=handle_timeout_termination)
+        super().__init__(
+            buffer_size,
+            observation_space,
+            action_space,
+            device,
+            n_envs,
+            optimize_memory_usage,
+            handle_timeout_termination,
+        )
+        self.demos = ReplayBuffer(
+            demo_size,
+            observation_space,
+            action_space,
+            device,
+            n_envs,
+            handle_timeout_termination=handle_timeout_termination,
+        )
         # set by the trainer: is a step the human's (info -> bool), and the policy's
         # action scaling (env units -> SB3's [-1, 1])
         self.executed_action = None
@@ -49,8 +70,14 @@ class HilReplayBuffer(ReplayBuffer):
 
     def add_demo(self, obs, next_obs, info, reward, terminated):
         """Store one demonstration step (one env, no batch axis) in the demo buffer only."""
-        self.demos.add(obs.reshape(1, -1), next_obs.reshape(1, -1), self._executed(info),
-                       [reward], [terminated], [info])
+        self.demos.add(
+            obs.reshape(1, -1),
+            next_obs.reshape(1, -1),
+            self._executed(info),
+            [reward],
+            [terminated],
+            [info],
+        )
         self.demo_frames += 1
 
     def sample(self, batch_size, env=None):
@@ -60,5 +87,6 @@ class HilReplayBuffer(ReplayBuffer):
         half = batch_size // 2
         online = super().sample(batch_size - half, env)
         offline = self.demos.sample(half, env)
-        return ReplayBufferSamples(*(
-            None if a is None else torch.cat([a, b]) for a, b in zip(online, offline)))
+        return ReplayBufferSamples(
+            *(None if a is None else torch.cat([a, b]) for a, b in zip(online, offline))
+        )

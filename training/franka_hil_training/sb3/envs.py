@@ -76,9 +76,19 @@ def make_env(namespace, teleop, fps=0, human=None, parameters=None, seed=0, boun
         os.environ[env_vars.HUMAN] = human
     if parameters:
         os.environ[env_vars.PARAMETERS] = str(parameters)
-    env = gym.wrappers.FlattenObservation(Paced(gym.make(
-        TASK, launch=True, namespace=namespace, teleop=teleop, seed=seed,
-        gripper_penalty=GRIPPER_PENALTY), fps))
+    env = gym.wrappers.FlattenObservation(
+        Paced(
+            gym.make(
+                TASK,
+                launch=True,
+                namespace=namespace,
+                teleop=teleop,
+                seed=seed,
+                gripper_penalty=GRIPPER_PENALTY,
+            ),
+            fps,
+        )
+    )
     return env if bounds is None else Normalized(env, bounds)
 
 
@@ -103,7 +113,8 @@ def record_demos(episodes, first_seed, fps, start_states=0):
             while True:
                 # the policy's action is overridden: the buffer keeps the executed one
                 next_obs, reward, terminated, truncated, info = env.step(
-                    np.zeros(env.action_space.shape, np.float32))
+                    np.zeros(env.action_space.shape, np.float32)
+                )
                 steps.append((obs, next_obs, info, reward, terminated))
                 obs = next_obs
                 if terminated or truncated:
@@ -129,6 +140,10 @@ def evaluate(model, env, seeds, deterministic):
                 break
         successes.append(success)
         lengths.append(steps)
-    return {'success_rate': float(np.mean(successes)),
-            'mean_episode_length': float(np.mean(lengths)), 'episodes': seeds,
-            'seeds': [FIRST_EVAL_SEED, FIRST_EVAL_SEED + seeds - 1], 'successes': successes}
+    return {
+        'success_rate': float(np.mean(successes)),
+        'mean_episode_length': float(np.mean(lengths)),
+        'episodes': seeds,
+        'seeds': [FIRST_EVAL_SEED, FIRST_EVAL_SEED + seeds - 1],
+        'successes': successes,
+    }

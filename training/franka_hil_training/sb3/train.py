@@ -36,8 +36,14 @@ import time
 
 from franka_hil_training import run, settings
 from franka_hil_training.sb3.buffer import HilReplayBuffer
-from franka_hil_training.sb3.envs import (evaluate, human_step, make_env, normalize,
-                                          observation_bounds, record_demos)
+from franka_hil_training.sb3.envs import (
+    evaluate,
+    human_step,
+    make_env,
+    normalize,
+    observation_bounds,
+    record_demos,
+)
 import numpy as np
 from stable_baselines3 import SAC
 from stable_baselines3.common.callbacks import BaseCallback
@@ -54,12 +60,20 @@ def parse_args(argv=None):
     parser.add_argument('--demos', type=int, default=10, help='demonstration episodes')
     parser.add_argument('--demo-seed', type=int, default=0, help='seed of the first demo')
     parser.add_argument('--seed', type=int, default=0, help="SAC's and the env's seed")
-    parser.add_argument('--start-states', type=int, default=0,
-                        help='resets whose first observations widen the normalisation bounds '
-                        '(0: the demonstrations alone)')
-    parser.add_argument('--evaluate', type=Path, metavar='MODEL_ZIP',
-                        help='only run this checkpoint alone on --final-seeds held-out seeds '
-                        '(sampled and mean actions; prints, and writes MODEL_ZIP.eval.json)')
+    parser.add_argument(
+        '--start-states',
+        type=int,
+        default=0,
+        help='resets whose first observations widen the normalisation bounds '
+        '(0: the demonstrations alone)',
+    )
+    parser.add_argument(
+        '--evaluate',
+        type=Path,
+        metavar='MODEL_ZIP',
+        help='only run this checkpoint alone on --final-seeds held-out seeds '
+        '(sampled and mean actions; prints, and writes MODEL_ZIP.eval.json)',
+    )
     run.add_options(parser, SETTINGS)
     return parser.parse_args(argv)
 
@@ -85,11 +99,16 @@ class Watch(BaseCallback):
         self.steps += 1
         self.human += human_step(info)
         if done:
-            self.episodes.append({
-                'episode': len(self.episodes) + 1, 'wall_s': round(self.train_seconds, 2),
-                'env_steps': self.num_timesteps, 'steps': self.steps,
-                'intervention_rate': round(self.human / self.steps, 4),
-                'success': int(bool(info.get('succeed', False)))})
+            self.episodes.append(
+                {
+                    'episode': len(self.episodes) + 1,
+                    'wall_s': round(self.train_seconds, 2),
+                    'env_steps': self.num_timesteps,
+                    'steps': self.steps,
+                    'intervention_rate': round(self.human / self.steps, 4),
+                    'success': int(bool(info.get('succeed', False))),
+                }
+            )
             self.steps = self.human = 0
         if self.train_seconds >= self.next_report:
             self.next_report += 60.0
@@ -102,34 +121,48 @@ class Watch(BaseCallback):
 
     def _print_progress(self):
         recent = self.episodes[-20:]
-        print(f'[train] {self.train_seconds:.0f} s: {self.num_timesteps} env steps, '
-              f'{len(self.episodes)} episodes, {self.model._n_updates} updates, last '
-              f'20 episodes: success {np.mean([e["success"] for e in recent] or [0]):.0%}'
-              ', intervention '
-              f'{np.mean([e["intervention_rate"] for e in recent] or [0]):.0%}',
-              flush=True)
+        print(
+            f'[train] {self.train_seconds:.0f} s: {self.num_timesteps} env steps, '
+            f'{len(self.episodes)} episodes, {self.model._n_updates} updates, last '
+            f'20 episodes: success {np.mean([e["success"] for e in recent] or [0]):.0%}'
+            ', intervention '
+            f'{np.mean([e["intervention_rate"] for e in recent] or [0]):.0%}',
+            flush=True,
+        )
 
     def _evaluate_alone(self):
         result = evaluate(self.model, self.eval_env, self.options.eval_seeds, False)
-        self.evals.append({
-            'wall_s': round(self.train_seconds, 1), 'env_steps': self.num_timesteps,
-            'learner_step': self.model._n_updates,
-            'success_rate': result['success_rate'],
-            'mean_episode_length': result['mean_episode_length'],
-            'seeds': self.options.eval_seeds})
-        print(f'[train] eval at {self.train_seconds:.0f} s, {self.num_timesteps} env '
-              f'steps: success {result["success_rate"]:.0%}, mean length '
-              f'{result["mean_episode_length"]:.1f}', flush=True)
+        self.evals.append(
+            {
+                'wall_s': round(self.train_seconds, 1),
+                'env_steps': self.num_timesteps,
+                'learner_step': self.model._n_updates,
+                'success_rate': result['success_rate'],
+                'mean_episode_length': result['mean_episode_length'],
+                'seeds': self.options.eval_seeds,
+            }
+        )
+        print(
+            f'[train] eval at {self.train_seconds:.0f} s, {self.num_timesteps} env '
+            f'steps: success {result["success_rate"]:.0%}, mean length '
+            f'{result["mean_episode_length"]:.1f}',
+            flush=True,
+        )
 
 
 def demonstrations(options, out, summary):
     """Step 1: record the demos; write and return the bounds they (and start states) span."""
     started = time.monotonic()
-    demos, successes, starts = record_demos(options.demos, options.demo_seed, options.fps,
-                                            options.start_states)
-    summary.update(demo_episodes=options.demos, demo_frames=len(demos),
-                   demo_successes=successes, demo_seconds=round(time.monotonic() - started, 1),
-                   start_states=len(starts))
+    demos, successes, starts = record_demos(
+        options.demos, options.demo_seed, options.fps, options.start_states
+    )
+    summary.update(
+        demo_episodes=options.demos,
+        demo_frames=len(demos),
+        demo_successes=successes,
+        demo_seconds=round(time.monotonic() - started, 1),
+        start_states=len(starts),
+    )
     bounds = observation_bounds([d[0] for d in demos] + [demos[-1][1]] + starts)
     bounds_text = json.dumps({'low': bounds[0].tolist(), 'high': bounds[1].tolist()})
     (out / BOUNDS).write_text(bounds_text)
@@ -139,16 +172,26 @@ def demonstrations(options, out, summary):
 def make_model(options, env, demos, bounds):
     """Return SB3's SAC with HilReplayBuffer, the demonstrations in its demo buffer."""
     width = options.net_width
-    model = SAC('MlpPolicy', env, batch_size=options.batch_size, gamma=options.gamma,
-                ent_coef=options.ent_coef, learning_starts=options.learning_starts,
-                gradient_steps=options.gradient_steps, buffer_size=options.buffer_size,
-                policy_kwargs={'net_arch': [width, width]}, seed=options.seed,
-                replay_buffer_class=HilReplayBuffer, device='cpu')
+    model = SAC(
+        'MlpPolicy',
+        env,
+        batch_size=options.batch_size,
+        gamma=options.gamma,
+        ent_coef=options.ent_coef,
+        learning_starts=options.learning_starts,
+        gradient_steps=options.gradient_steps,
+        buffer_size=options.buffer_size,
+        policy_kwargs={'net_arch': [width, width]},
+        seed=options.seed,
+        replay_buffer_class=HilReplayBuffer,
+        device='cpu',
+    )
     model.replay_buffer.executed_action = human_step
     model.replay_buffer.scale_action = model.policy.scale_action
     for obs, next_obs, info, reward, terminated in demos:
-        model.replay_buffer.add_demo(normalize(obs, bounds), normalize(next_obs, bounds),
-                                     info, reward, terminated)
+        model.replay_buffer.add_demo(
+            normalize(obs, bounds), normalize(next_obs, bounds), info, reward, terminated
+        )
     return model
 
 
@@ -158,12 +201,15 @@ def keep_training(model, watch, out, summary, bounds_text, interrupted):
     model.save(checkpoint)
     (checkpoint.parent / BOUNDS).write_text(bounds_text)  # what its inputs need
     episodes = watch.episodes
-    summary.update(train_seconds=round(watch.train_seconds, 1),
-                   env_steps=model.num_timesteps, episodes=len(episodes),
-                   learner_steps=model._n_updates,
-                   takeover_frames=model.replay_buffer.demo_frames - summary['demo_frames'],
-                   env_steps_per_s=round(model.num_timesteps / watch.train_seconds, 1),
-                   interrupted=bool(interrupted))
+    summary.update(
+        train_seconds=round(watch.train_seconds, 1),
+        env_steps=model.num_timesteps,
+        episodes=len(episodes),
+        learner_steps=model._n_updates,
+        takeover_frames=model.replay_buffer.demo_frames - summary['demo_frames'],
+        env_steps_per_s=round(model.num_timesteps / watch.train_seconds, 1),
+        interrupted=bool(interrupted),
+    )
     run.write_csv(out / 'episodes.csv', episodes)
     run.write_csv(out / 'evals.csv', watch.evals)
     summary['evals'] = watch.evals
@@ -174,21 +220,33 @@ def keep_training(model, watch, out, summary, bounds_text, interrupted):
 def train(options, out):
     """Run steps 1-3; return the summary dict."""
     torch.set_num_threads(1)
-    summary = {'route': 'stable-baselines3 SAC', 'human': 'none' if options.no_human
-               else 'corrective', 'settings': {k: getattr(options, k) for k in SETTINGS},
-               'minutes': options.minutes}
+    summary = {
+        'route': 'stable-baselines3 SAC',
+        'human': 'none' if options.no_human else 'corrective',
+        'settings': {k: getattr(options, k) for k in SETTINGS},
+        'minutes': options.minutes,
+    }
     parameters = run.graph_parameters(options, out, summary)
     interrupted = run.catch_signals()
     demos, bounds, bounds_text = demonstrations(options, out, summary)
-    env = make_env('/sb3_train' + ('_nohuman' if options.no_human else ''),
-                   'none' if options.no_human else 'script', options.fps, 'corrective',
-                   parameters, options.seed, bounds)
+    env = make_env(
+        '/sb3_train' + ('_nohuman' if options.no_human else ''),
+        'none' if options.no_human else 'script',
+        options.fps,
+        'corrective',
+        parameters,
+        options.seed,
+        bounds,
+    )
     eval_env = make_env('/sb3_eval', 'none', bounds=bounds)  # nobody to wait for: unpaced
     try:
         model = make_model(options, env, demos, bounds)
-        print(f"[train] {summary['demo_episodes']} demonstrations, {summary['demo_frames']} "
-              f"frames ({summary['demo_successes']} succeeded); training "
-              f"({summary['human']} human), {options.minutes:g} min", flush=True)
+        print(
+            f'[train] {summary["demo_episodes"]} demonstrations, {summary["demo_frames"]} '
+            f'frames ({summary["demo_successes"]} succeeded); training '
+            f'({summary["human"]} human), {options.minutes:g} min',
+            flush=True,
+        )
         watch = Watch(options, eval_env, interrupted)
         model.learn(total_timesteps=10**9, callback=watch, log_interval=None)
         checkpoint = keep_training(model, watch, out, summary, bounds_text, interrupted)
@@ -197,8 +255,9 @@ def train(options, out):
                 break
             final = evaluate(model, eval_env, options.final_seeds, deterministic)
             final['checkpoint'] = str(checkpoint)
-            run.keep_final(out, summary, tag, final,
-                           f"{'mean' if deterministic else 'sampled'} actions")
+            run.keep_final(
+                out, summary, tag, final, f'{"mean" if deterministic else "sampled"} actions'
+            )
     finally:
         env.close()
         eval_env.close()
@@ -215,9 +274,12 @@ def evaluate_checkpoint(path, seeds):
     try:
         for mode, deterministic in (('sampled', False), ('mean', True)):
             results[mode] = evaluate(model, env, seeds, deterministic)
-            print(f'[eval] {path} ({mode} actions): success '
-                  f"{results[mode]['success_rate']:.0%} over {seeds} held-out seeds, mean "
-                  f"episode length {results[mode]['mean_episode_length']:.1f}", flush=True)
+            print(
+                f'[eval] {path} ({mode} actions): success '
+                f'{results[mode]["success_rate"]:.0%} over {seeds} held-out seeds, mean '
+                f'episode length {results[mode]["mean_episode_length"]:.1f}',
+                flush=True,
+            )
     finally:
         env.close()
     path.with_suffix('.eval.json').write_text(json.dumps(results, indent=2))

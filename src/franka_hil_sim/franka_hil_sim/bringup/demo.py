@@ -43,15 +43,20 @@ VIEWER_PORTS = {'drive_port': 8080, 'viewer_port': 9090, 'viewer_data_port': 987
 # keyboard's key map; everything goes to the log file.
 SHOWN = ('[drive] ', '[viewer] ', '[keyboard] ')
 # Who drives from the terminal, every key named (config/teleop_keyboard.yaml, terminal section).
-YOU_DRIVE = ('[demo] you drive from this terminal: Space takes over / gives back, arrows move '
-             'in x / y, PageUp / PageDown (or Shift+Up / Shift+Down) move up / down, f toggles '
-             'fine steps, c / o close / open the gripper, Enter ends the episode with success, '
-             'Escape with failure, r marks it for re-recording (not counted); Ctrl-C stops '
-             '(key map below)')
+YOU_DRIVE = (
+    '[demo] you drive from this terminal: Space takes over / gives back, arrows move '
+    'in x / y, PageUp / PageDown (or Shift+Up / Shift+Down) move up / down, f toggles '
+    'fine steps, c / o close / open the gripper, Enter ends the episode with success, '
+    'Escape with failure, r marks it for re-recording (not counted); Ctrl-C stops '
+    '(key map below)'
+)
 # step_info's history (the sim keeps an episode's worth for late subscribers): the demo starts
 # with the graph and must see the first step of an episode a person ends at once.
-STEP_INFO_QOS = QoSProfile(depth=MAX_EPISODE_STEPS, reliability=ReliabilityPolicy.RELIABLE,
-                           durability=DurabilityPolicy.TRANSIENT_LOCAL)
+STEP_INFO_QOS = QoSProfile(
+    depth=MAX_EPISODE_STEPS,
+    reliability=ReliabilityPolicy.RELIABLE,
+    durability=DurabilityPolicy.TRANSIENT_LOCAL,
+)
 
 
 def progress(stats, wanted, status):
@@ -72,8 +77,10 @@ def ended(info, outcome, counted, stats, wait_for_person):
         note = 'not counted: its start was not seen'
     line = f'[demo] episode {info.episode} ended at step {info.step}: {outcome} ({note})'
     if wait_for_person:
-        line += (f'; episode {info.episode + 1} waits for you: press Space to take over and '
-                 'start it (twice if you still hold it)')
+        line += (
+            f'; episode {info.episode + 1} waits for you: press Space to take over and '
+            'start it (twice if you still hold it)'
+        )
     return line
 
 
@@ -84,9 +91,14 @@ def follow_episodes(graph, wanted, timeout_s, terminal, status, wait_for_person=
     def on_step(info):
         steps_seen.append(info.step)
         outcome = status.update(info)
-        counted = stats.add(info.episode, info.step, info.is_intervention,
-                            info.terminated or info.truncated, info.success,
-                            info.rerecord_episode)
+        counted = stats.add(
+            info.episode,
+            info.step,
+            info.is_intervention,
+            info.terminated or info.truncated,
+            info.success,
+            info.rerecord_episode,
+        )
         if outcome is not None:
             terminal.log(ended(info, outcome, counted, stats, wait_for_person))
         terminal.show(progress(stats, wanted, status))
@@ -106,8 +118,9 @@ def follow_episodes(graph, wanted, timeout_s, terminal, status, wait_for_person=
             if graph.poll() is not None:
                 raise RuntimeError(f'the graph stopped (bringup exit code {graph.returncode})')
             if not steps_seen and waited > FIRST_STEP_TIMEOUT_S:
-                raise RuntimeError(f'no step_info from the simulator within '
-                                   f'{FIRST_STEP_TIMEOUT_S:.0f} s')
+                raise RuntimeError(
+                    f'no step_info from the simulator within {FIRST_STEP_TIMEOUT_S:.0f} s'
+                )
             if waited > timeout_s:
                 raise RuntimeError(f'{wanted} episodes not done within {timeout_s:.0f} s')
     finally:
@@ -140,9 +153,12 @@ def bringup_arguments(given):
     named = dict(a.split(':=', 1) for a in given)  # (the last of a repeated name wins)
     defaults = {'mode': 'realtime', 'teleop': 'script', 'viewer': 'web'}
     viewer = named.get('viewer', 'web')
-    wanted = [name for name in VIEWER_PORTS
-              if (name == 'drive_port' and (viewer == 'web' or named.get('teleop') == 'browser'))
-              or (name != 'drive_port' and viewer == 'rerun')]
+    wanted = [
+        name
+        for name in VIEWER_PORTS
+        if (name == 'drive_port' and (viewer == 'web' or named.get('teleop') == 'browser'))
+        or (name != 'drive_port' and viewer == 'rerun')
+    ]
     if wanted:
         used = {int(named[name]) for name in VIEWER_PORTS if name in named}
         for name, port in VIEWER_PORTS.items():
@@ -177,14 +193,19 @@ def stop(graph):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog='franka-hil-demo',
-                                     description=__doc__.strip().split('\n')[0])
+    parser = argparse.ArgumentParser(
+        prog='franka-hil-demo', description=__doc__.strip().split('\n')[0]
+    )
     parser.add_argument('--episodes', type=int, default=10, help='whole episodes to run')
-    parser.add_argument('--out', type=Path,
-                        default=Path('out') / time.strftime('demo-%Y%m%d-%H%M%S'),
-                        help='folder for the bag, the video and the graph log')
-    parser.add_argument('--timeout', type=float, default=600.0,
-                        help='give up after this many seconds')
+    parser.add_argument(
+        '--out',
+        type=Path,
+        default=Path('out') / time.strftime('demo-%Y%m%d-%H%M%S'),
+        help='folder for the bag, the video and the graph log',
+    )
+    parser.add_argument(
+        '--timeout', type=float, default=600.0, help='give up after this many seconds'
+    )
     options, bringup_args = parser.parse_known_args(argv)
     unknown = [a for a in bringup_args if ':=' not in a]
     if unknown or options.episodes < 1:
@@ -196,15 +217,23 @@ def main(argv=None):
     log_path = options.out / 'graph.log'
     arguments = bringup_arguments([f'record:={bag}', *bringup_args])
     try:
-        values = validate_arguments(load_description(default_description()),
-                                    dict(a.split(':=', 1) for a in arguments))
+        values = validate_arguments(
+            load_description(default_description()), dict(a.split(':=', 1) for a in arguments)
+        )
     except ValueError as error:
         parser.error(str(error))
-    print(f'[demo] starting the graph: bringup {" ".join(arguments)} (log: {log_path})',
-          flush=True)
-    print(f'[demo] episodes last {values["episode_s"]} s of sim time (episode_s:=N sets it); '
-          + ('each starts when you take over (wait_for_person)'
-             if values['wait_for_person'] == 'true' else 'the next starts at once'), flush=True)
+    print(
+        f'[demo] starting the graph: bringup {" ".join(arguments)} (log: {log_path})', flush=True
+    )
+    print(
+        f'[demo] episodes last {values["episode_s"]} s of sim time (episode_s:=N sets it); '
+        + (
+            'each starts when you take over (wait_for_person)'
+            if values['wait_for_person'] == 'true'
+            else 'the next starts at once'
+        ),
+        flush=True,
+    )
     if values['teleop'] == 'keyboard':
         print(YOU_DRIVE, flush=True)
     terminal = StatusLine(sys.stdout)
@@ -214,24 +243,38 @@ def main(argv=None):
         # reads this terminal, in the foreground, and Ctrl-C reaches every process.
         graph = subprocess.Popen(
             [sys.executable, '-m', 'franka_hil_sim.bringup.supervisor', *arguments],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        pump = threading.Thread(target=show_graph_output, args=(graph.stdout, log, terminal),
-                                daemon=True)
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        pump = threading.Thread(
+            target=show_graph_output, args=(graph.stdout, log, terminal), daemon=True
+        )
         pump.start()
         try:
-            stats = follow_episodes(graph, options.episodes, options.timeout, terminal, status,
-                                    values['wait_for_person'] == 'true')
+            stats = follow_episodes(
+                graph,
+                options.episodes,
+                options.timeout,
+                terminal,
+                status,
+                values['wait_for_person'] == 'true',
+            )
         except (RuntimeError, KeyboardInterrupt) as error:
             stop(graph)
             pump.join(timeout=10)
-            print(f'[demo] {error or "interrupted"}; the graph log ends:\n'
-                  + ''.join(log_path.read_text().splitlines(True)[-20:]), file=sys.stderr)
+            print(
+                f'[demo] {error or "interrupted"}; the graph log ends:\n'
+                + ''.join(log_path.read_text().splitlines(True)[-20:]),
+                file=sys.stderr,
+            )
             return 1
         code = stop(graph)
         pump.join(timeout=10)
     if code != 0:
-        print(f'[demo] the graph did not stop cleanly (exit code {code}); see {log_path}',
-              file=sys.stderr)
+        print(
+            f'[demo] the graph did not stop cleanly (exit code {code}); see {log_path}',
+            file=sys.stderr,
+        )
         return 1
     frames, _, fps = export_video(bag, video)
     print(f'[demo] {stats.summary()}')

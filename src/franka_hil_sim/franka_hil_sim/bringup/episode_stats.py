@@ -55,9 +55,14 @@ class EpisodeStats:
         return self.intervention_steps / self.steps if self.steps else 0.0
 
     def summary(self):
-        return (f'{self.episodes} episodes, success rate {self.success_rate:.0%} '
-                f'({self.successes}/{self.episodes}), intervention rate '
-                f'{self.intervention_rate:.0%} of {self.steps} steps, mean episode length '
-                f'{self.steps / max(self.episodes, 1):.1f} steps'
-                + (f' ({self.rerecorded} marked for re-recording, not counted)'
-                   if self.rerecorded else ''))
+        return (
+            f'{self.episodes} episodes, success rate {self.success_rate:.0%} '
+            f'({self.successes}/{self.episodes}), intervention rate '
+            f'{self.intervention_rate:.0%} of {self.steps} steps, mean episode length '
+            f'{self.steps / max(self.episodes, 1):.1f} steps'
+            + (
+                f' ({self.rerecorded} marked for re-recording, not counted)'
+                if self.rerecorded
+                else ''
+            )
+        )

@@ -60,8 +60,10 @@ class Argument:
         if self.kind == 'int':
             return f'an integer in [{self.minimum}, {self.maximum}]'
         if self.kind == 'namespace':
-            return ("a ROS namespace ('' or names of letters, digits and _, not starting "
-                    "with a digit, separated by '/')")
+            return (
+                "a ROS namespace ('' or names of letters, digits and _, not starting "
+                "with a digit, separated by '/')"
+            )
         return 'any text'
 
     def check(self, text):
@@ -75,8 +77,9 @@ class Argument:
             except ValueError:
                 ok = False
             else:
-                ok = ((self.minimum is None or value >= self.minimum)
-                      and (self.maximum is None or value <= self.maximum))
+                ok = (self.minimum is None or value >= self.minimum) and (
+                    self.maximum is None or value <= self.maximum
+                )
         elif self.kind == 'namespace':
             ok = NAMESPACE.fullmatch(text) is not None and '//' not in text
         if ok:
@@ -100,12 +103,20 @@ def arguments_of(description):
     for name, spec in description['arguments'].items():
         kind = spec.get('type', 'string')
         if kind not in TYPES:
-            raise ValueError(f'graph description: argument {name} has type {kind!r}, '
-                             f'not one of {list(TYPES)}')
-        arguments.append(Argument(
-            name, as_text(spec.get('default', '')), spec.get('description', ''),
-            tuple(as_text(c) for c in spec.get('choices', ())), kind,
-            spec.get('min'), spec.get('max')))
+            raise ValueError(
+                f'graph description: argument {name} has type {kind!r}, not one of {list(TYPES)}'
+            )
+        arguments.append(
+            Argument(
+                name,
+                as_text(spec.get('default', '')),
+                spec.get('description', ''),
+                tuple(as_text(c) for c in spec.get('choices', ())),
+                kind,
+                spec.get('min'),
+                spec.get('max'),
+            )
+        )
     return arguments
 
 
@@ -174,7 +185,7 @@ def sim_namespaces(values):
     try:
         count = int(values['num_sims'])
     except ValueError:
-        raise ValueError(f"argument num_sims:={values['num_sims']!r} is not an integer") from None
+        raise ValueError(f'argument num_sims:={values["num_sims"]!r} is not an integer') from None
     if count < 1:
         raise ValueError(f'num_sims must be >= 1, got {count}')
     if count == 1:
@@ -184,9 +195,11 @@ def sim_namespaces(values):
 
 def per_sim_values(index, count):
     """Return the placeholders that differ between simulators of one graph."""
-    return {'sim_seed_offset': str(index),
-            'sim_frame_prefix': f'sim{index}/' if count > 1 else '',
-            'first_sim': as_text(index == 0)}
+    return {
+        'sim_seed_offset': str(index),
+        'sim_frame_prefix': f'sim{index}/' if count > 1 else '',
+        'first_sim': as_text(index == 0),
+    }
 
 
 def resolve_nodes(description, given, config_dir):
@@ -203,12 +216,18 @@ def resolve_nodes(description, given, config_dir):
             if not wanted(node, local):
                 continue
             parameters = {k: substitute(v, local) for k, v in node.get('parameters', {}).items()}
-            nodes.append(NodeSpec(
-                package=node['package'], executable=node['executable'], name=node['name'],
-                namespace=namespace, parameters=parameters,
-                arguments=tuple(str(substitute(a, local)) for a in node.get('arguments', ())),
-                interactive=bool(node.get('interactive', False)),
-                required=bool(node.get('required', False))))
+            nodes.append(
+                NodeSpec(
+                    package=node['package'],
+                    executable=node['executable'],
+                    name=node['name'],
+                    namespace=namespace,
+                    parameters=parameters,
+                    arguments=tuple(str(substitute(a, local)) for a in node.get('arguments', ())),
+                    interactive=bool(node.get('interactive', False)),
+                    required=bool(node.get('required', False)),
+                )
+            )
     return nodes
 
 
@@ -224,7 +243,8 @@ def executable_path(spec):
             raise FileNotFoundError(
                 f'node {spec.name!r}: executable {spec.executable!r} of package '
                 f'{spec.package!r} not found (is it installed, and the workspace built and '
-                'sourced? `source scripts/env.sh`)')
+                'sourced? `source scripts/env.sh`)'
+            )
         return found
     return str(path)
 
@@ -247,12 +267,17 @@ def apply_overrides(specs, overrides):
 
     A name no node has is an error: an override must not miss silently.
     """
-    if not isinstance(overrides, dict) or not all(
-            isinstance(p, dict) for p in overrides.values()):
+    if not isinstance(overrides, dict) or not all(isinstance(p, dict) for p in overrides.values()):
         raise ValueError(f'overrides must map node names to parameter mappings, got {overrides!r}')
     missing = sorted(set(overrides) - {spec.name for spec in specs})
     if missing:
-        raise ValueError(f'overrides name node(s) {missing} that the graph does not start '
-                         f'(it starts {sorted({spec.name for spec in specs})})')
-    return [replace(spec, parameters=dict(spec.parameters, **overrides[spec.name]))
-            if spec.name in overrides else spec for spec in specs]
+        raise ValueError(
+            f'overrides name node(s) {missing} that the graph does not start '
+            f'(it starts {sorted({spec.name for spec in specs})})'
+        )
+    return [
+        replace(spec, parameters=dict(spec.parameters, **overrides[spec.name]))
+        if spec.name in overrides
+        else spec
+        for spec in specs
+    ]

@@ -26,8 +26,9 @@ class StatusLine:
     def log(self, text):
         """Write a log line (text without its newline) above the status line."""
         with self._lock:
-            self.stream.write((CLEAR if self.live else '') + text + '\n'
-                              + (self._status if self.live else ''))
+            self.stream.write(
+                (CLEAR if self.live else '') + text + '\n' + (self._status if self.live else '')
+            )
             self.stream.flush()
 
     def show(self, status):

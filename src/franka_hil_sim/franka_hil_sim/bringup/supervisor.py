@@ -63,9 +63,12 @@ class Graph:
             # An interactive node shares our terminal and process group (to read keys);
             # the others get a session of their own, so only we forward signals to them.
             proc = subprocess.Popen(
-                command_line(spec), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                command_line(spec),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
                 stdin=None if spec.interactive else subprocess.DEVNULL,
-                start_new_session=not spec.interactive)
+                start_new_session=not spec.interactive,
+            )
             self.procs[label(spec)] = proc
             self.selector.register(proc.stdout, selectors.EVENT_READ, label(spec))
             print(f'[bringup] started {label(spec)} (pid {proc.pid})', flush=True)
@@ -120,24 +123,39 @@ def parse_command_line(argv):
     path = first.parse_known_args(rest)[0].description or default_description()
     description = load_description(path)
     parser = argparse.ArgumentParser(
-        prog='franka-hil-bringup', description=__doc__.strip().split('\n\n')[0],
-        epilog='launch arguments (name:=value): ' + '; '.join(
-            f'{a.name} (default {a.default!r}): {a.description}'
-            for a in arguments_of(description)))
-    parser.add_argument('--description', type=Path, default=None,
-                        help='graph description YAML (default: the installed pick_cube.yaml)')
-    parser.add_argument('--overrides', type=Path, default=None,
-                        help='YAML {node name: {parameter: value}} set on top of the description '
-                        '(the gym bridge starts graphs for its envs with it)')
-    parser.add_argument('--dry-run', action='store_true',
-                        help='print the node command lines instead of starting them')
+        prog='franka-hil-bringup',
+        description=__doc__.strip().split('\n\n')[0],
+        epilog='launch arguments (name:=value): '
+        + '; '.join(
+            f'{a.name} (default {a.default!r}): {a.description}' for a in arguments_of(description)
+        ),
+    )
+    parser.add_argument(
+        '--description',
+        type=Path,
+        default=None,
+        help='graph description YAML (default: the installed pick_cube.yaml)',
+    )
+    parser.add_argument(
+        '--overrides',
+        type=Path,
+        default=None,
+        help='YAML {node name: {parameter: value}} set on top of the description '
+        '(the gym bridge starts graphs for its envs with it)',
+    )
+    parser.add_argument(
+        '--dry-run',
+        action='store_true',
+        help='print the node command lines instead of starting them',
+    )
     return description, path, given, parser.parse_args(rest)
 
 
 def main(argv=None):
     try:
         description, path, given, options = parse_command_line(
-            sys.argv[1:] if argv is None else argv)
+            sys.argv[1:] if argv is None else argv
+        )
         specs = resolve_nodes(description, given, path.parent)
         if options.overrides is not None:
             specs = apply_overrides(specs, yaml.safe_load(options.overrides.read_text()))
@@ -163,15 +181,24 @@ def main(argv=None):
         signal.signal(sig, signal.SIG_IGN)
     for name, code in exited.items():
         required = ' (a required node)' if name in graph.required else ''
-        print(f'[bringup] node {name}{required} died (exit code {code}); stopping the graph',
-              file=sys.stderr, flush=True)
+        print(
+            f'[bringup] node {name}{required} died (exit code {code}); stopping the graph',
+            file=sys.stderr,
+            flush=True,
+        )
     # A node died, maybe at once: stop the others with SIGTERM (quiet while they start up).
     graph.shutdown(signal.SIGTERM if exited else signal.SIGINT)
-    unclean = {name: p.returncode for name, p in graph.procs.items()
-               if name not in exited and p.returncode not in (0, -signal.SIGTERM)}
+    unclean = {
+        name: p.returncode
+        for name, p in graph.procs.items()
+        if name not in exited and p.returncode not in (0, -signal.SIGTERM)
+    }
     for name, code in unclean.items():
-        print(f'[bringup] node {name} did not stop cleanly (exit code {code})',
-              file=sys.stderr, flush=True)
+        print(
+            f'[bringup] node {name} did not stop cleanly (exit code {code})',
+            file=sys.stderr,
+            flush=True,
+        )
     print('[bringup] all nodes stopped', flush=True)
     return 1 if exited or unclean else 0
 

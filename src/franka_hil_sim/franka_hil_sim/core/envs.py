@@ -93,35 +93,50 @@ class PandaPickCubeBaseEnv(gym.Env[Observation, np.ndarray]):
     metadata = {'render_modes': list(RENDER_MODES), 'render_fps': 10}
     action_space: gym.spaces.Box
 
-    def __init__(self, image_obs: bool = False, render_mode: str | None = 'rgb_array',
-                 reward_type: str = 'sparse', random_block_position: bool = False,
-                 control_dt: float = CONTROL_DT, seed: int | None = 0,
-                 **unused: Any) -> None:
+    def __init__(
+        self,
+        image_obs: bool = False,
+        render_mode: str | None = 'rgb_array',
+        reward_type: str = 'sparse',
+        random_block_position: bool = False,
+        control_dt: float = CONTROL_DT,
+        seed: int | None = 0,
+        **unused: Any,
+    ) -> None:
         if unused:
-            warnings.warn(f'{type(self).__name__} ignores unknown arguments {sorted(unused)}',
-                          stacklevel=2)
+            warnings.warn(
+                f'{type(self).__name__} ignores unknown arguments {sorted(unused)}', stacklevel=2
+            )
         if render_mode not in RENDER_MODES + (None,):
-            raise ValueError(f'render_mode must be one of {RENDER_MODES} or None, '
-                             f'got {render_mode!r}')
+            raise ValueError(
+                f'render_mode must be one of {RENDER_MODES} or None, got {render_mode!r}'
+            )
         if render_mode == 'human' and headless():
-            raise RuntimeError('render_mode="human" opens a MuJoCo viewer window and needs a '
-                               'display (DISPLAY / WAYLAND_DISPLAY); use render_mode="rgb_array" '
-                               'on a headless machine')
-        self.sim = pick_cube.PickCubeSim(control_dt=control_dt, reward_type=reward_type,
-                                         random_block_position=random_block_position)
+            raise RuntimeError(
+                'render_mode="human" opens a MuJoCo viewer window and needs a '
+                'display (DISPLAY / WAYLAND_DISPLAY); use render_mode="rgb_array" '
+                'on a headless machine'
+            )
+        self.sim = pick_cube.PickCubeSim(
+            control_dt=control_dt,
+            reward_type=reward_type,
+            random_block_position=random_block_position,
+        )
         self.render_mode = render_mode
         self.image_obs = bool(image_obs)
         # Only the modes this machine can honour, so check_env does not try a window headless.
         modes = [mode for mode in RENDER_MODES if mode != 'human' or not headless()]
-        self.metadata = dict(self.metadata, render_modes=modes,
-                             render_fps=int(round(1.0 / self.sim.control_dt)))
+        self.metadata = dict(
+            self.metadata, render_modes=modes, render_fps=int(round(1.0 / self.sim.control_dt))
+        )
         self.observation_space = spaces.observation_space(self.image_obs)
         self.action_space = spaces.action_space('base')
         self._seed = seed
         self._viewer: Any = None
 
-    def reset(self, *, seed: int | None = None,
-              options: dict[str, Any] | None = None) -> tuple[Observation, Info]:
+    def reset(
+        self, *, seed: int | None = None, options: dict[str, Any] | None = None
+    ) -> tuple[Observation, Info]:
         """Start an episode; the cube position comes from the env's own seeded generator."""
         if seed is None and self._seed is not None:
             seed, self._seed = self._seed, None
@@ -133,18 +148,19 @@ class PandaPickCubeBaseEnv(gym.Env[Observation, np.ndarray]):
     def _after_reset(self) -> None:
         pass
 
-    def step(self, action: npt.ArrayLike
-             ) -> tuple[Observation, SupportsFloat, bool, bool, Info]:
+    def step(self, action: npt.ArrayLike) -> tuple[Observation, SupportsFloat, bool, bool, Info]:
         """Run one 0.1 s control period (see the class docstring for action handling)."""
         return self.step_checked(actions.check(action, self.action_space.shape))
 
-    def step_checked(self, action: npt.NDArray[np.floating]
-                     ) -> tuple[Observation, SupportsFloat, bool, bool, Info]:
+    def step_checked(
+        self, action: npt.NDArray[np.floating]
+    ) -> tuple[Observation, SupportsFloat, bool, bool, Info]:
         """Step with an action that actions.check already accepted (callers that check once)."""
         return self._finish(self.sim.step(action))
 
-    def _finish(self, result: pick_cube.StepResult
-                ) -> tuple[Observation, SupportsFloat, bool, bool, Info]:
+    def _finish(
+        self, result: pick_cube.StepResult
+    ) -> tuple[Observation, SupportsFloat, bool, bool, Info]:
         if self.render_mode == 'human':
             self.render()
         return self._observation(), result.reward, result.terminated, False, result.info
@@ -152,10 +168,11 @@ class PandaPickCubeBaseEnv(gym.Env[Observation, np.ndarray]):
     def _observation(self) -> Observation:
         agent_pos = self.sim.agent_pos()
         if self.image_obs:
-            return {'agent_pos': agent_pos,
-                    'pixels': {name: self.sim.render(name) for name in observation.CAMERAS}}
-        return {'agent_pos': agent_pos,
-                'environment_state': self.sim.block_pos.astype(np.float32)}
+            return {
+                'agent_pos': agent_pos,
+                'pixels': {name: self.sim.render(name) for name in observation.CAMERAS},
+            }
+        return {'agent_pos': agent_pos, 'environment_state': self.sim.block_pos.astype(np.float32)}
 
     def render(self) -> npt.NDArray[np.uint8] | None:
         """rgb_array: front and wrist views side by side; human: refresh the viewer window."""
@@ -164,6 +181,7 @@ class PandaPickCubeBaseEnv(gym.Env[Observation, np.ndarray]):
         if self.render_mode == 'human':
             if self._viewer is None:
                 from mujoco import viewer
+
                 self._viewer = viewer.launch_passive(self.sim.model, self.sim.data)
             self._viewer.sync()
         return None
@@ -220,19 +238,22 @@ class PandaPickCubeEnv(PandaPickCubeBaseEnv):
     | `gripper_penalty` | `-0.05` | info['discrete_penalty'] of a gripper flip |
     """
 
-    def __init__(self, use_gripper: bool = True, gripper_penalty: float = GRIPPER_PENALTY,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, use_gripper: bool = True, gripper_penalty: float = GRIPPER_PENALTY, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.use_gripper = bool(use_gripper)
         self.gripper_penalty = float(gripper_penalty)
         self.action_space = spaces.action_space('ee', self.use_gripper)
 
-    def step_checked(self, action: npt.NDArray[np.floating]
-                     ) -> tuple[Observation, SupportsFloat, bool, bool, Info]:
+    def step_checked(
+        self, action: npt.NDArray[np.floating]
+    ) -> tuple[Observation, SupportsFloat, bool, bool, Info]:
         """Run one control period with a checked 4-D (3-D) end-effector action."""
         previous = self.sim.gripper_command
         result = self.sim.step(actions.ee_to_base(action, self.use_gripper))
         if self.use_gripper:
             result.info['discrete_penalty'] = actions.gripper_flip_penalty(
-                float(action[3]), previous, self.gripper_penalty)
+                float(action[3]), previous, self.gripper_penalty
+            )
         return self._finish(result)

@@ -66,20 +66,28 @@ def _load_library():
         raise ImportError(
             'franka_hil_sim: the compiled controller (_opspace, built from opspace.c) is missing: '
             'build the workspace with `bash scripts/setup.sh` (or colcon build), which needs a C '
-            'compiler and the mujoco Python package')
+            'compiler and the mujoco Python package'
+        )
     lib = ctypes.CDLL(spec.origin)
     if lib.osc_header_version() != mujoco.mj_version():
         raise ImportError(
             f'franka_hil_sim: {spec.origin} was built against MuJoCo {lib.osc_header_version()} '
             f'but MuJoCo {mujoco.mj_version()} is running: rebuild the workspace '
-            f'(bash scripts/setup.sh, or colcon build)')
+            f'(bash scripts/setup.sh, or colcon build)'
+        )
     lib.osc_params_size.restype = ctypes.c_size_t
     if lib.osc_params_size() != ctypes.sizeof(_Params):
         raise ImportError(f'franka_hil_sim: {spec.origin} does not match opspace.py: rebuild it')
     if not lib.osc_intercept_errors():
         raise ImportError('franka_hil_sim: MuJoCo did not hand over its log handler')
-    lib.osc_step.argtypes = (ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(_Params),
-                             ctypes.c_int, ctypes.c_char_p, ctypes.c_int)
+    lib.osc_step.argtypes = (
+        ctypes.c_void_p,
+        ctypes.c_void_p,
+        ctypes.POINTER(_Params),
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+    )
     lib.osc_step.restype = ctypes.c_int
     return lib
 
@@ -97,8 +105,15 @@ def _contiguous_ids(model, obj, names):
 class OpSpaceController:
     """Drives the TCP site of a scene to its mocap target; `step()` is one controlled mj_step."""
 
-    def __init__(self, model, data, home_qpos, stiffness=STIFFNESS,
-                 damping_ratio=DAMPING_RATIO, nullspace_stiffness=NULLSPACE_STIFFNESS):
+    def __init__(
+        self,
+        model,
+        data,
+        home_qpos,
+        stiffness=STIFFNESS,
+        damping_ratio=DAMPING_RATIO,
+        nullspace_stiffness=NULLSPACE_STIFFNESS,
+    ):
         task = _contiguous_ids(model, mujoco.mjtObj.mjOBJ_ACTUATOR, TASK_ACTUATORS)
         null = _contiguous_ids(model, mujoco.mjtObj.mjOBJ_ACTUATOR, NULLSPACE_ACTUATORS)
         arm = [model.actuator_trnid[i, 0] for i in range(null.start, null.stop)]
@@ -118,15 +133,24 @@ class OpSpaceController:
         model.actuator_gainprm[task, 0] = -stiffness
         model.actuator_gainprm[null, 0] = stiffness
         self._params = _Params(
-            site=site, task_actuator=task.start, null_actuator=null.start, arm_dof=arm_dofs[0],
+            site=site,
+            task_actuator=task.start,
+            null_actuator=null.start,
+            arm_dof=arm_dofs[0],
             arm_qpos=(ctypes.c_int * _ARM)(*(int(model.jnt_qposadr[j]) for j in arm)),
-            home=(ctypes.c_double * _ARM)(*home_qpos), velocity_gain=kd / stiffness,
-            null_stiffness=nullspace_stiffness / stiffness, null_damping=kd_null / stiffness,
-            min_pivot=_MIN_PIVOT)
+            home=(ctypes.c_double * _ARM)(*home_qpos),
+            velocity_gain=kd / stiffness,
+            null_stiffness=nullspace_stiffness / stiffness,
+            null_damping=kd_null / stiffness,
+            min_pivot=_MIN_PIVOT,
+        )
         # The wrappers stay referenced here, so the raw pointers stay valid.
         self._model, self._data = model, data
-        self._pointers = (ctypes.c_void_p(model._address), ctypes.c_void_p(data._address),
-                          ctypes.byref(self._params))
+        self._pointers = (
+            ctypes.c_void_p(model._address),
+            ctypes.c_void_p(data._address),
+            ctypes.byref(self._params),
+        )
         self._error = ctypes.create_string_buffer(_ERROR_SIZE)
 
     def step(self, substeps=1):

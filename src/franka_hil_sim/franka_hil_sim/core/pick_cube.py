@@ -27,9 +27,15 @@ BLOCK_HOME_XY = np.array((0.5, 0.0))
 BLOCK_SAMPLING_BOUNDS = np.array(((0.3, -0.15), (0.5, 0.15)))
 BLOCK_BOUNDS = BLOCK_SAMPLING_BOUNDS + np.array(((-0.05,), (0.05,)))
 LIFT_SUCCESS = 0.1
-_PHYSICS_WARNINGS = tuple(int(w) for w in (
-    mujoco.mjtWarning.mjWARN_BADQPOS, mujoco.mjtWarning.mjWARN_BADQVEL,
-    mujoco.mjtWarning.mjWARN_BADQACC, mujoco.mjtWarning.mjWARN_BADCTRL))
+_PHYSICS_WARNINGS = tuple(
+    int(w)
+    for w in (
+        mujoco.mjtWarning.mjWARN_BADQPOS,
+        mujoco.mjtWarning.mjWARN_BADQVEL,
+        mujoco.mjtWarning.mjWARN_BADQACC,
+        mujoco.mjtWarning.mjWARN_BADCTRL,
+    )
+)
 
 
 @dataclass
@@ -45,17 +51,26 @@ class StepResult:
 class PickCubeSim:
     """Panda + cube physics, operational-space control at 500 Hz, task rules at 1 / control_dt."""
 
-    def __init__(self, control_dt=CONTROL_DT, reward_type='sparse', random_block_position=False,
-                 image_size=observation.IMAGE_SIZE):
+    def __init__(
+        self,
+        control_dt=CONTROL_DT,
+        reward_type='sparse',
+        random_block_position=False,
+        image_size=observation.IMAGE_SIZE,
+    ):
         if reward_type not in REWARD_TYPES:
             raise ValueError(f'reward_type must be one of {REWARD_TYPES}, got {reward_type!r}')
         self.model = robot.load_scene()
         self.data = mujoco.MjData(self.model)
         self.physics_dt = float(self.model.opt.timestep)
-        if not (isinstance(control_dt, (int, float)) and math.isfinite(control_dt)
-                and control_dt >= self.physics_dt):
-            raise ValueError(f'control_dt must be a number >= {self.physics_dt} s, '
-                             f'got {control_dt!r}')
+        if not (
+            isinstance(control_dt, (int, float))
+            and math.isfinite(control_dt)
+            and control_dt >= self.physics_dt
+        ):
+            raise ValueError(
+                f'control_dt must be a number >= {self.physics_dt} s, got {control_dt!r}'
+            )
         self.substeps = max(1, int(round(control_dt / self.physics_dt)))
         self.control_dt = self.substeps * self.physics_dt
         self.reward_type = reward_type
@@ -72,8 +87,16 @@ class PickCubeSim:
         self._gripper = m.actuator(robot.GRIPPER_ACTUATOR).id
         self._robot_bodies = robot.robot_bodies(m)
         # (parent id, body id, parent name, body name, moves) of each robot body but the root
-        self._links = [(m.body_parentid[b], b, m.body(m.body_parentid[b]).name, m.body(b).name,
-                        bool(m.body_jntnum[b])) for b in self._robot_bodies[1:]]
+        self._links = [
+            (
+                m.body_parentid[b],
+                b,
+                m.body(m.body_parentid[b]).name,
+                m.body(b).name,
+                bool(m.body_jntnum[b]),
+            )
+            for b in self._robot_bodies[1:]
+        ]
         self._controller = OpSpaceController(m, self.data, HOME_QPOS)
         self._renderer = CameraRenderer(m, image_size, image_size)
         self._frame = 0
@@ -89,7 +112,7 @@ class PickCubeSim:
         d.qpos[self._qpos_ids[7:]] = robot.FINGER_OPEN
         xy = rng.uniform(*BLOCK_SAMPLING_BOUNDS) if self.random_block_position else BLOCK_HOME_XY
         half = m.geom_size[m.body_geomadr[self._block]][2]
-        d.qpos[self._block_qpos:self._block_qpos + 7] = (xy[0], xy[1], half, 1.0, 0.0, 0.0, 0.0)
+        d.qpos[self._block_qpos : self._block_qpos + 7] = (xy[0], xy[1], half, 1.0, 0.0, 0.0, 0.0)
         mujoco.mj_forward(m, d)
         d.mocap_pos[self._mocap] = d.xpos[self._tcp]
         d.mocap_quat[self._mocap] = (1.0, 0.0, 0.0, 0.0)
@@ -149,8 +172,9 @@ class PickCubeSim:
 
     def _dense_reward(self):
         distance = np.linalg.norm(self.block_pos - self.tcp_pos)
-        return float(0.3 * np.exp(-20.0 * distance)
-                     + 0.7 * np.clip(self.lift / LIFT_SUCCESS, 0.0, 1.0))
+        return float(
+            0.3 * np.exp(-20.0 * distance) + 0.7 * np.clip(self.lift / LIFT_SUCCESS, 0.0, 1.0)
+        )
 
     # State ---------------------------------------------------------------------------------
 
@@ -195,8 +219,9 @@ class PickCubeSim:
     def agent_pos(self):
         """Build gym-hil's agent_pos of the current state (franka_hil_common.observation)."""
         d = self.data
-        return observation.agent_pos(d.qpos[self._qpos_ids], d.qvel[self._dof_ids],
-                                     self.gripper_command, d.xpos[self._tcp])
+        return observation.agent_pos(
+            d.qpos[self._qpos_ids], d.qvel[self._dof_ids], self.gripper_command, d.xpos[self._tcp]
+        )
 
     def body_poses(self):
         """{name: (position, quaternion)} in the world for every panda_* body and the cube."""
@@ -211,16 +236,21 @@ class PickCubeSim:
     def link_transforms(self, moving_only=False):
         """(parent, child, position, quaternion) of each robot body in its parent, for /tf."""
         d = self.data
-        return [(parent_name, name) + _relative(d.xpos[parent], d.xquat[parent], d.xpos[body],
-                                                d.xquat[body])
-                for parent, body, parent_name, name, moves in self._links
-                if moves or not moving_only]
+        return [
+            (parent_name, name)
+            + _relative(d.xpos[parent], d.xquat[parent], d.xpos[body], d.xquat[body])
+            for parent, body, parent_name, name, moves in self._links
+            if moves or not moving_only
+        ]
 
     def static_transforms(self):
         """(parent, child, position, quaternion) of the robot frames fixed to their parent."""
         m = self.model
-        return [(parent_name, name, m.body_pos[body].copy(), m.body_quat[body].copy())
-                for _, body, parent_name, name, moves in self._links if not moves]
+        return [
+            (parent_name, name, m.body_pos[body].copy(), m.body_quat[body].copy())
+            for _, body, parent_name, name, moves in self._links
+            if not moves
+        ]
 
     def urdf(self):
         """robot_description (URDF text) of the simulated robot."""

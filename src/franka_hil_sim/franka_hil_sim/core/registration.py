@@ -21,5 +21,4 @@ def register_envs():
     """Register the ids (idempotent)."""
     for env_id, entry_point in ENTRY_POINTS.items():
         if env_id not in gym.registry:
-            gym.register(id=env_id, entry_point=entry_point,
-                         max_episode_steps=MAX_EPISODE_STEPS)
+            gym.register(id=env_id, entry_point=entry_point, max_episode_steps=MAX_EPISODE_STEPS)

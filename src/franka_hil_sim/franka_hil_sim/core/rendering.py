@@ -52,13 +52,18 @@ class CameraRenderer:
         except Exception as error:  # the backends raise a variety of types
             raise RuntimeError(
                 f'cannot create an OpenGL context (MUJOCO_GL={os.environ.get("MUJOCO_GL")!r}): '
-                f'{error}. Headless machines need EGL or OSMesa (Mesa) installed.') from error
+                f'{error}. Headless machines need EGL or OSMesa (Mesa) installed.'
+            ) from error
         gl.make_current()
         self._context = mujoco.MjrContext(model, mujoco.mjtFontScale.mjFONTSCALE_100)
         mujoco.mjr_setBuffer(mujoco.mjtFramebuffer.mjFB_OFFSCREEN, self._context)
         self._scene = mujoco.MjvScene(model, maxgeom=max(100, 2 * model.ngeom))
-        for flag in (mujoco.mjtRndFlag.mjRND_SHADOW, mujoco.mjtRndFlag.mjRND_REFLECTION,
-                     mujoco.mjtRndFlag.mjRND_SKYBOX, mujoco.mjtRndFlag.mjRND_FOG):
+        for flag in (
+            mujoco.mjtRndFlag.mjRND_SHADOW,
+            mujoco.mjtRndFlag.mjRND_REFLECTION,
+            mujoco.mjtRndFlag.mjRND_SKYBOX,
+            mujoco.mjtRndFlag.mjRND_FOG,
+        ):
             self._scene.flags[flag] = 0
         self._option = mujoco.MjvOption()
         self._camera = mujoco.MjvCamera()
@@ -75,16 +80,26 @@ class CameraRenderer:
         """
         if self._gl is None:
             self._open()
-        camera_id = camera if isinstance(camera, int) else mujoco.mj_name2id(
-            self._model, mujoco.mjtObj.mjOBJ_CAMERA, camera)
+        camera_id = (
+            camera
+            if isinstance(camera, int)
+            else mujoco.mj_name2id(self._model, mujoco.mjtObj.mjOBJ_CAMERA, camera)
+        )
         if not 0 <= camera_id < self._model.ncam:
             raise ValueError(f'unknown camera {camera!r}')
         self._gl.make_current()
         self._camera.fixedcamid = camera_id
         state = (id(data), stamp)
         if stamp is None or state != self._state:
-            mujoco.mjv_updateScene(self._model, data, self._option, None, self._camera,
-                                   mujoco.mjtCatBit.mjCAT_ALL, self._scene)
+            mujoco.mjv_updateScene(
+                self._model,
+                data,
+                self._option,
+                None,
+                self._camera,
+                mujoco.mjtCatBit.mjCAT_ALL,
+                self._scene,
+            )
             self._state = state
         else:
             mujoco.mjv_updateCamera(self._model, data, self._camera, self._scene)

@@ -41,11 +41,14 @@ _DETAILED = ('hand.stl', 'finger.stl')
 def mesh_dir():
     """Return the folder (with visual/ and collision/) of the installed Panda meshes."""
     spec = importlib.util.find_spec('gymnasium_robotics')  # found without importing it
-    folder = None if spec is None else Path(spec.submodule_search_locations[0]).joinpath(
-        *MESH_FOLDER)
+    folder = (
+        None if spec is None else Path(spec.submodule_search_locations[0]).joinpath(*MESH_FOLDER)
+    )
     if folder is None or not folder.is_dir():
-        raise RuntimeError(f'the Panda meshes come from the {MESH_PACKAGE} package, which is '
-                           f'not installed here (pip install {MESH_PACKAGE})')
+        raise RuntimeError(
+            f'the Panda meshes come from the {MESH_PACKAGE} package, which is '
+            f'not installed here (pip install {MESH_PACKAGE})'
+        )
     return folder
 
 

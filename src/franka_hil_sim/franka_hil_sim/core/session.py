@@ -68,9 +68,12 @@ class HilSession:
     OpenGL context can only be current on one thread, and callers (executor threads) vary.
     """
 
-    def __init__(self, config: SessionConfig = SessionConfig(),
-                 clock: Callable[[], float] = time.monotonic,
-                 logger: logging.Logger | None = None) -> None:
+    def __init__(
+        self,
+        config: SessionConfig = SessionConfig(),
+        clock: Callable[[], float] = time.monotonic,
+        logger: logging.Logger | None = None,
+    ) -> None:
         problems = config.problems()
         if problems:
             raise ValueError('invalid session configuration: ' + '; '.join(problems))
@@ -78,13 +81,18 @@ class HilSession:
         self._clock = clock
         self._log = logger or logging.getLogger(__name__)
         kwargs: dict[str, Any] = {
-            'image_obs': config.image_obs, 'render_mode': None, 'seed': None,
-            'reward_type': config.reward_type, 'control_dt': config.control_dt,
-            'random_block_position': config.random_block_position}
+            'image_obs': config.image_obs,
+            'render_mode': None,
+            'seed': None,
+            'reward_type': config.reward_type,
+            'control_dt': config.control_dt,
+            'random_block_position': config.random_block_position,
+        }
         self.env: PandaPickCubeBaseEnv
         if config.action_space == 'ee':
-            self.env = PandaPickCubeEnv(use_gripper=config.use_gripper,
-                                        gripper_penalty=config.gripper_penalty, **kwargs)
+            self.env = PandaPickCubeEnv(
+                use_gripper=config.use_gripper, gripper_penalty=config.gripper_penalty, **kwargs
+            )
         else:
             self.env = PandaPickCubeBaseEnv(**kwargs)
         self.sim = self.env.sim
@@ -121,16 +129,24 @@ class HilSession:
 
     def human_action(self, linear: npt.ArrayLike, gripper: int) -> npt.NDArray[np.float32]:
         """Return the action a human twist (m/s, world axes) and gripper command stand for."""
-        ee = actions.twist_to_action(linear, gripper, actions.EE_STEP,
-                                     self.control_dt, use_gripper=self.config.use_gripper
-                                     or self.config.action_space == 'base')
+        ee = actions.twist_to_action(
+            linear,
+            gripper,
+            actions.EE_STEP,
+            self.control_dt,
+            use_gripper=self.config.use_gripper or self.config.action_space == 'base',
+        )
         if self.config.action_space == 'base':
             return actions.ee_to_base(ee).astype(np.float32)
         return ee
 
-    def set_intervention(self, active: bool, linear: npt.ArrayLike = (0.0, 0.0, 0.0),
-                         gripper: int = actions.GRIPPER_STAY,
-                         received_at: float | None = None) -> None:
+    def set_intervention(
+        self,
+        active: bool,
+        linear: npt.ArrayLike = (0.0, 0.0, 0.0),
+        gripper: int = actions.GRIPPER_STAY,
+        received_at: float | None = None,
+    ) -> None:
         """
         Take the latest human override (raises Refused on bad values, keeping the previous one).
 
@@ -155,8 +171,12 @@ class HilSession:
 
     def _fresh(self, human: Intervention | None) -> bool:
         timeout = self.config.intervention_timeout
-        return (human is not None and human[0] and self._clock() - human[2] <= timeout
-                and self.sim_time_ns - human[3] < round(timeout * 1e9))
+        return (
+            human is not None
+            and human[0]
+            and self._clock() - human[2] <= timeout
+            and self.sim_time_ns - human[3] < round(timeout * 1e9)
+        )
 
     def queue_event(self, event: int) -> bool:
         """
@@ -166,8 +186,10 @@ class HilSession:
         never overwritten: the next step applies the first and reports the others as ignored.
         """
         if event not in events.NAMES:
-            raise Refused(f'unknown episode event {event!r}; expected one of '
-                          f'{sorted(events.NAMES)} ({", ".join(events.NAMES.values())})')
+            raise Refused(
+                f'unknown episode event {event!r}; expected one of '
+                f'{sorted(events.NAMES)} ({", ".join(events.NAMES.values())})'
+            )
         with self._inputs:
             if not self._running:
                 self._log.warning(f'human {events.NAMES[event]} ignored: {self._not_running()}')
@@ -197,8 +219,9 @@ class HilSession:
         """Session clock (ns): a control period per step and per reset, never backwards."""
         return self._ticks * self.control_dt_ns
 
-    def reset(self, seed: int | None = None,
-              options: dict[str, Any] | None = None) -> tuple[Observation, Info]:
+    def reset(
+        self, seed: int | None = None, options: dict[str, Any] | None = None
+    ) -> tuple[Observation, Info]:
         """
         Start an episode as Gymnasium's reset does; return (observation, info).
 
@@ -215,20 +238,26 @@ class HilSession:
             if seed is None and self._next_seed is not None:
                 seed = self._next_seed
             self._next_seed = None
-            observation, _ = self._on_gl_thread_if(self.config.image_obs, self.env.reset,
-                                                   seed=seed, options=options)
+            observation, _ = self._on_gl_thread_if(
+                self.config.image_obs, self.env.reset, seed=seed, options=options
+            )
             with self._inputs:
                 dropped = [events.NAMES[e] for e in self._events]
                 self._events.clear()
                 self._running = True
             if dropped:
-                self._log.warning(f'human event(s) {dropped} arrived after episode '
-                                  f'{self._episode} ended: dropped at reset')
+                self._log.warning(
+                    f'human event(s) {dropped} arrived after episode '
+                    f'{self._episode} ended: dropped at reset'
+                )
             self._episode += 1
             self._step = 0
             self._ticks += 1
-            info = {'episode': self._episode, 'seed': seed,
-                    'block_start': self.sim.block_pos.tolist()}
+            info = {
+                'episode': self._episode,
+                'seed': seed,
+                'block_start': self.sim.block_pos.tolist(),
+            }
             return observation, info
 
     def step(self, action: npt.ArrayLike) -> StepOutcome:
@@ -258,10 +287,14 @@ class HilSession:
                 self._events.clear()
             intervening = self._fresh(human)
             override = human[1] if human is not None and intervening else None
-            executed = actions.clip(policy if override is None else override,
-                                    self.config.action_space, self.config.use_gripper)
+            executed = actions.clip(
+                policy if override is None else override,
+                self.config.action_space,
+                self.config.use_gripper,
+            )
             observation, reward, terminated, _, env_info = self._on_gl_thread_if(
-                self.config.image_obs, self.env.step_checked, executed)
+                self.config.image_obs, self.env.step_checked, executed
+            )
             self._step += 1
             self._ticks += 1
             success = bool(env_info['succeed'])
@@ -288,12 +321,21 @@ class HilSession:
                 info['next.success'] = success
                 self._running = False
                 self._ended = self._end_reason(terminated, truncated, event, physics_error)
-            return StepOutcome(observation, float(reward), bool(terminated), truncated, info,
-                               self._episode, self._step, self.sim_time_ns,
-                               [events.NAMES[e] for e in queued[1:]])
+            return StepOutcome(
+                observation,
+                float(reward),
+                bool(terminated),
+                truncated,
+                info,
+                self._episode,
+                self._step,
+                self.sim_time_ns,
+                [events.NAMES[e] for e in queued[1:]],
+            )
 
-    def _end_reason(self, terminated: bool, truncated: bool, event: int,
-                    physics_error: bool) -> str:
+    def _end_reason(
+        self, terminated: bool, truncated: bool, event: int, physics_error: bool
+    ) -> str:
         if physics_error:
             why = 'a physics error'
         elif event:
@@ -315,8 +357,7 @@ class HilSession:
         """(width, height) of the observation images."""
         return self.sim.image_size
 
-    def render(self, camera: str,
-               size: Sequence[int] | None = None) -> npt.NDArray[np.uint8]:
+    def render(self, camera: str, size: Sequence[int] | None = None) -> npt.NDArray[np.uint8]:
         """Render `camera` at size (width, height), default the observation's, as HxWx3 uint8."""
         width, height = size or self.default_image_size()
         size = (width, height)
@@ -324,21 +365,25 @@ class HilSession:
             return self._on_gl_thread_if(True, self.sim.render, camera)
         if size not in self._renderers:
             self._renderers[size] = CameraRenderer(self.sim.model, *size)
-        return self._on_gl_thread_if(True, self._renderers[size].render, self.sim.data, camera,
-                                     stamp=self._ticks)
+        return self._on_gl_thread_if(
+            True, self._renderers[size].render, self.sim.data, camera, stamp=self._ticks
+        )
 
-    def _on_gl_thread_if(self, needs_gl: bool, function: Callable[..., T], *args: Any,
-                         **kwargs: Any) -> T:
+    def _on_gl_thread_if(
+        self, needs_gl: bool, function: Callable[..., T], *args: Any, **kwargs: Any
+    ) -> T:
         if not needs_gl:
             return function(*args, **kwargs)
         return self._gl_thread.submit(function, *args, **kwargs).result()
 
     def close(self) -> None:
         """Release the renderers (on the thread that made their OpenGL contexts)."""
+
         def release() -> None:
             for renderer in self._renderers.values():
                 renderer.close()
             self._renderers.clear()
             self.env.close()
+
         self._gl_thread.submit(release).result()
         self._gl_thread.shutdown()

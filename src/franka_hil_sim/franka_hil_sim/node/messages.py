@@ -41,11 +41,16 @@ def image_msg(pixels, ns, frame_id):
 def camera_info_msg(intrinsics, ns, frame_id):
     """sensor_msgs/CameraInfo of a distortion-free pinhole (telemetry.camera_intrinsics)."""
     fx, fy, cx, cy = (float(intrinsics[k]) for k in ('fx', 'fy', 'cx', 'cy'))
-    return CameraInfo(header=header(ns, frame_id), height=int(intrinsics['height']),
-                      width=int(intrinsics['width']), distortion_model='plumb_bob',
-                      d=[0.0] * 5, k=[fx, 0.0, cx, 0.0, fy, cy, 0.0, 0.0, 1.0],
-                      r=[1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0],
-                      p=[fx, 0.0, cx, 0.0, 0.0, fy, cy, 0.0, 0.0, 0.0, 1.0, 0.0])
+    return CameraInfo(
+        header=header(ns, frame_id),
+        height=int(intrinsics['height']),
+        width=int(intrinsics['width']),
+        distortion_model='plumb_bob',
+        d=[0.0] * 5,
+        k=[fx, 0.0, cx, 0.0, fy, cy, 0.0, 0.0, 1.0],
+        r=[1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0],
+        p=[fx, 0.0, cx, 0.0, 0.0, fy, cy, 0.0, 0.0, 0.0, 1.0, 0.0],
+    )
 
 
 def observation_msg(observation, ns, frame_prefix='', images=True):
@@ -65,16 +70,28 @@ def observation_msg(observation, ns, frame_prefix='', images=True):
 
 def step_info_msg(outcome, policy_acted=True):
     """franka_hil_msgs/StepInfo of a session StepOutcome (policy_acted: see step_info_fields)."""
-    return StepInfo(header=header(outcome.stamp_ns), **fields.step_info_fields(
-        outcome.info, outcome.reward, outcome.terminated, outcome.truncated, outcome.episode,
-        outcome.step, policy_acted))
+    return StepInfo(
+        header=header(outcome.stamp_ns),
+        **fields.step_info_fields(
+            outcome.info,
+            outcome.reward,
+            outcome.terminated,
+            outcome.truncated,
+            outcome.episode,
+            outcome.step,
+            policy_acted,
+        ),
+    )
 
 
 def joint_state_msg(telemetry):
     """sensor_msgs/JointState of a session Telemetry."""
-    return JointState(header=header(telemetry.stamp_ns), name=list(telemetry.joint_names),
-                      position=telemetry.joint_positions.tolist(),
-                      velocity=telemetry.joint_velocities.tolist())
+    return JointState(
+        header=header(telemetry.stamp_ns),
+        name=list(telemetry.joint_names),
+        position=telemetry.joint_positions.tolist(),
+        velocity=telemetry.joint_velocities.tolist(),
+    )
 
 
 class TfMessages:
@@ -100,7 +117,8 @@ class TfMessages:
             if msg is None:
                 msg = self._transforms[parent, child] = TransformStamped(
                     header=Header(frame_id=self._prefix + parent),
-                    child_frame_id=self._prefix + child)
+                    child_frame_id=self._prefix + child,
+                )
             msg.header.stamp = time
             _set_vector(msg.transform.translation, pos)
             _set_quaternion(msg.transform.rotation, quat)
@@ -125,21 +143,41 @@ class SceneMarkers:
     def __init__(self, block_half_size, workspace_bounds, frame_id):
         """block_half_size in m; workspace_bounds rows low / high (m); frame_id of all three."""
         edge = 2 * block_half_size
-        self.cube = Marker(ns='cube', id=0, type=Marker.CUBE, action=Marker.ADD,
-                           scale=Vector3(x=edge, y=edge, z=edge),
-                           color=ColorRGBA(r=0.9, g=0.2, b=0.2, a=1.0))
-        self.target = Marker(ns='tcp_target', id=0, type=Marker.SPHERE, action=Marker.ADD,
-                             scale=Vector3(x=0.02, y=0.02, z=0.02),
-                             color=ColorRGBA(r=0.1, g=0.8, b=0.1, a=0.8))
+        self.cube = Marker(
+            ns='cube',
+            id=0,
+            type=Marker.CUBE,
+            action=Marker.ADD,
+            scale=Vector3(x=edge, y=edge, z=edge),
+            color=ColorRGBA(r=0.9, g=0.2, b=0.2, a=1.0),
+        )
+        self.target = Marker(
+            ns='tcp_target',
+            id=0,
+            type=Marker.SPHERE,
+            action=Marker.ADD,
+            scale=Vector3(x=0.02, y=0.02, z=0.02),
+            color=ColorRGBA(r=0.1, g=0.8, b=0.1, a=0.8),
+        )
         self.target.pose.orientation.w = 1.0
         low, high = np.asarray(workspace_bounds, dtype=float)
-        corners = [(x, y, z) for x in (low[0], high[0]) for y in (low[1], high[1])
-                   for z in (low[2], high[2])]
+        corners = [
+            (x, y, z)
+            for x in (low[0], high[0])
+            for y in (low[1], high[1])
+            for z in (low[2], high[2])
+        ]
         # The 12 edges of the box: corner pairs that differ in exactly one coordinate.
         edges = [(a, b) for a in range(8) for b in range(a + 1, 8) if bin(a ^ b).count('1') == 1]
-        bounds = Marker(ns='workspace_bounds', id=0, type=Marker.LINE_LIST, action=Marker.ADD,
-                        scale=Vector3(x=0.003), color=ColorRGBA(r=0.2, g=0.4, b=1.0, a=0.8),
-                        points=[_point(corners[i]) for edge in edges for i in edge])
+        bounds = Marker(
+            ns='workspace_bounds',
+            id=0,
+            type=Marker.LINE_LIST,
+            action=Marker.ADD,
+            scale=Vector3(x=0.003),
+            color=ColorRGBA(r=0.2, g=0.4, b=1.0, a=0.8),
+            points=[_point(corners[i]) for edge in edges for i in edge],
+        )
         bounds.pose.orientation.w = 1.0
         self.array = MarkerArray(markers=[self.cube, self.target, bounds])
         for marker in self.array.markers:

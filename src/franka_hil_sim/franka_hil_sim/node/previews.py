@@ -46,8 +46,11 @@ class PreviewRenderer:
 
     def _run(self):
         try:
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(),
-                           min(19, os.getpriority(os.PRIO_PROCESS, 0) + NICE))
+            os.setpriority(
+                os.PRIO_PROCESS,
+                threading.get_native_id(),
+                min(19, os.getpriority(os.PRIO_PROCESS, 0) + NICE),
+            )
         except OSError:
             pass  # not Linux: the same work at the process's priority
         renderer = CameraRenderer(self._model, *self._size)
@@ -65,8 +68,9 @@ class PreviewRenderer:
                     self._staged, rendering = rendering, self._staged
                 stamp_ns, cameras = job
                 for camera in cameras:
-                    self._publish(camera, renderer.render(rendering, camera, stamp=stamp_ns),
-                                  stamp_ns)
+                    self._publish(
+                        camera, renderer.render(rendering, camera, stamp=stamp_ns), stamp_ns
+                    )
         except Exception as error:  # a preview is never worth the simulator: say so, stop
             self._logger.error(f'previews stopped: {type(error).__name__}: {error}')
         finally:

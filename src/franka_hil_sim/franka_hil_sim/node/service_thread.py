@@ -41,13 +41,14 @@ class ServiceThread:
         with node.handle:
             for name, (srv_type, handler) in services.items():
                 check_is_valid_srv_type(srv_type)  # also loads its type support
-                handle = _rclpy.Service(node.handle, srv_type, name,
-                                        qos_profile.get_c_qos_profile())
+                handle = _rclpy.Service(
+                    node.handle, srv_type, name, qos_profile.get_c_qos_profile()
+                )
                 self._services.append((handle, srv_type, handler))
-        self._wait_set = _rclpy.WaitSet(0, 1, 0, 0, len(self._services), 0,
-                                        node.context.handle)
-        self._thread = threading.Thread(target=self._serve, name=f'{node.get_name()}_services',
-                                        daemon=True)
+        self._wait_set = _rclpy.WaitSet(0, 1, 0, 0, len(self._services), 0, node.context.handle)
+        self._thread = threading.Thread(
+            target=self._serve, name=f'{node.get_name()}_services', daemon=True
+        )
         self._thread.start()
 
     def _serve(self):
@@ -82,7 +83,8 @@ class ServiceThread:
                 follow_up()
             except Exception:
                 self._node.get_logger().error(
-                    f'{handle.name}: publishing failed:\n{traceback.format_exc()}')
+                    f'{handle.name}: publishing failed:\n{traceback.format_exc()}'
+                )
 
     def close(self):
         """Stop serving (a request being handled is answered first) and destroy the services."""
@@ -94,7 +96,8 @@ class ServiceThread:
         if self._thread.is_alive():  # a handler hangs: say so, never hang the shutdown too
             self._node.get_logger().error(
                 f'{self._thread.name}: a request handler did not return within '
-                f'{STOP_TIMEOUT_S:g} s; its services are left to the process exit')
+                f'{STOP_TIMEOUT_S:g} s; its services are left to the process exit'
+            )
             return
         for handle, _, _ in self._services:
             handle.destroy_when_not_in_use()

@@ -25,8 +25,7 @@ import time
 from franka_hil_common import names, observation as layout
 from franka_hil_common.messages import deadline_passed
 from franka_hil_common.task import MAX_EPISODE_STEPS
-from franka_hil_msgs.msg import EpisodeEvent, Intervention, Observation, StepInfo, \
-    StepInfoArray
+from franka_hil_msgs.msg import EpisodeEvent, Intervention, Observation, StepInfo, StepInfoArray
 from franka_hil_msgs.srv import Reset, Step
 from franka_hil_ros_common.log import ByText, RateLimitedLog
 from franka_hil_ros_common.node_main import run_node
@@ -63,8 +62,11 @@ REQUESTS_QOS = QoSProfile(history=HistoryPolicy.KEEP_ALL, reliability=Reliabilit
 MAX_UNSENT_STEPS = 10_000
 # step_info keeps an episode's worth (at gym-hil's length) for late subscribers: the demo,
 # started with the graph, still sees the first step of an episode a person ends at once.
-STEP_INFO_QOS = QoSProfile(depth=MAX_EPISODE_STEPS, reliability=ReliabilityPolicy.RELIABLE,
-                           durability=DurabilityPolicy.TRANSIENT_LOCAL)
+STEP_INFO_QOS = QoSProfile(
+    depth=MAX_EPISODE_STEPS,
+    reliability=ReliabilityPolicy.RELIABLE,
+    durability=DurabilityPolicy.TRANSIENT_LOCAL,
+)
 
 
 class SimNode(Node):
@@ -84,9 +86,11 @@ class SimNode(Node):
         # TF and marker messages are updated in place: one thread builds and publishes at a time
         # (the service thread and the realtime timer may both publish).
         self._reused_messages = threading.Lock()
-        self._markers = rm.SceneMarkers(telemetry.block_half_size(self.session.sim),
-                                        telemetry.workspace_bounds(),
-                                        s.frame_prefix + names.WORLD_FRAME)
+        self._markers = rm.SceneMarkers(
+            telemetry.block_half_size(self.session.sim),
+            telemetry.workspace_bounds(),
+            s.frame_prefix + names.WORLD_FRAME,
+        )
         self.window = None
         if s.window:
             try:
@@ -97,14 +101,22 @@ class SimNode(Node):
             self.get_logger().info('viewer window open (MuJoCo viewer, updated every step)')
 
         reliable = QoSProfile(depth=10, reliability=ReliabilityPolicy.RELIABLE)
-        latched = QoSProfile(depth=1, reliability=ReliabilityPolicy.RELIABLE,
-                             durability=DurabilityPolicy.TRANSIENT_LOCAL)
-        images = QoSProfile(depth=5, reliability=ReliabilityPolicy.RELIABLE if s.reliable_images
-                            else ReliabilityPolicy.BEST_EFFORT)
+        latched = QoSProfile(
+            depth=1,
+            reliability=ReliabilityPolicy.RELIABLE,
+            durability=DurabilityPolicy.TRANSIENT_LOCAL,
+        )
+        images = QoSProfile(
+            depth=5,
+            reliability=ReliabilityPolicy.RELIABLE
+            if s.reliable_images
+            else ReliabilityPolicy.BEST_EFFORT,
+        )
         # Only a best-effort publisher can meet subscribers it cannot serve (reliable ones).
         best_effort_images = not s.reliable_images
-        self._pub_clock = self._publisher(ClockMsg, names.CLOCK, reliable) \
-            if s.publish_clock else None
+        self._pub_clock = (
+            self._publisher(ClockMsg, names.CLOCK, reliable) if s.publish_clock else None
+        )
         self._pub_joints = self._publisher(JointState, names.JOINT_STATES, reliable)
         self._pub_tf = self._publisher(TFMessage, names.TF, QoSProfile(depth=100))
         self._pub_tf_static = self._publisher(TFMessage, names.TF_STATIC, latched)
@@ -113,31 +125,36 @@ class SimNode(Node):
         self._pub_observation = self._publisher(Observation, names.OBSERVATION, reliable)
         self._pub_step_info = self._publisher(StepInfo, names.STEP_INFO, STEP_INFO_QOS)
         self._pub_cameras = {
-            camera: (self._publisher(Image, names.image_topic(camera), images,
-                                     best_effort_images),
-                     self._publisher(CameraInfo, names.camera_info_topic(camera), images,
-                                     best_effort_images),
-                     telemetry.camera_intrinsics(self.session.sim, camera, s.image_size),
-                     self._prefix + names.optical_frame(camera))
-            for camera in s.cameras}
-        self._pub_previews = {camera: self._publisher(Image, names.image_preview_topic(camera),
-                                                      images, best_effort_images)
-                              for camera in s.cameras}
+            camera: (
+                self._publisher(Image, names.image_topic(camera), images, best_effort_images),
+                self._publisher(
+                    CameraInfo, names.camera_info_topic(camera), images, best_effort_images
+                ),
+                telemetry.camera_intrinsics(self.session.sim, camera, s.image_size),
+                self._prefix + names.optical_frame(camera),
+            )
+            for camera in s.cameras
+        }
+        self._pub_previews = {
+            camera: self._publisher(
+                Image, names.image_preview_topic(camera), images, best_effort_images
+            )
+            for camera in s.cameras
+        }
         self._pub_tf_preview = self._publisher(TFMessage, names.TF_PREVIEW, reliable)
         self._pub_markers_preview = self._publisher(MarkerArray, names.MARKERS_PREVIEW, reliable)
         self._last_preview = -math.inf
         self._preview_renderer = None  # made for the first preview nobody else renders
-        self._pub_step_batches = self._publisher(StepInfoArray, names.STEP_INFO_BATCHES,
-                                                 reliable)
+        self._pub_step_batches = self._publisher(StepInfoArray, names.STEP_INFO_BATCHES, reliable)
         # StepInfos not sent yet (the service thread appends, the executor's timer sends).
         self._unsent_steps = deque(maxlen=MAX_UNSENT_STEPS)
         steady = Clock(clock_type=ClockType.STEADY_TIME)
         self.create_timer(s.preview_period, self._send_step_batch, clock=steady)
 
-        self.create_subscription(Intervention, names.INTERVENTION, self._on_intervention,
-                                 reliable)
-        self.create_subscription(EpisodeEvent, names.EPISODE_EVENT, self._on_episode_event,
-                                 QoSProfile(depth=100))
+        self.create_subscription(Intervention, names.INTERVENTION, self._on_intervention, reliable)
+        self.create_subscription(
+            EpisodeEvent, names.EPISODE_EVENT, self._on_episode_event, QoSProfile(depth=100)
+        )
         self._policy = None  # (action, monotonic time received), realtime mode
         self._last_human_step = -float('inf')
         # Whether the latest intervention came from a person (paced) or the synthetic human.
@@ -146,25 +163,32 @@ class SimNode(Node):
         self._start = PersonStart(s.session.intervention_timeout)
         if s.mode == 'realtime':
             self._pub_rtf = self._publisher(Float64, names.REAL_TIME_FACTOR, reliable)
-            self.create_subscription(Float32MultiArray, names.ACTION, self._on_action,
-                                     QoSProfile(depth=1))
+            self.create_subscription(
+                Float32MultiArray, names.ACTION, self._on_action, QoSProfile(depth=1)
+            )
             # A steady clock: the node's own /clock must never pace it (use_sim_time).
             self.create_timer(self.session.control_dt, self._on_tick, clock=steady)
 
         self._pub_description.publish(String(data=self.session.sim.urdf()))
-        self._pub_tf_static.publish(rm.TfMessages(self._prefix).msg(
-            telemetry.static_transforms(self.session.sim, layout.CAMERAS), 0))
+        self._pub_tf_static.publish(
+            rm.TfMessages(self._prefix).msg(
+                telemetry.static_transforms(self.session.sim, layout.CAMERAS), 0
+            )
+        )
         with self.session.lock:
             state = self.snapshot(None)
         self.publish_state(state)
         self._service_thread = ServiceThread(
-            self, {names.STEP: (Step, self.on_step), names.RESET: (Reset, self.on_reset)},
-            REQUESTS_QOS)
+            self,
+            {names.STEP: (Step, self.on_step), names.RESET: (Reset, self.on_reset)},
+            REQUESTS_QOS,
+        )
         self.get_logger().info(
             f'ready: mode={s.mode}, control period {self.session.control_dt:g} s, '
             f'image_obs={s.session.image_obs}, action_space={s.session.action_space} '
             f'{self.session.action_shape}, cameras={list(s.cameras)} '
-            f'{s.image_size[0]}x{s.image_size[1]}, seed={s.session.seed}')
+            f'{s.image_size[0]}x{s.image_size[1]}, seed={s.session.seed}'
+        )
 
     def _publisher(self, msg_type, topic, qos, warn_incompatible=False):
         """
@@ -174,18 +198,30 @@ class SimNode(Node):
         which costs measurable time per Step; reliable volatile or transient-local publishers
         are compatible with every subscriber anyway.
         """
-        return self.create_publisher(msg_type, topic, qos, event_callbacks=None
-                                     if warn_incompatible else _NO_EVENT_CALLBACKS)
+        return self.create_publisher(
+            msg_type,
+            topic,
+            qos,
+            event_callbacks=None if warn_incompatible else _NO_EVENT_CALLBACKS,
+        )
 
     def _parameter_values(self):
         for name, (default, description) in PARAMETERS.items():
-            self.declare_parameter(name, default, ParameterDescriptor(
-                description=description, dynamic_typing=True, read_only=True))
+            self.declare_parameter(
+                name,
+                default,
+                ParameterDescriptor(description=description, dynamic_typing=True, read_only=True),
+            )
         values = {name: self.get_parameter(name).value for name in PARAMETERS}
         # Overrides of names nobody declared would otherwise be ignored without a word.
         overrides = getattr(self, '_parameter_overrides', {})
-        values.update({name: override.value for name, override in overrides.items()
-                       if not self.has_parameter(name)})
+        values.update(
+            {
+                name: override.value
+                for name, override in overrides.items()
+                if not self.has_parameter(name)
+            }
+        )
         return values
 
     # Services: request -> (response, publish the new state) --------------------------------
@@ -196,8 +232,11 @@ class SimNode(Node):
         if request.probe:
             return _probe_answer(response)
         if self.settings.mode != 'lockstep':
-            return self._refuse(response, 'Step is served in lockstep mode only (mode=realtime: '
-                                'publish actions on the `action` topic)')
+            return self._refuse(
+                response,
+                'Step is served in lockstep mode only (mode=realtime: '
+                'publish actions on the `action` topic)',
+            )
         if deadline_passed(request.deadline, time.time_ns()):
             return self._refuse(response, _STALE.format('Step'))
         if self.settings.pace_human and self._person_overrides and self.session.human_active():
@@ -207,8 +246,9 @@ class SimNode(Node):
         except Refused as error:
             return self._refuse(response, str(error))
         response.ok = True
-        response.observation = rm.observation_msg(outcome.observation, outcome.stamp_ns,
-                                                  self._prefix)
+        response.observation = rm.observation_msg(
+            outcome.observation, outcome.stamp_ns, self._prefix
+        )
         response.reward = outcome.reward
         response.terminated = outcome.terminated
         response.truncated = outcome.truncated
@@ -227,7 +267,8 @@ class SimNode(Node):
             options = rm.parse_options(request.options_json)
             with self.session.lock:
                 observation, info = self.session.reset(
-                    request.seed if request.use_seed else None, options)
+                    request.seed if request.use_seed else None, options
+                )
                 state = self.snapshot(observation)
         except (Refused, ValueError) as error:
             return self._refuse(response, f'reset refused: {error}')
@@ -258,29 +299,42 @@ class SimNode(Node):
 
     def _on_intervention(self, msg):
         frame = msg.header.frame_id
-        frame = frame[len(self._prefix):] if self._prefix and frame.startswith(
-            self._prefix) else frame
+        frame = (
+            frame[len(self._prefix) :]
+            if self._prefix and frame.startswith(self._prefix)
+            else frame
+        )
         try:
             if frame not in TWIST_FRAMES:
-                raise Refused(f'intervention refused: twist frame {msg.header.frame_id!r} is not '
-                              f'one of {[self._prefix + f for f in TWIST_FRAMES if f]}')
+                raise Refused(
+                    f'intervention refused: twist frame {msg.header.frame_id!r} is not '
+                    f'one of {[self._prefix + f for f in TWIST_FRAMES if f]}'
+                )
             self.session.set_intervention(*rm.intervention_command(msg))
             self._person_overrides = msg.source != names.SYNTHETIC_HUMAN
             if self._start.on_override(msg.active, time.monotonic()):
-                self.get_logger().info(f'realtime: episode {self.session.episode} started: '
-                                       f'{msg.source or "?"} took over')
+                self.get_logger().info(
+                    f'realtime: episode {self.session.episode} started: '
+                    f'{msg.source or "?"} took over'
+                )
         except Refused as error:
             self._log.warning('intervention', f'{error} (from {msg.source or "?"})')
 
     def _on_episode_event(self, msg):
         if self._start.waiting:  # it would end the held episode at its first step
-            self._log.warning('event while waiting', f'human episode event {msg.event} ignored: '
-                              f'episode {self.session.episode} waits for a person to take over')
+            self._log.warning(
+                'event while waiting',
+                f'human episode event {msg.event} ignored: '
+                f'episode {self.session.episode} waits for a person to take over',
+            )
             return
         try:
             if self.session.queue_event(msg.event):
-                self._log.info(f'event {msg.event}', f'human episode event {msg.event} from '
-                               f'{msg.source or "?"} queued for the next step')
+                self._log.info(
+                    f'event {msg.event}',
+                    f'human episode event {msg.event} from '
+                    f'{msg.source or "?"} queued for the next step',
+                )
         except Refused as error:
             self._log.warning('episode event', str(error))
 
@@ -294,8 +348,9 @@ class SimNode(Node):
 
     def _on_tick(self):
         policy = self._policy
-        policy_acted = (policy is not None
-                        and time.monotonic() - policy[1] <= self.settings.action_timeout)
+        policy_acted = (
+            policy is not None and time.monotonic() - policy[1] <= self.settings.action_timeout
+        )
         action = policy[0] if policy_acted else self.session.hold_action()
         if self._start.waiting:
             return
@@ -310,17 +365,22 @@ class SimNode(Node):
         if outcome is None:
             if self.settings.wait_for_person:
                 self._start.hold()
-                self.get_logger().info(f'realtime: episode {info["episode"]} waits for a person '
-                                       'to take over (wait_for_person)')
+                self.get_logger().info(
+                    f'realtime: episode {info["episode"]} waits for a person '
+                    'to take over (wait_for_person)'
+                )
             else:
-                self.get_logger().info(f'realtime: episode {info["episode"]} started '
-                                       '(auto-reset)')
-            self.publish_state(state, rm.observation_msg(observation, state.stamp_ns,
-                                                         images=False))
+                self.get_logger().info(f'realtime: episode {info["episode"]} started (auto-reset)')
+            self.publish_state(
+                state, rm.observation_msg(observation, state.stamp_ns, images=False)
+            )
         else:
-            self._after_step(outcome, state, rm.observation_msg(
-                observation, outcome.stamp_ns, images=False),
-                rm.step_info_msg(outcome, policy_acted))
+            self._after_step(
+                outcome,
+                state,
+                rm.observation_msg(observation, outcome.stamp_ns, images=False),
+                rm.step_info_msg(outcome, policy_acted),
+            )
         self._publish_rtf(state.stamp_ns)
 
     def _publish_rtf(self, sim_ns):
@@ -337,14 +397,18 @@ class SimNode(Node):
 
     def snapshot(self, observation):
         """Take the state to publish, under the session lock: images of cameras with receivers."""
-        cameras = [camera for camera, (image_pub, info_pub, _, _) in self._pub_cameras.items()
-                   if _wanted(image_pub) or _wanted(info_pub)]
+        cameras = [
+            camera
+            for camera, (image_pub, info_pub, _, _) in self._pub_cameras.items()
+            if _wanted(image_pub) or _wanted(info_pub)
+        ]
         # Previews at most every preview period (a fifth less: ticks of the realtime timer at
         # the same rate jitter, and must each get one).
         now = time.monotonic()
         due = now - self._last_preview >= 0.8 * self.settings.preview_period
-        previews = [camera for camera, pub in self._pub_previews.items() if _wanted(pub)] \
-            if due else []
+        previews = (
+            [camera for camera, pub in self._pub_previews.items() if _wanted(pub)] if due else []
+        )
         tf_preview = due and _wanted(self._pub_tf_preview)
         markers_preview = due and _wanted(self._pub_markers_preview)
         if previews or tf_preview or markers_preview:
@@ -357,29 +421,37 @@ class SimNode(Node):
         observed = telemetry.observed_images(observation, size) if previews else {}
         at_hand = [camera for camera in previews if camera in cameras or camera in observed]
         tf = _wanted(self._pub_tf)
-        state = telemetry.snapshot(self.session, sorted(set(cameras) | set(at_hand)), size,
-                                   observation, links=tf or tf_preview)
+        state = telemetry.snapshot(
+            self.session,
+            sorted(set(cameras) | set(at_hand)),
+            size,
+            observation,
+            links=tf or tf_preview,
+        )
         state.raw_cameras, state.previews = tuple(cameras), tuple(at_hand)
         state.tf, state.tf_preview, state.markers_preview = tf, tf_preview, markers_preview
         others = [camera for camera in previews if camera not in at_hand]
         if others:
             if self._preview_renderer is None:
-                self._preview_renderer = PreviewRenderer(self.session.sim.model, size,
-                                                         self._publish_preview, self.get_logger())
+                self._preview_renderer = PreviewRenderer(
+                    self.session.sim.model, size, self._publish_preview, self.get_logger()
+                )
             self._preview_renderer.submit(self.session.sim.data, state.stamp_ns, others)
         return state
 
     def _publish_preview(self, camera, pixels, stamp_ns):
         self._pub_previews[camera].publish(
-            rm.image_msg(pixels, stamp_ns, self._pub_cameras[camera][3]))
+            rm.image_msg(pixels, stamp_ns, self._pub_cameras[camera][3])
+        )
 
     def publish_step(self, outcome, observation_msg=None, info=None):
         """Publish the state a session step left (the embedded env steps the session itself)."""
         with self.session.lock:
             state = self.snapshot(outcome.observation)
         if observation_msg is None:
-            observation_msg = rm.observation_msg(outcome.observation, outcome.stamp_ns,
-                                                 self._prefix)
+            observation_msg = rm.observation_msg(
+                outcome.observation, outcome.stamp_ns, self._prefix
+            )
         self._after_step(outcome, state, observation_msg, info or rm.step_info_msg(outcome))
 
     def _after_step(self, outcome, state, observation_msg, info):
@@ -389,14 +461,18 @@ class SimNode(Node):
         if _wanted(self._pub_step_batches):
             self._unsent_steps.append(info)
         if outcome.ignored_events:
-            self._log.warning('ignored events', f'human event(s) {outcome.ignored_events} '
-                              f'ignored: an earlier event already ended episode {outcome.episode}')
+            self._log.warning(
+                'ignored events',
+                f'human event(s) {outcome.ignored_events} '
+                f'ignored: an earlier event already ended episode {outcome.episode}',
+            )
         if outcome.terminated or outcome.truncated:
             kind = 'terminated' if outcome.terminated else 'truncated'
             self.get_logger().info(
                 f'episode {outcome.episode} {kind} at step {outcome.step}: reward '
                 f'{outcome.reward:g}, success {outcome.info["succeed"]}, human event '
-                f'{outcome.info["human_event"]}, physics error {outcome.info["physics_error"]}')
+                f'{outcome.info["human_event"]}, physics error {outcome.info["physics_error"]}'
+            )
 
     def publish_state(self, state, observation_msg=None):
         """Publish a snapshot on every topic somebody receives (building messages costs time)."""
@@ -433,8 +509,10 @@ class SimNode(Node):
                 # The state part, with the cube position in image mode too: scripted helpers
                 # (the synthetic human) steer by it.
                 observation_msg = Observation(
-                    header=observation_msg.header, agent_pos=observation_msg.agent_pos,
-                    environment_state=[float(v) for v in state.block_pose[0]])
+                    header=observation_msg.header,
+                    agent_pos=observation_msg.agent_pos,
+                    environment_state=[float(v) for v in state.block_pose[0]],
+                )
             self._pub_observation.publish(observation_msg)
 
     def _send_step_batch(self):
@@ -455,8 +533,10 @@ class SimNode(Node):
         self.session.close()
 
 
-_STALE = ('{} refused: its deadline passed before it reached the simulator (the client stopped '
-          'waiting for it); nothing was done')
+_STALE = (
+    '{} refused: its deadline passed before it reached the simulator (the client stopped '
+    'waiting for it); nothing was done'
+)
 
 
 def _probe_answer(response):

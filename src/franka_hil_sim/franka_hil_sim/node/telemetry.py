@@ -54,22 +54,30 @@ def snapshot(session, cameras=(), image_size=None, observation=None, links=True)
         size = tuple(image_size or session.default_image_size())
         observed = observed_images(observation, size)
         for camera in cameras:
-            images[camera] = observed[camera] if camera in observed \
-                else session.render(camera, size)
+            images[camera] = (
+                observed[camera] if camera in observed else session.render(camera, size)
+            )
     block_pose = sim.block_pose()
     transforms = []
     if links:
         transforms = sim.link_transforms(moving_only=True)
         transforms.append((WORLD_FRAME, robot.BLOCK_BODY) + block_pose)
-    return Telemetry(session.sim_time_ns, tuple(sim.joint_names), sim.joint_positions(),
-                     sim.joint_velocities(), transforms, block_pose, sim.target_pos, images)
+    return Telemetry(
+        session.sim_time_ns,
+        tuple(sim.joint_names),
+        sim.joint_positions(),
+        sim.joint_velocities(),
+        transforms,
+        block_pose,
+        sim.target_pos,
+        images,
+    )
 
 
 def observed_images(observation, size):
     """Return {camera: pixels} of an observation's images that are of size (width, height)."""
     pixels = (observation or {}).get('pixels', {})
-    return {camera: image for camera, image in pixels.items()
-            if image.shape[1::-1] == tuple(size)}
+    return {camera: image for camera, image in pixels.items() if image.shape[1::-1] == tuple(size)}
 
 
 def static_transforms(sim, cameras):
@@ -97,8 +105,15 @@ def camera_intrinsics(sim, camera, size):
     width, height = size
     fovy = float(sim.model.camera(camera).fovy[0])
     focal = 0.5 * height / np.tan(np.radians(fovy) / 2.0)
-    return {'width': width, 'height': height, 'fovy': fovy, 'fx': focal, 'fy': focal,
-            'cx': (width - 1) / 2.0, 'cy': (height - 1) / 2.0}
+    return {
+        'width': width,
+        'height': height,
+        'fovy': fovy,
+        'fx': focal,
+        'fy': focal,
+        'cx': (width - 1) / 2.0,
+        'cy': (height - 1) / 2.0,
+    }
 
 
 def workspace_bounds():

@@ -12,8 +12,10 @@ import os
 import threading
 import time
 
-NO_DISPLAY = ('viewer=window needs a display, and DISPLAY is not set: over SSH or headless use '
-              'viewer:=web (a browser view through ssh -L) instead')
+NO_DISPLAY = (
+    'viewer=window needs a display, and DISPLAY is not set: over SSH or headless use '
+    'viewer:=web (a browser view through ssh -L) instead'
+)
 
 
 class ViewerWindow:
@@ -24,13 +26,17 @@ class ViewerWindow:
         if not (environ.get('DISPLAY') or environ.get('WAYLAND_DISPLAY')):
             raise ValueError(NO_DISPLAY)
         import mujoco.viewer
+
         before = set(threading.enumerate())
         try:
-            self.handle = mujoco.viewer.launch_passive(model, data, show_left_ui=False,
-                                                       show_right_ui=False)
+            self.handle = mujoco.viewer.launch_passive(
+                model, data, show_left_ui=False, show_right_ui=False
+            )
         except Exception as error:  # GLFW reports a failed window as several types
-            raise RuntimeError(f'viewer=window: the MuJoCo viewer window did not open on '
-                               f'display {environ.get("DISPLAY")!r}: {error}') from None
+            raise RuntimeError(
+                f'viewer=window: the MuJoCo viewer window did not open on '
+                f'display {environ.get("DISPLAY")!r}: {error}'
+            ) from None
         # The viewer's own thread (MuJoCo does not expose it): close() waits for it, as GLFW's
         # exit handler crashes the process if it runs while that thread still tears down.
         self._threads = [t for t in threading.enumerate() if t not in before]
