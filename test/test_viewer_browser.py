@@ -7,7 +7,8 @@ A realtime graph runs with viewer:=rerun; the page at the printed address must s
 camera panel with the published image (its pixels, cropped from a screenshot and scaled back,
 match a frame received from front/image_raw), the step-info plot (its series colours) and the 3D
 robot with the markers. The same screenshot becomes the README's picture with
-UPDATE_SCREENSHOT=1 (docs/viewer.png).
+UPDATE_SCREENSHOT=1 (docs/viewer.png). Neither page asks anything of another origin (every
+request the browser makes is recorded).
 """
 
 from collections import deque
@@ -17,6 +18,7 @@ import re
 import shutil
 import sys
 import time
+from urllib.parse import urlsplit
 
 from franka_hil_common.messages import image_array
 from franka_hil_msgs.msg import StepInfo
@@ -134,9 +136,28 @@ def wait_for_camera(page, frames, shot_path, spin=None, timeout=180):
 
 
 def browser_page(playwright, executable):
-    """Open a page in headless Chromium (software WebGL) at the test's viewport size."""
+    """
+    Open a page in headless Chromium (software WebGL) at the test's viewport size.
+
+    Return (browser, page, requests): every address the page asks for, as it asks.
+    """
     browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-    return browser, browser.new_page(viewport=VIEWPORT, color_scheme='light')
+    page = browser.new_page(viewport=VIEWPORT, color_scheme='light')
+    requests = []
+    page.on('request', lambda request: requests.append(request.url))
+    return browser, page, requests
+
+
+def off_this_machine(requests):
+    """Return the requests (addresses) to a host other than 127.0.0.1 or localhost."""
+    return sorted(
+        {
+            url
+            for url in requests
+            if urlsplit(url).scheme not in ('data', 'blob')
+            and urlsplit(url).hostname not in ('127.0.0.1', 'localhost')
+        }
+    )
 
 
 @pytest.mark.slow
@@ -183,7 +204,7 @@ def test_web_view_shows_cameras_plot_and_robot(
     spin(ros_node, lambda: ended, timeout=90, what='an episode end')
 
     with sync_playwright() as playwright:
-        browser, page = browser_page(playwright, chromium)
+        browser, page, requests = browser_page(playwright, chromium)
         try:
             page.goto(url, timeout=60_000)
             assert page.title() == 'Rerun Viewer'
@@ -231,6 +252,7 @@ def test_web_view_shows_cameras_plot_and_robot(
             value, spread = rgb.max(axis=2), rgb.max(axis=2) - rgb.min(axis=2)
             grey = (spread < 20) & (value > 60) & (value < 215)
             assert grey.sum() > 10000, f'no robot in the 3D view ({grey.sum()} grey pixels)'
+            assert requests and not off_this_machine(requests), off_this_machine(requests)
         finally:
             browser.close()
     if os.environ.get('UPDATE_SCREENSHOT'):
@@ -270,11 +292,12 @@ def test_recording_review_in_the_same_view(
     viewer.wait_for_output('Ctrl-C stops', timeout=60)
     url = re.search(r'review.rrd: (\S+)', viewer.output()).group(1)
     with sync_playwright() as playwright:
-        browser, page = browser_page(playwright, chromium)
+        browser, page, requests = browser_page(playwright, chromium)
         try:
             page.goto(url, timeout=60_000)
             # The recording opens at its end: the panel shows one of the bag's frames.
             wait_for_camera(page, lambda: frames, tmp_path / 'review.png')
+            assert requests and not off_this_machine(requests), off_this_machine(requests)
         finally:
             browser.close()
     assert viewer.stop() == 0
