@@ -5,7 +5,9 @@
 
 The demo hands its terminal to the keyboard node (through bringup), which shows its key map;
 keys sent with tmux take over (Space), move (Up) and end the episode with success (Enter), and
-the demo counts it from step_info and finishes. Every wait is on the screen or on step_info.
+the demo counts it from step_info and finishes. With wait_for_person:=true each episode waits
+at its reset until the person takes over (Space). Every wait is on the screen, on the graph's
+log or on its topics, but the watch that a held episode does not start.
 """
 
 import os
@@ -14,10 +16,12 @@ import shlex
 import time
 
 from franka_hil_common import events
-from franka_hil_msgs.msg import StepInfo
+from franka_hil_msgs.msg import Intervention, StepInfo
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# How long a held episode is watched not to start (wall time; the sim ticks 10 times a second).
+HOLD_S = 1.5
 
 
 def start_demo(tmux, arguments):
@@ -206,4 +210,64 @@ def test_status_line_re_record_and_an_episode_ended_at_once_are_counted(tmux, tm
     assert '[demo] episode 2 ended at step' in final and ': success (counted' in final, final
     assert '[demo] 1 episodes, success rate 100% (1/1)' in final, final
     assert '(1 marked for re-recording, not counted)' in final, final
+    assert 'demo exit=0' in final, final
+
+
+@pytest.mark.slow
+def test_wait_for_person_holds_the_next_episode_until_the_takeover(tmux, tmp_path, ros_node, spin):
+    out = tmp_path / 'demo'
+    start_demo(
+        tmux,
+        [
+            '--episodes',
+            '2',
+            '--out',
+            str(out),
+            '--timeout',
+            '240',
+            'teleop:=keyboard',
+            'viewer:=none',
+            'wait_for_person:=true',
+        ],
+    )
+    steps, overrides = [], []
+    ros_node.create_subscription(StepInfo, 'step_info', steps.append, 100)
+    ros_node.create_subscription(Intervention, 'intervention', overrides.append, 100)
+    shown = wait_screen(tmux, 'keys per action', 120)
+    assert 'each starts when you take over (wait_for_person)' in shown, shown
+
+    def logged(text):
+        log = out / 'graph.log'
+        return log.is_file() and text in log.read_text()
+
+    def held(episode):
+        """Watch that `episode` does not start for HOLD_S while the sim holds it."""
+        spin(ros_node, lambda: logged(f'episode {episode} waits for a person'), 60, 'the hold')
+        end = time.monotonic() + HOLD_S
+        while time.monotonic() < end:
+            ros_node.executor_for_test.spin_once(timeout_sec=0.05)
+            assert not any(s.episode == episode for s in steps), f'episode {episode} started'
+
+    held(1)
+    tmux('send-keys', 'Space')  # takes over: the episode starts on the key
+    spin(ros_node, lambda: any(s.episode == 1 for s in steps), 30, 'episode 1 on Space')
+    # The terminal takes presses of one key within button_hold (0.6 s) as one held key: 8 steps
+    # (0.8 s) before the episode ends, so that the next Space is a press of its own.
+    spin(ros_node, lambda: any(s.episode == 1 and s.step >= 8 for s in steps), 30, '8 steps')
+    tmux('send-keys', 'Enter')
+    wait_screen(tmux, 'episode 2 waits for you: press Space to take over', 60)
+    # The override is still held from episode 1: Space gives it back, and that does not start
+    # the next episode (while it is held, a second Space within button_hold would count as the
+    # same press), ...
+    tmux('send-keys', 'Space')
+    spin(ros_node, lambda: overrides and not overrides[-1].active, 30, 'the override released')
+    held(2)
+    # ... and taking over again does.
+    tmux('send-keys', 'Space')
+    spin(ros_node, lambda: any(s.episode == 2 for s in steps), 30, 'episode 2 on Space')
+    first = next(s for s in steps if s.episode == 2)
+    assert first.step == 1 and first.is_intervention, first
+    tmux('send-keys', 'Enter')
+    final = wait_screen(tmux, 'demo exit=', 120)
+    assert '[demo] 2 episodes, success rate 100% (2/2)' in final, final
     assert 'demo exit=0' in final, final

@@ -7,7 +7,10 @@ A realtime graph runs with viewer:=rerun; the page at the printed address must s
 camera panel with the published image (its pixels, cropped from a screenshot and scaled back,
 match a frame received from front/image_raw), the step-info plot (its series colours) and the 3D
 robot with the markers. The same screenshot becomes the README's picture with
-UPDATE_SCREENSHOT=1 (docs/viewer.png).
+UPDATE_SCREENSHOT=1 (docs/viewer.png). A recording's review opens paused at its start, the first
+episode: the viewer's own state (its time cursor, read from the page) and the camera frame it
+draws say so. Neither page asks anything of another origin (every request the browser makes is
+recorded).
 """
 
 from collections import deque
@@ -17,10 +20,13 @@ import re
 import shutil
 import sys
 import time
+from urllib.parse import urlsplit
 
-from franka_hil_common.messages import image_array
+from franka_hil_common.messages import image_array, stamp_ns
 from franka_hil_msgs.msg import StepInfo
 from franka_hil_recorder.bag_export import Bag
+from franka_hil_viewer.recording import entity_rows
+from franka_hil_viewer.scene import TIMELINE
 import numpy as np
 import pytest
 from rclpy.qos import QoSProfile, ReliabilityPolicy
@@ -134,9 +140,91 @@ def wait_for_camera(page, frames, shot_path, spin=None, timeout=180):
 
 
 def browser_page(playwright, executable):
-    """Open a page in headless Chromium (software WebGL) at the test's viewport size."""
+    """
+    Open a page in headless Chromium (software WebGL) at the test's viewport size.
+
+    Return (browser, page, requests): every address the page asks for, as it asks.
+    """
     browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-    return browser, browser.new_page(viewport=VIEWPORT, color_scheme='light')
+    page = browser.new_page(viewport=VIEWPORT, color_scheme='light')
+    requests = []
+    page.on('request', lambda request: requests.append(request.url))
+    return browser, page, requests
+
+
+def off_this_machine(requests):
+    """Return the requests (addresses) to a host other than 127.0.0.1 or localhost."""
+    return sorted(
+        {
+            url
+            for url in requests
+            if urlsplit(url).scheme not in ('data', 'blob')
+            and urlsplit(url).hostname not in ('127.0.0.1', 'localhost')
+        }
+    )
+
+
+def protobuf_fields(data):
+    """
+    Decode one protobuf message's wire format: {field number: [int or bytes, ...]}.
+
+    Enough for the viewer's state (varints and length-delimited fields only).
+    """
+    fields, i = {}, 0
+
+    def varint():
+        nonlocal i
+        value, shift = 0, 0
+        while True:
+            byte = data[i]
+            i += 1
+            value |= (byte & 0x7F) << shift
+            shift += 7
+            if byte < 0x80:
+                return value
+
+    while i < len(data):
+        key = varint()
+        number, kind = key >> 3, key & 7
+        if kind == 0:
+            value = varint()
+        elif kind == 2:
+            size = varint()
+            value, i = data[i : i + size], i + size
+        else:
+            raise ValueError(f'wire type {kind} of field {number} not decoded')
+        fields.setdefault(number, []).append(value)
+    return fields
+
+
+def time_cursor(page, timeline):
+    """
+    Return (cursor, first, last) on `timeline` of the page's active recording, in ns.
+
+    The page's viewer (window._handle, which Rerun's index.html keeps) answers viewer_state()
+    with the Viewer Control API's GetStateResponse, protobuf-encoded. The field numbers below
+    are that message's, which rerun.experimental.ViewerClient reads as JSON:
+    recordings (3) [current_time (3) {timeline (1) {name (1)}, time (3) {time (1)}}, timelines
+    (2) [{timeline (1) {name (1)}, time_range (3) {start (1), end (2)}}]]. None before it has
+    the recording (or the timeline).
+    """
+    encoded = page.evaluate('() => window._handle && [...window._handle.viewer_state()]')
+    if not encoded:
+        return None  # the viewer has not started yet
+    state = protobuf_fields(bytes(encoded))
+    for recording in map(protobuf_fields, state.get(3, [])):
+        ranges = {}
+        for line in map(protobuf_fields, recording.get(2, [])):
+            name = protobuf_fields(line[1][0])[1][0].decode()
+            span = protobuf_fields(line[3][0]) if 3 in line else {}
+            ranges[name] = (span.get(1, [0])[0], span.get(2, [0])[0])
+        cursor = protobuf_fields(recording[3][0]) if 3 in recording else None
+        if timeline not in ranges or cursor is None:
+            continue
+        if protobuf_fields(cursor[1][0])[1][0].decode() == timeline:
+            at = protobuf_fields(cursor[3][0]).get(1, [0])[0] if 3 in cursor else 0
+            return (at, *ranges[timeline])
+    return None
 
 
 @pytest.mark.slow
@@ -183,7 +271,7 @@ def test_web_view_shows_cameras_plot_and_robot(
     spin(ros_node, lambda: ended, timeout=90, what='an episode end')
 
     with sync_playwright() as playwright:
-        browser, page = browser_page(playwright, chromium)
+        browser, page, requests = browser_page(playwright, chromium)
         try:
             page.goto(url, timeout=60_000)
             assert page.title() == 'Rerun Viewer'
@@ -231,6 +319,7 @@ def test_web_view_shows_cameras_plot_and_robot(
             value, spread = rgb.max(axis=2), rgb.max(axis=2) - rgb.min(axis=2)
             grey = (spread < 20) & (value > 60) & (value < 215)
             assert grey.sum() > 10000, f'no robot in the 3D view ({grey.sum()} grey pixels)'
+            assert requests and not off_this_machine(requests), off_this_machine(requests)
         finally:
             browser.close()
     if os.environ.get('UPDATE_SCREENSHOT'):
@@ -241,7 +330,7 @@ def test_web_view_shows_cameras_plot_and_robot(
 
 
 @pytest.mark.slow
-def test_recording_review_in_the_same_view(
+def test_recording_review_opens_paused_at_the_first_episode(
     chromium, free_ports, start_process, tmp_path, demo_recording, demo_review
 ):
     from playwright.sync_api import sync_playwright
@@ -249,9 +338,10 @@ def test_recording_review_in_the_same_view(
     # One demo episode (viewer:=none) and its bag_to_rerun conversion (test/conftest.py).
     bag, (review, _) = demo_recording / 'bag', demo_review
     with Bag(bag) as recorded:
-        frames = [
-            image_array(m) for _, _, m in recorded.messages([recorded.topic('front/image_raw')])
-        ]
+        steps = [m for _, _, m in recorded.messages([recorded.topic('step_info')])]
+    first_episode = [s for s in steps if s.episode == steps[0].episode]
+    assert first_episode[-1].terminated or first_episode[-1].truncated  # a whole episode
+    last = max(t for rows in entity_rows(review).values() for t, _ in rows if t is not None)
 
     web, data = free_ports(2)
     viewer = start_process(
@@ -270,11 +360,30 @@ def test_recording_review_in_the_same_view(
     viewer.wait_for_output('Ctrl-C stops', timeout=60)
     url = re.search(r'review.rrd: (\S+)', viewer.output()).group(1)
     with sync_playwright() as playwright:
-        browser, page = browser_page(playwright, chromium)
+        browser, page, requests = browser_page(playwright, chromium)
         try:
             page.goto(url, timeout=60_000)
-            # The recording opens at its end: the panel shows one of the bag's frames.
-            wait_for_camera(page, lambda: frames, tmp_path / 'review.png')
+            # The whole recording has arrived (the time line reaches its last entry): the time
+            # cursor is where the review opens, paused.
+            deadline = time.monotonic() + 120
+            while (cursor := time_cursor(page, TIMELINE)) is None or cursor[2] < last:
+                assert time.monotonic() < deadline, f'the recording not loaded: {cursor}'
+                page.wait_for_timeout(200)
+            at, start, end = cursor
+            first_step = stamp_ns(first_episode[0].header.stamp)
+            print(
+                f'time cursor at {at * 1e-9:.2f} s of {start * 1e-9:.2f}-{end * 1e-9:.2f} s; '
+                f'first step of episode {first_episode[0].episode} at {first_step * 1e-9:.2f} s'
+            )
+            # Where the first timed entry the page received is: the first episode's first step,
+            # or 0 s when the bag's /tf_static (stamped 0) came first (then the camera panels
+            # are empty until the first step). Not the end.
+            page.screenshot(path=str(tmp_path / 'review.png'))
+            assert start <= at <= first_step < end, cursor
+            # Still there a moment later: paused, not playing nor following the newest data.
+            page.wait_for_timeout(1000)
+            assert time_cursor(page, TIMELINE)[0] == at, 'the review did not stay paused'
+            assert requests and not off_this_machine(requests), off_this_machine(requests)
         finally:
             browser.close()
     assert viewer.stop() == 0

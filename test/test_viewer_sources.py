@@ -120,7 +120,7 @@ def test_every_step_plotted_robot_and_markers_drawn(
         20,
         'the last step',
     )
-    assert viewer.stop(timeout=30) == 0  # it reads once more, then completes the file
+    assert viewer.stop(timeout=30) == 0  # it reads until its topics are quiet, then the file
 
     rows = entity_rows(rrd)
     rewards = [
@@ -146,6 +146,9 @@ def test_every_step_plotted_robot_and_markers_drawn(
 def test_a_stopped_viewer_holds_no_step_back(start_process, ros_node, spin, tmp_path):
     ns = f'/viewer_stopped_{os.getpid()}'
     services = sim_services(start_process, ros_node, spin, ns)
+    # A second simulator, watched by nobody and stepped in turn with the first: the measure of
+    # what the machine gives a sim right now (other processes' load comes and goes in seconds).
+    reference = sim_services(start_process, ros_node, spin, f'{ns}_reference')
     rrd = tmp_path / 'view.rrd'
     viewer = start_viewer(start_process, ns, rrd)
     batches = []
@@ -154,26 +157,36 @@ def test_a_stopped_viewer_holds_no_step_back(start_process, ros_node, spin, tmp_
     )
     step_until_drawn(ros_node, spin, services, viewer)
 
-    def rate(seconds):
-        start, count = time.monotonic(), 0
-        while time.monotonic() - start < seconds:
-            count += len(steps(ros_node, spin, services, 10))
-        return count / (time.monotonic() - start)
+    def cost(seconds):
+        """Return the watched sim's wall time per step over the reference's, stepped in turn."""
+        for sim in (services, reference):  # episodes in step: their resets in the same rounds
+            call(ros_node, spin, sim[1], Reset.Request())
+        spent = {'watched': 0.0, 'reference': 0.0}
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            for name, sim in (('watched', services), ('reference', reference)):
+                start = time.monotonic()
+                steps(ros_node, spin, sim, 10)
+                spent[name] += time.monotonic() - start
+        return spent['watched'] / spent['reference']
 
-    watched = rate(3.0)
+    watched = cost(6.0)
     viewer.proc.send_signal(signal.SIGSTOP)
     try:
         spin(ros_node, viewer.halted, 10, 'the viewer to stop')
         # Over STOPPED_S the sim sends more batches than the viewer's deepest queue holds.
-        stopped = rate(STOPPED_S)
+        stopped = cost(STOPPED_S)
         spin(ros_node, viewer.halted, 1, 'the viewer still stopped')
     finally:
         viewer.proc.send_signal(signal.SIGCONT)
-    print(f'steps/s watched: {watched:.0f}; with the viewer stopped: {stopped:.0f}')
-    # With nothing to draw the machine has more to spare: about as fast or faster. A sim that
-    # waited for the stopped reader (a reliable queue that blocks a send when full) fell to
-    # half the rate here; the bound leaves room for a loaded machine.
-    assert stopped > 0.7 * watched
+    print(
+        f'time per step over the unwatched sim: {watched:.2f} watched, {stopped:.2f} with the '
+        'viewer stopped'
+    )
+    # With nothing to draw the machine has more to spare: about the same or less. A sim that
+    # waited for the stopped reader (a reliable queue that blocks a send when full) fell to half
+    # its rate here, twice the time per step.
+    assert stopped < 1.4 * watched
     # Thawed, the viewer says which steps it missed (once DDS gives up on them) and draws on.
     deadline = time.monotonic() + 30.0
     while 'steps missing between' not in viewer.output():

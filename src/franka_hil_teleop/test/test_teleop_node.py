@@ -150,13 +150,15 @@ def test_joy_timeout_releases_the_override(teleop, ros_node, spin):
 def test_the_deadman_releases_within_half_a_second_of_the_last_joy(teleop, ros_node, spin):
     _, pub, boxes = teleop
     interventions = boxes['intervention']
-    # Timed by the release's stamp (the node's clock: the system clock here, as time.time()), so
-    # that a test process slow to receive the release on a loaded machine does not count.
-    delays = []
+    # Timed by the node's own stamps (its clock): an unstamped Joy's command is stamped when the
+    # node handles it, the release when its timer fires. The time the Joy took to reach the
+    # node (this test's publish, DDS, a loaded machine's scheduling) is not the deadman's, and
+    # neither is the time this test takes to receive the release; both are only reported.
+    reactions, deliveries = [], []
     for _ in range(20):
         interventions.messages.clear()
         for _ in range(3):  # a held pad repeating, then silence
-            last_joy = time.time()
+            sent = time.time()
             pub.publish(joy([RB], {LEFTX: 0.5}))
         spin(
             ros_node,
@@ -164,13 +166,20 @@ def test_the_deadman_releases_within_half_a_second_of_the_last_joy(teleop, ros_n
             timeout=5.0,
             what='the release',
         )
-        stamp = interventions.messages[-1].header.stamp
-        delays.append(stamp.sec + stamp.nanosec * 1e-9 - last_joy)
+        handled = [stamp_s(m) for m in interventions.messages if m.active]
+        reactions.append(stamp_s(interventions.messages[-1]) - handled[-1])
+        deliveries.append(handled[-1] - sent)
     print(
-        f'deadman release after the last Joy: min {min(delays):.3f} s, '
-        f'max {max(delays):.3f} s over {len(delays)} trials'
+        f'deadman release after the last Joy was handled: min {min(reactions):.3f} s, '
+        f'max {max(reactions):.3f} s over {len(reactions)} trials (the Joy took '
+        f'{min(deliveries) * 1e3:.1f}-{max(deliveries) * 1e3:.1f} ms to be handled)'
     )
-    assert JOY_TIMEOUT_S <= min(delays) and max(delays) <= 0.5
+    assert JOY_TIMEOUT_S <= min(reactions) and max(reactions) <= 0.5
+
+
+def stamp_s(msg):
+    """Return a message's header stamp in seconds."""
+    return msg.header.stamp.sec + msg.header.stamp.nanosec * 1e-9
 
 
 def test_joy_of_the_wrong_layout_is_reported_once_and_ignored(teleop, ros_node, spin):

@@ -5,9 +5,10 @@ Rerun's web viewer served on this machine: the `rerun` program from the rerun-sd
 
 It hosts the web viewer's files over HTTP and a gRPC server that buffers what is logged to it,
 so a browser that connects late still gets the whole session. Both listen on `bind` (127.0.0.1
-by default: reach them from another machine through `ssh -L`). Nothing is fetched from the
-internet but the web fonts its page asks for (it falls back to its own without them): the
-address sets the page's options so (see web_url), and the program runs with analytics off.
+by default: reach them from another machine through `ssh -L`). The page a person opens is the
+program's, less its web-font links (franka_hil_viewer.page: our server on the page's port, the
+program's page server on a port of its own); the address sets the page's options (see web_url)
+and the program runs with analytics off, so the page fetches nothing from the internet.
 """
 
 import ctypes
@@ -22,6 +23,7 @@ import time
 from urllib.parse import quote
 
 from franka_hil_viewer.analytics import rerun_environment
+from franka_hil_viewer.page import PageServer
 
 START_TIMEOUT_S = 30.0
 # Where the page looks for its examples list: a path of our own server, not rerun.io's.
@@ -67,9 +69,10 @@ def web_url(bind, web_port, grpc_port):
     """
     Return the address to open in a browser: the web viewer, pointed at the gRPC server.
 
-    The page's own options keep it off the internet: no welcome screen, the examples list asked
-    of our server (which has none) instead of rerun.io, and `notebook`, the embedded mode, in
-    which the page sends no usage analytics.
+    The page's own options: no welcome screen, the examples list asked of our server (which has
+    none) instead of rerun.io, and `notebook`, the embedded mode. (In rerun-sdk 0.41 that mode
+    still posts usage analytics: the page's Content-Security-Policy stops them,
+    franka_hil_viewer.page.)
     """
     return (
         f'http://{shown_host(bind)}:{web_port}/?url='
@@ -97,6 +100,13 @@ def _stop_with_parent():
         pass  # not Linux: close() still stops it
 
 
+def free_port(host):
+    """Return a TCP port free on `host` now (the system's choice)."""
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
 def port_open(host, port):
     """Return True when a TCP connection to host:port succeeds."""
     try:
@@ -107,7 +117,12 @@ def port_open(host, port):
 
 
 class WebViewerServer:
-    """The `rerun --serve-web` process; optional .rrd files are loaded into it for review."""
+    """
+    The `rerun --serve-web` process and the page in front of it; .rrd files are loaded for review.
+
+    The program's own page server listens on a free port (`program_web_port`) of `bind`, and
+    nobody needs to reach it: the page's port is our PageServer's.
+    """
 
     def __init__(
         self,
@@ -127,6 +142,7 @@ class WebViewerServer:
                     f'port {port} on {host} is in use already (another viewer?): '
                     'choose other ports'
                 )
+        self.program_web_port = free_port(host)
         argv = [
             rerun_program(),
             '--serve-web',
@@ -135,7 +151,7 @@ class WebViewerServer:
             '--port',
             str(grpc_port),
             '--web-viewer-port',
-            str(web_port),
+            str(self.program_web_port),
             '--server-memory-limit',
             memory_limit,
             '--hide-welcome-screen',
@@ -151,8 +167,9 @@ class WebViewerServer:
             start_new_session=True,
             preexec_fn=_stop_with_parent,
         )
+        self.page = None
         deadline = time.monotonic() + timeout
-        while not (port_open(host, grpc_port) and port_open(host, web_port)):
+        while not (port_open(host, grpc_port) and port_open(host, self.program_web_port)):
             if self.proc.poll() is not None:
                 raise ServerError(
                     f'`rerun --serve-web` exited with code {self.proc.returncode} '
@@ -161,10 +178,19 @@ class WebViewerServer:
             if time.monotonic() > deadline:
                 self.close()
                 raise ServerError(
-                    f'the web viewer did not listen on {host}:{web_port} and '
+                    f'the web viewer did not listen on {host}:{self.program_web_port} and '
                     f':{grpc_port} within {timeout:.0f} s'
                 )
             time.sleep(0.05)
+        try:
+            self.page = PageServer(
+                bind, web_port, f'http://{host}:{self.program_web_port}', grpc_port
+            )
+        except OSError as error:
+            self.close()
+            raise ServerError(
+                f'the page could not be served on {host}:{web_port}: {error}'
+            ) from error
 
     @property
     def url(self):
@@ -181,7 +207,10 @@ class WebViewerServer:
         return f'{what}: {self.url}\n  ({ssh_hint(self.web_port, self.grpc_port)})'
 
     def close(self):
-        """Stop the server."""
+        """Stop the page and the program."""
+        if self.page is not None:
+            self.page.close()
+            self.page = None
         for sig in (signal.SIGTERM, signal.SIGKILL):
             if self.proc.poll() is not None:
                 return

@@ -17,6 +17,7 @@ the simulator nor MuJoCo.
 
 import os
 from pathlib import Path
+import time
 import uuid
 
 from franka_hil_common import names, observation as layout
@@ -39,6 +40,12 @@ APPLICATION_ID = 'franka_hil'
 STEP_INFO_DEPTH = 1000
 # Where the per-step state is read from (the `source` parameter).
 SOURCES = ('preview', 'every_step')
+# At close, messages still in flight are read until the topics are quiet this long (another
+# reader of a topic may have had a message that this slower, niced process has not yet), for
+# DRAIN_TIMEOUT_S at most (a graph that goes on publishing), looking every DRAIN_POLL_S.
+DRAIN_QUIET_S = 0.5
+DRAIN_TIMEOUT_S = 3.0
+DRAIN_POLL_S = 0.05
 
 
 def _port(value):
@@ -210,20 +217,23 @@ class ViewerNode(Node):
         self._first('robot_description')
 
     def _read(self):
-        """Draw what the per-step topics brought since the last read."""
+        """Draw what the per-step topics brought since the last read; return how many."""
         tf = self.tf.take_all()
         for msg in tf:
             self.view.on_tf(msg, show=msg is tf[-1])
         self._first('tf')
         markers = self.markers.take_all()
+        taken = len(tf) + len(markers)
         if markers:
             self.view.on_markers(markers[-1])
             self._first('markers')
         for camera, subscription in self.images.items():
             frames = subscription.take_all()
+            taken += len(frames)
             if frames:
                 self._show_image(camera, frames[-1])
         infos = self.step_info.take_all()
+        taken += len(infos)
         if self.step_info.msg_type is StepInfoArray:
             infos = [info for batch in infos for info in batch.steps]
         for gap in self.view.on_step_infos(infos):
@@ -231,6 +241,7 @@ class ViewerNode(Node):
                 f'{gap}: not read in time, the plot has a gap', throttle_duration_sec=5.0
             )
         self._first('step_info')
+        return taken
 
     def _show_image(self, camera, msg):
         try:
@@ -242,9 +253,20 @@ class ViewerNode(Node):
             return
         self._first(f'{camera} image')
 
+    def _drain(self):
+        """Read until no message came for DRAIN_QUIET_S (DRAIN_TIMEOUT_S at most)."""
+        start = quiet_since = time.monotonic()
+        while True:
+            now = time.monotonic()
+            if self._read():
+                quiet_since = now
+            if now - quiet_since >= DRAIN_QUIET_S or now - start >= DRAIN_TIMEOUT_S:
+                return
+            time.sleep(DRAIN_POLL_S)
+
     def close(self):
         """Draw what is left, flush (the .rrd file is complete), stop the web viewer."""
-        self._read()
+        self._drain()
         for subscription in (self.tf, self.markers, self.step_info, *self.images.values()):
             subscription.destroy()
         self.stream.flush(timeout_sec=5.0)
