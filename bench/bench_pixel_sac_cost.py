@@ -9,8 +9,8 @@ task's spaces (two 128x128x3 uint8 cameras + agent_pos; random images, so only t
 measured), batch 256, one update per env step as the state route. Prints and writes (--out)
 updates/s, the buffer's bytes per transition and the process's peak memory; env steps/s of the
 pixel task itself are bench_env-style figures measured by the runs. Run in the SB3 venv:
-`bash scripts/with_env.sh true; source scripts/venv_env.sh .venv-sb3;
-python bench/bench_pixel_sac_cost.py --updates 20 --buffer 1000 --out bench/results/pixel_sac_cost.json`.
+`source scripts/venv_env.sh .venv-sb3; python bench/bench_pixel_sac_cost.py --updates 20
+--buffer 1000 --out bench/results/pixel_sac_cost.json`.
 """
 
 import argparse
