@@ -1,7 +1,8 @@
 # Copyright 2026 franka-hil developers
 # SPDX-License-Identifier: Apache-2.0
 """
-The public API type-checks: mypy over the envs, franka_hil_common, HilSession and the intervener.
+The public API type-checks: mypy over the envs, franka_hil_common, HilSession, the intervener
+and the pixel encoder.
 
 These modules are annotated in full (pyproject.toml's [tool.mypy] disallows unannotated
 functions); the modules they import are read for their types, their own errors not reported.
@@ -21,6 +22,8 @@ PUBLIC_API = [
     'src/franka_hil_sim/franka_hil_sim/core/session.py',
     'src/franka_hil_gym_bridge/franka_hil_gym_bridge/env.py',
     'src/franka_hil_teleop/franka_hil_teleop/intervener.py',
+    'src/franka_hil_sim/franka_hil_sim/core/scene_id.py',
+    'training/franka_hil_training/vision',
 ]
 
 

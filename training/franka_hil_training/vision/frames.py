@@ -18,7 +18,7 @@ policy ever sees them.
 import argparse
 import sys
 import time
-from typing import Any
+from typing import Any, cast
 
 from franka_hil_common.observation import AGENT_POS_SIZE, CAMERAS, GRIPPER, GRIPPER_SCALE
 from franka_hil_common.observation import IMAGE_SIZE, TCP
@@ -72,7 +72,7 @@ def render_frames(count: int, seed: int, input_size: int) -> dict[str, Any]:
     from franka_hil_teleop.expert import PickCubeExpert
 
     env = gym.make(ENV_ID)
-    sim = env.unwrapped.sim
+    sim = cast(Any, env.unwrapped).sim  # the PickCubeSim: its labels are what it knows
     rng = np.random.default_rng(seed)
     expert = PickCubeExpert()
     images = np.empty((count, len(CAMERAS), input_size, input_size, 3), np.uint8)

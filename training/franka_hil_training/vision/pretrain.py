@@ -105,7 +105,8 @@ def pretrain(directory: Path, manifest: dict[str, Any]) -> enc.Encoder:
         **fitted,
     )
     directory.mkdir(parents=True, exist_ok=True)
-    np.savez(directory / mf.WEIGHTS, **encoder.arrays())
+    arrays: dict[str, Any] = encoder.arrays()  # (savez's keywords: names of arrays)
+    np.savez(directory / mf.WEIGHTS, **arrays)
     (directory / mf.MANIFEST).write_text(json.dumps(manifest, indent=2))
     encoder.manifest = manifest
     return encoder
