@@ -37,6 +37,7 @@ summary.json and checkpoints/<updates>/model.zip.
 """
 
 import argparse
+import contextlib
 import json
 from pathlib import Path
 import sys
@@ -52,6 +53,7 @@ from franka_hil_training.sb3.envs import (
     observation_bounds,
     record_demos,
 )
+from franka_hil_training.vision.manifest import EncoderRefused
 from franka_hil_training.workspace import ROOT
 import numpy as np
 from stable_baselines3 import SAC
@@ -347,9 +349,10 @@ def evaluate_checkpoint(path, seeds):
 def main(argv=None):
     """Run (or only evaluate, --evaluate MODEL_ZIP); write summary.json."""
     options = parse_args(argv)
-    if options.evaluate:
-        return evaluate_checkpoint(options.evaluate, options.final_seeds)
-    return run.main(options, train, 'sb3')
+    with one_line_refusals():
+        if options.evaluate:
+            return evaluate_checkpoint(options.evaluate, options.final_seeds)
+        return run.main(options, train, 'sb3')
 
 
 def evaluate_main(argv=None):
@@ -358,7 +361,17 @@ def evaluate_main(argv=None):
     parser.add_argument('model', type=Path, help='a checkpoint: checkpoints/<updates>/model.zip')
     parser.add_argument('--seeds', type=int, default=50, help='held-out seeds (10000..)')
     options = parser.parse_args(argv)
-    return evaluate_checkpoint(options.model, options.seeds)
+    with one_line_refusals():
+        return evaluate_checkpoint(options.model, options.seeds)
+
+
+@contextlib.contextmanager
+def one_line_refusals():
+    """Turn an encoder's refusal (another scene, image size, camera set) into its one line."""
+    try:
+        yield
+    except EncoderRefused as error:
+        raise SystemExit(str(error)) from None
 
 
 if __name__ == '__main__':
