@@ -1,8 +1,10 @@
 # Copyright 2026 franka-hil developers
 # SPDX-License-Identifier: Apache-2.0
 """
-The public API type-checks: mypy over the envs, franka_hil_common, HilSession, the intervener
-and the pixel encoder.
+The public API type-checks: mypy over the envs, the vocabulary, the intervener, the encoder.
+
+Modules: franka_hil_common, the Gymnasium envs, HilSession, the intervener, the pixel encoder
+and the scene hash it is keyed by.
 
 These modules are annotated in full (pyproject.toml's [tool.mypy] disallows unannotated
 functions); the modules they import are read for their types, their own errors not reported.
