@@ -3,9 +3,10 @@
 # the corrective synthetic human, then the policy alone on held-out seeds: the package's
 # `franka-hil-train-sb3` (training/franka_hil_training/sb3/train.py; settings in
 # training/franka_hil_training/configs/sb3_sac.yaml) in the SB3 venv.
-# `bash scripts/train_hil_sb3.sh [--minutes 20] [--no-human] [--demos 10] ...` (--help lists
-# all); outputs under out/sb3-<time>/. Makes the SB3 venv (SB3_VENV, default .venv-sb3) on
-# first use.
+# `bash scripts/train_hil_sb3.sh [--pixels] [--minutes 20] [--no-human] [--demos 10] ...` (--help
+# lists all; --pixels learns from the two cameras through the pixel encoder, pretrained in the run
+# when out/encoders has none for this scene); outputs under out/sb3-<time>/. Makes the SB3 venv
+# (SB3_VENV, default .venv-sb3) on first use.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"

@@ -509,3 +509,70 @@ def test_close_wakes_a_blocked_step_and_releases_everything(start_process, ros_n
         what='the env node to leave the graph',
     )
     env.close()  # idempotent
+
+
+# The pixel ids: the cameras' image_raw and agent_pos, nothing of the cube -------------------
+
+PIXEL_SPACE = spaces.Dict(
+    {'agent_pos': AGENT, 'pixels': spaces.Dict({'front': IMAGE, 'wrist': IMAGE})}
+)
+# every info key the policy may get: outcome, override, penalty; none holds a position
+INFO_KEYS = {
+    'succeed',
+    'discrete_penalty',
+    'is_intervention',
+    'teleop_action',
+    'action_intervention',
+    'policy_action',
+    'rerecord_episode',
+    'human_event',
+    'physics_error',
+    'next.success',
+}
+
+
+@pytest.mark.parametrize(
+    'env_id',
+    ['franka_hil_ros/PandaPickCubePixelsRandom-v0', 'gym_hil/FrankaHilPickCubePixelsRandom-v0'],
+)
+def test_registered_kwargs_force_pixels(env_id):
+    kwargs = gym.spec(env_id).kwargs
+    assert kwargs['pixel_obs'] and kwargs['random_block_position']
+
+
+def test_state_and_pixel_obs_together_are_refused():
+    with pytest.raises(ValueError, match='pick one'):
+        FrankaHilRosEnv(state_obs=True, pixel_obs=True, backend='embedded')
+
+
+def test_embedded_pixel_env_ignores_image_obs_false():
+    env = FrankaHilRosEnv(
+        pixel_obs=True, image_obs=False, backend='embedded', random_block_position=True
+    )
+    assert env.observation_space == PIXEL_SPACE
+    obs, _ = env.reset(seed=1)
+    assert set(obs) == {'agent_pos', 'pixels'}
+    env.close()
+
+
+def test_graph_pixel_env_matches_direct_and_info_holds_no_position(start_process):
+    ns = namespace('pixels')
+    start_sim(start_process, ns, image_obs=True, random_block_position=True)
+    env = gym.make('franka_hil_ros/PandaPickCubePixelsRandom-v0', namespace=ns, image_obs=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')  # the contract's inf bounds and [0, 2] gripper range
+        check_env(env.unwrapped)
+    assert env.observation_space == PIXEL_SPACE
+    direct = gym.make('franka_hil/PandaPickCubePixelsRandom-v0')
+    obs, info = env.reset(seed=5)
+    expected, _ = direct.reset(seed=5)
+    assert_same(obs, expected)
+    assert set(info) <= {'seed', 'episode'}
+    for action in random_actions(5, 8):
+        obs, reward, terminated, truncated, info = env.step(action)
+        assert_same(obs, direct.step(action)[0])
+        assert set(info) <= INFO_KEYS
+        for value in info.values():
+            assert np.size(value) in (1, 4)  # flags, numbers, 4-D actions: no xyz anywhere
+    env.close()
+    direct.close()

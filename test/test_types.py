@@ -1,7 +1,10 @@
 # Copyright 2026 franka-hil developers
 # SPDX-License-Identifier: Apache-2.0
 """
-The public API type-checks: mypy over the envs, franka_hil_common, HilSession and the intervener.
+The public API type-checks: mypy over the envs, the vocabulary, the intervener, the encoder.
+
+Modules: franka_hil_common, the Gymnasium envs, HilSession, the intervener, the pixel encoder
+and the scene hash it is keyed by.
 
 These modules are annotated in full (pyproject.toml's [tool.mypy] disallows unannotated
 functions); the modules they import are read for their types, their own errors not reported.
@@ -21,6 +24,8 @@ PUBLIC_API = [
     'src/franka_hil_sim/franka_hil_sim/core/session.py',
     'src/franka_hil_gym_bridge/franka_hil_gym_bridge/env.py',
     'src/franka_hil_teleop/franka_hil_teleop/intervener.py',
+    'src/franka_hil_sim/franka_hil_sim/core/scene_id.py',
+    'training/franka_hil_training/vision',
 ]
 
 

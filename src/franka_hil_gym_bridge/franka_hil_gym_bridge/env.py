@@ -60,6 +60,8 @@ class FrankaHilRosEnv(gym.Env[Observation, np.ndarray]):
     (front, wrist: 128x128x3 uint8) per image_obs. state_obs=True gives state observations
     whatever image_obs says: LeRobot always asks gym_hil envs for images, and a state policy on
     a random cube needs the cube position, which image observations do not carry.
+    pixel_obs=True gives image observations whatever image_obs says: `agent_pos` and `pixels`
+    only (the cube position the graph's synthetic human steers by stays on its topic).
 
     ## Rewards
     As PandaPickCubeBaseEnv (reward_type), computed by the simulator. info: succeed,
@@ -144,6 +146,7 @@ class FrankaHilRosEnv(gym.Env[Observation, np.ndarray]):
         connect_timeout: float | None = None,
         mode: str | None = None,
         state_obs: bool = False,
+        pixel_obs: bool = False,
         **unused: Any,
     ) -> None:
         if unused:
@@ -152,8 +155,10 @@ class FrankaHilRosEnv(gym.Env[Observation, np.ndarray]):
             )
         # Not given (None): from FRANKA_HIL_LAUNCH / _NAMESPACE / _TELEOP / _MODE, else defaults.
         # (they say how to use a graph: the embedded backend does not read them)
-        if state_obs:
-            image_obs = False
+        if state_obs and pixel_obs:
+            raise ValueError('state_obs and pixel_obs ask for different observations: pick one')
+        if state_obs or pixel_obs:
+            image_obs = bool(pixel_obs)
         graph = env_vars.graph_settings(
             launch, namespace, teleop, mode, None if backend == 'graph' else {}
         )

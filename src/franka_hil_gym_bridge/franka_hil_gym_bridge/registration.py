@@ -25,6 +25,9 @@ VARIANTS = {
     # image_obs LeRobot passes (it passes no such kwargs): a state policy that finds the cube;
     # 10 s to answer a step (a training run's learner loads the CPU: 3 s was missed once)
     'StateRandom': {'random_block_position': True, 'state_obs': True, 'timeout': 10.0},
+    # the pixel policy's task: a random cube, the two cameras and agent_pos only, whatever
+    # image_obs says (franka_hil/PandaPickCubePixelsRandom-v0 on the graph)
+    'PixelsRandom': {'random_block_position': True, 'pixel_obs': True, 'timeout': 10.0},
 }
 
 

@@ -16,6 +16,7 @@ VARIANTS = {
     'Gamepad': {'gripper_penalty': -0.02, 'teleop': 'gamepad'},
     'Keyboard': {'teleop': 'keyboard'},
     'StateRandom': {'random_block_position': True, 'state_obs': True, 'timeout': 10.0},
+    'PixelsRandom': {'random_block_position': True, 'pixel_obs': True, 'timeout': 10.0},
 }
 
 

@@ -4,8 +4,11 @@
 The graph-backed env as the SB3 route's SAC sees it; demonstrations; the policy alone.
 
 franka_hil_ros/PandaPickCubeStateRandom-v0 (lockstep, it launches its graph), paced to at most
-`fps` steps a second, flattened and normalised to [-1, 1] by the demonstrations' range. Imports
-no Stable-Baselines3 (the workspace's venv can test it).
+`fps` steps a second, flattened and normalised to [-1, 1] by the demonstrations' range. With an
+encoder (--pixels): franka_hil_ros/PandaPickCubePixelsRandom-v0, whose observation is the two
+cameras and agent_pos; the frozen encoder turns the images into its estimate of the cube
+position, so the policy sees agent_pos + what the pixels say, laid out as the state route's
+observation. Imports no Stable-Baselines3 (the workspace's venv can test it).
 """
 
 import os
@@ -16,6 +19,7 @@ import gymnasium as gym
 import numpy as np
 
 TASK = 'franka_hil_ros/PandaPickCubeStateRandom-v0'
+PIXEL_TASK = 'franka_hil_ros/PandaPickCubePixelsRandom-v0'
 GRIPPER_PENALTY = -0.02
 FIRST_EVAL_SEED = 10000
 FIRST_START_STATE_SEED = 20000
@@ -68,27 +72,52 @@ class Normalized(gym.ObservationWrapper):
         return normalize(observation, self.bounds)
 
 
-def make_env(namespace, teleop, fps=0, human=None, parameters=None, seed=0, bounds=None):
-    """Return the graph-backed env (it launches its graph), paced, flat, normalised by bounds."""
+class EncodedPixels(gym.ObservationWrapper):
+    """
+    {agent_pos, pixels} -> agent_pos + encoder(pixels), flat float32.
+
+    `encoder` maps (pixels dict, agent_pos) to a float32 vector of `encoder.size` (the
+    pretrained encoder's cube position estimate); it refuses, in one line, pixels it was not
+    made for.
+    """
+
+    def __init__(self, env, encoder):
+        super().__init__(env)
+        self.encoder = encoder
+        size = env.observation_space['agent_pos'].shape[0] + encoder.size
+        self.observation_space = gym.spaces.Box(-np.inf, np.inf, (size,), np.float32)
+
+    def observation(self, observation):
+        features = self.encoder(observation['pixels'], observation['agent_pos'])
+        return np.concatenate((observation['agent_pos'], features)).astype(np.float32)
+
+
+def make_env(
+    namespace, teleop, fps=0, human=None, parameters=None, seed=0, bounds=None, encoder=None
+):
+    """
+    Return the graph-backed env (it launches its graph), paced, flat, normalised by bounds.
+
+    With `encoder`: the pixel task, its images through the encoder (EncodedPixels).
+    """
     os.environ.pop(env_vars.PARAMETERS, None)
     os.environ.pop(env_vars.HUMAN, None)
     if human:
         os.environ[env_vars.HUMAN] = human
     if parameters:
         os.environ[env_vars.PARAMETERS] = str(parameters)
-    env = gym.wrappers.FlattenObservation(
-        Paced(
-            gym.make(
-                TASK,
-                launch=True,
-                namespace=namespace,
-                teleop=teleop,
-                seed=seed,
-                gripper_penalty=GRIPPER_PENALTY,
-            ),
-            fps,
-        )
+    env = Paced(
+        gym.make(
+            TASK if encoder is None else PIXEL_TASK,
+            launch=True,
+            namespace=namespace,
+            teleop=teleop,
+            seed=seed,
+            gripper_penalty=GRIPPER_PENALTY,
+        ),
+        fps,
     )
+    env = gym.wrappers.FlattenObservation(env) if encoder is None else EncodedPixels(env, encoder)
     return env if bounds is None else Normalized(env, bounds)
 
 
@@ -97,14 +126,14 @@ def human_step(info):
     return bool(info.get('is_intervention', False))
 
 
-def record_demos(episodes, first_seed, fps, start_states=0):
+def record_demos(episodes, first_seed, fps, start_states=0, encoder=None):
     """
     Run episodes the always-on synthetic human drives; return their steps and successes.
 
     Steps are (obs, next_obs, info, reward, terminated), observations not normalised. Also
     return the first observations of `start_states` more resets (no steps taken).
     """
-    env = make_env('/sb3_demos', 'script', fps, human='always')
+    env = make_env('/sb3_demos', 'script', fps, human='always', encoder=encoder)
     steps, successes = [], 0
     try:
         starts = [env.reset(seed=FIRST_START_STATE_SEED + k)[0] for k in range(start_states)]

@@ -23,12 +23,21 @@ scripts/train_hil_sb3.sh which makes the venv). Steps:
 3. curve: every --eval-every seconds the policy alone (teleop none, a graph of its own) on
    --eval-seeds held-out seeds (10000..); at the end on --final-seeds, sampled and mean actions.
 
+--pixels: the same from the cameras. Step 0 gets the pixel encoder (vision/pretrain.py: from
+--encoder-cache if this scene, these cameras and configs/pixel_encoder.yaml made one, else
+pretrained now on labelled frames the simulator renders); every env of the run is then
+franka_hil_ros/PandaPickCubePixelsRandom-v0 (the two cameras and agent_pos) with its images
+through the frozen encoder (sb3/envs.py EncodedPixels): the policy never gets the simulator's
+cube position, in training or evaluation; the synthetic human still steers by it. --minutes
+then counts the wall time from the start, encoder and demonstrations included.
+
 Outputs in --out, as the LeRobot route's (bench/plot_hil_training.py reads both):
 settings.json, episodes.csv, evals.csv, final_eval.json, final_deterministic_eval.json,
 summary.json and checkpoints/<updates>/model.zip.
 """
 
 import argparse
+import contextlib
 import json
 from pathlib import Path
 import sys
@@ -44,12 +53,15 @@ from franka_hil_training.sb3.envs import (
     observation_bounds,
     record_demos,
 )
+from franka_hil_training.vision.manifest import EncoderRefused
+from franka_hil_training.workspace import ROOT
 import numpy as np
 from stable_baselines3 import SAC
 from stable_baselines3.common.callbacks import BaseCallback
 import torch
 
 BOUNDS = 'observation_bounds.json'
+ENCODER = 'encoder.json'  # beside a pixel checkpoint: where its encoder is kept
 # SAC settings changed from SB3's defaults, and why: configs/sb3_sac.yaml.
 SETTINGS = settings.load('sb3_sac')
 
@@ -74,6 +86,17 @@ def parse_args(argv=None):
         help='only run this checkpoint alone on --final-seeds held-out seeds '
         '(sampled and mean actions; prints, and writes MODEL_ZIP.eval.json)',
     )
+    parser.add_argument(
+        '--pixels',
+        action='store_true',
+        help='learn from the two cameras and agent_pos through the pretrained pixel encoder',
+    )
+    parser.add_argument(
+        '--encoder-cache',
+        type=Path,
+        default=ROOT / 'out' / 'encoders',
+        help='where pixel encoders are kept, one folder per scene/camera/settings hash',
+    )
     run.add_options(parser, SETTINGS)
     return parser.parse_args(argv)
 
@@ -81,9 +104,10 @@ def parse_args(argv=None):
 class Watch(BaseCallback):
     """SB3's callback: the episode log, the in-run evaluations, the time budget."""
 
-    def __init__(self, options, eval_env, interrupted):
+    def __init__(self, options, eval_env, interrupted, budget_s):
         super().__init__()
         self.options, self.eval_env, self.interrupted = options, eval_env, interrupted
+        self.budget_s = budget_s  # seconds of training (--minutes less what came before)
         self.episodes, self.evals = [], []
         self.steps = self.human = 0
         self.train_seconds = 0.0  # wall time of training, without the evaluations
@@ -117,7 +141,7 @@ class Watch(BaseCallback):
             self.next_eval += self.options.eval_every
             self._evaluate_alone()
             self.clock = time.monotonic()
-        return not self.interrupted and self.train_seconds < self.options.minutes * 60.0
+        return not self.interrupted and self.train_seconds < self.budget_s
 
     def _print_progress(self):
         recent = self.episodes[-20:]
@@ -150,11 +174,11 @@ class Watch(BaseCallback):
         )
 
 
-def demonstrations(options, out, summary):
+def demonstrations(options, out, summary, encoder=None):
     """Step 1: record the demos; write and return the bounds they (and start states) span."""
     started = time.monotonic()
     demos, successes, starts = record_demos(
-        options.demos, options.demo_seed, options.fps, options.start_states
+        options.demos, options.demo_seed, options.fps, options.start_states, encoder
     )
     summary.update(
         demo_episodes=options.demos,
@@ -217,18 +241,18 @@ def keep_training(model, watch, out, summary, bounds_text, interrupted):
     return checkpoint
 
 
-def train(options, out):
-    """Run steps 1-3; return the summary dict."""
-    torch.set_num_threads(1)
-    summary = {
-        'route': 'stable-baselines3 SAC',
-        'human': 'none' if options.no_human else 'corrective',
-        'settings': {k: getattr(options, k) for k in SETTINGS},
-        'minutes': options.minutes,
-    }
-    parameters = run.graph_parameters(options, out, summary)
-    interrupted = run.catch_signals()
-    demos, bounds, bounds_text = demonstrations(options, out, summary)
+def pixel_encoder(options, summary):
+    """Step 0 of --pixels: return the encoder (cached, else pretrained now), or None."""
+    if not options.pixels:
+        return None
+    from franka_hil_training.vision.pretrain import encoder_for_run
+
+    encoder, summary['encoder'] = encoder_for_run(options.encoder_cache)
+    return encoder
+
+
+def make_envs(options, summary, parameters, bounds, encoder):
+    """Return the training env (with the human or nobody) and the policy-alone eval env."""
     env = make_env(
         '/sb3_train' + ('_nohuman' if options.no_human else ''),
         'none' if options.no_human else 'script',
@@ -237,31 +261,61 @@ def train(options, out):
         parameters,
         options.seed,
         bounds,
+        encoder,
     )
-    eval_env = make_env('/sb3_eval', 'none', bounds=bounds)  # nobody to wait for: unpaced
+    # nobody to wait for: unpaced
+    return env, make_env('/sb3_eval', 'none', bounds=bounds, encoder=encoder)
+
+
+def train(options, out):
+    """Run steps (0,) 1-3; return the summary dict."""
+    started = time.monotonic()
+    torch.set_num_threads(1)
+    summary = {
+        'route': 'stable-baselines3 SAC' + (' from pixels' if options.pixels else ''),
+        'human': 'none' if options.no_human else 'corrective',
+        'settings': {k: getattr(options, k) for k in SETTINGS},
+        'minutes': options.minutes,
+    }
+    parameters = run.graph_parameters(options, out, summary)
+    interrupted = run.catch_signals()
+    encoder = pixel_encoder(options, summary)
+    demos, bounds, bounds_text = demonstrations(options, out, summary, encoder)
+    env, eval_env = make_envs(options, summary, parameters, bounds, encoder)
     try:
         model = make_model(options, env, demos, bounds)
+        # a pixel run's budget counts the encoder and the demonstrations (the issue's 20 min)
+        budget_s = options.minutes * 60.0 - (time.monotonic() - started if encoder else 0.0)
+        summary['setup_seconds'] = round(time.monotonic() - started, 1)
         print(
             f'[train] {summary["demo_episodes"]} demonstrations, {summary["demo_frames"]} '
             f'frames ({summary["demo_successes"]} succeeded); training '
-            f'({summary["human"]} human), {options.minutes:g} min',
+            f'({summary["human"]} human), {budget_s / 60.0:.1f} min',
             flush=True,
         )
-        watch = Watch(options, eval_env, interrupted)
+        watch = Watch(options, eval_env, interrupted, budget_s)
         model.learn(total_timesteps=10**9, callback=watch, log_interval=None)
         checkpoint = keep_training(model, watch, out, summary, bounds_text, interrupted)
-        for tag, deterministic in (('final', False), ('final_deterministic', True)):
-            if interrupted:
-                break
-            final = evaluate(model, eval_env, options.final_seeds, deterministic)
-            final['checkpoint'] = str(checkpoint)
-            run.keep_final(
-                out, summary, tag, final, f'{"mean" if deterministic else "sampled"} actions'
-            )
+        if encoder is not None:
+            (checkpoint.parent / ENCODER).write_text(json.dumps(summary['encoder']['directory']))
+        summary['wall_seconds_to_end_of_training'] = round(time.monotonic() - started, 1)
+        final_evaluations(options, model, eval_env, checkpoint, out, summary, interrupted)
     finally:
         env.close()
         eval_env.close()
     return summary
+
+
+def final_evaluations(options, model, eval_env, checkpoint, out, summary, interrupted):
+    """Run the policy alone on --final-seeds held-out seeds, sampled then mean actions."""
+    for tag, deterministic in (('final', False), ('final_deterministic', True)):
+        if interrupted:
+            break
+        final = evaluate(model, eval_env, options.final_seeds, deterministic)
+        final['checkpoint'] = str(checkpoint)
+        run.keep_final(
+            out, summary, tag, final, f'{"mean" if deterministic else "sampled"} actions'
+        )
 
 
 def evaluate_checkpoint(path, seeds):
@@ -269,7 +323,13 @@ def evaluate_checkpoint(path, seeds):
     saved = json.loads((path.parent / BOUNDS).read_text())
     bounds = np.array(saved['low'], np.float32), np.array(saved['high'], np.float32)
     model = SAC.load(path, device='cpu')
-    env = make_env('/sb3_eval', 'none', bounds=bounds)
+    encoder = None
+    if (path.parent / ENCODER).exists():  # a pixel policy: its encoder, checked against the scene
+        from franka_hil_training.vision import pretrain
+
+        directory = Path(json.loads((path.parent / ENCODER).read_text()))
+        encoder = pretrain.load(directory, pretrain.expected_manifest())
+    env = make_env('/sb3_eval', 'none', bounds=bounds, encoder=encoder)
     results = {}
     try:
         for mode, deterministic in (('sampled', False), ('mean', True)):
@@ -289,9 +349,10 @@ def evaluate_checkpoint(path, seeds):
 def main(argv=None):
     """Run (or only evaluate, --evaluate MODEL_ZIP); write summary.json."""
     options = parse_args(argv)
-    if options.evaluate:
-        return evaluate_checkpoint(options.evaluate, options.final_seeds)
-    return run.main(options, train, 'sb3')
+    with one_line_refusals():
+        if options.evaluate:
+            return evaluate_checkpoint(options.evaluate, options.final_seeds)
+        return run.main(options, train, 'sb3')
 
 
 def evaluate_main(argv=None):
@@ -300,7 +361,17 @@ def evaluate_main(argv=None):
     parser.add_argument('model', type=Path, help='a checkpoint: checkpoints/<updates>/model.zip')
     parser.add_argument('--seeds', type=int, default=50, help='held-out seeds (10000..)')
     options = parser.parse_args(argv)
-    return evaluate_checkpoint(options.model, options.seeds)
+    with one_line_refusals():
+        return evaluate_checkpoint(options.model, options.seeds)
+
+
+@contextlib.contextmanager
+def one_line_refusals():
+    """Turn an encoder's refusal (another scene, image size, camera set) into its one line."""
+    try:
+        yield
+    except EncoderRefused as error:
+        raise SystemExit(str(error)) from None
 
 
 if __name__ == '__main__':

@@ -257,3 +257,46 @@ class PandaPickCubeEnv(PandaPickCubeBaseEnv):
                 float(action[3]), previous, self.gripper_penalty
             )
         return self._finish(result)
+
+
+class PandaPickCubePixelsEnv(PandaPickCubeEnv):
+    """
+    Pick a randomly placed cube from pixels: `franka_hil/PandaPickCubePixelsRandom-v0`.
+
+    ## Description
+    The task of PandaPickCubeEnv as a policy that only has cameras sees it (gym-hil's image
+    task, which LeRobot's HIL-SERL configuration learns from): the cube is drawn at random at
+    every reset and the observation carries the two camera images and the robot's own state,
+    never the cube position or any other simulator state.
+
+    ## Action Space
+    As PandaPickCubeEnv: `Box(low=(-1, -1, -1, 0), high=(1, 1, 1, 2), (4,), float32)`.
+
+    ## Observation Space
+    A `Dict` of exactly two keys, whatever `image_obs` says:
+
+    | Key | Space | Content |
+    |-----|-------|---------|
+    | `agent_pos` | `Box(-inf, inf, (18,), float32)` | as PandaPickCubeBaseEnv |
+    | `pixels` | `Dict` of `front`, `wrist`: `Box(0, 255, (128, 128, 3), uint8)` | camera images |
+
+    LeRobot reads them as observation.state and observation.images.front / wrist. info carries
+    the task's keys (succeed, discrete_penalty, physics_error), no positions.
+
+    ## Rewards
+    As PandaPickCubeBaseEnv.
+
+    ## Starting State
+    As PandaPickCubeBaseEnv with `random_block_position=True`.
+
+    ## Episode End
+    As PandaPickCubeBaseEnv.
+
+    ## Arguments
+    Those of PandaPickCubeEnv; `image_obs` is always True and `random_block_position`
+    defaults to True.
+    """
+
+    def __init__(self, random_block_position: bool = True, **kwargs: Any) -> None:
+        kwargs.pop('image_obs', None)
+        super().__init__(image_obs=True, random_block_position=random_block_position, **kwargs)

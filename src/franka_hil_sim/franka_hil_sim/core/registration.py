@@ -11,9 +11,12 @@ from franka_hil_common.task import MAX_EPISODE_STEPS
 import gymnasium as gym
 
 NAMESPACE = 'franka_hil'
+_ENVS = 'franka_hil_sim.core.envs'
 ENTRY_POINTS = {
-    f'{NAMESPACE}/PandaPickCubeBase-v0': 'franka_hil_sim.core.envs:PandaPickCubeBaseEnv',
-    f'{NAMESPACE}/PandaPickCube-v0': 'franka_hil_sim.core.envs:PandaPickCubeEnv',
+    f'{NAMESPACE}/PandaPickCubeBase-v0': f'{_ENVS}:PandaPickCubeBaseEnv',
+    f'{NAMESPACE}/PandaPickCube-v0': f'{_ENVS}:PandaPickCubeEnv',
+    # pixels + agent_pos only, random cube: the pixel policy's task (gym_hil's image one)
+    f'{NAMESPACE}/PandaPickCubePixelsRandom-v0': f'{_ENVS}:PandaPickCubePixelsEnv',
 }
 
 

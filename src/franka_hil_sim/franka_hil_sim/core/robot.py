@@ -7,9 +7,9 @@ import importlib.util
 from pathlib import Path
 
 from franka_hil_common.names import BASE_FRAME
+from franka_hil_sim.core.scene_id import MODEL_DIR
 import mujoco
 
-MODEL_DIR = Path(__file__).resolve().parent / 'models'
 ROBOT_XML = MODEL_DIR / 'panda.xml'
 SCENE_XML = MODEL_DIR / 'scene.xml'
 

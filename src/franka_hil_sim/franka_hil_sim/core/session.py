@@ -253,11 +253,10 @@ class HilSession:
             self._episode += 1
             self._step = 0
             self._ticks += 1
-            info = {
-                'episode': self._episode,
-                'seed': seed,
-                'block_start': self.sim.block_pos.tolist(),
-            }
+            info: dict[str, Any] = {'episode': self._episode, 'seed': seed}
+            if not self.config.image_obs:
+                # state mode observes the cube anyway; an image policy must not be told
+                info['block_start'] = self.sim.block_pos.tolist()
             return observation, info
 
     def step(self, action: npt.ArrayLike) -> StepOutcome:
