@@ -12,11 +12,14 @@ see each other), and MuJoCo renders headless.
 
 Tiers: a test is marked by what it needs, from the fixtures it uses (directly or through other
 fixtures), never by hand; `--fast` deselects every test that needs a process, a graph, a
-display or a browser. A test that starts a process without a `process` fixture, or a DDS
-participant without any of those fixtures, fails (see `_Guard`): the fast tier stays what it
-says, and `-m process` finds every test that starts one.
+display or a browser. A test that needs only a venv other than the workspace's (`outside_venv`:
+SB3's, LeRobot's) stays in it: there it runs, elsewhere it skips with the reason, and
+`-m "not outside_venv"` leaves it out. A test that starts a process without a `process`
+fixture, or a DDS participant without any of those fixtures, fails (see `_Guard`): the fast
+tier stays what it says, and `-m process` finds every test that starts one.
 """
 
+import contextlib
 import os
 from pathlib import Path
 import shutil
@@ -44,6 +47,8 @@ NEEDS = {
     'ros_node': ('graph',),
     'chromium': ('process', 'browser'),
     'ros_env': ('graph', 'process'),
+    'sb3_venv': ('outside_venv',),
+    'lerobot_venv': ('outside_venv',),
 }
 MARKERS = {
     'process': 'starts a process (a node, a command, a tool); from its fixtures',
@@ -51,6 +56,8 @@ MARKERS = {
     'terminal': 'drives a terminal (tmux); from its fixtures',
     'display': 'needs an X display (Xvfb); from its fixtures',
     'browser': 'drives a browser (playwright, Debian chromium); from its fixtures',
+    'outside_venv': "needs a venv other than the workspace's (SB3's, LeRobot's), and skips "
+    'with the reason where it is absent; from its fixtures',
 }
 # What --fast leaves out.
 NOT_FAST = ('process', 'graph', 'display', 'browser', 'terminal')
@@ -158,6 +165,16 @@ class _Guard:
         cls.breaches.setdefault(item.nodeid, []).append(message)
         cls.item = item
         raise RuntimeError(message)
+
+    @classmethod
+    @contextlib.contextmanager
+    def paused(cls):
+        """Let a library's import start what it probes with (torch runs `ldconfig -p`)."""
+        item, cls.item = cls.item, None
+        try:
+            yield
+        finally:
+            cls.item = item
 
     @classmethod
     def watch_rclpy(cls):
@@ -337,6 +354,33 @@ def chromium():
         if shutil.which(name):
             return shutil.which(name)
     pytest.skip('chromium is not installed (`bash scripts/setup.sh` installs Debian chromium)')
+
+
+@pytest.fixture
+def sb3_venv():
+    """Skip, with the reason, unless this runs in the SB3 venv (Stable-Baselines3 importable)."""
+    with _Guard.paused():
+        pytest.importorskip(
+            'stable_baselines3',
+            reason='Stable-Baselines3 is not installed here: run `bash scripts/sb3_venv.sh`, '
+            'then `.venv-sb3/bin/python -m pytest test/test_sb3_hil_buffer.py`',
+        )
+
+
+@pytest.fixture
+def lerobot_venv(request):
+    """
+    Give LeRobot's venv (LEROBOT_VENV, default .venv-lerobot in the workspace).
+
+    Skip, with the reason, where it has not been made: making it (a few GB) is the opt-in.
+    """
+    venv = Path(os.environ.get('LEROBOT_VENV') or request.config.rootpath / '.venv-lerobot')
+    if not (venv / '.franka_hil_lerobot').is_file():
+        pytest.skip(
+            f'LeRobot venv not present ({venv}): run `bash scripts/check_lerobot.sh` to make it '
+            '(and run this check)'
+        )
+    return venv
 
 
 @pytest.fixture

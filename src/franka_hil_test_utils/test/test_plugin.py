@@ -48,6 +48,14 @@ def test_with_a_browser(chromium):
     pass
 
 
+def test_with_the_sb3_venv(sb3_venv):
+    pass
+
+
+def test_with_the_lerobot_venv(lerobot_venv):
+    pass
+
+
 def test_starting_a_process_without_saying_so():
     subprocess.run(['true'])
 
@@ -87,6 +95,9 @@ def test_each_test_is_marked_by_the_fixtures_it_uses(suite):
     assert marks['test_with_a_display_and_a_terminal'] == ['display', 'process', 'terminal']
     assert marks['test_with_a_command'] == ['process']
     assert marks['test_with_a_browser'] == ['browser', 'process']
+    assert (
+        marks['test_with_the_sb3_venv'] == marks['test_with_the_lerobot_venv'] == ['outside_venv']
+    )
 
 
 def test_fast_keeps_the_tests_that_need_none_of_it(suite):
@@ -98,7 +109,23 @@ def test_fast_keeps_the_tests_that_need_none_of_it(suite):
         'test_joining_a_graph_without_saying_so',
         'test_plain',
         'test_starting_a_process_without_saying_so',
+        'test_with_the_lerobot_venv',
+        'test_with_the_sb3_venv',
     ]
+    assert sorted(collected(suite, '--fast', '-m', 'not outside_venv')) == [
+        'test_joining_a_graph_without_saying_so',
+        'test_plain',
+        'test_starting_a_process_without_saying_so',
+    ]
+
+
+def test_a_test_needing_an_absent_outside_venv_skips_and_says_why(suite, monkeypatch, tmp_path):
+    monkeypatch.setenv('LEROBOT_VENV', str(tmp_path / 'not_made'))
+    result = suite.runpytest_inprocess('-rs', '-k', 'lerobot_venv')
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines(
+        [f'SKIPPED*LeRobot venv not present ({tmp_path / "not_made"}): run `bash scripts/*']
+    )
 
 
 def test_a_test_that_starts_a_process_or_a_graph_unmarked_fails_and_says_why(suite):
