@@ -2,6 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 """The tiers: tests marked from their fixtures, --fast keeping the rest, the guard behind it."""
 
+import os
+
+from franka_hil_test_utils import plugin
 import pytest
 
 pytest_plugins = ['pytester']
@@ -143,3 +146,38 @@ def test_a_process_needs_a_process_fixture_even_in_a_graph_test(suite):
     result = suite.runpytest_inprocess('-k', 'with_a_node_only')
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(['*with_a_node_only started a process (subprocess.Popen*'])
+
+
+def test_a_domain_held_by_another_test_process_is_not_taken():
+    taken = [plugin.take_domain() for _ in range(3)]  # each lock as another process's would be
+    try:
+        domains = [domain for domain, _ in taken]
+        assert len(set(domains)) == 3
+        if plugin._domain_lock is not None:  # this process took its own (none was set outside)
+            assert str(domains[0]) != os.environ['ROS_DOMAIN_ID']
+    finally:
+        for _, lock in taken:
+            os.close(lock)
+
+
+def test_each_xdist_worker_runs_in_a_domain_of_its_own(pytester, run_process):
+    pytester.makepyfile(
+        test_domains="""
+        import os
+
+        import pytest
+
+
+        @pytest.mark.parametrize('k', range(8))
+        def test_domain(k):
+            worker = os.environ['PYTEST_XDIST_WORKER']
+            with open(f'{worker}.{os.environ["ROS_DOMAIN_ID"]}', 'w'):
+                pass
+        """
+    )
+    result = pytester.runpytest_subprocess('-n', '2', '-p', 'xdist')
+    result.assert_outcomes(passed=8)
+    seen = {path.name for path in pytester.path.iterdir() if path.name.startswith('gw')}
+    domains = {name.split('.')[1] for name in seen}
+    assert {name.split('.')[0] for name in seen} == {'gw0', 'gw1'} and len(seen) == 2, seen
+    assert len(domains) == 2 and os.environ['ROS_DOMAIN_ID'] not in domains, seen
