@@ -143,8 +143,10 @@ def group_by_shared_fixtures(items):
     That is a fixture of the tests' own (not pytest's or this plugin's) wider than one test: a
     session's demo recording, a module's graph. Under pytest-xdist's `--dist loadgroup`
     (scripts/test.sh) a group runs on one worker, which then makes such a fixture once, as a
-    run in one process does. Tests sharing any of them, directly or through others, are one
-    group.
+    run in one process does. The browser tests are one group too: one browser at a time (its
+    software-rendered page takes a core, and several of them time what it shows), and, as the
+    scheduler starts larger groups first, begun early rather than left for the end. Tests
+    sharing any of these, directly or through others, are one group.
     """
     parent = {}
 
@@ -155,7 +157,7 @@ def group_by_shared_fixtures(items):
 
     shared = {}
     for item in items:
-        keys = shared[item] = list(_shared_fixtures(item))
+        keys = shared[item] = list(_shared_keys(item))
         for key in keys[1:]:
             parent[root(key)] = root(keys[0])
     for item, keys in shared.items():
@@ -163,8 +165,10 @@ def group_by_shared_fixtures(items):
             item.add_marker(pytest.mark.xdist_group(root(keys[0])))
 
 
-def _shared_fixtures(item):
-    """Yield a key per fixture wider than a test that the test uses, of the tests' own."""
+def _shared_keys(item):
+    """Yield a key per fixture of the tests' own wider than a test that it uses, and browser."""
+    if item.get_closest_marker('browser'):
+        yield 'browser'
     info = getattr(item, '_fixtureinfo', None)
     for name in getattr(item, 'fixturenames', ()):
         fixtures = info.name2fixturedefs.get(name) if info else None

@@ -55,6 +55,19 @@ def test_with_the_sb3_venv(sb3_venv):
     pass
 
 
+@pytest.fixture(scope='module')
+def a_module_graph():
+    return None
+
+
+def test_sharing_the_module_graph(a_module_graph):
+    pass
+
+
+def test_sharing_it_too(a_module_graph):
+    pass
+
+
 def test_with_the_lerobot_venv(lerobot_venv):
     pass
 
@@ -97,10 +110,22 @@ def test_each_test_is_marked_by_the_fixtures_it_uses(suite):
     assert marks['test_with_a_process_through_another_fixture'] == ['process']
     assert marks['test_with_a_display_and_a_terminal'] == ['display', 'process', 'terminal']
     assert marks['test_with_a_command'] == ['process']
-    assert marks['test_with_a_browser'] == ['browser', 'process']
+    assert marks['test_with_a_browser'] == ['browser', 'process', 'xdist_group']
     assert (
         marks['test_with_the_sb3_venv'] == marks['test_with_the_lerobot_venv'] == ['outside_venv']
     )
+
+
+def test_tests_sharing_a_wider_fixture_or_a_browser_are_one_xdist_group(suite):
+    result = suite.runpytest_inprocess('--collect-only', '-q')
+    groups = {
+        item.name: [m.args[0] for m in item.iter_markers('xdist_group')]
+        for item in result.reprec.getcalls('pytest_collection_finish')[0].session.items
+    }
+    (module,) = groups['test_sharing_the_module_graph']  # the module's node id
+    assert module.endswith('test_suite.py') and groups['test_sharing_it_too'] == [module]
+    assert groups['test_with_a_browser'] == ['browser']
+    assert groups['test_plain'] == groups['test_with_a_command'] == []
 
 
 def test_fast_keeps_the_tests_that_need_none_of_it(suite):
@@ -111,6 +136,8 @@ def test_fast_keeps_the_tests_that_need_none_of_it(suite):
     assert sorted(collected(suite, '--fast')) == [
         'test_joining_a_graph_without_saying_so',
         'test_plain',
+        'test_sharing_it_too',
+        'test_sharing_the_module_graph',
         'test_starting_a_process_without_saying_so',
         'test_with_the_lerobot_venv',
         'test_with_the_sb3_venv',
@@ -118,6 +145,8 @@ def test_fast_keeps_the_tests_that_need_none_of_it(suite):
     assert sorted(collected(suite, '--fast', '-m', 'not outside_venv')) == [
         'test_joining_a_graph_without_saying_so',
         'test_plain',
+        'test_sharing_it_too',
+        'test_sharing_the_module_graph',
         'test_starting_a_process_without_saying_so',
     ]
 
