@@ -10,6 +10,7 @@ shared fixtures a package's tests take (franka_hil_test_utils) against its test_
 """
 
 import ast
+import configparser
 from pathlib import Path
 import sys
 import xml.etree.ElementTree as ET
@@ -141,3 +142,13 @@ def test_a_missing_dependency_is_found():
         'python3-numpy',
         'franka_hil_common',
     }
+
+
+def test_every_package_s_tests_are_in_the_suite():
+    """pytest.ini's testpaths name each package's tests: the full suite and CI run them all."""
+    ini = configparser.ConfigParser()
+    ini.read(ROOT / 'pytest.ini')
+    listed = set(ini['pytest']['testpaths'].split())
+    tests = [f'src/{p.name}/test' for p in PACKAGES if (p / 'test').is_dir()]
+    missing = [path for path in tests if path not in listed]
+    assert not missing, f'pytest.ini testpaths lacks {missing}: `bash scripts/test.sh` skips them'
