@@ -5,7 +5,8 @@ Opt-in: LeRobot's HIL-SERL on our graph, for real (`franka-hil-check-lerobot`, a
 
 It runs in LeRobot's own venv (LEROBOT_VENV, default .venv-lerobot), which
 `bash scripts/check_lerobot.sh` makes (a few GB) and then runs the same check in; making that
-venv is the opt-in. Without it the test reports itself skipped with that reason. A venv made for
+venv is the opt-in. Without it the test reports itself skipped with that reason (the plugin's
+`lerobot_venv` fixture, which marks it `outside_venv`). A venv made for
 Python 3.11 is LeRobot 0.4.4's (`--lerobot 0.4.4`), any other LeRobot 0.6.x's; on Debian 12 the
 0.6 venv lives in the Debian 13 root, not here, so there this test runs 0.4.4 or nothing. About
 2 to 10 minutes on two cores (0.4.4 here: 139 s).
@@ -18,19 +19,13 @@ import subprocess
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-LEROBOT_VENV = Path(os.environ.get('LEROBOT_VENV') or ROOT / '.venv-lerobot')
 
 
 @pytest.mark.slow
-def test_lerobot_hil_serl_runs_on_the_graph(tmp_path):
-    if not (LEROBOT_VENV / '.franka_hil_lerobot').is_file():
-        pytest.skip(
-            f'LeRobot venv not present ({LEROBOT_VENV}): run '
-            '`bash scripts/check_lerobot.sh` to make it (and run this check)'
-        )
+def test_lerobot_hil_serl_runs_on_the_graph(lerobot_venv, run_process, tmp_path):
     # a venv made for Python 3.11 holds LeRobot 0.4.4 (--lerobot 0.4.4); else LeRobot 0.6.x
-    version = '0.4.4' if any(LEROBOT_VENV.glob('lib/python3.11')) else '0.6'
-    done = subprocess.run(
+    version = '0.4.4' if any(lerobot_venv.glob('lib/python3.11')) else '0.6'
+    done = run_process(
         [
             'bash',
             str(ROOT / 'scripts' / 'check_lerobot.sh'),
@@ -44,7 +39,7 @@ def test_lerobot_hil_serl_runs_on_the_graph(tmp_path):
         text=True,
         stdin=subprocess.DEVNULL,
         timeout=1800,
-        env=dict(os.environ, LEROBOT_VENV=str(LEROBOT_VENV)),
+        env=dict(os.environ, LEROBOT_VENV=str(lerobot_venv)),
     )
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-3000:]
     assert '[lerobot_check] all checks passed' in done.stdout

@@ -7,16 +7,20 @@ pytest loads it through its `pytest11` entry point, before any conftest and test
 every package's tests get it, run together or alone (`pytest src/franka_hil_teleop`).
 
 The environment is set at import, before any node or DDS participant starts: discovery never
-leaves loopback, each pytest run gets its own DDS domain (parallel runs on one machine do not
-see each other), and MuJoCo renders headless.
+leaves loopback, each pytest run (each pytest-xdist worker) gets its own DDS domain (parallel
+runs on one machine do not see each other), and MuJoCo renders headless.
 
 Tiers: a test is marked by what it needs, from the fixtures it uses (directly or through other
 fixtures), never by hand; `--fast` deselects every test that needs a process, a graph, a
-display or a browser. A test that starts a process without a `process` fixture, or a DDS
-participant without any of those fixtures, fails (see `_Guard`): the fast tier stays what it
-says, and `-m process` finds every test that starts one.
+display or a browser. A test that needs only a venv other than the workspace's (`outside_venv`:
+SB3's, LeRobot's) stays in it: there it runs, elsewhere it skips with the reason, and
+`-m "not outside_venv"` leaves it out. A test that starts a process without a `process`
+fixture, or a DDS participant without any of those fixtures, fails (see `_Guard`): the fast
+tier stays what it says, and `-m process` finds every test that starts one.
 """
 
+import contextlib
+import fcntl
 import os
 from pathlib import Path
 import shutil
@@ -24,12 +28,48 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 import pytest
 
+# Domains 1..100 (each one's ports are free on Linux: 7400 + 250 * id + ...).
+DOMAINS = range(1, 101)
+
+
+def take_domain():
+    """
+    Give a DDS domain no other test process on this machine holds, and the lock that holds it.
+
+    Each process that runs tests (pytest, or each pytest-xdist worker) locks a file per domain
+    (flock: released when the process ends, however it ends), starting from one its pid picks;
+    the lock is a descriptor to keep open (None: every domain taken, one shared as the pid
+    picks it). Processes of an older plugin, which only picked by pid, are not seen.
+    """
+    start = os.getpid() % len(DOMAINS)
+    for k in range(len(DOMAINS)):
+        domain = DOMAINS[(start + k) % len(DOMAINS)]
+        path = Path(tempfile.gettempdir()) / f'franka_hil_test_domain_{domain}.lock'
+        try:
+            handle = os.open(path, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, 0o666)
+        except OSError:  # another user's
+            continue
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(handle)
+            continue
+        return domain, handle
+    return DOMAINS[start], None
+
+
 os.environ['ROS_AUTOMATIC_DISCOVERY_RANGE'] = 'LOCALHOST'
-os.environ.setdefault('ROS_DOMAIN_ID', str(1 + os.getpid() % 100))
+# A domain set outside pytest is kept, except in a pytest-xdist worker (which inherits its
+# controller's): each worker starts graphs of its own, under the same names as the others'.
+_domain_lock = None  # held (never closed) for the life of this process: its domain is taken
+if os.environ.get('PYTEST_XDIST_WORKER') or 'ROS_DOMAIN_ID' not in os.environ:
+    _domain, _domain_lock = take_domain()
+    os.environ['ROS_DOMAIN_ID'] = str(_domain)
 if not os.environ.get('DISPLAY'):
     os.environ.setdefault('MUJOCO_GL', 'egl')
 os.environ.setdefault('PYTHONUNBUFFERED', '1')
@@ -44,6 +84,8 @@ NEEDS = {
     'ros_node': ('graph',),
     'chromium': ('process', 'browser'),
     'ros_env': ('graph', 'process'),
+    'sb3_venv': ('outside_venv',),
+    'lerobot_venv': ('outside_venv',),
 }
 MARKERS = {
     'process': 'starts a process (a node, a command, a tool); from its fixtures',
@@ -51,6 +93,8 @@ MARKERS = {
     'terminal': 'drives a terminal (tmux); from its fixtures',
     'display': 'needs an X display (Xvfb); from its fixtures',
     'browser': 'drives a browser (playwright, Debian chromium); from its fixtures',
+    'outside_venv': "needs a venv other than the workspace's (SB3's, LeRobot's), and skips "
+    'with the reason where it is absent; from its fixtures',
 }
 # What --fast leaves out.
 NOT_FAST = ('process', 'graph', 'display', 'browser', 'terminal')
@@ -82,6 +126,7 @@ def pytest_collection_modifyitems(config, items):
         }
         for marker in sorted(needs):
             item.add_marker(marker)
+    group_by_shared_fixtures(items)
     if config.getoption('fast'):
         kept, left_out = [], []
         for item in items:
@@ -89,6 +134,50 @@ def pytest_collection_modifyitems(config, items):
         if left_out:
             config.hook.pytest_deselected(items=left_out)
             items[:] = kept
+
+
+def group_by_shared_fixtures(items):
+    """
+    Mark the tests that share something made once for them all as one `xdist_group`.
+
+    That is a fixture of the tests' own (not pytest's or this plugin's) wider than one test: a
+    session's demo recording, a module's graph. Under pytest-xdist's `--dist loadgroup`
+    (scripts/test.sh) a group runs on one worker, which then makes such a fixture once, as a
+    run in one process does. The browser tests are one group too: one browser at a time (its
+    software-rendered page takes a core, and several of them time what it shows), and, as the
+    scheduler starts larger groups first, begun early rather than left for the end. Tests
+    sharing any of these, directly or through others, are one group.
+    """
+    parent = {}
+
+    def root(key):
+        while parent.setdefault(key, key) != key:
+            key = parent[key]
+        return key
+
+    shared = {}
+    for item in items:
+        keys = shared[item] = list(_shared_keys(item))
+        for key in keys[1:]:
+            parent[root(key)] = root(keys[0])
+    for item, keys in shared.items():
+        if keys:
+            item.add_marker(pytest.mark.xdist_group(root(keys[0])))
+
+
+def _shared_keys(item):
+    """Yield a key per fixture of the tests' own wider than a test that it uses, and browser."""
+    if item.get_closest_marker('browser'):
+        yield 'browser'
+    info = getattr(item, '_fixtureinfo', None)
+    for name in getattr(item, 'fixturenames', ()):
+        fixtures = info.name2fixturedefs.get(name) if info else None
+        if not fixtures or not fixtures[-1].baseid or fixtures[-1].scope == 'function':
+            continue
+        if fixtures[-1].scope == 'session':
+            yield f'{fixtures[-1].baseid}::{name}'
+        else:  # module (or class, package): the module's tests
+            yield item.nodeid.split('::')[0]
 
 
 def needs_more_than_python(item):
@@ -158,6 +247,16 @@ class _Guard:
         cls.breaches.setdefault(item.nodeid, []).append(message)
         cls.item = item
         raise RuntimeError(message)
+
+    @classmethod
+    @contextlib.contextmanager
+    def paused(cls):
+        """Let a library's import start what it probes with (torch runs `ldconfig -p`)."""
+        item, cls.item = cls.item, None
+        try:
+            yield
+        finally:
+            cls.item = item
 
     @classmethod
     def watch_rclpy(cls):
@@ -337,6 +436,33 @@ def chromium():
         if shutil.which(name):
             return shutil.which(name)
     pytest.skip('chromium is not installed (`bash scripts/setup.sh` installs Debian chromium)')
+
+
+@pytest.fixture
+def sb3_venv():
+    """Skip, with the reason, unless this runs in the SB3 venv (Stable-Baselines3 importable)."""
+    with _Guard.paused():
+        pytest.importorskip(
+            'stable_baselines3',
+            reason='Stable-Baselines3 is not installed here: run `bash scripts/sb3_venv.sh`, '
+            'then `.venv-sb3/bin/python -m pytest test/test_sb3_hil_buffer.py`',
+        )
+
+
+@pytest.fixture
+def lerobot_venv(request):
+    """
+    Give LeRobot's venv (LEROBOT_VENV, default .venv-lerobot in the workspace).
+
+    Skip, with the reason, where it has not been made: making it (a few GB) is the opt-in.
+    """
+    venv = Path(os.environ.get('LEROBOT_VENV') or request.config.rootpath / '.venv-lerobot')
+    if not (venv / '.franka_hil_lerobot').is_file():
+        pytest.skip(
+            f'LeRobot venv not present ({venv}): run `bash scripts/check_lerobot.sh` to make it '
+            '(and run this check)'
+        )
+    return venv
 
 
 @pytest.fixture

@@ -2,6 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 """The tiers: tests marked from their fixtures, --fast keeping the rest, the guard behind it."""
 
+import os
+
+from franka_hil_test_utils import plugin
 import pytest
 
 pytest_plugins = ['pytester']
@@ -48,6 +51,27 @@ def test_with_a_browser(chromium):
     pass
 
 
+def test_with_the_sb3_venv(sb3_venv):
+    pass
+
+
+@pytest.fixture(scope='module')
+def a_module_graph():
+    return None
+
+
+def test_sharing_the_module_graph(a_module_graph):
+    pass
+
+
+def test_sharing_it_too(a_module_graph):
+    pass
+
+
+def test_with_the_lerobot_venv(lerobot_venv):
+    pass
+
+
 def test_starting_a_process_without_saying_so():
     subprocess.run(['true'])
 
@@ -86,7 +110,22 @@ def test_each_test_is_marked_by_the_fixtures_it_uses(suite):
     assert marks['test_with_a_process_through_another_fixture'] == ['process']
     assert marks['test_with_a_display_and_a_terminal'] == ['display', 'process', 'terminal']
     assert marks['test_with_a_command'] == ['process']
-    assert marks['test_with_a_browser'] == ['browser', 'process']
+    assert marks['test_with_a_browser'] == ['browser', 'process', 'xdist_group']
+    assert (
+        marks['test_with_the_sb3_venv'] == marks['test_with_the_lerobot_venv'] == ['outside_venv']
+    )
+
+
+def test_tests_sharing_a_wider_fixture_or_a_browser_are_one_xdist_group(suite):
+    result = suite.runpytest_inprocess('--collect-only', '-q')
+    groups = {
+        item.name: [m.args[0] for m in item.iter_markers('xdist_group')]
+        for item in result.reprec.getcalls('pytest_collection_finish')[0].session.items
+    }
+    (module,) = groups['test_sharing_the_module_graph']  # the module's node id
+    assert module.endswith('test_suite.py') and groups['test_sharing_it_too'] == [module]
+    assert groups['test_with_a_browser'] == ['browser']
+    assert groups['test_plain'] == groups['test_with_a_command'] == []
 
 
 def test_fast_keeps_the_tests_that_need_none_of_it(suite):
@@ -97,8 +136,28 @@ def test_fast_keeps_the_tests_that_need_none_of_it(suite):
     assert sorted(collected(suite, '--fast')) == [
         'test_joining_a_graph_without_saying_so',
         'test_plain',
+        'test_sharing_it_too',
+        'test_sharing_the_module_graph',
+        'test_starting_a_process_without_saying_so',
+        'test_with_the_lerobot_venv',
+        'test_with_the_sb3_venv',
+    ]
+    assert sorted(collected(suite, '--fast', '-m', 'not outside_venv')) == [
+        'test_joining_a_graph_without_saying_so',
+        'test_plain',
+        'test_sharing_it_too',
+        'test_sharing_the_module_graph',
         'test_starting_a_process_without_saying_so',
     ]
+
+
+def test_a_test_needing_an_absent_outside_venv_skips_and_says_why(suite, monkeypatch, tmp_path):
+    monkeypatch.setenv('LEROBOT_VENV', str(tmp_path / 'not_made'))
+    result = suite.runpytest_inprocess('-rs', '-k', 'lerobot_venv')
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines(
+        [f'SKIPPED*LeRobot venv not present ({tmp_path / "not_made"}): run `bash scripts/*']
+    )
 
 
 def test_a_test_that_starts_a_process_or_a_graph_unmarked_fails_and_says_why(suite):
@@ -116,3 +175,38 @@ def test_a_process_needs_a_process_fixture_even_in_a_graph_test(suite):
     result = suite.runpytest_inprocess('-k', 'with_a_node_only')
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(['*with_a_node_only started a process (subprocess.Popen*'])
+
+
+def test_a_domain_held_by_another_test_process_is_not_taken():
+    taken = [plugin.take_domain() for _ in range(3)]  # each lock as another process's would be
+    try:
+        domains = [domain for domain, _ in taken]
+        assert len(set(domains)) == 3
+        if plugin._domain_lock is not None:  # this process took its own (none was set outside)
+            assert str(domains[0]) != os.environ['ROS_DOMAIN_ID']
+    finally:
+        for _, lock in taken:
+            os.close(lock)
+
+
+def test_each_xdist_worker_runs_in_a_domain_of_its_own(pytester, run_process):
+    pytester.makepyfile(
+        test_domains="""
+        import os
+
+        import pytest
+
+
+        @pytest.mark.parametrize('k', range(8))
+        def test_domain(k):
+            worker = os.environ['PYTEST_XDIST_WORKER']
+            with open(f'{worker}.{os.environ["ROS_DOMAIN_ID"]}', 'w'):
+                pass
+        """
+    )
+    result = pytester.runpytest_subprocess('-n', '2', '-p', 'xdist')
+    result.assert_outcomes(passed=8)
+    seen = {path.name for path in pytester.path.iterdir() if path.name.startswith('gw')}
+    domains = {name.split('.')[1] for name in seen}
+    assert {name.split('.')[0] for name in seen} == {'gw0', 'gw1'} and len(seen) == 2, seen
+    assert len(domains) == 2 and os.environ['ROS_DOMAIN_ID'] not in domains, seen
