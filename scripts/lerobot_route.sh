@@ -83,7 +83,8 @@ lerobot_route() {
   debian13_root_sync "$LEROBOT_ROOT_DIR" || exit 1
   mkdir -p "$_lr_root/out" "$D13_ROOT$LEROBOT_ROOT_DIR/out"
   mount --bind "$_lr_root/out" "$D13_ROOT$LEROBOT_ROOT_DIR/out"  # unmounted on exit
-  args=$(printf '%q ' "${LEROBOT_ARGS[@]}")
+  args=  # (printf '%q ' with no arguments would print '', an empty argument)
+  [ ${#LEROBOT_ARGS[@]} -eq 0 ] || args=$(printf '%q ' "${LEROBOT_ARGS[@]}")
   debian13_root_run "$LEROBOT_ROOT_DIR" \
     "FRANKA_HIL_LEROBOT=0.6 PYTHON=python3 bash scripts/$script $args" || status=$?
   exit "$status"
