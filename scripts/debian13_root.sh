@@ -1,7 +1,7 @@
 # Source this (bash, as root) from a script that made `say`: a Debian 13 (trixie, Python 3.13)
 # root made with debootstrap, as ../shared/docs/debian13_root.md and scripts/check_platform.sh
 # make it, for what needs a Python >= 3.12 on a Debian 12 machine (scripts/check_platform.sh,
-# scripts/check_lerobot.sh: LeRobot >= 0.5).
+# scripts/lerobot_route.sh for check_lerobot.sh, train_hil.sh, eval_policy.sh: LeRobot >= 0.5).
 #
 #   debian13_root_up CACHE    make (once, then cached) CACHE/debian13, lock it, copy the host's
 #                             resolver and CA bundle in, bind-mount /proc /dev /dev/pts /dev/shm;

@@ -142,3 +142,44 @@ def learner_rates(text):
         float(x)
         for x in re.findall(r'\[LEARNER\] Optimization frequency loop \[Hz\]: ([0-9.e+-]+)', text)
     ]
+
+
+LOG_TIME = re.compile(r'^\w+ (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) ')
+
+
+def log_times(text, marker):
+    """Return the times (s since the epoch, 1 s resolution) of LeRobot log lines with `marker`."""
+    found = []
+    for line in text.splitlines():
+        match = LOG_TIME.match(line)
+        if match and marker in line:
+            found.append(time.mktime(time.strptime(match.group(1), '%Y-%m-%d %H:%M:%S')))
+    return found
+
+
+def policy_lag(actor_text, learner_text):
+    """
+    Return how stale the actor's policy is: the learner's pushes and the actor's loads.
+
+    The learner pushes its weights every policy_parameters_push_frequency s; the actor loads the
+    newest at the end of an episode only. Returns the median seconds between the actor's loads,
+    and from each load back to the learner's push before it (both to 1 s), and the counts.
+    """
+    pushes = log_times(learner_text, '[LEARNER] Push parameters to the Actor')
+    loads = log_times(actor_text, '[ACTOR] Load new parameters from Learner')
+    waits = [
+        load - max(p for p in pushes if p <= load)
+        for load in loads
+        if pushes and pushes[0] <= load
+    ]
+    gaps = [b - a for a, b in zip(loads, loads[1:])]
+    return {
+        'learner_pushes': len(pushes),
+        'actor_loads': len(loads),
+        'actor_load_interval_s_median': _median(gaps),
+        'actor_load_after_push_s_median': _median(waits),
+    }
+
+
+def _median(values):
+    return round(float(sorted(values)[len(values) // 2]), 1) if values else None

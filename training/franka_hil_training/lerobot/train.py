@@ -131,7 +131,7 @@ def dataset_info(dataset):
 def add_cube_position(config, stats):
     """Add the cube position to the env's and the policy's features, with its range."""
     # LeRobot 0.4.4's actor and learner apply no normalisation (dataset_stats is carried, never
-    # used), so the policy sees raw values
+    # used), so the policy sees raw values; LeRobot >= 0.5 normalises by this range (MIN_MAX)
     env_feature = {'type': 'ENV', 'shape': [len(stats['env_min'])]}
     config['env']['features'][ENV_STATE] = dict(env_feature)
     config['env']['features_map'][ENV_STATE] = ENV_STATE
@@ -255,6 +255,7 @@ def wind_up(out, summary, learner, actor, watch, evaluator, started):
         learner_hz_median=float(np.median(rates)) if rates else None,
     )
     if actor is not None:
+        summary.update(processes.policy_lag(actor.text(), learner_text))
         run.write_csv(
             out / 'episodes.csv',
             [
@@ -328,6 +329,9 @@ def train(options, out):
         episodes, steps = wind_up(out, summary, learner, actor, watch, evaluator, started)
     if episodes:
         summary['env_steps_per_s'] = round(steps / summary['train_seconds'], 1)
+        summary['learner_steps_per_s'] = round(
+            summary['learner_steps'] / summary['train_seconds'], 1
+        )
         run.last_tenth(summary, episodes, lambda e: e['interventions'] / e['steps'])
     final_evaluations(out, summary, evaluator, options.final_seeds, interrupted)
     return summary
