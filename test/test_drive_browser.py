@@ -48,10 +48,10 @@ def start_graph(start_process, port):
         ],
         name='bringup',
     )
-    graph.wait_for_output('driving page: http', timeout=90)
+    # The banner's second line, the ssh -L hint, may reach the log after its first: wait for it.
+    graph.wait_for_output(f'ssh -N -L {port}:127.0.0.1:{port} USER@THIS_HOST', timeout=90)
     url = re.search(r'driving page: (\S+)', graph.output()).group(1)
     assert url == f'http://127.0.0.1:{port}/'
-    assert f'ssh -N -L {port}:127.0.0.1:{port} USER@THIS_HOST' in graph.output()
     return graph, url
 
 
