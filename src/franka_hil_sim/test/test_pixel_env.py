@@ -18,13 +18,6 @@ AGENT = spaces.Box(-np.inf, np.inf, (18,), dtype=np.float32)
 AWAY = np.array([0.3, 0.5, 1.0, 1.0], np.float32)
 
 
-def _hide_cube(env):
-    """Make the cube invisible to the cameras (it stays in the physics)."""
-    model = env.unwrapped.sim.model
-    model.mat_rgba[model.material(robot.BLOCK_BODY).id, 3] = 0.0
-    model.geom_rgba[model.geom(robot.BLOCK_BODY).id, 3] = 0.0
-
-
 def _run(env, seed, steps=5):
     obs, info = env.reset(seed=seed)
     trace = [(obs, info)]
@@ -82,9 +75,10 @@ def test_nothing_but_the_pixels_tells_where_the_cube_is():
     for (obs_a, info_a), (obs_b, info_b) in zip(*visible):
         assert _same(obs_a['agent_pos'], obs_b['agent_pos']) and _same(info_a, info_b)
     assert not _same(visible[0][0][0]['pixels'], visible[1][0][0]['pixels'])
-    for env in envs:
-        _hide_cube(env)
-    hidden = [_run(env, seed) for env, seed in zip(envs, (0, 1))]
+    hidden = []
+    for env, seed in zip(envs, (0, 1)):
+        with robot.cube_hidden(env.unwrapped.sim.model):
+            hidden.append(_run(env, seed))
     for (obs_a, info_a), (obs_b, info_b) in zip(*hidden):
         assert _same(obs_a, obs_b) and _same(info_a, info_b)
     for env in envs:

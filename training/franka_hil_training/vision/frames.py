@@ -22,6 +22,7 @@ from typing import Any, cast
 
 from franka_hil_common.observation import AGENT_POS_SIZE, CAMERAS, GRIPPER, GRIPPER_SCALE
 from franka_hil_common.observation import IMAGE_SIZE, TCP
+from franka_hil_sim.core import robot
 from franka_hil_sim.core.scene_id import scene_hash
 from franka_hil_training.vision.manifest import encoder_input
 import gymnasium as gym
@@ -31,26 +32,19 @@ import numpy.typing as npt
 ENV_ID = 'franka_hil/PandaPickCubePixelsRandom-v0'
 LABELS = ('cube_x', 'cube_y', 'cube_z', 'tcp_x', 'tcp_y', 'tcp_z', 'finger_opening')
 EPISODE_STEPS = 60  # long enough to lift the cube and hold it up
-BLOCK = 'block'  # the cube's body, geom and material in the MJCF
 
 
 def labels(sim: Any) -> npt.NDArray[np.float32]:
     """Return LABELS of the simulator's current state."""
-    fingers = float(np.sum(sim.data.qpos[sim._qpos_ids[7:]]))
+    fingers = float(np.sum(sim.joint_positions()[7:]))
     return np.concatenate((sim.block_pos, sim.tcp_pos, (fingers,))).astype(np.float32)
 
 
 def cube_masks(sim: Any, images: dict[str, Any], input_size: int) -> npt.NDArray[np.float32]:
     """Return each camera's share of cube per pixel, (cameras, s, s): `images` less the cube."""
-    model = sim.model
-    material, geom = model.material(BLOCK).id, model.geom(BLOCK).id
-    alphas = model.mat_rgba[material, 3], model.geom_rgba[geom, 3]
-    model.mat_rgba[material, 3] = model.geom_rgba[geom, 3] = 0.0
-    try:
+    with robot.cube_hidden(sim.model):
         # no stamp: the scene is rebuilt with the cube invisible
         hidden = {camera: sim._renderer.render(sim.data, camera) for camera in CAMERAS}
-    finally:
-        model.mat_rgba[material, 3], model.geom_rgba[geom, 3] = alphas
     factor = IMAGE_SIZE // input_size
     masks = np.empty((len(CAMERAS), input_size, input_size), np.float32)
     for k, camera in enumerate(CAMERAS):

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """Where the Panda model lives and the names every layer (sim, node, URDF) agrees on."""
 
+from contextlib import contextmanager
 import importlib.metadata
 import importlib.util
 from pathlib import Path
@@ -103,3 +104,15 @@ def robot_bodies(model):
         if model.body_parentid[body] in ids:
             ids.append(body)
     return ids
+
+
+@contextmanager
+def cube_hidden(model):
+    """Make the cube invisible to every camera inside the block; it stays in the physics."""
+    material, geom = model.material(BLOCK_BODY).id, model.geom(BLOCK_BODY).id
+    alphas = model.mat_rgba[material, 3], model.geom_rgba[geom, 3]
+    model.mat_rgba[material, 3] = model.geom_rgba[geom, 3] = 0.0
+    try:
+        yield
+    finally:
+        model.mat_rgba[material, 3], model.geom_rgba[geom, 3] = alphas
