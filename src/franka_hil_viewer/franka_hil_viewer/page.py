@@ -7,8 +7,10 @@ The `rerun` program's page (rerun-sdk 0.41) links Google's web fonts: every brow
 it asks fonts.googleapis.com. The program has no option to serve another page (the SDK's
 assets-archive option binds 0.0.0.0), so it serves on a port of its own on 127.0.0.1, and this
 server, on the page's port, answers with its index.html less the font links (the page falls
-back to its own fonts) and passes every other file through unchanged. It is the standard
-library's threaded HTTP server: a few GET requests per page load.
+back to its own fonts) and a Content-Security-Policy that lets the page connect only to itself
+and the data port (which stops its update check on GitHub and its analytics to rerun.io), and
+passes every other file through unchanged. It is the standard library's threaded HTTP server: a
+few GET requests per page load.
 """
 
 from http import HTTPStatus
