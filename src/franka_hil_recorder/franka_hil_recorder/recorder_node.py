@@ -8,7 +8,10 @@ itself: it watches the graph for publishers of the chosen topics, subscribes to 
 mode with a QoS that matches its publishers, and writes the bytes exactly as received. SIGINT and
 SIGTERM finish the bag (summary and metadata.yaml); chunks are flushed every `flush_period`
 seconds so a SIGKILL loses at most that much. A progress line is logged, and published as JSON on
-`~/status` (std_msgs/String), every `progress_period` seconds.
+`~/status` (std_msgs/String, latched), every `progress_period` seconds; the status is published
+at once too when a topic starts being recorded (a simulator holds its first step until the
+status says that its topics are recorded: `wanted` lists the topics to record, `topics` those
+recorded so far).
 """
 
 import datetime
@@ -46,6 +49,11 @@ from std_msgs.msg import String
 
 # How long a stop request may spend taking messages that DDS already delivered.
 DRAIN_TIMEOUT_S = 1.0
+STATUS_QOS = QoSProfile(
+    depth=1,
+    reliability=ReliabilityPolicy.RELIABLE,
+    durability=DurabilityPolicy.TRANSIENT_LOCAL,
+)
 
 PERIODS = {
     'graph_poll_period': (0.5, 'seconds between looks at the graph for new publishers'),
@@ -113,7 +121,9 @@ class RecorderNode(Node):
         self._subscriptions_by_topic = {}
         self._warned = set()
         self.failure = None  # why recording stopped early (a storage fault), else None
-        self._status = self.create_publisher(String, '~/status', 10)
+        # Latched: a simulator that holds its first step until we record it (its `recorder`
+        # parameter) reads the latest status whenever it starts listening.
+        self._status = self.create_publisher(String, '~/status', STATUS_QOS)
         self.create_timer(periods['graph_poll_period'], self._poll_graph)
         self.create_timer(periods['flush_period'], self._flush)
         self.create_timer(periods['progress_period'], self._report)
@@ -199,6 +209,7 @@ class RecorderNode(Node):
             f'{"reliable" if qos.reliable else "best-effort"}, '
             f'{"transient-local" if qos.transient_local else "volatile"}'
         )
+        self._publish_status()  # at once: a simulator may be holding until we record it
 
     def _on_message(self, topic, data):
         if self.failure is not None:
@@ -242,13 +253,18 @@ class RecorderNode(Node):
             f'recording stopped: cannot write {self._recorder.path}: {self.failure} after '
             f'{progress.messages} messages; {outcome}; the rest of the graph runs on'
         )
+        self._publish_status()
 
     def _report(self):
-        progress = self._recorder.progress()
-        self.get_logger().info(progress.line())
+        self.get_logger().info(self._recorder.progress().line())
+        self._publish_status()
+
+    def _publish_status(self):
+        """Publish ~/status: the topics wanted, those recorded (`topics`) with their counts."""
         status = {
             'output': str(self._recorder.path),
-            **progress.as_dict(),
+            'wanted': self._topics,
+            **self._recorder.progress().as_dict(),
             'failure': self.failure,
         }
         self._status.publish(String(data=json.dumps(status)))
