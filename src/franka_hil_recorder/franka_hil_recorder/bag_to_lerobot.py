@@ -505,6 +505,19 @@ class LeRobotWriter:
         (meta / 'stats.json').write_text(json.dumps(stats, indent=4) + '\n')
 
 
+def whole_episodes(bag_path, namespace=None):
+    """
+    Return (the bag's sim episodes a state-only dataset gets, {skipped episode: reason}).
+
+    The episodes export_lerobot writes with no cameras (`--cameras=`): complete from step 1,
+    ended, not marked for re-recording, each step after an observation.
+    """
+    with Bag(bag_path, namespace) as bag:
+        steps, observations, _, _ = _read_steps(bag, ())
+    _, skipped = build_frames(steps, observations, {}, fps=1.0)
+    return sorted(set(steps) - set(skipped)), skipped
+
+
 def export_lerobot(
     bag_path,
     output,

@@ -26,6 +26,7 @@ from franka_hil_common import names
 from franka_hil_common.driving_status import DrivingStatus
 from franka_hil_common.task import episode_steps, MAX_EPISODE_STEPS
 from franka_hil_msgs.msg import StepInfo
+from franka_hil_recorder.bag_to_lerobot import whole_episodes
 from franka_hil_recorder.bag_to_video import export_video
 from franka_hil_sim.bringup.episode_stats import EpisodeStats
 from franka_hil_sim.bringup.graph import load_description, validate_arguments
@@ -279,7 +280,21 @@ def main(argv=None):
     frames, _, fps = export_video(bag, video)
     print(f'[demo] {stats.summary()}')
     print(f'[demo] bag: {bag}\n[demo] video: {video} ({frames} frames at {fps:.0f} fps)')
-    return 0
+    return 0 if bag_agrees(bag, stats.episodes) else 1
+
+
+def bag_agrees(bag, counted):
+    """Say how many whole episodes the bag holds; False (an error line) if fewer than counted."""
+    recorded, skipped = whole_episodes(bag)
+    if len(recorded) >= counted:
+        print(f"[demo] the bag holds {len(recorded)} whole episodes (bag_to_lerobot's count)")
+        return True
+    print(
+        f'[demo] error: {counted} episodes counted, but the bag holds only {len(recorded)} '
+        f'whole ones (bag_to_lerobot skips {skipped}); see {bag.parent / "graph.log"}',
+        file=sys.stderr,
+    )
+    return False
 
 
 if __name__ == '__main__':
