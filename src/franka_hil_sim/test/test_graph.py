@@ -36,6 +36,7 @@ def test_defaults_start_sim_teleop_and_synthetic_human(description):
         'viewer': 'none',
         'max_episode_steps': 100,
         'wait_for_person': False,
+        'recorder': '',
     }
 
 
@@ -121,6 +122,7 @@ def test_arguments_are_typed_and_substituted(description):
         'viewer': 'none',
         'max_episode_steps': 100,
         'wait_for_person': False,
+        'recorder': '/recorder',
     }
     assert by_name['recorder'].parameters == {'output': '/tmp/bag'}
     assert by_name['rviz'].arguments == ('-d', f'{CONFIG}/pick_cube.rviz')
@@ -218,3 +220,16 @@ def test_episode_s_sets_every_simulators_episode_length_in_control_steps(descrip
     )
     assert [n.parameters['max_episode_steps'] for n in nodes if n.name == 'sim'] == [300, 300]
     assert all(n.parameters['wait_for_person'] for n in nodes if n.name == 'sim')
+
+
+def test_a_recorded_graphs_simulators_wait_for_its_recorder_and_others_for_none(description):
+    def recorders(**given):
+        return [
+            n.parameters['recorder']
+            for n in resolve_nodes(description, given, CONFIG)
+            if n.name == 'sim'
+        ]
+
+    assert recorders() == ['']
+    assert recorders(record='/tmp/bag') == ['/recorder']
+    assert recorders(record='/tmp/bag', namespace='/a/b/', num_sims='2') == ['/a/b/recorder'] * 2

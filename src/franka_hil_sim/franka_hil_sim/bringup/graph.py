@@ -202,6 +202,23 @@ def per_sim_values(index, count):
     }
 
 
+def started_once(description, values, base):
+    """
+    Return {<name>_node: full name} of each node started once (not per sim), '' if not started.
+
+    So a node can name another that the same arguments start, or '' (the simulator names the
+    recorder that record:=DIR starts, to hold its first step until that records it).
+    """
+    names = {}
+    for node in description['nodes']:
+        if not node.get('per_sim'):
+            key = f'{node["name"]}_node'
+            names[key] = names.get(key) or (
+                f'{base}/{node["name"]}' if wanted(node, values) else ''
+            )
+    return names
+
+
 def resolve_nodes(description, given, config_dir):
     """Turn the description and launch argument values into the list of nodes to start."""
     values = dict(validate_arguments(description, given), config_dir=str(config_dir))
@@ -209,6 +226,7 @@ def resolve_nodes(description, given, config_dir):
         values['episode_steps'] = str(episode_steps(values['episode_s']))
     namespaces = sim_namespaces(values)
     base = '/' + values['namespace'].strip('/') if values['namespace'].strip('/') else ''
+    values.update(started_once(description, values, base))
     nodes = []
     for node in description['nodes']:
         for index, namespace in enumerate(namespaces if node.get('per_sim') else [base]):

@@ -15,6 +15,7 @@ import re
 from franka_hil_common import observation
 from franka_hil_common.task import config_from_parameters, DEFAULT_INTERVENTION_TIMEOUT_S
 from franka_hil_common.task import MODES, SESSION_PARAMETERS, SessionConfig
+from franka_hil_sim.core.recorder_gate import DEFAULT_RECORDER_TIMEOUT_S
 
 RELIABILITIES = ('reliable', 'best_effort')
 # The graph's viewer choices; only `window` concerns the simulator (web is the drive node's
@@ -22,6 +23,8 @@ RELIABILITIES = ('reliable', 'best_effort')
 VIEWERS = ('none', 'web', 'rerun', 'window')
 MAX_IMAGE_SIDE = 4096
 _FRAME_PREFIX = re.compile(r'[A-Za-z0-9_][A-Za-z0-9_/]*')
+# A node's full name: /name or /namespace/.../name, tokens not starting with a digit.
+_NODE_NAME = re.compile(r'(/[A-Za-z_][A-Za-z0-9_]*)+')
 
 # name: (default, description)
 PARAMETERS = {
@@ -62,6 +65,18 @@ PARAMETERS = {
         '(an active intervention after a released one); until then the sim '
         'holds at the reset',
     ),
+    'recorder': (
+        '',
+        'realtime: full name of the recorder node of this graph (e.g. /recorder; bringup and '
+        'the launch file set it with record:=DIR): the first episode starts only once its '
+        'latched ~/status says it records every topic of this simulator that it wants, each '
+        'matched, so that no episode misses its start in the bag; at most recorder_timeout '
+        "(an error line, then it runs without it); '' = no recorder to wait for",
+    ),
+    'recorder_timeout': (
+        DEFAULT_RECORDER_TIMEOUT_S,
+        'realtime: the most seconds (wall time) the first episode waits for the recorder',
+    ),
     'frame_prefix': ('', 'prefix of every TF frame id (e.g. sim0/ for several sims in one graph)'),
     'preview_rate': (
         10.0,
@@ -91,6 +106,8 @@ class NodeSettings:
     publish_clock: bool
     pace_human: bool
     wait_for_person: bool
+    recorder: str
+    recorder_timeout: float
     frame_prefix: str
     window: bool
     preview_period: float
@@ -132,6 +149,12 @@ def settings_from(values):
     number('control_rate', 0.0)
     action_timeout = number('action_timeout', 0.0)
     preview_rate = number('preview_rate', 0.0)
+    recorder_timeout = number('recorder_timeout', 0.0)
+    recorder = v['recorder']
+    if not isinstance(recorder, str) or (recorder and not _NODE_NAME.fullmatch(recorder)):
+        problems.append(
+            f"recorder must be '' or a node's full name (/name, /namespace/name), got {recorder!r}"
+        )
     for name in ('publish_clock', 'pace_human', 'wait_for_person'):
         if not isinstance(v[name], bool):
             problems.append(f'{name} must be true or false, got {v[name]!r}')
@@ -172,6 +195,8 @@ def settings_from(values):
         publish_clock=v['publish_clock'],
         pace_human=v['pace_human'],
         wait_for_person=v['wait_for_person'],
+        recorder=recorder,
+        recorder_timeout=recorder_timeout,
         frame_prefix=prefix,
         window=v['viewer'] == 'window',
         preview_period=1.0 / preview_rate,

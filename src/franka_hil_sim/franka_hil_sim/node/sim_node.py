@@ -29,6 +29,7 @@ from franka_hil_msgs.msg import EpisodeEvent, Intervention, Observation, StepInf
 from franka_hil_msgs.srv import Reset, Step
 from franka_hil_ros_common.log import ByText, RateLimitedLog
 from franka_hil_ros_common.node_main import run_node
+from franka_hil_sim.core.recorder_gate import Endpoints, RecorderGate
 from franka_hil_sim.core.session import HilSession, Refused
 from franka_hil_sim.node import messages as rm, telemetry
 from franka_hil_sim.node.parameters import PARAMETERS, settings_from
@@ -58,6 +59,12 @@ _NO_EVENT_CALLBACKS = PublisherEventCallbacks(use_default_callbacks=False)
 # Step / Reset requests are kept until served, however many clients send at once: DDS applies
 # flow control to the senders instead of dropping the oldest (as a bounded history would).
 REQUESTS_QOS = QoSProfile(history=HistoryPolicy.KEEP_ALL, reliability=ReliabilityPolicy.RELIABLE)
+# The recorder's ~/status, latched: its latest says what it records.
+RECORDER_STATUS_QOS = QoSProfile(
+    depth=1,
+    reliability=ReliabilityPolicy.RELIABLE,
+    durability=DurabilityPolicy.TRANSIENT_LOCAL,
+)
 # StepInfos kept for step_info_batches between two sends (more: the oldest are dropped).
 MAX_UNSENT_STEPS = 10_000
 # step_info keeps an episode's worth (at gym-hil's length) for late subscribers: the demo,
@@ -189,6 +196,7 @@ class SimNode(Node):
             f'{self.session.action_shape}, cameras={list(s.cameras)} '
             f'{s.image_size[0]}x{s.image_size[1]}, seed={s.session.seed}'
         )
+        self._gate = self._recorder_gate()
 
     def _publisher(self, msg_type, topic, qos, warn_incompatible=False):
         """
@@ -347,6 +355,8 @@ class SimNode(Node):
     # Realtime loop ----------------------------------------------------------------------------
 
     def _on_tick(self):
+        if not self._gate.open and not self._recorder_ready():
+            return
         policy = self._policy
         policy_acted = (
             policy is not None and time.monotonic() - policy[1] <= self.settings.action_timeout
@@ -382,6 +392,68 @@ class SimNode(Node):
                 rm.step_info_msg(outcome, policy_acted),
             )
         self._publish_rtf(state.stamp_ns)
+
+    def _recorder_gate(self):
+        """Return the gate of the first realtime episode: open unless a recorder is named."""
+        s = self.settings
+        gate = RecorderGate(
+            s.recorder if s.mode == 'realtime' else '', s.recorder_timeout, time.monotonic()
+        )
+        if not gate.open:
+            self.create_subscription(
+                String, s.recorder + '/status', self._on_recorder_status, RECORDER_STATUS_QOS
+            )
+            self.get_logger().info(
+                f'realtime: episode 1 waits for the recorder {s.recorder} to record this '
+                f'simulator (at most {s.recorder_timeout:g} s)'
+            )
+        return gate
+
+    def _on_recorder_status(self, msg):
+        try:
+            read = self._gate.on_status(json.loads(msg.data))
+        except ValueError:
+            read = False
+        if not read:
+            self._log.warning('recorder status', f'unreadable recorder status: {msg.data[:80]!r}')
+
+    def _recorder_ready(self):
+        """Check the recorder gate (before the first realtime episode); return True once open."""
+        publishers = {p.topic_name: p for p in self.publishers}
+        endpoints = {
+            topic: self._endpoints(publishers[topic]) for topic in self._gate.wanted(publishers)
+        }
+        outcome = self._gate.check(endpoints, time.monotonic())
+        recorder = self.settings.recorder
+        if outcome == 'open':
+            self.get_logger().info(
+                f'realtime: the recorder {recorder} records this simulator '
+                f'({", ".join(sorted(endpoints)) or "none of its topics"}): episode 1 starts'
+            )
+        elif outcome == 'timeout':
+            self.get_logger().error(
+                f'realtime: the recorder {recorder} did not record this simulator within '
+                f'{self._gate.timeout_s:g} s (waiting for {", ".join(self._gate.missing)}): '
+                'episode 1 starts without it, and the bag may miss its start'
+            )
+        return self._gate.open
+
+    def _endpoints(self, publisher):
+        """Return Endpoints of one of our publishers: matched, compatible and recorder's."""
+        compatible = [
+            info
+            for info in self.get_subscriptions_info_by_topic(publisher.topic_name)
+            if _compatible(publisher.qos_profile, info.qos_profile)
+        ]
+        recorder = self.settings.recorder
+        return Endpoints(
+            matched=publisher.get_subscription_count(),
+            shown=len(compatible),
+            by_recorder=sum(
+                f'{info.node_namespace.rstrip("/")}/{info.node_name}' == recorder
+                for info in compatible
+            ),
+        )
 
     def _publish_rtf(self, sim_ns):
         now = time.monotonic()
@@ -543,6 +615,22 @@ def _probe_answer(response):
     response.ok = False
     response.error = 'probe'
     return response, None
+
+
+def _compatible(offered, requested):
+    """
+    Tell whether a subscription's QoS can match a publisher's, by what our graph varies.
+
+    (rclpy's qos_check_compatible reads the graph's infinite deadline and lease as set, the
+    publisher's default as unset, and calls every such pair an error.)
+    """
+    return not (
+        requested.reliability == ReliabilityPolicy.RELIABLE
+        and offered.reliability == ReliabilityPolicy.BEST_EFFORT
+    ) and not (
+        requested.durability == DurabilityPolicy.TRANSIENT_LOCAL
+        and offered.durability == DurabilityPolicy.VOLATILE
+    )
 
 
 def _wanted(publisher):
