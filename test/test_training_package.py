@@ -131,6 +131,28 @@ def test_sb3_observations_are_normalised_by_the_demonstrations_range():
     assert normalize(observations, bounds).dtype == np.float32
 
 
+def test_lerobot_runs_widen_the_demos_ranges_to_the_cube_start_states(ros_env):
+    import gymnasium as gym
+    from franka_hil_training.lerobot import train
+
+    starts = train.start_observations(6, lambda *a, **k: ros_env(gym.make, *a, **k))
+    cubes = np.array([start['environment_state'] for start in starts])
+    assert len(np.unique(cubes[:, :2].round(4), axis=0)) == 6  # a cube drawn per seed
+    first = starts[0]  # a "demonstration" that saw one cube position
+    info = {
+        'state_min': first['agent_pos'].tolist(),
+        'state_max': first['agent_pos'].tolist(),
+        'env_min': first['environment_state'].tolist(),
+        'env_max': first['environment_state'].tolist(),
+    }
+    train.widen(info, starts)
+    np.testing.assert_allclose(info['env_min'], cubes.min(axis=0), rtol=1e-6)
+    np.testing.assert_allclose(info['env_max'], cubes.max(axis=0), rtol=1e-6)
+    assert np.all(np.array(info['env_max'][:2]) - info['env_min'][:2] > 0.02)
+    again = train.start_observations(6, lambda *a, **k: ros_env(gym.make, *a, **k))
+    np.testing.assert_array_equal(cubes, [start['environment_state'] for start in again])
+
+
 def test_every_command_names_a_function_of_the_package():
     scripts = tomllib.loads((TRAINING / 'pyproject.toml').read_text())['project']['scripts']
     assert set(scripts) == {
