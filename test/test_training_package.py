@@ -153,6 +153,36 @@ def test_lerobot_runs_widen_the_demos_ranges_to_the_cube_start_states(ros_env):
     np.testing.assert_array_equal(cubes, [start['environment_state'] for start in again])
 
 
+def test_the_step_info_watch_sees_the_steps_taken_before_it_subscribed(ros_env):
+    import time
+
+    import gymnasium as gym
+    from franka_hil_training.lerobot.step_info_watch import StepInfoWatch
+
+    def wait_for(condition, what):
+        deadline = time.monotonic() + 30.0
+        while not condition():
+            assert time.monotonic() < deadline, f'no {what} within 30 s'
+            time.sleep(0.05)
+
+    env = ros_env(gym.make, 'franka_hil_ros/PandaPickCube-v0', launch=True, namespace='/watched')
+    early = StepInfoWatch('/watched')  # as the synthetic human, subscribed from the start
+    late = None
+    try:
+        wait_for(lambda: early.publishers() == 1, 'sim publishing step_info')
+        env.reset(seed=0)
+        for _ in range(5):
+            env.step(np.zeros(env.action_space.shape, np.float32))
+        wait_for(lambda: len(early.snapshot()) == 5, 'five steps seen by the early watch')
+        late = StepInfoWatch('/watched')  # as the check's and the runs' watch, the actor begun
+        wait_for(lambda: len(late.snapshot()) >= 5, 'five steps seen by the late watch')
+        assert [seen[5] for seen in late.snapshot()] == [1, 2, 3, 4, 5]
+    finally:
+        early.close()
+        if late is not None:
+            late.close()
+
+
 def test_every_command_names_a_function_of_the_package():
     scripts = tomllib.loads((TRAINING / 'pyproject.toml').read_text())['project']['scripts']
     assert set(scripts) == {
