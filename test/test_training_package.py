@@ -131,6 +131,58 @@ def test_sb3_observations_are_normalised_by_the_demonstrations_range():
     assert normalize(observations, bounds).dtype == np.float32
 
 
+def test_lerobot_runs_widen_the_demos_ranges_to_the_cube_start_states(ros_env):
+    import gymnasium as gym
+    from franka_hil_training.lerobot import train
+
+    starts = train.start_observations(6, lambda *a, **k: ros_env(gym.make, *a, **k))
+    cubes = np.array([start['environment_state'] for start in starts])
+    assert len(np.unique(cubes[:, :2].round(4), axis=0)) == 6  # a cube drawn per seed
+    first = starts[0]  # a "demonstration" that saw one cube position
+    info = {
+        'state_min': first['agent_pos'].tolist(),
+        'state_max': first['agent_pos'].tolist(),
+        'env_min': first['environment_state'].tolist(),
+        'env_max': first['environment_state'].tolist(),
+    }
+    train.widen(info, starts)
+    np.testing.assert_allclose(info['env_min'], cubes.min(axis=0), rtol=1e-6)
+    np.testing.assert_allclose(info['env_max'], cubes.max(axis=0), rtol=1e-6)
+    assert np.all(np.array(info['env_max'][:2]) - info['env_min'][:2] > 0.02)
+    again = train.start_observations(6, lambda *a, **k: ros_env(gym.make, *a, **k))
+    np.testing.assert_array_equal(cubes, [start['environment_state'] for start in again])
+
+
+def test_the_step_info_watch_sees_the_steps_taken_before_it_subscribed(ros_env):
+    import time
+
+    import gymnasium as gym
+    from franka_hil_training.lerobot.step_info_watch import StepInfoWatch
+
+    def wait_for(condition, what):
+        deadline = time.monotonic() + 30.0
+        while not condition():
+            assert time.monotonic() < deadline, f'no {what} within 30 s'
+            time.sleep(0.05)
+
+    env = ros_env(gym.make, 'franka_hil_ros/PandaPickCube-v0', launch=True, namespace='/watched')
+    early = StepInfoWatch('/watched')  # as the synthetic human, subscribed from the start
+    late = None
+    try:
+        wait_for(lambda: early.publishers() == 1, 'sim publishing step_info')
+        env.reset(seed=0)
+        for _ in range(5):
+            env.step(np.zeros(env.action_space.shape, np.float32))
+        wait_for(lambda: len(early.snapshot()) == 5, 'five steps seen by the early watch')
+        late = StepInfoWatch('/watched')  # as the check's and the runs' watch, the actor begun
+        wait_for(lambda: len(late.snapshot()) >= 5, 'five steps seen by the late watch')
+        assert [seen[5] for seen in late.snapshot()] == [1, 2, 3, 4, 5]
+    finally:
+        early.close()
+        if late is not None:
+            late.close()
+
+
 def test_every_command_names_a_function_of_the_package():
     scripts = tomllib.loads((TRAINING / 'pyproject.toml').read_text())['project']['scripts']
     assert set(scripts) == {

@@ -17,6 +17,10 @@ from franka_hil_training.workspace import ROOT
 import numpy as np
 import yaml
 
+# Seeds of the resets whose first observations widen the normalisation bounds (--start-states):
+# apart from the demonstrations' (0..) and the evaluations' (10000..).
+FIRST_START_STATE_SEED = 20000
+
 
 def add_options(parser, settings):
     """Add the options every run has, and one per setting (--batch-size for batch_size...)."""
@@ -30,6 +34,14 @@ def add_options(parser, settings):
     parser.add_argument('--eval-seeds', type=int, default=20, help='seeds per evaluation')
     parser.add_argument('--final-seeds', type=int, default=50, help='seeds of the final one')
     parser.add_argument('--out', type=Path, default=None, help='output folder')
+    parser.add_argument(
+        '--start-states',
+        type=int,
+        default=0,
+        help=f'resets (seeds {FIRST_START_STATE_SEED}..) whose first observations widen the '
+        'normalisation bounds: the cube start range that one or two demonstrations do not span '
+        '(0: the demonstrations alone)',
+    )
     parser.add_argument(
         '--no-human',
         action='store_true',

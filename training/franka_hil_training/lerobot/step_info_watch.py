@@ -9,7 +9,7 @@ from franka_hil_msgs.msg import StepInfo
 import numpy as np
 import rclpy
 from rclpy.executors import SingleThreadedExecutor
-from rclpy.qos import QoSProfile, ReliabilityPolicy
+from rclpy.qos import DurabilityPolicy, QoSProfile, ReliabilityPolicy
 from rclpy.signals import SignalHandlerOptions
 
 
@@ -26,7 +26,14 @@ class StepInfoWatch:
             StepInfo,
             f'{namespace}/step_info',
             self._on_step_info,
-            QoSProfile(depth=1000, reliability=ReliabilityPolicy.RELIABLE),
+            # transient local: the sim keeps an episode's worth of step_info for late subscribers,
+            # so steps the actor takes before this subscription matches are seen too (volatile,
+            # a loaded machine lost an episode's first 3 steps)
+            QoSProfile(
+                depth=1000,
+                reliability=ReliabilityPolicy.RELIABLE,
+                durability=DurabilityPolicy.TRANSIENT_LOCAL,
+            ),
         )
         self.topic = f'{namespace}/step_info'
         self.executor = SingleThreadedExecutor(context=self.context)

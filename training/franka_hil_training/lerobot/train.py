@@ -8,7 +8,9 @@ LeRobot's own processes:
 
 1. demos: `hil_demo` (the synthetic human holding the override, random cube) records --demos
    episodes into a bag; `bag_to_lerobot --cameras= --environment-state` makes the offline
-   dataset (state and cube position, no images), or --demos-from reuses one.
+   dataset (state and cube position, no images), or --demos-from reuses one; its state and
+   cube-position ranges (LeRobot's normalisation) widened by the first observations of
+   --start-states resets, as the SB3 route's.
 2. train: `python -m lerobot.rl.learner` (that dataset as its offline buffer) and
    `python -m lerobot.rl.actor` stepping gym_hil/FrankaHilPickCubeStateRandom-v0 (random cube,
    state observations: agent_pos and the cube position), whose env launches
@@ -128,6 +130,36 @@ def dataset_info(dataset):
     }
 
 
+def start_observations(count, make=None):
+    """
+    Return the first observations of `count` resets of the run's task (seeds 20000..).
+
+    Nobody overrides and no step is taken; `make` is gym.make unless given (a test's).
+    """
+    import franka_hil_gym_bridge  # noqa: F401 (registers the gym_hil/FrankaHil ids)
+    import gymnasium as gym
+
+    make = make or gym.make
+    env = make(f'gym_hil/{TASK}', launch=True, namespace='/lerobot_starts', teleop='none')
+    try:
+        return [env.reset(seed=run.FIRST_START_STATE_SEED + k)[0] for k in range(count)]
+    finally:
+        env.close()
+
+
+def widen(info, starts):
+    """
+    Widen the demos' state and cube-position ranges (dataset_info's) to span `starts`.
+
+    As the SB3 route's --start-states: two demonstrations span little of the cube's start range,
+    and LeRobot normalises by these ranges (MIN_MAX).
+    """
+    for key, name in (('state', 'agent_pos'), ('env', 'environment_state')):
+        values = np.array([start[name] for start in starts])
+        info[key + '_min'] = np.minimum(info[key + '_min'], values.min(axis=0)).tolist()
+        info[key + '_max'] = np.maximum(info[key + '_max'], values.max(axis=0)).tolist()
+
+
 def add_cube_position(config, stats):
     """Add the cube position to the env's and the policy's features, with its range."""
     # LeRobot 0.4.4's actor and learner apply no normalisation (dataset_stats is carried, never
@@ -185,8 +217,13 @@ def prepare(options, out, summary):
         dataset = options.demos_from.resolve()
     info = dataset_info(dataset)
     summary.update(
-        demo_dataset=str(dataset), demo_episodes=info['episodes'], demo_frames=info['frames']
+        demo_dataset=str(dataset),
+        demo_episodes=info['episodes'],
+        demo_frames=info['frames'],
+        start_states=options.start_states,
     )
+    if options.start_states:
+        widen(info, start_observations(options.start_states))
     config = make_config(out, dataset, info, processes.free_port(), options)
     config_path = out / 'config.json'
     config_path.write_text(json.dumps(config, indent=2))

@@ -15,6 +15,7 @@ import os
 import time
 
 from franka_hil_gym_bridge import env_vars
+from franka_hil_training.run import FIRST_START_STATE_SEED
 import gymnasium as gym
 import numpy as np
 
@@ -22,7 +23,6 @@ TASK = 'franka_hil_ros/PandaPickCubeStateRandom-v0'
 PIXEL_TASK = 'franka_hil_ros/PandaPickCubePixelsRandom-v0'
 GRIPPER_PENALTY = -0.02
 FIRST_EVAL_SEED = 10000
-FIRST_START_STATE_SEED = 20000
 
 
 def normalize(obs, bounds):

@@ -73,13 +73,6 @@ def parse_args(argv=None):
     parser.add_argument('--demo-seed', type=int, default=0, help='seed of the first demo')
     parser.add_argument('--seed', type=int, default=0, help="SAC's and the env's seed")
     parser.add_argument(
-        '--start-states',
-        type=int,
-        default=0,
-        help='resets whose first observations widen the normalisation bounds '
-        '(0: the demonstrations alone)',
-    )
-    parser.add_argument(
         '--evaluate',
         type=Path,
         metavar='MODEL_ZIP',
