@@ -220,7 +220,8 @@ def make_model(options, env, demos, bounds, algorithm=None):
         learning_starts=options.learning_starts,
         gradient_steps=options.gradient_steps,
         buffer_size=options.buffer_size,
-        policy_kwargs={'net_arch': [width, width]},
+        # Adam's fused CPU kernel: the same update in less CPU than its per-tensor loop
+        policy_kwargs={'net_arch': [width, width], 'optimizer_kwargs': {'fused': True}},
         seed=options.seed,
         replay_buffer_class=HilReplayBuffer,
         device='cpu',
