@@ -19,7 +19,9 @@ scripts/train_hil_sb3.sh which makes the venv). Steps:
 2. train: SB3 SAC steps franka_hil_ros/PandaPickCubeStateRandom-v0 (lockstep), whose env
    launches its graph with the corrective synthetic human (configs/sparing_human.yaml,
    --intervener changes it) or nobody (--no-human), for --minutes of wall time; the SAC
-   settings are configs/sb3_sac.yaml's (each an option too).
+   settings are configs/sb3_sac.yaml's (each an option too). Each update runs in a worker
+   thread while the env takes the next step (sb3/overlapped.py: the same updates per step, the
+   policy acting with weights at most one update old); --serial-update keeps SB3's own loop.
 3. curve: every --eval-every seconds the policy alone (teleop none, a graph of its own) on
    --eval-seeds held-out seeds (10000..); at the end on --final-seeds, sampled and mean actions.
 
@@ -53,6 +55,7 @@ from franka_hil_training.sb3.envs import (
     observation_bounds,
     record_demos,
 )
+from franka_hil_training.sb3.overlapped import OverlappedSAC
 from franka_hil_training.vision.manifest import EncoderRefused
 from franka_hil_training.workspace import ROOT
 import numpy as np
@@ -89,6 +92,12 @@ def parse_args(argv=None):
         type=Path,
         default=ROOT / 'out' / 'encoders',
         help='where pixel encoders are kept, one folder per scene/camera/settings hash',
+    )
+    parser.add_argument(
+        '--serial-update',
+        action='store_true',
+        help="SB3's own loop: step the env, then update (default: the update runs during the "
+        'next env step, sb3/overlapped.py)',
     )
     run.add_options(parser, SETTINGS)
     return parser.parse_args(argv)
@@ -186,10 +195,16 @@ def demonstrations(options, out, summary, encoder=None):
     return demos, bounds, bounds_text
 
 
-def make_model(options, env, demos, bounds):
-    """Return SB3's SAC with HilReplayBuffer, the demonstrations in its demo buffer."""
+def make_model(options, env, demos, bounds, algorithm=None):
+    """
+    Return SB3's SAC with HilReplayBuffer, the demonstrations in its demo buffer.
+
+    `algorithm`: SAC or OverlappedSAC (None: OverlappedSAC unless --serial-update).
+    """
+    if algorithm is None:
+        algorithm = SAC if getattr(options, 'serial_update', False) else OverlappedSAC
     width = options.net_width
-    model = SAC(
+    model = algorithm(
         'MlpPolicy',
         env,
         batch_size=options.batch_size,
@@ -198,7 +213,8 @@ def make_model(options, env, demos, bounds):
         learning_starts=options.learning_starts,
         gradient_steps=options.gradient_steps,
         buffer_size=options.buffer_size,
-        policy_kwargs={'net_arch': [width, width]},
+        # Adam's fused CPU kernel: the same update in less CPU than its per-tensor loop
+        policy_kwargs={'net_arch': [width, width], 'optimizer_kwargs': {'fused': True}},
         seed=options.seed,
         replay_buffer_class=HilReplayBuffer,
         device='cpu',
@@ -227,6 +243,12 @@ def keep_training(model, watch, out, summary, bounds_text, interrupted):
         env_steps_per_s=round(model.num_timesteps / watch.train_seconds, 1),
         interrupted=bool(interrupted),
     )
+    if isinstance(model, OverlappedSAC):  # the update's time, and the loop's wait for it
+        summary.update(
+            update_overlapped=True,
+            update_ms=round(1000.0 * model.update_seconds / max(1, model._n_updates), 1),
+            update_wait_s=round(model.wait_seconds, 1),
+        )
     run.write_csv(out / 'episodes.csv', episodes)
     run.write_csv(out / 'evals.csv', watch.evals)
     summary['evals'] = watch.evals
