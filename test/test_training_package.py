@@ -35,6 +35,7 @@ def test_the_settings_files_hold_each_routes_settings_with_their_types():
         'net_width': 256,
         'learning_starts': 200,
         'gradient_steps': 1,
+        'train_freq': 1,
         'buffer_size': 300000,
         'fps': 100,
     }

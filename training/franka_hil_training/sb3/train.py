@@ -212,6 +212,7 @@ def make_model(options, env, demos, bounds, algorithm=None):
         ent_coef=options.ent_coef,
         learning_starts=options.learning_starts,
         gradient_steps=options.gradient_steps,
+        train_freq=options.train_freq,
         buffer_size=options.buffer_size,
         # Adam's fused CPU kernel: the same update in less CPU than its per-tensor loop
         policy_kwargs={'net_arch': [width, width], 'optimizer_kwargs': {'fused': True}},
