@@ -165,6 +165,34 @@ def group_by_shared_fixtures(items):
             item.add_marker(pytest.mark.xdist_group(root(keys[0])))
 
 
+@pytest.hookimpl(trylast=True, specname='pytest_collection_modifyitems')
+def pytest_collection_modifyitems_groups(config, items):
+    """In a pytest-xdist worker under --dist loadgroup, let the scheduler see each group."""
+    if os.environ.get('PYTEST_XDIST_WORKER') and getattr(config.option, 'loadgroup', False):
+        name_groups(items)
+
+
+def name_groups(items):
+    """
+    End the node id of each test in an `xdist_group` with `@` and the group, as xdist does.
+
+    The controller schedules by node id alone: `--dist loadgroup` sends the tests whose ids end
+    in the same `@group` to one worker. pytest-xdist 3.8 names them by setting `item._nodeid`,
+    which pytest 9.2 no longer reads (a node's id is `item._id`, a NodeId): the groups were
+    lost and every test was spread on its own (a module's fixture made on each worker, two
+    browsers at once). A test whose id already ends so is left as it is.
+    """
+    for item in items:
+        groups = {
+            str(mark.args[0] if mark.args else mark.kwargs.get('name', 'default'))
+            for mark in item.iter_markers('xdist_group')
+        }
+        suffix = f'@{"_".join(sorted(groups))}'
+        if not groups or item.nodeid.endswith(suffix):
+            continue
+        item._id = type(item._id).parse(item.nodeid + suffix)
+
+
 def _shared_keys(item):
     """Yield a key per fixture of the tests' own wider than a test that it uses, and browser."""
     if item.get_closest_marker('browser'):
