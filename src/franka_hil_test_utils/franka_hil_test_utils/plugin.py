@@ -8,7 +8,8 @@ every package's tests get it, run together or alone (`pytest src/franka_hil_tele
 
 The environment is set at import, before any node or DDS participant starts: discovery never
 leaves loopback, each pytest run (each pytest-xdist worker) gets its own DDS domain (parallel
-runs on one machine do not see each other), and MuJoCo renders headless.
+runs on one machine do not see each other), MuJoCo renders headless and numpy's BLAS runs one
+thread a process.
 
 Tiers: a test is marked by what it needs, from the fixtures it uses (directly or through other
 fixtures), never by hand; `--fast` deselects every test that needs a process, a graph, a
@@ -73,6 +74,10 @@ if os.environ.get('PYTEST_XDIST_WORKER') or 'ROS_DOMAIN_ID' not in os.environ:
 if not os.environ.get('DISPLAY'):
     os.environ.setdefault('MUJOCO_GL', 'egl')
 os.environ.setdefault('PYTHONUNBUFFERED', '1')
+# One BLAS thread a process (numpy's OpenBLAS, here and in the nodes the tests start): two
+# workers on two cores, each process's BLAS threads spinning for a core the other holds made
+# small matrix products ~10x slower (the pixel encoder's head: 37 s against 3.8 s, load ~6).
+os.environ.setdefault('OPENBLAS_NUM_THREADS', '1')
 
 # What a fixture needs, as markers. A test gets the markers of every fixture it uses, directly
 # or through other fixtures (item.fixturenames is that closure).
