@@ -132,6 +132,8 @@ def pytest_collection_modifyitems(config, items):
         for marker in sorted(needs):
             item.add_marker(marker)
     group_by_shared_fixtures(items)
+    if os.environ.get('PYTEST_XDIST_WORKER'):
+        slow_first(items)
     if config.getoption('fast'):
         kept, left_out = [], []
         for item in items:
@@ -139,6 +141,16 @@ def pytest_collection_modifyitems(config, items):
         if left_out:
             config.hook.pytest_deselected(items=left_out)
             items[:] = kept
+
+
+def slow_first(items):
+    """
+    Put the tests marked `slow` first, each kind in its order (in a pytest-xdist worker).
+
+    The scheduler hands out the groups first, then single tests in this order: a long test
+    handed out last keeps one worker busy after the other has finished.
+    """
+    items.sort(key=lambda item: item.get_closest_marker('slow') is None)
 
 
 def group_by_shared_fixtures(items):

@@ -189,9 +189,7 @@ def test_a_domain_held_by_another_test_process_is_not_taken():
             os.close(lock)
 
 
-def test_each_xdist_worker_has_a_domain_of_its_own_and_a_group_stays_on_one(
-    pytester, run_process
-):
+def test_each_xdist_worker_has_a_domain_of_its_own_and_a_group_stays_on_one(pytester, run_process):
     pytester.makepyfile(
         test_domains="""
         import os
@@ -233,3 +231,16 @@ def test_each_xdist_worker_has_a_domain_of_its_own_and_a_group_stays_on_one(
     # spreads them otherwise, the group's first tests first: one on each worker).
     assert len(list(pytester.path.glob('group.gw*'))) == 1
     assert len((pytester.path / 'made').read_text().split()) == 1
+
+
+def test_a_worker_runs_the_slow_tests_first_each_kind_in_its_order():
+    class Item:
+        def __init__(self, name, slow):
+            self.name, self.slow = name, slow
+
+        def get_closest_marker(self, name):
+            return name if name == 'slow' and self.slow else None
+
+    items = [Item('a', False), Item('b', True), Item('c', False), Item('d', True)]
+    plugin.slow_first(items)
+    assert [item.name for item in items] == ['b', 'd', 'a', 'c']
