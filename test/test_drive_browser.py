@@ -276,7 +276,7 @@ def test_keys_and_pad_drive_and_the_deadman_releases(
     from playwright.sync_api import sync_playwright
 
     url = drive_graph
-    robot = Robot(ros_node)
+    robot, steps = Robot(ros_node), Steps(ros_node)
     spin(ros_node, lambda: robot.tcp is not None, timeout=90, what='an observation')
     with sync_playwright() as playwright:
         browser, context, page = open_page(playwright, chromium, url, pad=True)
@@ -287,6 +287,10 @@ def test_keys_and_pad_drive_and_the_deadman_releases(
                 timeout=30,
                 what='the page driving',
             )
+            # From an episode's start: the moves below (a few seconds) end before its time limit
+            # puts the tool back (the graph has run for the module's earlier tests).
+            ended = len(steps.ended)
+            spin(ros_node, lambda: len(steps.ended) > ended, timeout=30, what='a new episode')
             keys = page.keyboard
             # A held key moves the tool (+x); released, it stops.
             keys.down('Space')
