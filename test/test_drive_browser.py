@@ -3,13 +3,13 @@
 """
 The driving page in a real browser: headless Chromium (Debian's, driven by Playwright).
 
-A realtime graph runs with teleop:=browser. The page's age stays within a few control steps of
-the newest step_info, and comes back within 2 s after the page's CPU is throttled; held keys
-and a (stubbed) Gamepad API pad move the tool and a scripted key sequence lifts the cube; hiding
-the tab, losing its WebSocket or closing it ends the override within 0.5 s, and a driver gone
-silent within 0.5 s of its input timeout. Without a graph: the
-token, Host and Origin refusals, the watcher that takes over, and the 'graph stopped' state.
-UPDATE_SCREENSHOT=1 writes the page, while a person drives, to docs/drive.png.
+A realtime graph runs with teleop:=browser, one for the three tests that need it. The page's
+age stays within a few control steps of the newest step_info, and comes back within 2 s after
+the page's CPU is throttled; held keys and a (stubbed) Gamepad API pad move the tool and a
+scripted key sequence lifts the cube; hiding the tab, losing its WebSocket or closing it ends
+the override within 0.5 s, and a driver gone silent within 0.5 s of its input timeout. Without
+a graph: the token, Host and Origin refusals, the watcher that takes over, and the 'graph
+stopped' state. UPDATE_SCREENSHOT=1 writes the page, while a person drives, to docs/drive.png.
 """
 
 import json
@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 import re
 import shutil
+import socket
 import sys
 import time
 import urllib.error
@@ -24,6 +25,7 @@ import urllib.request
 
 from franka_hil_common import observation as layout
 from franka_hil_msgs.msg import Intervention, Observation, StepInfo
+from franka_hil_test_utils.plugin import NodeProcess
 import pytest
 from websockets.sync.client import connect
 
@@ -36,8 +38,19 @@ DEADMAN_S = 0.5
 PAD_STUB = 'window.__pad = null; navigator.getGamepads = () => [window.__pad];'
 
 
-def start_graph(start_process, port):
-    graph = start_process(
+@pytest.fixture(scope='module')
+def drive_graph(run_process, tmp_path_factory):
+    """
+    Start one realtime graph with teleop:=browser for the module's tests; give its page's url.
+
+    Each test leaves it as it found it (no page open, the override released) and waits for what
+    it needs of it (frames, an observation, a new episode). It must stop cleanly at the end.
+    """
+    with socket.socket() as sock:  # a free port, as the free_ports fixture finds one
+        sock.bind(('127.0.0.1', 0))
+        port = sock.getsockname()[1]
+    log = tmp_path_factory.mktemp('drive_graph') / 'bringup.log'
+    graph = NodeProcess(
         [
             sys.executable,
             '-m',
@@ -46,13 +59,18 @@ def start_graph(start_process, port):
             'teleop:=browser',
             f'drive_port:={port}',
         ],
-        name='bringup',
+        log,
     )
-    # The banner's second line, the ssh -L hint, may reach the log after its first: wait for it.
-    graph.wait_for_output(f'ssh -N -L {port}:127.0.0.1:{port} USER@THIS_HOST', timeout=90)
-    url = re.search(r'driving page: (\S+)', graph.output()).group(1)
-    assert url == f'http://127.0.0.1:{port}/'
-    return graph, url
+    try:
+        # The banner's second line, the ssh -L hint, may reach the log after its first.
+        graph.wait_for_output(f'ssh -N -L {port}:127.0.0.1:{port} USER@THIS_HOST', timeout=90)
+        url = re.search(r'driving page: (\S+)', graph.output()).group(1)
+        assert url == f'http://127.0.0.1:{port}/'
+        yield url
+    finally:
+        code = graph.stop(timeout=30)
+        print(f'----- output of {log} -----\n{graph.output()}')
+    assert code == 0
 
 
 class Steps:
@@ -107,13 +125,67 @@ def open_page(playwright, chromium, url, pad=False):
     return browser, context, page
 
 
+def get(url, **headers):
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+# First: it needs no graph, and the module's graph runs from the next test to the last.
 @pytest.mark.slow
-def test_page_age_is_bounded_and_recovers_from_a_stall(
-    chromium, free_ports, start_process, ros_node, spin
-):
+def test_refusals_and_taking_over(chromium, free_ports, start_process):
     from playwright.sync_api import sync_playwright
 
-    graph, url = start_graph(start_process, free_ports(1)[0])
+    node = [sys.executable, '-m', 'franka_hil_drive.drive_node', '--ros-args']
+    port = free_ports(1)[0]
+    open_bind = start_process(
+        node + ['-p', 'bind:=0.0.0.0', '-p', f'port:={port}'], name='drive_open'
+    )
+    assert open_bind.proc.wait(timeout=60) == 2
+    assert open_bind.output().count('\n') == 1 and 'token' in open_bind.output()
+
+    drive = start_process(node + ['-p', 'token:=sekret', '-p', f'port:={port}'], name='drive')
+    drive.wait_for_output('driving page: http', timeout=60)
+    base = f'http://127.0.0.1:{port}/'
+    assert f'{base}?token=sekret' in drive.output()
+    assert get(base) == 403 and get(base + '?token=wrong') == 403
+    assert get(base + '?token=sekret') == 200
+    assert get(base + '?token=sekret', Origin='http://evil.example') == 403
+    assert get(base + '?token=sekret', Host=f'evil.example:{port}') == 403
+    with sync_playwright() as playwright:
+        browser, context, first = open_page(playwright, chromium, base + '?token=sekret')
+        try:
+            wait_text(first, '#role_text', lambda t: 'you drive' in t)
+            wait_text(first, '#state', lambda t: t == 'graph stopped / no data')
+            second = context.new_page()
+            second.goto(base + '?token=sekret')
+            wait_text(second, '#role_text', lambda t: 'watching' in t)
+            assert second.is_visible('#takeover')
+            second.click('#takeover')
+            wait_text(second, '#role_text', lambda t: 'you drive' in t)
+            wait_text(first, '#role_text', lambda t: 'watching' in t)
+            # A page of another site cannot open the WebSocket (its Origin is refused).
+            other = context.new_page()
+            other.goto(f'http://localhost:{port}/drive.js')
+            opened = other.evaluate(
+                'url => new Promise(done => { const s = new WebSocket(url); '
+                "s.onopen = () => done('open'); s.onerror = () => done('refused'); })",
+                f'ws://127.0.0.1:{port}/ws?token=sekret',
+            )
+            assert opened == 'refused'
+        finally:
+            browser.close()
+    assert drive.stop() == 0
+
+
+@pytest.mark.slow
+def test_page_age_is_bounded_and_recovers_from_a_stall(chromium, drive_graph, ros_node, spin):
+    from playwright.sync_api import sync_playwright
+
+    url = drive_graph
     steps = Steps(ros_node)
     spin(ros_node, lambda: steps.count > 5, timeout=90, what='step_info')
     with sync_playwright() as playwright:
@@ -154,7 +226,6 @@ def test_page_age_is_bounded_and_recovers_from_a_stall(
             print(f'recovered {time.monotonic() - unthrottled:.2f} s after the stall')
         finally:
             browser.close()
-    assert graph.stop(timeout=30) == 0
 
 
 class Robot:
@@ -200,12 +271,12 @@ class Robot:
 
 @pytest.mark.slow
 def test_keys_and_pad_drive_and_the_deadman_releases(
-    chromium, free_ports, start_process, ros_node, spin, tmp_path
+    chromium, drive_graph, ros_node, spin, tmp_path
 ):
     from playwright.sync_api import sync_playwright
 
-    graph, url = start_graph(start_process, free_ports(1)[0])
-    robot = Robot(ros_node)
+    url = drive_graph
+    robot, steps = Robot(ros_node), Steps(ros_node)
     spin(ros_node, lambda: robot.tcp is not None, timeout=90, what='an observation')
     with sync_playwright() as playwright:
         browser, context, page = open_page(playwright, chromium, url, pad=True)
@@ -216,6 +287,10 @@ def test_keys_and_pad_drive_and_the_deadman_releases(
                 timeout=30,
                 what='the page driving',
             )
+            # From an episode's start: the moves below (a few seconds) end before its time limit
+            # puts the tool back (the graph has run for the module's earlier tests).
+            ended = len(steps.ended)
+            spin(ros_node, lambda: len(steps.ended) > ended, timeout=30, what='a new episode')
             keys = page.keyboard
             # A held key moves the tool (+x); released, it stops.
             keys.down('Space')
@@ -303,14 +378,13 @@ def test_keys_and_pad_drive_and_the_deadman_releases(
     assert max(lost, hidden, closed, frozen) <= DEADMAN_S
     if os.environ.get('UPDATE_SCREENSHOT'):
         shutil.copy(shot, ROOT / 'docs' / 'drive.png')
-    assert graph.stop(timeout=30) == 0
 
 
 @pytest.mark.slow
-def test_a_key_sequence_lifts_the_cube(chromium, free_ports, start_process, ros_node, spin):
+def test_a_key_sequence_lifts_the_cube(chromium, drive_graph, ros_node, spin):
     from playwright.sync_api import sync_playwright
 
-    graph, url = start_graph(start_process, free_ports(1)[0])
+    url = drive_graph
     robot, steps = Robot(ros_node), Steps(ros_node)
     spin(ros_node, lambda: robot.tcp is not None, timeout=90, what='an observation')
     with sync_playwright() as playwright:
@@ -358,59 +432,3 @@ def test_a_key_sequence_lifts_the_cube(chromium, free_ports, start_process, ros_
             )
         finally:
             browser.close()
-    assert graph.stop(timeout=30) == 0
-
-
-def get(url, **headers):
-    request = urllib.request.Request(url, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
-
-
-@pytest.mark.slow
-def test_refusals_and_taking_over(chromium, free_ports, start_process):
-    from playwright.sync_api import sync_playwright
-
-    node = [sys.executable, '-m', 'franka_hil_drive.drive_node', '--ros-args']
-    port = free_ports(1)[0]
-    open_bind = start_process(
-        node + ['-p', 'bind:=0.0.0.0', '-p', f'port:={port}'], name='drive_open'
-    )
-    assert open_bind.proc.wait(timeout=60) == 2
-    assert open_bind.output().count('\n') == 1 and 'token' in open_bind.output()
-
-    drive = start_process(node + ['-p', 'token:=sekret', '-p', f'port:={port}'], name='drive')
-    drive.wait_for_output('driving page: http', timeout=60)
-    base = f'http://127.0.0.1:{port}/'
-    assert f'{base}?token=sekret' in drive.output()
-    assert get(base) == 403 and get(base + '?token=wrong') == 403
-    assert get(base + '?token=sekret') == 200
-    assert get(base + '?token=sekret', Origin='http://evil.example') == 403
-    assert get(base + '?token=sekret', Host=f'evil.example:{port}') == 403
-    with sync_playwright() as playwright:
-        browser, context, first = open_page(playwright, chromium, base + '?token=sekret')
-        try:
-            wait_text(first, '#role_text', lambda t: 'you drive' in t)
-            wait_text(first, '#state', lambda t: t == 'graph stopped / no data')
-            second = context.new_page()
-            second.goto(base + '?token=sekret')
-            wait_text(second, '#role_text', lambda t: 'watching' in t)
-            assert second.is_visible('#takeover')
-            second.click('#takeover')
-            wait_text(second, '#role_text', lambda t: 'you drive' in t)
-            wait_text(first, '#role_text', lambda t: 'watching' in t)
-            # A page of another site cannot open the WebSocket (its Origin is refused).
-            other = context.new_page()
-            other.goto(f'http://localhost:{port}/drive.js')
-            opened = other.evaluate(
-                'url => new Promise(done => { const s = new WebSocket(url); '
-                "s.onopen = () => done('open'); s.onerror = () => done('refused'); })",
-                f'ws://127.0.0.1:{port}/ws?token=sekret',
-            )
-            assert opened == 'refused'
-        finally:
-            browser.close()
-    assert drive.stop() == 0

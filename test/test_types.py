@@ -30,6 +30,7 @@ PUBLIC_API = [
 
 
 @pytest.mark.linter
+@pytest.mark.slow
 def test_mypy_on_the_public_api(run_process):
     pytest.importorskip('mypy')
     # No incremental cache: the tree is read-only for tests, and a cold run takes ~20 s.

@@ -8,7 +8,8 @@ every package's tests get it, run together or alone (`pytest src/franka_hil_tele
 
 The environment is set at import, before any node or DDS participant starts: discovery never
 leaves loopback, each pytest run (each pytest-xdist worker) gets its own DDS domain (parallel
-runs on one machine do not see each other), and MuJoCo renders headless.
+runs on one machine do not see each other), MuJoCo renders headless and numpy's BLAS runs one
+thread a process.
 
 Tiers: a test is marked by what it needs, from the fixtures it uses (directly or through other
 fixtures), never by hand; `--fast` deselects every test that needs a process, a graph, a
@@ -73,6 +74,10 @@ if os.environ.get('PYTEST_XDIST_WORKER') or 'ROS_DOMAIN_ID' not in os.environ:
 if not os.environ.get('DISPLAY'):
     os.environ.setdefault('MUJOCO_GL', 'egl')
 os.environ.setdefault('PYTHONUNBUFFERED', '1')
+# One BLAS thread a process (numpy's OpenBLAS, here and in the nodes the tests start): two
+# workers on two cores, each process's BLAS threads spinning for a core the other holds made
+# small matrix products ~10x slower (the pixel encoder's head: 37 s against 3.8 s, load ~6).
+os.environ.setdefault('OPENBLAS_NUM_THREADS', '1')
 
 # What a fixture needs, as markers. A test gets the markers of every fixture it uses, directly
 # or through other fixtures (item.fixturenames is that closure).
@@ -127,6 +132,8 @@ def pytest_collection_modifyitems(config, items):
         for marker in sorted(needs):
             item.add_marker(marker)
     group_by_shared_fixtures(items)
+    if os.environ.get('PYTEST_XDIST_WORKER'):
+        slow_first(items)
     if config.getoption('fast'):
         kept, left_out = [], []
         for item in items:
@@ -134,6 +141,16 @@ def pytest_collection_modifyitems(config, items):
         if left_out:
             config.hook.pytest_deselected(items=left_out)
             items[:] = kept
+
+
+def slow_first(items):
+    """
+    Put the tests marked `slow` first, each kind in its order (in a pytest-xdist worker).
+
+    The scheduler hands out the groups first, then single tests in this order: a long test
+    handed out last keeps one worker busy after the other has finished.
+    """
+    items.sort(key=lambda item: item.get_closest_marker('slow') is None)
 
 
 def group_by_shared_fixtures(items):
@@ -163,6 +180,34 @@ def group_by_shared_fixtures(items):
     for item, keys in shared.items():
         if keys:
             item.add_marker(pytest.mark.xdist_group(root(keys[0])))
+
+
+@pytest.hookimpl(trylast=True, specname='pytest_collection_modifyitems')
+def pytest_collection_modifyitems_groups(config, items):
+    """In a pytest-xdist worker under --dist loadgroup, let the scheduler see each group."""
+    if os.environ.get('PYTEST_XDIST_WORKER') and getattr(config.option, 'loadgroup', False):
+        name_groups(items)
+
+
+def name_groups(items):
+    """
+    End the node id of each test in an `xdist_group` with `@` and the group, as xdist does.
+
+    The controller schedules by node id alone: `--dist loadgroup` sends the tests whose ids end
+    in the same `@group` to one worker. pytest-xdist 3.8 names them by setting `item._nodeid`,
+    which pytest 9.2 no longer reads (a node's id is `item._id`, a NodeId): the groups were
+    lost and every test was spread on its own (a module's fixture made on each worker, two
+    browsers at once). A test whose id already ends so is left as it is.
+    """
+    for item in items:
+        groups = {
+            str(mark.args[0] if mark.args else mark.kwargs.get('name', 'default'))
+            for mark in item.iter_markers('xdist_group')
+        }
+        suffix = f'@{"_".join(sorted(groups))}'
+        if not groups or item.nodeid.endswith(suffix):
+            continue
+        item._id = type(item._id).parse(item.nodeid + suffix)
 
 
 def _shared_keys(item):

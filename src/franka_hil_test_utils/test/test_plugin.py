@@ -189,7 +189,7 @@ def test_a_domain_held_by_another_test_process_is_not_taken():
             os.close(lock)
 
 
-def test_each_xdist_worker_runs_in_a_domain_of_its_own(pytester, run_process):
+def test_each_xdist_worker_has_a_domain_of_its_own_and_a_group_stays_on_one(pytester, run_process):
     pytester.makepyfile(
         test_domains="""
         import os
@@ -197,16 +197,50 @@ def test_each_xdist_worker_runs_in_a_domain_of_its_own(pytester, run_process):
         import pytest
 
 
-        @pytest.mark.parametrize('k', range(8))
-        def test_domain(k):
+        def note(kind):
             worker = os.environ['PYTEST_XDIST_WORKER']
             with open(f'{worker}.{os.environ["ROS_DOMAIN_ID"]}', 'w'):
                 pass
+            with open(f'{kind}.{worker}', 'w'):
+                pass
+
+
+        @pytest.fixture(scope='module')
+        def made_once():
+            with open('made', 'a') as made:
+                made.write(os.environ['PYTEST_XDIST_WORKER'] + '\\n')
+
+
+        @pytest.mark.parametrize('k', range(4))
+        def test_in_the_group(k, made_once):
+            note('group')
+
+
+        @pytest.mark.parametrize('k', range(8))
+        def test_domain(k):
+            note('single')
         """
     )
-    result = pytester.runpytest_subprocess('-n', '2', '-p', 'xdist')
-    result.assert_outcomes(passed=8)
+    result = pytester.runpytest_subprocess('-n', '2', '-p', 'xdist', '--dist', 'loadgroup')
+    result.assert_outcomes(passed=12)
     seen = {path.name for path in pytester.path.iterdir() if path.name.startswith('gw')}
     domains = {name.split('.')[1] for name in seen}
     assert {name.split('.')[0] for name in seen} == {'gw0', 'gw1'} and len(seen) == 2, seen
     assert len(domains) == 2 and os.environ['ROS_DOMAIN_ID'] not in domains, seen
+    # The tests sharing the module's fixture ran on one worker, which made it once (pytest-xdist
+    # spreads them otherwise, the group's first tests first: one on each worker).
+    assert len(list(pytester.path.glob('group.gw*'))) == 1
+    assert len((pytester.path / 'made').read_text().split()) == 1
+
+
+def test_a_worker_runs_the_slow_tests_first_each_kind_in_its_order():
+    class Item:
+        def __init__(self, name, slow):
+            self.name, self.slow = name, slow
+
+        def get_closest_marker(self, name):
+            return name if name == 'slow' and self.slow else None
+
+    items = [Item('a', False), Item('b', True), Item('c', False), Item('d', True)]
+    plugin.slow_first(items)
+    assert [item.name for item in items] == ['b', 'd', 'a', 'c']
