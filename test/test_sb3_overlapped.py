@@ -27,6 +27,7 @@ SETTINGS = SimpleNamespace(
     ent_coef='auto_0.01',
     learning_starts=10,
     gradient_steps=1,
+    train_freq=1,
     buffer_size=1000,
     seed=0,
 )
@@ -67,7 +68,7 @@ def sb3(sb3_venv):
     )
 
 
-def trained(sb3, algorithm, steps=200):
+def trained(sb3, algorithm, steps=200, settings=SETTINGS):
     demos = [
         (
             np.full(2, k, np.float32),
@@ -79,7 +80,7 @@ def trained(sb3, algorithm, steps=200):
         for k in range(5)
     ]
     bounds = -np.ones(2, np.float32), np.ones(2, np.float32)  # normalize() is the identity
-    model = sb3.make_model(SETTINGS, Counting(), demos, bounds, algorithm)
+    model = sb3.make_model(settings, Counting(), demos, bounds, algorithm)
     model.learn(total_timesteps=steps, log_interval=None)
     return model
 
@@ -101,6 +102,13 @@ def test_the_overlapped_learner_does_the_serial_number_of_updates(sb3):
         assert_consistent(buffer, 200)
         assert_consistent(buffer.demos, 5 + 200 // HUMAN_EVERY)
         assert buffer.demo_frames == 5 + 200 // HUMAN_EVERY
+
+
+def test_train_freq_2_makes_one_update_every_two_env_steps(sb3):
+    every_other = SimpleNamespace(**dict(vars(SETTINGS), train_freq=2))
+    model = trained(sb3, sb3.OverlappedSAC, settings=every_other)
+    assert model._n_updates == (200 - SETTINGS.learning_starts) // 2
+    assert_consistent(model.replay_buffer, 200)
 
 
 def test_after_learning_it_acts_and_saves_as_sb3s_sac(sb3, tmp_path, run_process):

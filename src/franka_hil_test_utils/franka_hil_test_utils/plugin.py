@@ -490,7 +490,7 @@ def sb3_venv():
         pytest.importorskip(
             'stable_baselines3',
             reason='Stable-Baselines3 is not installed here: run `bash scripts/sb3_venv.sh`, '
-            'then `.venv-sb3/bin/python -m pytest test/test_sb3_hil_buffer.py`',
+            'then `.venv-sb3/bin/python -m pytest test/test_sb3_*.py`',
         )
 
 
