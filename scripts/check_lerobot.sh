@@ -24,15 +24,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-venv=${LEROBOT_VENV:-$root/.venv-lerobot}
 say() { printf '[check_lerobot] %s\n' "$*"; }
 # shellcheck disable=SC1091
 source scripts/lerobot_route.sh
-lerobot_route check_lerobot.sh "$@"  # in a Debian 13 root: runs this script there and exits
-lerobot_venv "$venv"
-
-# The workspace environment with the LeRobot venv in place of the workspace's venv.
-# shellcheck disable=SC1091
-source scripts/venv_env.sh "$venv"
-set -u
-exec "$venv/bin/franka-hil-check-lerobot" "${LEROBOT_ARGS[@]}"
+lerobot_exec check_lerobot.sh franka-hil-check-lerobot "$@"

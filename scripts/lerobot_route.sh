@@ -12,6 +12,12 @@
 #       checkout's out/ is bind-mounted on its out/ (outputs land here), SCRIPT runs there with
 #       ARGS, and this shell exits with its status (paths in ARGS are the root's);
 #     - 0.4.4 (the last for Python 3.11) with --lerobot 0.4.4, on a 3.11 workspace, no root.
+#   lerobot_exec SCRIPT COMMAND ARGS...
+#                                 lerobot_route SCRIPT ARGS, then lerobot_venv (LEROBOT_VENV,
+#                                 default .venv-lerobot), the workspace environment with that
+#                                 venv in place of the workspace's (scripts/venv_env.sh), then
+#                                 exec the venv's COMMAND with LEROBOT_ARGS (check_lerobot.sh,
+#                                 train_hil.sh).
 #   lerobot_venv VENV             the workspace (scripts/setup.sh), then LeRobot's venv at VENV as
 #                                 LeRobot's docs make it (idempotent: made again only when its
 #                                 recipe changes, scripts/outside_venv.sh), then this checkout's
@@ -125,4 +131,15 @@ EOF
   fi
   outside_venv_add_training "$venv"
   say "$("$venv/bin/python" -c 'import importlib.metadata as m, sys; print("LeRobot %s, Python %d.%d" % ((m.version("lerobot"),) + sys.version_info[:2]))') in $venv"
+}
+
+lerobot_exec() {
+  local script=$1 command=$2 venv=${LEROBOT_VENV:-$_lr_root/.venv-lerobot}
+  shift 2
+  lerobot_route "$script" "$@"  # in a Debian 13 root: runs SCRIPT there and exits
+  lerobot_venv "$venv"
+  # shellcheck disable=SC1091
+  source "$_lr_root/scripts/venv_env.sh" "$venv"
+  set -u
+  exec "$venv/bin/$command" "${LEROBOT_ARGS[@]}"
 }

@@ -15,13 +15,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-venv=${LEROBOT_VENV:-$root/.venv-lerobot}
 say() { printf '[train_hil] %s\n' "$*"; }
 # shellcheck disable=SC1091
 source scripts/lerobot_route.sh
-lerobot_route train_hil.sh "$@"  # in a Debian 13 root: runs this script there and exits
-lerobot_venv "$venv"
-# shellcheck disable=SC1091
-source scripts/venv_env.sh "$venv"
-set -u
-exec "$venv/bin/franka-hil-train-lerobot" "${LEROBOT_ARGS[@]}"
+lerobot_exec train_hil.sh franka-hil-train-lerobot "$@"
