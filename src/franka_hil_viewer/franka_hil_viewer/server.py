@@ -121,7 +121,9 @@ class WebViewerServer:
     The `rerun --serve-web` process and the page in front of it; .rrd files are loaded for review.
 
     The program's own page server listens on a free port (`program_web_port`) of `bind`, and
-    nobody needs to reach it: the page's port is our PageServer's.
+    nobody needs to reach it: the page's port is our PageServer's. Files are sent to it over
+    gRPC as a logger sends, not named on its command line: rerun 0.41's server given files keeps
+    a core busy (a spinning tokio worker) for as long as it runs, page open or not.
     """
 
     def __init__(
@@ -155,7 +157,6 @@ class WebViewerServer:
             '--server-memory-limit',
             memory_limit,
             '--hide-welcome-screen',
-            *map(str, recordings),
         ]
         # Its INFO lines repeat the addresses we print; warnings and errors still show.
         env = dict(rerun_environment(), RUST_LOG=os.environ.get('RUST_LOG', 'warn'))
@@ -167,7 +168,7 @@ class WebViewerServer:
             start_new_session=True,
             preexec_fn=_stop_with_parent,
         )
-        self.page = None
+        self.page = self.sender = None
         deadline = time.monotonic() + timeout
         while not (port_open(host, grpc_port) and port_open(host, self.program_web_port)):
             if self.proc.poll() is not None:
@@ -191,6 +192,17 @@ class WebViewerServer:
             raise ServerError(
                 f'the page could not be served on {host}:{web_port}: {error}'
             ) from error
+        if recordings:
+            self._send(recordings)
+
+    def _send(self, recordings):
+        """Stream .rrd files to the server, in the background (a page shows them as they come)."""
+        import rerun as rr  # the SDK, only where files are sent
+
+        self.sender = rr.RecordingStream('franka_hil_review')
+        self.sender.connect_grpc(self.grpc_url)
+        for path in recordings:
+            rr.log_file_from_path(path, recording=self.sender)
 
     @property
     def url(self):
@@ -207,7 +219,10 @@ class WebViewerServer:
         return f'{what}: {self.url}\n  ({ssh_hint(self.web_port, self.grpc_port)})'
 
     def close(self):
-        """Stop the page and the program."""
+        """Stop the sender, the page and the program."""
+        if self.sender is not None:
+            self.sender.disconnect()  # before the server goes: no error on a closed connection
+            self.sender = None
         if self.page is not None:
             self.page.close()
             self.page = None
