@@ -34,6 +34,9 @@ from sensor_msgs.msg import Image
 
 ROOT = Path(__file__).resolve().parents[1]
 VIEWPORT = {'width': 1400, 'height': 900}
+# The review's checks read the viewer's state, not its pixels: a smaller page is less for
+# software WebGL to draw.
+REVIEW_VIEWPORT = {'width': 800, 'height': 500}
 # Software WebGL: no GPU here, nor in CI.
 CHROMIUM_ARGS = [
     '--use-angle=swiftshader',
@@ -169,14 +172,14 @@ def wait_for_camera(page, frames, shot_path, spin=None, timeout=180):
             time.sleep(0.5)
 
 
-def browser_page(playwright, executable):
+def browser_page(playwright, executable, viewport=VIEWPORT):
     """
-    Open a page in headless Chromium (software WebGL) at the test's viewport size.
+    Open a page in headless Chromium (software WebGL) at a viewport size.
 
     Return (browser, page, requests): every address the page asks for, as it asks.
     """
     browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-    page = browser.new_page(viewport=VIEWPORT, color_scheme='light')
+    page = browser.new_page(viewport=viewport, color_scheme='light')
     requests = []
     page.on('request', lambda request: requests.append(request.url))
     return browser, page, requests
@@ -381,7 +384,7 @@ def test_recording_review_opens_paused_at_the_first_episode(
     viewer.wait_for_output('Ctrl-C stops', timeout=60)
     url = re.search(r'review.rrd: (\S+)', viewer.output()).group(1)
     with sync_playwright() as playwright:
-        browser, page, requests = browser_page(playwright, chromium)
+        browser, page, requests = browser_page(playwright, chromium, REVIEW_VIEWPORT)
         try:
             page.goto(url, timeout=60_000)
             # The whole recording has arrived (the time line reaches its last entry): the time
