@@ -11,6 +11,7 @@ functions); the modules they import are read for their types, their own errors n
 Run by hand: `bash scripts/with_env.sh mypy` followed by the paths below.
 """
 
+import os
 from pathlib import Path
 import sys
 
@@ -18,6 +19,8 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+CACHE_HOME = Path(os.environ.get('XDG_CACHE_HOME') or Path.home() / '.cache')
+MYPY_CACHE = CACHE_HOME / 'franka_hil' / 'mypy'
 PUBLIC_API = [
     'src/franka_hil_common/franka_hil_common',
     'src/franka_hil_sim/franka_hil_sim/core/envs.py',
@@ -33,7 +36,8 @@ PUBLIC_API = [
 @pytest.mark.slow
 def test_mypy_on_the_public_api(run_process):
     pytest.importorskip('mypy')
-    # No incremental cache: the tree is read-only for tests, and a cold run takes ~20 s.
+    # mypy's incremental cache outside the tree (read-only for tests): a cold run takes 13-15 s
+    # of CPU, one with the cache warm about 2 s. mypy checks each cached module against its file.
     result = run_process(
         [
             sys.executable,
@@ -42,7 +46,7 @@ def test_mypy_on_the_public_api(run_process):
             '--config-file',
             'pyproject.toml',
             '--cache-dir',
-            '/dev/null',
+            str(MYPY_CACHE),
             *PUBLIC_API,
         ],
         cwd=ROOT,
