@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up if needed, then run every test: pytest over src/*/test and test/ (ament flake8 / pep257
-# / copyright lint tests included), on FRANKA_HIL_TEST_WORKERS (default 2) pytest-xdist workers,
+# / copyright lint tests included), on FRANKA_HIL_TEST_WORKERS (default 3) pytest-xdist workers,
 # each in a DDS domain of its own; tests sharing a module's or a session's fixture run on one
 # worker (docs/testing.md). Extra arguments go to pytest; `-n 0` runs in this one process.
 exec bash "$(dirname "${BASH_SOURCE[0]}")/with_env.sh" \
-  python -m pytest -n "${FRANKA_HIL_TEST_WORKERS:-2}" --dist loadgroup "$@"
+  python -m pytest -n "${FRANKA_HIL_TEST_WORKERS:-3}" --dist loadgroup "$@"
