@@ -208,6 +208,22 @@ def test_a_silent_command_drives_the_steps_that_start_within_its_timeout_of_sim_
     session.close()
 
 
+def test_an_override_belongs_to_its_episode():
+    session = make(FakeClock(), intervention_timeout=0.5)
+    session.reset()
+    session.step(session.hold_action())
+    answered = session.sim_time_ns  # the state a human answers, late
+    assert session.set_intervention(True, (0.1, 0.0, 0.0), stamp_ns=answered)
+    session.reset()  # the held override, fresh by both clocks, is dropped
+    assert not session.step(session.hold_action()).info['is_intervention']
+    # One answering a state of the episode before is not taken; one of this episode is.
+    assert not session.set_intervention(True, (0.1, 0.0, 0.0), stamp_ns=answered)
+    assert not session.step(session.hold_action()).info['is_intervention']
+    assert session.set_intervention(True, (0.1, 0.0, 0.0), stamp_ns=session.sim_time_ns)
+    assert session.step(session.hold_action()).info['is_intervention']
+    session.close()
+
+
 def test_bad_intervention_is_refused_and_keeps_the_previous_one():
     session = make()
     session.reset()

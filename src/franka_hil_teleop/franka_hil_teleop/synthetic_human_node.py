@@ -126,15 +126,21 @@ class SyntheticHumanNode(Node):
                 self.report.publish(
                     String(data=json.dumps({'episode': episode, 'intervention_rate': rate}))
                 )
-        self._publish(axes, buttons)
+        self._publish(axes, buttons, msg.header.stamp)
 
     def close(self):
         """Let go of the pad: one Joy with nothing pressed, so the teleop releases at once."""
         self._publish(*self.pad.to_joy(InputState()))
 
-    def _publish(self, axes, buttons):
+    def _publish(self, axes, buttons, stamp=None):
+        """
+        Publish the pad, stamped with the observation it answers (else now).
+
+        The teleop passes the stamp on, and the simulator takes no override answering a state
+        of an episode it has since reset.
+        """
         joy = Joy(axes=[float(v) for v in axes], buttons=buttons)
-        joy.header.stamp = self.get_clock().now().to_msg()
+        joy.header.stamp = stamp or self.get_clock().now().to_msg()
         joy.header.frame_id = self.frame_id
         self.pub.publish(joy)
 

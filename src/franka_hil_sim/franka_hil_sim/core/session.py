@@ -104,6 +104,7 @@ class HilSession:
         self.lock = threading.RLock()
         self._inputs = threading.Lock()
         self._intervention: Intervention | None = None
+        self._episode_start_ns = 0  # session time of the latest reset
         self._events: deque[int] = deque()
         self._next_seed: int | None = config.seed
         self._running = False
@@ -146,7 +147,8 @@ class HilSession:
         linear: npt.ArrayLike = (0.0, 0.0, 0.0),
         gripper: int = actions.GRIPPER_STAY,
         received_at: float | None = None,
-    ) -> None:
+        stamp_ns: int | None = None,
+    ) -> bool:
         """
         Take the latest human override (raises Refused on bad values, keeping the previous one).
 
@@ -154,7 +156,9 @@ class HilSession:
         config.intervention_timeout, both in seconds of `clock` since `received_at` (default
         now) and in session time since it arrived (steps that start before the timeout: 5 at
         0.5 s and 10 Hz): a human who went silent (a dead teleop) drives neither a slow
-        simulator for long nor a fast lockstep client for many steps.
+        simulator for long nor a fast lockstep client for many steps. An override belongs to
+        its episode: a reset drops it, and one stamped (`stamp_ns`, session time) before the
+        latest reset answered a state of the episode before and is not taken (returns False).
         """
         try:
             action = self.human_action(linear, gripper) if active else None
@@ -162,7 +166,10 @@ class HilSession:
             raise Refused(f'intervention refused: {error}') from None
         stamp = self._clock() if received_at is None else received_at
         with self._inputs:
+            if stamp_ns is not None and stamp_ns < self._episode_start_ns:
+                return False
             self._intervention = (bool(active), action, stamp, self.sim_time_ns)
+        return True
 
     def human_active(self) -> bool:
         """Return True when the next step would execute the human's command."""
@@ -228,7 +235,8 @@ class HilSession:
         Without a seed the episode continues the generator stream, and the first episode uses
         config.seed, exactly as the env made with seed=config.seed. A reset takes one control
         period of session time, so no two published states share a stamp. Events queued for the
-        previous episode are dropped with a log line. Raises Refused on a bad seed or options.
+        previous episode are dropped with a log line, its human override silently (a held pad
+        repeats it). Raises Refused on a bad seed or options.
         """
         if seed is not None and not is_seed(seed):
             raise Refused(f'seed must be an integer in [0, 2^63), got {seed!r}')
@@ -253,6 +261,8 @@ class HilSession:
             self._episode += 1
             self._step = 0
             self._ticks += 1
+            with self._inputs:  # the previous episode's override is not this one's
+                self._intervention, self._episode_start_ns = None, self.sim_time_ns
             info: dict[str, Any] = {'episode': self._episode, 'seed': seed}
             if not self.config.image_obs:
                 # state mode observes the cube anyway; an image policy must not be told

@@ -23,7 +23,7 @@ import threading
 import time
 
 from franka_hil_common import names, observation as layout
-from franka_hil_common.messages import deadline_passed
+from franka_hil_common.messages import deadline_passed, stamp_ns
 from franka_hil_common.task import MAX_EPISODE_STEPS
 from franka_hil_msgs.msg import EpisodeEvent, Intervention, Observation, StepInfo, StepInfoArray
 from franka_hil_msgs.srv import Reset, Step
@@ -318,7 +318,12 @@ class SimNode(Node):
                     f'intervention refused: twist frame {msg.header.frame_id!r} is not '
                     f'one of {[self._prefix + f for f in TWIST_FRAMES if f]}'
                 )
-            self.session.set_intervention(*rm.intervention_command(msg))
+            stamp = msg.header.stamp  # sim time from our teleop nodes; unstamped: zero
+            if not self.session.set_intervention(
+                *rm.intervention_command(msg),
+                stamp_ns=stamp_ns(stamp) if stamp.sec or stamp.nanosec else None,
+            ):
+                return  # it answered a state of the episode before the latest reset
             self._person_overrides = msg.source != names.SYNTHETIC_HUMAN
             if self._start.on_override(msg.active, time.monotonic()):
                 self.get_logger().info(
