@@ -11,16 +11,15 @@ functions); the modules they import are read for their types, their own errors n
 Run by hand: `bash scripts/with_env.sh mypy` followed by the paths below.
 """
 
-import os
 from pathlib import Path
 import sys
 
+from franka_hil_common.cache import cache_dir
 import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-CACHE_HOME = Path(os.environ.get('XDG_CACHE_HOME') or Path.home() / '.cache')
-MYPY_CACHE = CACHE_HOME / 'franka_hil' / 'mypy'
+MYPY_CACHE = cache_dir('mypy')
 PUBLIC_API = [
     'src/franka_hil_common/franka_hil_common',
     'src/franka_hil_sim/franka_hil_sim/core/envs.py',

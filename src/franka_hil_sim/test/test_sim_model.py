@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 from franka_hil_common.observation import CAMERAS
 from franka_hil_sim.core import robot
-from franka_hil_sim.core.mjcf_to_urdf import robot_description
+from franka_hil_sim.core.mjcf_to_urdf import robot_description, urdf_from_model
 from franka_hil_sim.core.opspace import OpSpaceController
 from franka_hil_sim.core.pick_cube import HOME_QPOS
 import mujoco
@@ -148,6 +148,18 @@ def test_urdf_draws_the_link_meshes_and_keeps_primitive_collisions(urdf):
 
 def _visual_only(model, geom):
     return model.geom_contype[geom] == 0 and model.geom_conaffinity[geom] == 0
+
+
+def test_the_urdf_is_kept_in_the_cache_under_its_inputs(tmp_path, monkeypatch):
+    monkeypatch.setenv('XDG_CACHE_HOME', str(tmp_path))
+    made = robot_description()
+    (kept,) = (tmp_path / 'franka_hil' / 'urdf').iterdir()
+    assert kept.read_text() == made == urdf_from_model(robot.load_robot('full'))
+    kept.write_text('<robot name="from the cache"/>')
+    assert robot_description() == '<robot name="from the cache"/>'
+    monkeypatch.setattr(mujoco, '__version__', 'another')  # another input: made again
+    assert robot_description() == made
+    assert len(list(kept.parent.iterdir())) == 2
 
 
 @pytest.mark.parametrize('detail', robot.MESH_DETAILS)

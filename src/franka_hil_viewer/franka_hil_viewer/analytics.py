@@ -13,16 +13,16 @@ FORCE_RERUN_ANALYTICS=1 is honoured.
 
 import json
 import os
-from pathlib import Path
 import tempfile
+
+from franka_hil_common.cache import cache_dir
 
 FORCE = 'FORCE_RERUN_ANALYTICS'
 
 
 def private_config_home(environ=os.environ):
     """Return the folder our processes use as XDG_CONFIG_HOME for rerun."""
-    cache = environ.get('XDG_CACHE_HOME') or str(Path.home() / '.cache')
-    return Path(cache) / 'franka_hil' / 'rerun_config'
+    return cache_dir('rerun_config', environ=environ)
 
 
 def rerun_environment(environ=os.environ):
