@@ -323,7 +323,11 @@ class SimNode(Node):
                 *rm.intervention_command(msg),
                 stamp_ns=stamp_ns(stamp) if stamp.sec or stamp.nanosec else None,
             ):
-                return  # it answered a state of the episode before the latest reset
+                self.get_logger().debug(
+                    f'override from {msg.source or "?"} stamped before episode '
+                    f'{self.session.episode} began: not taken'
+                )
+                return
             self._person_overrides = msg.source != names.SYNTHETIC_HUMAN
             if self._start.on_override(msg.active, time.monotonic()):
                 self.get_logger().info(
