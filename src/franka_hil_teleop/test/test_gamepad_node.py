@@ -9,12 +9,6 @@ import time
 from sensor_msgs.msg import Joy
 
 
-def cpu_seconds(pid):
-    with open(f'/proc/{pid}/stat') as stat:
-        fields = stat.read().rsplit(')', 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
-
-
 def test_no_pad_is_reported_and_the_node_keeps_running(
     start_process, executable, namespace, ros_node, inbox, spin
 ):
@@ -36,14 +30,14 @@ def test_no_pad_is_reported_and_the_node_keeps_running(
     joys = inbox(Joy, f'{namespace}/joy')
     spin(ros_node, lambda: joys.sub.get_publisher_count() > 0, what='joy publisher')
     # Several look-ups later it is still running, quietly, without busy-waiting.
-    cpu_before, start = cpu_seconds(proc.proc.pid), time.monotonic()
+    cpu_before, start = proc.cpu_seconds(), time.monotonic()
     spin(
         ros_node,
         lambda: time.monotonic() - start > 1.5 and proc.proc.poll() is None,
         what='1.5 s of the node looking for a pad',
     )
     assert proc.proc.poll() is None
-    assert cpu_seconds(proc.proc.pid) - cpu_before < 0.5 * (time.monotonic() - start)
+    assert proc.cpu_seconds() - cpu_before < 0.5 * (time.monotonic() - start)
     assert len(joys) == 0
     assert 'Traceback' not in proc.output() and 'Hello from the pygame' not in proc.output()
     assert proc.stop(signal.SIGINT) == 0

@@ -395,6 +395,25 @@ class NodeProcess:
             t.joinpath('stat').read_text().rsplit(')', 1)[1].split()[0] == 'T' for t in tasks
         )
 
+    def cpu_seconds(self):
+        """CPU time (user + system) of the process and every process below it, from /proc."""
+        children, ticks = {}, {}
+        for entry in Path('/proc').iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = (entry / 'stat').read_text().rsplit(')', 1)[1].split()
+            except OSError:  # gone meanwhile
+                continue
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+            ticks[int(entry.name)] = int(fields[11]) + int(fields[12])
+        total, todo = 0, [self.proc.pid]
+        while todo:
+            current = todo.pop()
+            total += ticks.get(current, 0)
+            todo += children.get(current, [])
+        return total / os.sysconf('SC_CLK_TCK')
+
     def stop(self, sig=signal.SIGINT, timeout=10.0):
         """Signal the process and wait for it; kill it if it does not exit in time."""
         if self.proc.poll() is None:

@@ -8,8 +8,6 @@ review sends its files over gRPC instead (franka_hil_viewer.server). A page that
 test/test_viewer_browser.py's review test.
 """
 
-import os
-from pathlib import Path
 import sys
 import time
 
@@ -19,26 +17,6 @@ import rerun as rr
 # a whole core (at load 4 on 2 cores, still about half of one).
 IDLE_SHARE = 0.2
 WINDOW_S = 3.0
-
-
-def cpu_seconds(pid):
-    """CPU time (user + system) of a process and every process below it, from /proc."""
-    children, ticks = {}, {}
-    for entry in Path('/proc').iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / 'stat').read_text().rsplit(')', 1)[1].split()
-        except OSError:  # gone meanwhile
-            continue
-        children.setdefault(int(fields[1]), []).append(int(entry.name))
-        ticks[int(entry.name)] = int(fields[11]) + int(fields[12])
-    total, todo = 0, [pid]
-    while todo:
-        current = todo.pop()
-        total += ticks.get(current, 0)
-        todo += children.get(current, [])
-    return total / os.sysconf('SC_CLK_TCK')
 
 
 def test_the_review_server_idles_while_it_serves_a_recording(free_ports, start_process, tmp_path):
@@ -65,11 +43,11 @@ def test_the_review_server_idles_while_it_serves_a_recording(free_ports, start_p
         name='view_recording',
     )
     review.wait_for_output('Ctrl-C stops', timeout=60)  # the file is on its way (a few ms)
-    before, start = cpu_seconds(review.proc.pid), time.monotonic()
+    before, start = review.cpu_seconds(), time.monotonic()
     while time.monotonic() - start < WINDOW_S:  # a window to measure in, not a wait for an event
         assert review.proc.poll() is None, review.output()
         time.sleep(0.1)
-    used = cpu_seconds(review.proc.pid) - before
+    used = review.cpu_seconds() - before
     elapsed = time.monotonic() - start
     assert used < IDLE_SHARE * elapsed, f'{used:.2f} s of CPU in {elapsed:.1f} s while idle'
     assert review.stop() == 0
