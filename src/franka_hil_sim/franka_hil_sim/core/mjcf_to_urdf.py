@@ -20,7 +20,7 @@ from xml.sax.saxutils import quoteattr
 
 from franka_hil_common.cache import cache_dir
 from franka_hil_sim.core import robot
-from franka_hil_sim.core.robot import load_robot, robot_bodies, robot_spec, ROBOT_XML
+from franka_hil_sim.core.robot import robot_bodies, robot_spec, ROBOT_XML
 import mujoco
 import numpy as np
 
@@ -219,10 +219,11 @@ def robot_description():
     this converter, MuJoCo's version): compiling the full meshes took 0.3-0.4 s of CPU at every
     simulator's start. Made again where the cache cannot be read or written.
     """
-    path = cache_dir('urdf') / f'{_description_key()}.urdf'
+    spec = robot_spec('full')
+    path = cache_dir('urdf') / f'{_description_key(spec)}.urdf'
     with contextlib.suppress(OSError):
         return path.read_text()
-    text = urdf_from_model(load_robot('full'))
+    text = urdf_from_model(spec.compile())
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile('w', dir=path.parent, delete=False) as f:
@@ -231,11 +232,11 @@ def robot_description():
     return text
 
 
-def _description_key():
+def _description_key(spec):
     digest = hashlib.sha256(mujoco.__version__.encode())
     for source in (ROBOT_XML, Path(__file__), Path(robot.__file__)):
         digest.update(source.read_bytes())
-    for mesh in robot_spec('full').meshes:
+    for mesh in spec.meshes:
         stat = Path(mesh.file).stat()
         digest.update(f'{mesh.file} {stat.st_size} {stat.st_mtime_ns}'.encode())
     return digest.hexdigest()[:32]
