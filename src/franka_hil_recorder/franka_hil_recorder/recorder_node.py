@@ -31,6 +31,7 @@ from franka_hil_recorder.bag_recorder import SUBSCRIPTION_DEPTH
 from franka_hil_recorder.bag_recorder import subscription_qos
 from franka_hil_ros_common.node_main import bad_namespace_remap, one_line, start_failed
 from franka_hil_ros_common.node_main import StopFlag, tear_down
+from franka_hil_ros_common.qos import LATCHED
 from rcl_interfaces.msg import ParameterDescriptor
 import rclpy
 from rclpy.event_handler import SubscriptionEventCallbacks
@@ -49,11 +50,6 @@ from std_msgs.msg import String
 
 # How long a stop request may spend taking messages that DDS already delivered.
 DRAIN_TIMEOUT_S = 1.0
-STATUS_QOS = QoSProfile(
-    depth=1,
-    reliability=ReliabilityPolicy.RELIABLE,
-    durability=DurabilityPolicy.TRANSIENT_LOCAL,
-)
 
 PERIODS = {
     'graph_poll_period': (0.5, 'seconds between looks at the graph for new publishers'),
@@ -123,7 +119,7 @@ class RecorderNode(Node):
         self.failure = None  # why recording stopped early (a storage fault), else None
         # Latched: a simulator that holds its first step until we record it (its `recorder`
         # parameter) reads the latest status whenever it starts listening.
-        self._status = self.create_publisher(String, '~/status', STATUS_QOS)
+        self._status = self.create_publisher(String, '~/status', LATCHED)
         self.create_timer(periods['graph_poll_period'], self._poll_graph)
         self.create_timer(periods['flush_period'], self._flush)
         self.create_timer(periods['progress_period'], self._report)

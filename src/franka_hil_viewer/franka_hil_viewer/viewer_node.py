@@ -25,6 +25,7 @@ from franka_hil_msgs.msg import StepInfo, StepInfoArray
 from franka_hil_ros_common.node_main import run_node
 from franka_hil_ros_common.parameters import declare, one_of, reject_unknown_parameters
 from franka_hil_ros_common.polled_subscription import PolledSubscription
+from franka_hil_ros_common.qos import LATCHED
 from franka_hil_viewer.graph_view import GraphView
 from franka_hil_viewer.server import WebViewerServer
 from rclpy.node import Node
@@ -147,14 +148,9 @@ class ViewerNode(Node):
                 self.server.close()
             raise RuntimeError(f'the view could not start: {error}') from error
 
-        latched = QoSProfile(
-            depth=1,
-            reliability=ReliabilityPolicy.RELIABLE,
-            durability=DurabilityPolicy.TRANSIENT_LOCAL,
-        )
         reliable, best_effort = ReliabilityPolicy.RELIABLE, ReliabilityPolicy.BEST_EFFORT
         images = QoSProfile(depth=1, reliability=best_effort)
-        self.create_subscription(String, names.ROBOT_DESCRIPTION, self._on_description, latched)
+        self.create_subscription(String, names.ROBOT_DESCRIPTION, self._on_description, LATCHED)
         self.create_subscription(
             TFMessage,
             names.TF_STATIC,

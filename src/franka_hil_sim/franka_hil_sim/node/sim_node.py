@@ -29,6 +29,7 @@ from franka_hil_msgs.msg import EpisodeEvent, Intervention, Observation, StepInf
 from franka_hil_msgs.srv import Reset, Step
 from franka_hil_ros_common.log import ByText, RateLimitedLog
 from franka_hil_ros_common.node_main import run_node
+from franka_hil_ros_common.qos import LATCHED
 from franka_hil_sim.core.recorder_gate import Endpoints, RecorderGate
 from franka_hil_sim.core.session import HilSession, Refused
 from franka_hil_sim.node import messages as rm, telemetry
@@ -59,12 +60,6 @@ _NO_EVENT_CALLBACKS = PublisherEventCallbacks(use_default_callbacks=False)
 # Step / Reset requests are kept until served, however many clients send at once: DDS applies
 # flow control to the senders instead of dropping the oldest (as a bounded history would).
 REQUESTS_QOS = QoSProfile(history=HistoryPolicy.KEEP_ALL, reliability=ReliabilityPolicy.RELIABLE)
-# The recorder's ~/status, latched: its latest says what it records.
-RECORDER_STATUS_QOS = QoSProfile(
-    depth=1,
-    reliability=ReliabilityPolicy.RELIABLE,
-    durability=DurabilityPolicy.TRANSIENT_LOCAL,
-)
 # StepInfos kept for step_info_batches between two sends (more: the oldest are dropped).
 MAX_UNSENT_STEPS = 10_000
 # step_info keeps an episode's worth (at gym-hil's length) for late subscribers: the demo,
@@ -108,11 +103,6 @@ class SimNode(Node):
             self.get_logger().info('viewer window open (MuJoCo viewer, updated every step)')
 
         reliable = QoSProfile(depth=10, reliability=ReliabilityPolicy.RELIABLE)
-        latched = QoSProfile(
-            depth=1,
-            reliability=ReliabilityPolicy.RELIABLE,
-            durability=DurabilityPolicy.TRANSIENT_LOCAL,
-        )
         images = QoSProfile(
             depth=5,
             reliability=ReliabilityPolicy.RELIABLE
@@ -126,8 +116,8 @@ class SimNode(Node):
         )
         self._pub_joints = self._publisher(JointState, names.JOINT_STATES, reliable)
         self._pub_tf = self._publisher(TFMessage, names.TF, QoSProfile(depth=100))
-        self._pub_tf_static = self._publisher(TFMessage, names.TF_STATIC, latched)
-        self._pub_description = self._publisher(String, names.ROBOT_DESCRIPTION, latched)
+        self._pub_tf_static = self._publisher(TFMessage, names.TF_STATIC, LATCHED)
+        self._pub_description = self._publisher(String, names.ROBOT_DESCRIPTION, LATCHED)
         self._pub_markers = self._publisher(MarkerArray, names.MARKERS, reliable)
         self._pub_observation = self._publisher(Observation, names.OBSERVATION, reliable)
         self._pub_step_info = self._publisher(StepInfo, names.STEP_INFO, STEP_INFO_QOS)
@@ -410,7 +400,7 @@ class SimNode(Node):
         )
         if not gate.open:
             self.create_subscription(
-                String, s.recorder + '/status', self._on_recorder_status, RECORDER_STATUS_QOS
+                String, s.recorder + '/status', self._on_recorder_status, LATCHED
             )
             self.get_logger().info(
                 f'realtime: episode 1 waits for the recorder {s.recorder} to record this '
