@@ -30,8 +30,13 @@ EVENT_QOS = QoSProfile(
     depth=100, reliability=ReliabilityPolicy.RELIABLE, history=HistoryPolicy.KEEP_LAST
 )
 # Events pressed before the simulator is discovered wait for it this long (s of wall time): a
-# person who ends an episode as soon as the key map shows must not lose the key.
+# person who ends an episode as soon as the key map shows must not lose the key. Another
+# subscriber (a recorder) found first does not make them go: they are for the simulator.
 EARLY_EVENT_WAIT_S = 10.0
+# Without a simulator on the graph, early events go to the subscribers there after this long.
+NO_SIMULATOR_WAIT_S = 2.0
+# How often held events look for the simulator (s of wall time), inputs or not.
+EARLY_EVENT_POLL_S = 0.05
 
 
 def config_file(name):
@@ -72,15 +77,18 @@ class TeleopPublisher:
         self.cmd_vel = node.create_publisher(TwistStamped, names.CMD_VEL, COMMAND_QOS)
         self.events = node.create_publisher(EpisodeEvent, names.EPISODE_EVENT, EVENT_QOS)
         self._log = RateLimitedLog(node.get_logger())
-        self._early = []  # (monotonic time, event) pressed before any subscriber was there
+        self._early = []  # (monotonic time, event) pressed before the simulator was there
         self._matched = False
+        self._matched_since = None  # when the subscriptions, none a simulator's, were all matched
+        self._retry = steady_timer(node, EARLY_EVENT_POLL_S, self._send_early)
+        self._retry.cancel()  # runs only while events are held
 
     def publish(self, output, stamp=None):
         """
         Publish one TeleopCore Output; stamp defaults to now on the node's clock (sim time).
 
-        Until the event topic has had a subscriber, events are held (EARLY_EVENT_WAIT_S at most)
-        and sent when it comes: call this at every input, with empty outputs too.
+        Until the simulator subscribes to the event topic, events are held (EARLY_EVENT_WAIT_S at
+        most) and sent when it does, by a timer if no input comes.
         """
         if self._early or not self._matched:
             self._send_early()
@@ -94,6 +102,7 @@ class TeleopPublisher:
                 self.events.publish(event)
             else:
                 self._early.append((time.monotonic(), event))
+                self._retry.reset()
             # The record of what the human decided: one line a second per event, with a count
             # (a flood of presses, from a fuzzer or a stuck key, must not flood the log).
             self._log.info(code, f'episode event: {events.NAMES[code]}')
@@ -108,9 +117,25 @@ class TeleopPublisher:
         twist = TwistStamped(header=msg.header, twist=msg.twist)
         self.cmd_vel.publish(twist)
 
+    def _receivers_matched(self, now):
+        """
+        Return True once the event topic's subscriptions are all matched and one is a simulator's.
+
+        A graph without a simulator (a test's listener, a recorder alone) gets the events once its
+        subscriptions have been matched for NO_SIMULATOR_WAIT_S.
+        """
+        seen = self.node.get_subscriptions_info_by_topic(self.events.topic_name)
+        if not seen or self.events.get_subscription_count() < len(seen):
+            self._matched_since = None
+            return False
+        if any(info.node_name == names.SIM_NODE for info in seen):
+            return True
+        self._matched_since = self._matched_since or now
+        return now - self._matched_since >= NO_SIMULATOR_WAIT_S
+
     def _send_early(self):
-        self._matched = self._matched or self.events.get_subscription_count() > 0
         now = time.monotonic()
+        self._matched = self._matched or self._receivers_matched(now)
         if not self._matched:
             late = [e for t, e in self._early if now - t > EARLY_EVENT_WAIT_S]
             if late:
@@ -120,7 +145,10 @@ class TeleopPublisher:
                     f'simulator subscribed within {EARLY_EVENT_WAIT_S:g} s',
                 )
                 self._early = [(t, e) for t, e in self._early if now - t <= EARLY_EVENT_WAIT_S]
+            if not self._early:
+                self._retry.cancel()
             return
         for _, event in self._early:
             self.events.publish(event)
         self._early.clear()
+        self._retry.cancel()

@@ -2,29 +2,52 @@
 # SPDX-License-Identifier: Apache-2.0
 """TeleopPublisher with a stand-in node: what it publishes and what it logs."""
 
+from types import SimpleNamespace
+
 from builtin_interfaces.msg import Time
 from franka_hil_common.events import FAILURE, SUCCESS
+from franka_hil_common.names import SIM_NODE
+from franka_hil_teleop import ros_io
 from franka_hil_teleop.ros_io import TeleopPublisher
 from franka_hil_teleop.teleop_core import Output
 
 
 class FakeNode:
-    """Records published messages and log lines."""
+    """Records published messages and log lines; `subscribers` are the graph's node names."""
 
-    def __init__(self, subscribers=1):
-        self.published, self.lines, self.subscribers = [], [], subscribers
+    def __init__(self, subscribers=(SIM_NODE,)):
+        self.published, self.lines, self.subscribers = [], [], list(subscribers)
+        self.matched = len(self.subscribers)
+        self.timer = None  # the callback of the running timer
 
     def create_publisher(self, msg_type, topic, qos):
         node = self
 
         class Publisher:
+            topic_name = f'/{topic}'
+
             def publish(self, msg):
                 node.published.append((topic, msg))
 
             def get_subscription_count(self):
-                return node.subscribers
+                return node.matched
 
         return Publisher()
+
+    def create_timer(self, period, callback, clock=None):
+        node = self
+
+        class Timer:
+            def cancel(self):
+                node.timer = None
+
+            def reset(self):
+                node.timer = callback
+
+        return Timer()
+
+    def get_subscriptions_info_by_topic(self, topic):
+        return [SimpleNamespace(node_name=name) for name in self.subscribers]
 
     def get_logger(self):
         node = self
@@ -48,12 +71,53 @@ def test_a_flood_of_event_presses_logs_one_line_per_event_kind_but_sends_every_e
     assert node.lines == ['episode event: success', 'episode event: failure']
 
 
+def events_sent(node):
+    return [(topic, msg.event) for topic, msg in node.published]
+
+
 def test_an_event_pressed_before_the_simulator_is_discovered_is_sent_when_it_is():
-    node = FakeNode(subscribers=0)
+    node = FakeNode(subscribers=())
+    out = TeleopPublisher(node, 'keyboard', 'panda_link0')
+    assert node.timer is None
+    out.publish(Output(events=(SUCCESS,)), stamp=Time())
+    node.timer()  # held events look again on a timer, with no input coming
+    assert node.published == []
+    node.subscribers, node.matched = ['recorder'], 1  # found first: it does not make it go
+    node.timer()
+    assert node.published == []
+    node.subscribers.append(SIM_NODE)  # seen on the graph, not matched yet
+    out.publish(Output())  # an input looks too
+    assert node.published == []
+    node.matched = 2
+    node.timer()
+    assert events_sent(node) == [('episode_event', SUCCESS)]
+    assert node.timer is None
+
+
+def test_without_a_simulator_an_early_event_goes_to_the_listeners_after_a_wait(monkeypatch):
+    clock = [100.0]
+    monkeypatch.setattr(ros_io.time, 'monotonic', lambda: clock[0])
+    node = FakeNode(subscribers=('test_listener',))
+    out = TeleopPublisher(node, 'keyboard', 'panda_link0')
+    out.publish(Output(events=(FAILURE,)), stamp=Time())
+    clock[0] += ros_io.NO_SIMULATOR_WAIT_S - 0.1
+    node.timer()
+    assert node.published == []
+    clock[0] += 0.1
+    node.timer()
+    assert events_sent(node) == [('episode_event', FAILURE)]
+
+
+def test_early_events_nobody_takes_are_dropped_with_a_warning(monkeypatch):
+    clock = [100.0]
+    monkeypatch.setattr(ros_io.time, 'monotonic', lambda: clock[0])
+    node = FakeNode(subscribers=())
     out = TeleopPublisher(node, 'keyboard', 'panda_link0')
     out.publish(Output(events=(SUCCESS,)), stamp=Time())
-    out.publish(Output())
-    assert node.published == []
-    node.subscribers = 1
-    out.publish(Output())  # the next input (the keyboard polls at 100 Hz)
-    assert [(topic, msg.event) for topic, msg in node.published] == [('episode_event', SUCCESS)]
+    clock[0] += ros_io.EARLY_EVENT_WAIT_S + 0.1
+    node.timer()
+    assert node.published == [] and node.timer is None
+    assert node.lines[-1] == (
+        '1 episode event(s) dropped: no simulator subscribed within '
+        f'{ros_io.EARLY_EVENT_WAIT_S:g} s'
+    )
