@@ -124,8 +124,9 @@ class TeleopPublisher:
         A graph without a simulator (a test's listener, a recorder alone) gets the events once its
         subscriptions have been matched for NO_SIMULATOR_WAIT_S.
         """
-        seen = self.node.get_subscriptions_info_by_topic(self.events.topic_name)
-        if not seen or self.events.get_subscription_count() < len(seen):
+        matched = self.events.get_subscription_count()
+        seen = self.node.get_subscriptions_info_by_topic(self.events.topic_name) if matched else []
+        if not seen or matched < len(seen):
             self._matched_since = None
             return False
         if any(info.node_name == names.SIM_NODE for info in seen):
