@@ -224,6 +224,30 @@ def test_an_override_belongs_to_its_episode():
     session.close()
 
 
+def test_an_override_taken_between_episodes_is_for_the_next():
+    session = make()
+
+    def to_the_end():
+        while not (outcome := session.step(session.hold_action())).truncated:
+            pass
+        return outcome
+
+    # A person who takes over before an episode (wall-clock stamps, or none) drives it.
+    assert session.set_intervention(True, (0.1, 0.0, 0.0))
+    session.reset()
+    assert session.step(session.hold_action()).info['is_intervention']
+    to_the_end()
+    assert session.set_intervention(True, (0.1, 0.0, 0.0), stamp_ns=1_800_000_000 * 10**9)
+    session.reset()
+    assert session.step(session.hold_action()).info['is_intervention']
+    # One answering the last state of the ended episode is not the next one's.
+    last = to_the_end()
+    assert session.set_intervention(True, (0.1, 0.0, 0.0), stamp_ns=last.stamp_ns)
+    session.reset()
+    assert not session.step(session.hold_action()).info['is_intervention']
+    session.close()
+
+
 def test_bad_intervention_is_refused_and_keeps_the_previous_one():
     session = make()
     session.reset()
