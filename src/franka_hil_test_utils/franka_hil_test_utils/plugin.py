@@ -22,7 +22,6 @@ tier stays what it says, and `-m process` finds every test that starts one.
 
 import contextlib
 import fcntl
-import json
 import os
 from pathlib import Path
 import shutil
@@ -119,8 +118,6 @@ def pytest_configure(config):
     for name, text in MARKERS.items():
         config.addinivalue_line('markers', f'{name}: {text}')
     _Guard.install()
-    if not os.environ.get('PYTEST_XDIST_WORKER'):  # the controller sees every test's report
-        config.pluginmanager.register(DurationLog(), 'franka_hil_durations')
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -135,6 +132,8 @@ def pytest_collection_modifyitems(config, items):
         for marker in sorted(needs):
             item.add_marker(marker)
     group_by_shared_fixtures(items)
+    if os.environ.get('PYTEST_XDIST_WORKER'):
+        slow_first(items)
     if config.getoption('fast'):
         kept, left_out = [], []
         for item in items:
@@ -144,79 +143,14 @@ def pytest_collection_modifyitems(config, items):
             items[:] = kept
 
 
-def durations_file():
+def slow_first(items):
     """
-    Return the file of each test's duration (s) in the latest runs on this machine.
+    Put the tests marked `slow` first, each kind in its order (in a pytest-xdist worker).
 
-    FRANKA_HIL_TEST_DURATIONS names another; the default is beside the domain locks.
+    The scheduler hands out the groups first, then single tests in this order: a long test
+    handed out last keeps one worker busy after the other has finished.
     """
-    default = Path(tempfile.gettempdir()) / 'franka_hil_test_durations.json'
-    return Path(os.environ.get('FRANKA_HIL_TEST_DURATIONS') or default)
-
-
-def load_durations(path):
-    """Return {node id: seconds} from a durations file ({} if absent or unreadable)."""
-    try:
-        data = json.loads(Path(path).read_text())
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    return {k: float(v) for k, v in data.items() if isinstance(v, (int, float))}
-
-
-class DurationLog:
-    """
-    Adds each test's setup, call and teardown time of this run to the durations file.
-
-    It runs in the controller, which also hands the file's durations to each pytest-xdist
-    worker: read once, so every worker orders its collection alike.
-    """
-
-    def __init__(self):
-        self.seconds = {}
-        self.known = load_durations(durations_file())
-
-    @pytest.hookimpl(optionalhook=True)
-    def pytest_configure_node(self, node):
-        node.workerinput['franka_hil_durations'] = self.known
-
-    def pytest_runtest_logreport(self, report):
-        self.seconds[report.nodeid] = self.seconds.get(report.nodeid, 0.0) + report.duration
-
-    def pytest_sessionfinish(self):
-        if not self.seconds:
-            return
-        path = durations_file()
-        known = load_durations(path)  # with another run's, ended meanwhile
-        known.update(self.seconds)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f'{path.name}.{os.getpid()}')
-        partial.write_text(json.dumps(known, indent=0, sort_keys=True))
-        os.replace(partial, path)
-
-
-# A test never run here counts as this long (s): `slow` ones as the longest.
-UNKNOWN_SLOW_S, UNKNOWN_S = 20.0, 1.0
-
-
-def longest_first(items, durations):
-    """
-    Order the single tests by their duration in earlier runs, longest first (in a worker).
-
-    The scheduler hands out the groups, larger first, then single tests in this order: a long
-    test handed out last keeps one worker busy after the others have finished. A group's tests
-    keep their places: its module's fixtures expect the file's order.
-    """
-
-    def seconds(item):
-        default = UNKNOWN_SLOW_S if item.get_closest_marker('slow') else UNKNOWN_S
-        return durations.get(item.nodeid, default)
-
-    single = [i for i, item in enumerate(items) if not item.get_closest_marker('xdist_group')]
-    ordered = sorted((items[i] for i in single), key=seconds, reverse=True)
-    for i, item in zip(single, ordered):
-        items[i] = item
+    items.sort(key=lambda item: item.get_closest_marker('slow') is None)
 
 
 def group_by_shared_fixtures(items):
@@ -250,10 +184,9 @@ def group_by_shared_fixtures(items):
 
 @pytest.hookimpl(trylast=True, specname='pytest_collection_modifyitems')
 def pytest_collection_modifyitems_groups(config, items):
-    """In a pytest-xdist worker under --dist loadgroup, name each group, longest tests first."""
+    """In a pytest-xdist worker under --dist loadgroup, let the scheduler see each group."""
     if os.environ.get('PYTEST_XDIST_WORKER') and getattr(config.option, 'loadgroup', False):
         name_groups(items)
-        longest_first(items, config.workerinput.get('franka_hil_durations', {}))
 
 
 def name_groups(items):

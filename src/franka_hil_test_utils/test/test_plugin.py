@@ -5,12 +5,6 @@
 import os
 
 from franka_hil_test_utils import plugin
-from franka_hil_test_utils.plugin import (
-    durations_file,
-    load_durations,
-    longest_first,
-    UNKNOWN_SLOW_S,
-)
 import pytest
 
 pytest_plugins = ['pytester']
@@ -93,8 +87,7 @@ def test_starting_a_process_with_a_node_only(ros_node):
 
 
 @pytest.fixture
-def suite(pytester, monkeypatch, tmp_path):
-    monkeypatch.setenv('FRANKA_HIL_TEST_DURATIONS', str(tmp_path / 'durations.json'))
+def suite(pytester):
     pytester.makepyfile(test_suite=TESTS)
     return pytester
 
@@ -184,22 +177,6 @@ def test_a_process_needs_a_process_fixture_even_in_a_graph_test(suite):
     result.stdout.fnmatch_lines(['*with_a_node_only started a process (subprocess.Popen*'])
 
 
-def test_a_run_logs_its_tests_durations_and_the_longest_go_first(suite, monkeypatch):
-    monkeypatch.delenv('PYTEST_XDIST_WORKER', raising=False)  # these runs are controllers
-    suite.runpytest_inprocess('-k', 'test_plain or module_graph')
-    first = load_durations(durations_file())
-    assert sorted(first) == [
-        'test_suite.py::test_plain',
-        'test_suite.py::test_sharing_the_module_graph',
-    ]
-    assert all(0 < seconds < 60 for seconds in first.values()), first
-    suite.runpytest_inprocess('-k', 'test_plain')  # a later run updates its own tests only
-    second = load_durations(durations_file())
-    assert second.keys() == first.keys()
-    shared = 'test_suite.py::test_sharing_the_module_graph'
-    assert second[shared] == first[shared]
-
-
 def test_a_domain_held_by_another_test_process_is_not_taken():
     taken = [plugin.take_domain() for _ in range(3)]  # each lock as another process's would be
     try:
@@ -256,18 +233,14 @@ def test_each_xdist_worker_has_a_domain_of_its_own_and_a_group_stays_on_one(pyte
     assert len((pytester.path / 'made').read_text().split()) == 1
 
 
-def test_a_worker_runs_the_longest_tests_first_and_unknown_slow_ones_as_long():
+def test_a_worker_runs_the_slow_tests_first_each_kind_in_its_order():
     class Item:
-        def __init__(self, name, slow=False, group=False):
-            self.name, self.nodeid = name, f'test_x.py::{name}'
-            self.marks = {'slow': slow, 'xdist_group': group}
+        def __init__(self, name, slow):
+            self.name, self.slow = name, slow
 
         def get_closest_marker(self, name):
-            return name if self.marks.get(name) else None
+            return name if name == 'slow' and self.slow else None
 
-    items = [Item('a'), Item('g1', group=True), Item('b', slow=True), Item('c'), Item('d')]
-    items += [Item('g2', group=True), Item('e')]
-    known = {'test_x.py::c': UNKNOWN_SLOW_S + 1, 'test_x.py::d': 0.5, 'test_x.py::e': 3.0}
-    known['test_x.py::g2'] = 100.0  # a group's tests keep their places and order
-    longest_first(items, known)
-    assert [item.name for item in items] == ['c', 'g1', 'b', 'e', 'a', 'g2', 'd']
+    items = [Item('a', False), Item('b', True), Item('c', False), Item('d', True)]
+    plugin.slow_first(items)
+    assert [item.name for item in items] == ['b', 'd', 'a', 'c']
