@@ -106,7 +106,8 @@ class HilSession:
         self._intervention: Intervention | None = None
         self._episode_start_ns = 0  # session time of the latest reset
         # Whether the held override came while no episode ran, and its stamp (session time).
-        self._override_for_next, self._override_stamp_ns = False, None
+        self._override_for_next = False
+        self._override_stamp_ns: int | None = None
         self._events: deque[int] = deque()
         self._next_seed: int | None = config.seed
         self._running = False
