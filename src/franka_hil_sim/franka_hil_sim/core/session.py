@@ -105,8 +105,8 @@ class HilSession:
         self._inputs = threading.Lock()
         self._intervention: Intervention | None = None
         self._episode_start_ns = 0  # session time of the latest reset
-        # Whether the held override came while no episode ran, and its stamp (session time).
-        self._override_for_next = False
+        # Whether the held override came before the first episode, and its stamp (session time).
+        self._override_for_first = False
         self._override_stamp_ns: int | None = None
         self._events: deque[int] = deque()
         self._next_seed: int | None = config.seed
@@ -162,8 +162,8 @@ class HilSession:
         simulator for long nor a fast lockstep client for many steps. An override belongs to
         its episode: a reset drops it, and one stamped (`stamp_ns`, session time) before the
         latest reset answered a state of the episode before and is not taken (returns False).
-        One taken while no episode runs (a person who takes over before the first, or a held
-        one) is for the next, and its reset keeps it unless it is stamped before that reset.
+        One taken before the first episode (a person who takes over as the simulator starts) is
+        for it: the first reset keeps it unless it is stamped before that reset.
         """
         try:
             action = self.human_action(linear, gripper) if active else None
@@ -174,7 +174,7 @@ class HilSession:
             if stamp_ns is not None and stamp_ns < self._episode_start_ns:
                 return False
             self._intervention = (bool(active), action, stamp, self.sim_time_ns)
-            self._override_for_next, self._override_stamp_ns = not self._running, stamp_ns
+            self._override_for_first, self._override_stamp_ns = self._episode == 0, stamp_ns
         return True
 
     def human_active(self) -> bool:
@@ -242,8 +242,8 @@ class HilSession:
         config.seed, exactly as the env made with seed=config.seed. A reset takes one control
         period of session time, so no two published states share a stamp. Events queued for the
         previous episode are dropped with a log line, its human override silently (a held pad
-        repeats it; one for this episode is kept, see set_intervention). Raises Refused on a bad
-        seed or options.
+        repeats it; one that came before the first episode is kept, see set_intervention).
+        Raises Refused on a bad seed or options.
         """
         if seed is not None and not is_seed(seed):
             raise Refused(f'seed must be an integer in [0, 2^63), got {seed!r}')
@@ -271,9 +271,11 @@ class HilSession:
             with self._inputs:  # the previous episode's override is not this one's
                 self._episode_start_ns = self.sim_time_ns
                 stamp = self._override_stamp_ns
-                if not self._override_for_next or (stamp is not None and stamp < self.sim_time_ns):
+                if not self._override_for_first or (
+                    stamp is not None and stamp < self.sim_time_ns
+                ):
                     self._intervention = None
-                self._override_for_next = False
+                self._override_for_first = False
             info: dict[str, Any] = {'episode': self._episode, 'seed': seed}
             if not self.config.image_obs:
                 # state mode observes the cube anyway; an image policy must not be told
