@@ -24,16 +24,16 @@ import time
 
 from franka_hil_common import names
 from franka_hil_common.driving_status import DrivingStatus
-from franka_hil_common.task import episode_steps, MAX_EPISODE_STEPS
+from franka_hil_common.task import episode_steps
 from franka_hil_msgs.msg import StepInfo
 from franka_hil_recorder.bag_to_lerobot import whole_episodes
 from franka_hil_recorder.bag_to_video import export_video
+from franka_hil_ros_common.qos import STEP_INFO
 from franka_hil_sim.bringup.episode_stats import EpisodeStats
 from franka_hil_sim.bringup.graph import load_description, validate_arguments
 from franka_hil_sim.bringup.status_line import StatusLine
 from franka_hil_sim.bringup.supervisor import default_description
 import rclpy
-from rclpy.qos import DurabilityPolicy, QoSProfile, ReliabilityPolicy
 
 FIRST_STEP_TIMEOUT_S = 60.0
 BAR_WIDTH = 30
@@ -50,13 +50,6 @@ YOU_DRIVE = (
     'fine steps, c / o close / open the gripper, Enter ends the episode with success, '
     'Escape with failure, r marks it for re-recording (not counted); Ctrl-C stops '
     '(key map below)'
-)
-# step_info's history (the sim keeps an episode's worth for late subscribers): the demo starts
-# with the graph and must see the first step of an episode a person ends at once.
-STEP_INFO_QOS = QoSProfile(
-    depth=MAX_EPISODE_STEPS,
-    reliability=ReliabilityPolicy.RELIABLE,
-    durability=DurabilityPolicy.TRANSIENT_LOCAL,
 )
 
 
@@ -107,7 +100,7 @@ def follow_episodes(graph, wanted, timeout_s, terminal, status, wait_for_person=
     context = rclpy.Context()
     rclpy.init(args=[], context=context)  # (not our argv: name:=value would be remap rules)
     node = rclpy.create_node('hil_demo', context=context)
-    node.create_subscription(StepInfo, names.STEP_INFO, on_step, STEP_INFO_QOS)
+    node.create_subscription(StepInfo, names.STEP_INFO, on_step, STEP_INFO)
     executor = rclpy.executors.SingleThreadedExecutor(context=context)
     executor.add_node(node)
     started = time.monotonic()

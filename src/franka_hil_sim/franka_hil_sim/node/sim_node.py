@@ -24,12 +24,11 @@ import time
 
 from franka_hil_common import names, observation as layout
 from franka_hil_common.messages import deadline_passed, stamp_ns
-from franka_hil_common.task import MAX_EPISODE_STEPS
 from franka_hil_msgs.msg import EpisodeEvent, Intervention, Observation, StepInfo, StepInfoArray
 from franka_hil_msgs.srv import Reset, Step
 from franka_hil_ros_common.log import ByText, RateLimitedLog
 from franka_hil_ros_common.node_main import run_node
-from franka_hil_ros_common.qos import LATCHED
+from franka_hil_ros_common.qos import LATCHED, STEP_INFO
 from franka_hil_sim.core.recorder_gate import Endpoints, RecorderGate
 from franka_hil_sim.core.session import HilSession, Refused
 from franka_hil_sim.node import messages as rm, telemetry
@@ -62,13 +61,6 @@ _NO_EVENT_CALLBACKS = PublisherEventCallbacks(use_default_callbacks=False)
 REQUESTS_QOS = QoSProfile(history=HistoryPolicy.KEEP_ALL, reliability=ReliabilityPolicy.RELIABLE)
 # StepInfos kept for step_info_batches between two sends (more: the oldest are dropped).
 MAX_UNSENT_STEPS = 10_000
-# step_info keeps an episode's worth (at gym-hil's length) for late subscribers: the demo,
-# started with the graph, still sees the first step of an episode a person ends at once.
-STEP_INFO_QOS = QoSProfile(
-    depth=MAX_EPISODE_STEPS,
-    reliability=ReliabilityPolicy.RELIABLE,
-    durability=DurabilityPolicy.TRANSIENT_LOCAL,
-)
 
 
 class SimNode(Node):
@@ -120,7 +112,7 @@ class SimNode(Node):
         self._pub_description = self._publisher(String, names.ROBOT_DESCRIPTION, LATCHED)
         self._pub_markers = self._publisher(MarkerArray, names.MARKERS, reliable)
         self._pub_observation = self._publisher(Observation, names.OBSERVATION, reliable)
-        self._pub_step_info = self._publisher(StepInfo, names.STEP_INFO, STEP_INFO_QOS)
+        self._pub_step_info = self._publisher(StepInfo, names.STEP_INFO, STEP_INFO)
         self._pub_cameras = {
             camera: (
                 self._publisher(Image, names.image_topic(camera), images, best_effort_images),
