@@ -105,9 +105,6 @@ class HilSession:
         self._inputs = threading.Lock()
         self._intervention: Intervention | None = None
         self._episode_start_ns = 0  # session time of the latest reset
-        # Whether the held override came before the first episode, and its stamp (session time).
-        self._override_for_first = False
-        self._override_stamp_ns: int | None = None
         self._events: deque[int] = deque()
         self._next_seed: int | None = config.seed
         self._running = False
@@ -163,7 +160,7 @@ class HilSession:
         its episode: a reset drops it, and one stamped (`stamp_ns`, session time) before the
         latest reset answered a state of the episode before and is not taken (returns False).
         One taken before the first episode (a person who takes over as the simulator starts) is
-        for it: the first reset keeps it unless it is stamped before that reset.
+        for it: the first reset keeps it.
         """
         try:
             action = self.human_action(linear, gripper) if active else None
@@ -174,7 +171,6 @@ class HilSession:
             if stamp_ns is not None and stamp_ns < self._episode_start_ns:
                 return False
             self._intervention = (bool(active), action, stamp, self.sim_time_ns)
-            self._override_for_first, self._override_stamp_ns = self._episode == 0, stamp_ns
         return True
 
     def human_active(self) -> bool:
@@ -270,12 +266,8 @@ class HilSession:
             self._ticks += 1
             with self._inputs:  # the previous episode's override is not this one's
                 self._episode_start_ns = self.sim_time_ns
-                stamp = self._override_stamp_ns
-                if not self._override_for_first or (
-                    stamp is not None and stamp < self.sim_time_ns
-                ):
+                if self._episode > 1:
                     self._intervention = None
-                self._override_for_first = False
             info: dict[str, Any] = {'episode': self._episode, 'seed': seed}
             if not self.config.image_obs:
                 # state mode observes the cube anyway; an image policy must not be told
