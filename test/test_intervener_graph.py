@@ -67,9 +67,11 @@ def test_a_bad_policy_is_corrected_and_a_good_one_left_alone(start_process):
     moved = [executed for executed, policy in corrected if not np.array_equal(executed, policy)]
     assert len(moved) >= len(corrected) // 2
     # The human watched first: the policy had the robot until it made no progress for 1.5 s.
-    assert not any(human_acts for human_acts, _, _ in steps[:10])
+    early = [i for i, (human_acts, _, _) in enumerate(steps[:10]) if human_acts]
+    assert not early, f'the human drove step(s) {early} of the bad episode'
 
     success, steps = run_episode(env, expert_policy, seed=2)
-    assert success and not any(human_acts for human_acts, _, _ in steps)
+    driven = [i for i, (human_acts, _, _) in enumerate(steps) if human_acts]
+    assert success and not driven, (success, driven)
     env.close()
     human.wait_for_output('the human drove', timeout=30)

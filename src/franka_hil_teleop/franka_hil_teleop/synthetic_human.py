@@ -75,6 +75,7 @@ class SyntheticHuman:
         # are two topics, and a reader may take them in either order.
         self._reset_after_ns = -1
         self._last_tcp = None
+        self._last_at_rest = False
         self._cube_start_z = None
         self._success_pressed = False
         self._driving = False
@@ -107,7 +108,13 @@ class SyntheticHuman:
         tcp = observation.tcp_position(agent_pos)
         if self._last_tcp is not None and np.linalg.norm(tcp - self._last_tcp) > TCP_RESET_JUMP_M:
             self._reset_after_ns = -1
-        self._last_tcp = tcp
+        # A reset sets every joint velocity to exactly 0, which no physics step leaves: an arm
+        # at rest after one that moved is a new episode, also when a reset a few steps in left
+        # the TCP near where it was (and no StepInfo says so before the next step's).
+        at_rest = not np.any(agent_pos[observation.JOINT_VELOCITIES])
+        if at_rest and not self._last_at_rest:
+            self._reset_after_ns = -1
+        self._last_tcp, self._last_at_rest = tcp, at_rest
         if self._reset_after_ns is not None and stamp_ns > self._reset_after_ns:
             if self.intervener is not None and self.episodes:
                 self.rates.append((self.episodes, self.intervener.intervention_rate))

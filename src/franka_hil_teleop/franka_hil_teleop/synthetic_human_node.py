@@ -8,7 +8,8 @@ integration tests exercise the real override chain. mode=always holds the overri
 time; mode=corrective watches the policy and takes over only while it is off track (intervener),
 reporting each episode's intervention rate in the log and on `~/episode_report` (JSON). New
 episodes are seen from `step_info` (observations stamped after a terminal step; an unexpected
-episode number) and from the TCP jumping home on reset.
+episode number), from the TCP jumping home and from the arm at rest (a reset zeroes the joint
+velocities).
 """
 
 import json

@@ -6,6 +6,7 @@ import itertools
 from pathlib import Path
 
 from franka_hil_common.actions import full_scale_speed, twist_to_action
+from franka_hil_teleop.intervener import Intervener, IntervenerConfig
 from franka_hil_teleop.pad_map import load_pad_map
 from franka_hil_teleop.synthetic_human import input_from_action, load_expert, SyntheticHuman
 from franka_hil_teleop.teleop_core import TeleopCore
@@ -46,8 +47,9 @@ def test_other_teleop_speed_is_compensated():
     np.testing.assert_allclose(executed_action(pad, axes, buttons, 0.5), action, atol=1e-6)
 
 
-def observation(tcp, cube, gripper=0.0):
+def observation(tcp, cube, gripper=0.0, joint_speed=0.0):
     agent_pos = np.zeros(18)
+    agent_pos[7:14] = joint_speed
     agent_pos[14] = gripper * 255.0
     agent_pos[15:18] = tcp
     return agent_pos, np.asarray(cube, float)
@@ -95,6 +97,26 @@ def test_synthetic_human_plays_resets_and_presses_success_once(scripted_expert):
     assert expert.resets == 3
     human.on_observation(*observation((0.49, 0, 0.2), (0.4, 0.1, 0.02)), next(stamps))
     assert expert.resets == 4 and human.episodes == 4
+
+
+def test_a_reset_a_few_steps_in_is_let_go_at_its_first_observation(scripted_expert):
+    # The person drives the first episode whole, then only corrects: a reset that left the TCP
+    # near where it was, before any StepInfo of the new episode, is seen from the arm at rest.
+    pad = load_pad_map(CONFIG / 'teleop_pad_game_controller.yaml')
+    intervener = Intervener(IntervenerConfig(guide_episodes=1, reaction_delay_s=0.0))
+    human = SyntheticHuman(pad, scripted_expert.LiftExpert(), intervener=intervener)
+    enable = pad.buttons['enable']
+    stamps = itertools.count(0, 100_000_000)
+    cube = (0.6, 0, 0.02)
+    for x, speed in ((0.49, 0.0), (0.5, 0.2), (0.51, 0.2)):
+        moving = observation((x, 0, 0.078), cube, joint_speed=speed)
+        _, buttons = human.on_observation(*moving, next(stamps))
+        assert buttons[enable] == 1
+    _, buttons = human.on_observation(*observation((0.49, 0, 0.078), cube), next(stamps))
+    assert buttons[enable] == 0 and human.episodes == 2 and human.rates == [(1, 1.0)]
+    # Held at its reset (the same state again): still that episode.
+    human.on_observation(*observation((0.49, 0, 0.078), cube), next(stamps))
+    assert human.episodes == 2
 
 
 def test_image_observations_and_bad_experts_are_clear_errors(scripted_expert):
