@@ -32,6 +32,7 @@ from websockets.sync.client import connect
 ROOT = Path(__file__).resolve().parents[1]
 VIEWPORT = {'width': 1000, 'height': 760}
 STEPS_BEHIND = 5  # the bound, in control steps
+SAMPLE_S, SAMPLES = 12.0, 120  # how long and how often the page's age is read, at least
 STALL_RATE = 20  # CPU throttling of the stall
 DEADMAN_S = 0.5
 # A stubbed Gamepad API: navigator.getGamepads() returns window.__pad (standard mapping).
@@ -192,13 +193,16 @@ def test_page_age_is_bounded_and_recovers_from_a_stall(chromium, drive_graph, ro
         browser, context, page = open_page(playwright, chromium, url)
         try:
             spin(ros_node, lambda: frame_label(page), timeout=60, what='a frame on the page')
-            readings, deadline = [], time.monotonic() + 30
-            while time.monotonic() < deadline:
+            # At least SAMPLE_S of a running graph and SAMPLES readings (ten a second when
+            # quiet, fewer under load).
+            readings, started = [], time.monotonic()
+            while time.monotonic() - started < SAMPLE_S or len(readings) < SAMPLES:
+                assert time.monotonic() - started < 60, f'{len(readings)} readings in 60 s'
                 ros_node.executor_for_test.spin_once(timeout_sec=0.1)
                 catch_up(ros_node)
                 readings.append(steps.behind(frame_label(page)))
             known = [r for r in readings if r is not None]
-            assert len(known) == len(readings) > 100, readings
+            assert len(known) == len(readings), readings
             within = sum(r <= STEPS_BEHIND for r in known) / len(known)
             print(
                 f'{len(known)} readings, {within:.1%} within {STEPS_BEHIND} steps, '
