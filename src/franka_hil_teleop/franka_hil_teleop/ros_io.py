@@ -35,6 +35,10 @@ EVENT_QOS = QoSProfile(
 EARLY_EVENT_WAIT_S = 10.0
 # Without a simulator on the graph, early events go to the subscribers there after this long.
 NO_SIMULATOR_WAIT_S = 2.0
+# With one, after this long: DDS matches a topic's two ends one at a time, and a volatile reader
+# drops what a writer sent before the reader took it (Fast DDS #2641), so the simulator's reader
+# may miss an event sent the moment this writer took the reader.
+SIMULATOR_MATCH_SETTLE_S = 1.0
 # How often held events look for the simulator (s of wall time), inputs or not.
 EARLY_EVENT_POLL_S = 0.05
 
@@ -79,7 +83,7 @@ class TeleopPublisher:
         self._log = RateLimitedLog(node.get_logger())
         self._early = []  # (monotonic time, event) pressed before the simulator was there
         self._matched = False
-        self._matched_since = None  # when the subscriptions, none a simulator's, were all matched
+        self._matched_since = None  # (how many, since when) the subscriptions were all matched
         self._retry = steady_timer(node, EARLY_EVENT_POLL_S, self._send_early)
         self._retry.cancel()  # runs only while events are held
 
@@ -119,20 +123,21 @@ class TeleopPublisher:
 
     def _receivers_matched(self, now):
         """
-        Return True once the event topic's subscriptions are all matched and one is a simulator's.
+        Return True once the event topic's subscriptions, one a simulator's, are all matched.
 
-        A graph without a simulator (a test's listener, a recorder alone) gets the events once its
-        subscriptions have been matched for NO_SIMULATOR_WAIT_S.
+        True SIMULATOR_MATCH_SETTLE_S after they were; a graph without a simulator (a test's
+        listener, a recorder alone) gets the events after NO_SIMULATOR_WAIT_S.
         """
         matched = self.events.get_subscription_count()
         seen = self.node.get_subscriptions_info_by_topic(self.events.topic_name) if matched else []
         if not seen or matched < len(seen):
             self._matched_since = None
             return False
-        if any(info.node_name == names.SIM_NODE for info in seen):
-            return True
-        self._matched_since = self._matched_since or now
-        return now - self._matched_since >= NO_SIMULATOR_WAIT_S
+        if self._matched_since is None or self._matched_since[0] != len(seen):
+            self._matched_since = (len(seen), now)
+        simulator = any(info.node_name == names.SIM_NODE for info in seen)
+        wait = SIMULATOR_MATCH_SETTLE_S if simulator else NO_SIMULATOR_WAIT_S
+        return now - self._matched_since[1] >= wait
 
     def _send_early(self):
         now = time.monotonic()

@@ -62,9 +62,13 @@ class FakeNode:
         return Logger()
 
 
-def test_a_flood_of_event_presses_logs_one_line_per_event_kind_but_sends_every_event():
+def test_a_flood_of_event_presses_logs_one_line_per_event_kind_but_sends_every_event(monkeypatch):
+    clock = [100.0]
+    monkeypatch.setattr(ros_io.time, 'monotonic', lambda: clock[0])
     node = FakeNode()
     out = TeleopPublisher(node, 'keyboard', 'panda_link0')
+    out.publish(Output())
+    clock[0] += ros_io.SIMULATOR_MATCH_SETTLE_S
     for _ in range(1000):  # a fuzzer or a stuck key, far inside one second
         out.publish(Output(events=(SUCCESS, FAILURE)), stamp=Time())
     assert sum(topic == 'episode_event' for topic, _ in node.published) == 2000
@@ -75,7 +79,9 @@ def events_sent(node):
     return [(topic, msg.event) for topic, msg in node.published]
 
 
-def test_an_event_pressed_before_the_simulator_is_discovered_is_sent_when_it_is():
+def test_an_event_pressed_before_the_simulator_is_discovered_is_sent_when_it_is(monkeypatch):
+    clock = [100.0]
+    monkeypatch.setattr(ros_io.time, 'monotonic', lambda: clock[0])
     node = FakeNode(subscribers=())
     out = TeleopPublisher(node, 'keyboard', 'panda_link0')
     assert node.timer is None
@@ -89,6 +95,12 @@ def test_an_event_pressed_before_the_simulator_is_discovered_is_sent_when_it_is(
     out.publish(Output())  # an input looks too
     assert node.published == []
     node.matched = 2
+    node.timer()
+    # Matched here; the simulator's end may take this writer a moment later.
+    clock[0] += ros_io.SIMULATOR_MATCH_SETTLE_S - 0.01
+    node.timer()
+    assert node.published == []
+    clock[0] += 0.01
     node.timer()
     assert events_sent(node) == [('episode_event', SUCCESS)]
     assert node.timer is None
