@@ -33,7 +33,10 @@ EVENT_QOS = QoSProfile(
 # person who ends an episode as soon as the key map shows must not lose the key. Another
 # subscriber (a recorder) found first does not make them go: they are for the simulator.
 EARLY_EVENT_WAIT_S = 10.0
-# Without a simulator on the graph, early events go to the subscribers there after this long.
+# Without a simulator on the graph (no node of its name in this namespace), early events go to
+# the subscribers there after this long. With one, they wait for its subscription: on a loaded
+# machine the recorder's came 2 s before the simulator's, and a re-record key went to the
+# recorder alone.
 NO_SIMULATOR_WAIT_S = 2.0
 # With one, after this long: DDS matches a topic's two ends one at a time, and a volatile reader
 # drops what a writer sent before the reader took it (Fast DDS #2641), so the simulator's reader
@@ -125,19 +128,24 @@ class TeleopPublisher:
         """
         Return True once the event topic's subscriptions, one a simulator's, are all matched.
 
-        True SIMULATOR_MATCH_SETTLE_S after they were; a graph without a simulator (a test's
+        True SIMULATOR_MATCH_SETTLE_S after they were; a graph without a simulator node (a test's
         listener, a recorder alone) gets the events after NO_SIMULATOR_WAIT_S.
         """
         matched = self.events.get_subscription_count()
         seen = self.node.get_subscriptions_info_by_topic(self.events.topic_name) if matched else []
-        if not seen or matched < len(seen):
+        simulator = any(info.node_name == names.SIM_NODE for info in seen)
+        if not seen or matched < len(seen) or (not simulator and self._simulator_node()):
             self._matched_since = None
             return False
         if self._matched_since is None or self._matched_since[0] != len(seen):
             self._matched_since = (len(seen), now)
-        simulator = any(info.node_name == names.SIM_NODE for info in seen)
         wait = SIMULATOR_MATCH_SETTLE_S if simulator else NO_SIMULATOR_WAIT_S
         return now - self._matched_since[1] >= wait
+
+    def _simulator_node(self):
+        """Tell whether the graph has a simulator node in this node's namespace."""
+        here = self.node.get_namespace()
+        return (names.SIM_NODE, here) in self.node.get_node_names_and_namespaces()
 
     def _send_early(self):
         now = time.monotonic()

@@ -17,6 +17,7 @@ class FakeNode:
 
     def __init__(self, subscribers=(SIM_NODE,)):
         self.published, self.lines, self.subscribers = [], [], list(subscribers)
+        self.nodes = list(subscribers)  # the graph's nodes (in this node's namespace)
         self.matched = len(self.subscribers)
         self.timer = None  # the callback of the running timer
 
@@ -45,6 +46,12 @@ class FakeNode:
                 node.timer = callback
 
         return Timer()
+
+    def get_namespace(self):
+        return '/ns'
+
+    def get_node_names_and_namespaces(self):
+        return [(name, '/ns') for name in self.nodes] + [(SIM_NODE, '/other')]
 
     def get_subscriptions_info_by_topic(self, topic):
         return [SimpleNamespace(node_name=name) for name in self.subscribers]
@@ -118,6 +125,24 @@ def test_without_a_simulator_an_early_event_goes_to_the_listeners_after_a_wait(m
     clock[0] += 0.1
     node.timer()
     assert events_sent(node) == [('episode_event', FAILURE)]
+
+
+def test_an_early_event_waits_for_the_subscription_of_a_simulator_on_the_graph(monkeypatch):
+    clock = [100.0]
+    monkeypatch.setattr(ros_io.time, 'monotonic', lambda: clock[0])
+    node = FakeNode(subscribers=('recorder',))
+    node.nodes.append(SIM_NODE)  # its participant found, its subscription not yet
+    out = TeleopPublisher(node, 'keyboard', 'panda_link0')
+    out.publish(Output(events=(SUCCESS,)), stamp=Time())
+    clock[0] += ros_io.NO_SIMULATOR_WAIT_S + 1.0
+    node.timer()
+    assert node.published == []
+    node.subscribers.append(SIM_NODE)
+    node.matched = 2
+    node.timer()
+    clock[0] += ros_io.SIMULATOR_MATCH_SETTLE_S
+    node.timer()
+    assert events_sent(node) == [('episode_event', SUCCESS)]
 
 
 def test_early_events_nobody_takes_are_dropped_with_a_warning(monkeypatch):
