@@ -33,10 +33,10 @@ EVENT_QOS = QoSProfile(
 # person who ends an episode as soon as the key map shows must not lose the key. Another
 # subscriber (a recorder) found first does not make them go: they are for the simulator.
 EARLY_EVENT_WAIT_S = 10.0
-# Without a simulator on the graph (no node of its name in this namespace), early events go to
-# the subscribers there after this long. With one, they wait for its subscription: on a loaded
-# machine the recorder's came 2 s before the simulator's, and a re-record key went to the
-# recorder alone.
+# Without a simulator on the graph, early events go to the subscribers there after this long.
+# A node on sim time (a bringup graph's) or one that sees a simulator node in its namespace
+# waits for the simulator's subscription: on a loaded machine the recorder's came 2 s before
+# the simulator was discovered at all, and a re-record key went to the recorder alone.
 NO_SIMULATOR_WAIT_S = 2.0
 # With one, after this long: DDS matches a topic's two ends one at a time, and a volatile reader
 # drops what a writer sent before the reader took it (Fast DDS #2641), so the simulator's reader
@@ -88,6 +88,7 @@ class TeleopPublisher:
         self._matched = False
         self._matched_since = None  # (how many, since when) the subscriptions were all matched
         self._retry = steady_timer(node, EARLY_EVENT_POLL_S, self._send_early)
+        self._sim_time = node.get_parameter('use_sim_time').value  # a simulator's clock
         self._retry.cancel()  # runs only while events are held
 
     def publish(self, output, stamp=None):
@@ -128,13 +129,14 @@ class TeleopPublisher:
         """
         Return True once the event topic's subscriptions, one a simulator's, are all matched.
 
-        True SIMULATOR_MATCH_SETTLE_S after they were; a graph without a simulator node (a test's
-        listener, a recorder alone) gets the events after NO_SIMULATOR_WAIT_S.
+        True SIMULATOR_MATCH_SETTLE_S after they were; a node on wall time in a graph without a
+        simulator node (a test's listener, a recorder alone) sends them after NO_SIMULATOR_WAIT_S.
         """
         matched = self.events.get_subscription_count()
         seen = self.node.get_subscriptions_info_by_topic(self.events.topic_name) if matched else []
         simulator = any(info.node_name == names.SIM_NODE for info in seen)
-        if not seen or matched < len(seen) or (not simulator and self._simulator_node()):
+        expected = self._sim_time or self._simulator_node()
+        if not seen or matched < len(seen) or (not simulator and expected):
             self._matched_since = None
             return False
         if self._matched_since is None or self._matched_since[0] != len(seen):

@@ -10,13 +10,15 @@ from franka_hil_common.names import SIM_NODE
 from franka_hil_teleop import ros_io
 from franka_hil_teleop.ros_io import TeleopPublisher
 from franka_hil_teleop.teleop_core import Output
+import pytest
 
 
 class FakeNode:
     """Records published messages and log lines; `subscribers` are the graph's node names."""
 
-    def __init__(self, subscribers=(SIM_NODE,)):
+    def __init__(self, subscribers=(SIM_NODE,), sim_time=False):
         self.published, self.lines, self.subscribers = [], [], list(subscribers)
+        self.sim_time = sim_time
         self.nodes = list(subscribers)  # the graph's nodes (in this node's namespace)
         self.matched = len(self.subscribers)
         self.timer = None  # the callback of the running timer
@@ -46,6 +48,10 @@ class FakeNode:
                 node.timer = callback
 
         return Timer()
+
+    def get_parameter(self, name):
+        assert name == 'use_sim_time'
+        return SimpleNamespace(value=self.sim_time)
 
     def get_namespace(self):
         return '/ns'
@@ -127,11 +133,15 @@ def test_without_a_simulator_an_early_event_goes_to_the_listeners_after_a_wait(m
     assert events_sent(node) == [('episode_event', FAILURE)]
 
 
-def test_an_early_event_waits_for_the_subscription_of_a_simulator_on_the_graph(monkeypatch):
+@pytest.mark.parametrize('found, sim_time', [(True, False), (False, True)])
+def test_an_early_event_waits_for_a_simulator_on_the_graph(monkeypatch, found, sim_time):
+    # A simulator node found (not its subscription yet), or none found by a node on sim time
+    # (a bringup graph's): the recorder's subscription alone does not make the event go.
     clock = [100.0]
     monkeypatch.setattr(ros_io.time, 'monotonic', lambda: clock[0])
-    node = FakeNode(subscribers=('recorder',))
-    node.nodes.append(SIM_NODE)  # its participant found, its subscription not yet
+    node = FakeNode(subscribers=('recorder',), sim_time=sim_time)
+    if found:
+        node.nodes.append(SIM_NODE)
     out = TeleopPublisher(node, 'keyboard', 'panda_link0')
     out.publish(Output(events=(SUCCESS,)), stamp=Time())
     clock[0] += ros_io.NO_SIMULATOR_WAIT_S + 1.0
