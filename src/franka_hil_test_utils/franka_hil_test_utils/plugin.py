@@ -32,6 +32,7 @@ import sys
 import tempfile
 import time
 
+from franka_hil_test_utils.fork_server import ForkServer
 import pytest
 
 # Domains 1..100 (each one's ports are free on Linux: 7400 + 250 * id + ...).
@@ -78,6 +79,9 @@ os.environ.setdefault('PYTHONUNBUFFERED', '1')
 # workers on two cores, each process's BLAS threads spinning for a core the other holds made
 # small matrix products ~10x slower (the pixel encoder's head: 37 s against 3.8 s, load ~6).
 os.environ.setdefault('OPENBLAS_NUM_THREADS', '1')
+# Nodes start forked from a process that has imported what they import (fork_server: a fifth
+# of the suite's CPU went to imports); FRANKA_HIL_TEST_FORK=0 starts each with subprocess.
+_forks = ForkServer() if os.environ.get('FRANKA_HIL_TEST_FORK', '1') != '0' else None
 
 # What a fixture needs, as markers. A test gets the markers of every fixture it uses, directly
 # or through other fixtures (item.fixturenames is that closure).
@@ -118,6 +122,11 @@ def pytest_configure(config):
     for name, text in MARKERS.items():
         config.addinivalue_line('markers', f'{name}: {text}')
     _Guard.install()
+
+
+def pytest_unconfigure(config):
+    if _forks:
+        _forks.stop()
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -358,14 +367,16 @@ class NodeProcess:
     def __init__(self, args, log_path, env=None):
         self.log_path = log_path
         self._log = open(log_path, 'w+b')
-        self.proc = subprocess.Popen(
-            args,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            env=env,
-            start_new_session=True,
-        )
+        self.proc = _forks.start(args, self._log.fileno(), env) if _forks else None
+        if self.proc is None:
+            self.proc = subprocess.Popen(
+                args,
+                stdout=self._log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=env,
+                start_new_session=True,
+            )
 
     def output(self):
         """Everything the process printed so far."""
