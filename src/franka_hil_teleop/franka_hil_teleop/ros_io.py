@@ -9,6 +9,7 @@ the devices apart except by `source`.
 """
 
 from pathlib import Path
+import threading
 import time
 
 from ament_index_python.packages import get_package_share_directory, PackageNotFoundError
@@ -87,8 +88,11 @@ class TeleopPublisher:
         self._early = []  # (monotonic time, event) pressed before the simulator was there
         self._matched = False
         self._matched_since = None  # (how many, since when) the subscriptions were all matched
-        self._retry = steady_timer(node, EARLY_EVENT_POLL_S, self._send_early)
         self._sim_time = node.get_parameter('use_sim_time').value  # a simulator's clock
+        # The held events: a keyboard publishes from its reader thread, the timer runs in the
+        # executor's.
+        self._lock = threading.RLock()
+        self._retry = steady_timer(node, EARLY_EVENT_POLL_S, self._send_early)
         self._retry.cancel()  # runs only while events are held
 
     def publish(self, output, stamp=None):
@@ -98,22 +102,24 @@ class TeleopPublisher:
         Until the simulator subscribes to the event topic, events are held (EARLY_EVENT_WAIT_S at
         most) and sent when it does, by a timer if no input comes.
         """
-        if self._early or not self._matched:
-            self._send_early()
-        if output.command is None and not output.events:
-            return
-        stamp = stamp or self.node.get_clock().now().to_msg()
-        for code in output.events:
-            event = EpisodeEvent(event=code, source=self.source)
-            event.header.stamp = stamp
-            if self._matched:
-                self.events.publish(event)
-            else:
-                self._early.append((time.monotonic(), event))
-                self._retry.reset()
-            # The record of what the human decided: one line a second per event, with a count
-            # (a flood of presses, from a fuzzer or a stuck key, must not flood the log).
-            self._log.info(code, f'episode event: {events.NAMES[code]}')
+        with self._lock:
+            if self._early or not self._matched:
+                self._send_early()
+            if output.command is None and not output.events:
+                return
+            stamp = stamp or self.node.get_clock().now().to_msg()
+            for code in output.events:
+                event = EpisodeEvent(event=code, source=self.source)
+                event.header.stamp = stamp
+                if self._matched:
+                    self.events.publish(event)
+                else:
+                    self._early.append((time.monotonic(), event))
+                    self._retry.reset()
+                # The record of what the human decided: one line a second per event, with a
+                # count (a flood of presses, from a fuzzer or a stuck key, must not flood the
+                # log).
+                self._log.info(code, f'episode event: {events.NAMES[code]}')
         command = output.command
         if command is None:
             return
@@ -150,21 +156,24 @@ class TeleopPublisher:
         return (names.SIM_NODE, here) in self.node.get_node_names_and_namespaces()
 
     def _send_early(self):
-        now = time.monotonic()
-        self._matched = self._matched or self._receivers_matched(now)
-        if not self._matched:
-            late = [e for t, e in self._early if now - t > EARLY_EVENT_WAIT_S]
-            if late:
-                self._log.warning(
-                    'early events',
-                    f'{len(late)} episode event(s) dropped: no '
-                    f'simulator subscribed within {EARLY_EVENT_WAIT_S:g} s',
-                )
-                self._early = [(t, e) for t, e in self._early if now - t <= EARLY_EVENT_WAIT_S]
-            if not self._early:
-                self._retry.cancel()
-            return
-        for _, event in self._early:
-            self.events.publish(event)
-        self._early.clear()
-        self._retry.cancel()
+        with self._lock:
+            now = time.monotonic()
+            self._matched = self._matched or self._receivers_matched(now)
+            if not self._matched:
+                late = [e for t, e in self._early if now - t > EARLY_EVENT_WAIT_S]
+                if late:
+                    self._log.warning(
+                        'early events',
+                        f'{len(late)} episode event(s) dropped: no '
+                        f'simulator subscribed within {EARLY_EVENT_WAIT_S:g} s',
+                    )
+                    self._early = [
+                        (t, e) for t, e in self._early if now - t <= EARLY_EVENT_WAIT_S
+                    ]
+                if not self._early:
+                    self._retry.cancel()
+                return
+            for _, event in self._early:
+                self.events.publish(event)
+            self._early.clear()
+            self._retry.cancel()
