@@ -10,7 +10,9 @@ child takes the command's argv, environment, directory, output and a session of 
 the command as `python` would, and exits through the interpreter as that process would (exit
 code, traceback, atexit). Only what python runs (`python -m module`, a Python script of this
 interpreter) with the environment the server started with is forked (PYTEST_CURRENT_TEST
-aside): another command or environment starts with subprocess, as before.
+aside): another command or environment starts with subprocess, as before. The server runs no
+thread of its own; rclpy's libraries start LTTng-UST's two listener threads, which a child
+lacks: it cannot be traced with LTTng, which no test does.
 
 `python -m franka_hil_test_utils.fork_server SOCKET` runs the server; `ForkServer` is its
 client, and `ForkedProcess` the part of subprocess.Popen the tests use.
