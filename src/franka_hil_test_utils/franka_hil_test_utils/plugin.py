@@ -142,7 +142,7 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(marker)
     group_by_shared_fixtures(items)
     if os.environ.get('PYTEST_XDIST_WORKER'):
-        heavy_first(items)
+        slow_first(items)
     if config.getoption('fast'):
         kept, left_out = [], []
         for item in items:
@@ -152,20 +152,14 @@ def pytest_collection_modifyitems(config, items):
             items[:] = kept
 
 
-def heavy_first(items):
+def slow_first(items):
     """
-    Order a worker's tests: `slow`, then starting a process or joining a graph, then the rest.
+    Put the tests marked `slow` first, each kind in its order (in a pytest-xdist worker).
 
-    Each kind keeps its order; the rest take a second or less each. The scheduler hands out
-    the groups first, then single tests in this order: a long test handed out last keeps one
-    worker busy after the others have finished, and the short ones fill the end instead.
+    The scheduler hands out the groups first, then single tests in this order: a long test
+    handed out last keeps one worker busy after the other has finished.
     """
-
-    def kind(item):
-        slow, process, graph = (item.get_closest_marker(m) for m in ('slow', 'process', 'graph'))
-        return slow is None, process is None and graph is None
-
-    items.sort(key=kind)
+    items.sort(key=lambda item: item.get_closest_marker('slow') is None)
 
 
 def group_by_shared_fixtures(items):

@@ -233,21 +233,14 @@ def test_each_xdist_worker_has_a_domain_of_its_own_and_a_group_stays_on_one(pyte
     assert len((pytester.path / 'made').read_text().split()) == 1
 
 
-def test_a_worker_runs_slow_then_process_tests_first_each_kind_in_its_order():
+def test_a_worker_runs_the_slow_tests_first_each_kind_in_its_order():
     class Item:
-        def __init__(self, name, *markers):
-            self.name, self.markers = name, markers
+        def __init__(self, name, slow):
+            self.name, self.slow = name, slow
 
         def get_closest_marker(self, name):
-            return name if name in self.markers else None
+            return name if name == 'slow' and self.slow else None
 
-    items = [
-        Item('a'),
-        Item('b', 'slow', 'process'),
-        Item('c', 'graph'),
-        Item('d', 'slow'),
-        Item('e', 'process'),
-        Item('f'),
-    ]
-    plugin.heavy_first(items)
-    assert [item.name for item in items] == ['b', 'd', 'c', 'e', 'a', 'f']
+    items = [Item('a', False), Item('b', True), Item('c', False), Item('d', True)]
+    plugin.slow_first(items)
+    assert [item.name for item in items] == ['b', 'd', 'a', 'c']
