@@ -22,6 +22,7 @@ import ctypes
 import importlib
 import inspect
 import json
+import locale
 import os
 from pathlib import Path
 import runpy
@@ -91,7 +92,7 @@ def serve(path):
             raise SystemExit(0)  # the worker is gone
         if listener in readable:
             conn, _ = listener.accept()
-            message, fds, _, _ = socket.recv_fds(conn, 1 << 20, 1)
+            message, fds, _, _ = socket.recv_fds(conn, 1 << 20, 2)
             request = json.loads(message)
             sys.stdout.flush()
             sys.stderr.flush()
@@ -101,8 +102,9 @@ def serve(path):
                 for other in children.values():
                     other.close()
                 conn.close()
-                return request, fds[0]
-            os.close(fds[0])
+                return request, fds
+            for fd in fds:
+                os.close(fd)
             conn.sendall(json.dumps({'pid': pid}).encode() + b'\n')
             children[pid] = conn
         while children:
@@ -122,12 +124,13 @@ def serve(path):
                 conn.close()
 
 
-def become(request, output):
+def become(request, outputs):
     """Turn this forked child into the requested process (all but running it)."""
     os.setsid()
-    os.dup2(output, 1)
-    os.dup2(output, 2)
-    os.close(output)
+    os.dup2(outputs[0], 1)
+    os.dup2(outputs[-1], 2)  # stderr to stdout's file, or its own
+    for fd in set(outputs):
+        os.close(fd)
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     os.close(devnull)
@@ -155,8 +158,8 @@ def main():
         except ImportError:
             pass
     inspect.getmodule(main, __file__)  # rclpy's first log line would map every module here
-    request, output = serve(sys.argv[1])
-    become(request, output)
+    request, outputs = serve(sys.argv[1])
+    become(request, outputs)
     if request['how'] == 'module':
         runpy.run_module(request['what'], run_name='__main__', alter_sys=True)
     else:
@@ -240,8 +243,12 @@ class ForkServer:
                 raise RuntimeError(f'the fork server did not start: {line!r}')
         return self._server.poll() is None
 
-    def start(self, args, output, env=None):
-        """Fork `args` writing to the descriptor `output`; None when it must be exec'd instead."""
+    def start(self, args, output, env=None, errors=None):
+        """
+        Fork `args` writing to the descriptor `output` (and stderr to `errors` if given).
+
+        None when it must be started with subprocess instead.
+        """
         env = dict(os.environ if env is None else env)
         target = target_of(args)
         if target is None or not self._ensure() or _server_env(env) != self._env:
@@ -250,7 +257,8 @@ class ForkServer:
         request = {'how': how, 'what': what, 'argv': argv, 'env': env, 'cwd': os.getcwd()}
         conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         conn.connect(self._path)
-        socket.send_fds(conn, [json.dumps(request).encode()], [output])
+        outputs = [output] if errors is None else [output, errors]
+        socket.send_fds(conn, [json.dumps(request).encode()], outputs)
         reply = b''
         while not reply.endswith(b'\n'):
             data = conn.recv(4096)
@@ -259,6 +267,43 @@ class ForkServer:
             reply += data
         first, _, rest = reply.partition(b'\n')
         return ForkedProcess(conn, json.loads(first)['pid'], list(args), rest)
+
+    def run(self, args, capture_output=False, text=False, timeout=None, check=False, stdin=None):
+        """
+        Fork `args` and wait for it, as subprocess.run with these arguments does.
+
+        None when it must be run with subprocess instead (or stdin is other than the default or
+        DEVNULL: a forked child reads /dev/null).
+        """
+        if stdin not in (None, subprocess.DEVNULL):
+            return None
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            outputs = (out.fileno(), err.fileno()) if capture_output else (1, 2)
+            proc = self.start(args, outputs[0], errors=outputs[1])
+            if proc is None:
+                return None
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+                raise
+            captured = [None, None]
+            if capture_output:
+                for i, file in enumerate((out, err)):
+                    file.seek(0)
+                    captured[i] = file.read()
+                    if text:  # as subprocess decodes: the locale's encoding, newlines as \n
+                        captured[i] = (
+                            captured[i]
+                            .decode(locale.getpreferredencoding(False))
+                            .replace('\r\n', '\n')
+                            .replace('\r', '\n')
+                        )
+        done = subprocess.CompletedProcess(args, proc.returncode, *captured)
+        if check:
+            done.check_returncode()
+        return done
 
     def stop(self):
         """Stop the server (its children run on: their tests stop them)."""

@@ -82,6 +82,8 @@ os.environ.setdefault('OPENBLAS_NUM_THREADS', '1')
 # Nodes start forked from a process that has imported what they import (fork_server: a fifth
 # of the suite's CPU went to imports); FRANKA_HIL_TEST_FORK=0 starts each with subprocess.
 _forks = ForkServer() if os.environ.get('FRANKA_HIL_TEST_FORK', '1') != '0' else None
+# The subprocess.run arguments a forked run_process takes (others: subprocess.run itself).
+FORK_RUN_ARGUMENTS = {'capture_output', 'text', 'timeout', 'check', 'stdin'}
 
 # What a fixture needs, as markers. A test gets the markers of every fixture it uses, directly
 # or through other fixtures (item.fixturenames is that closure).
@@ -464,9 +466,15 @@ def run_process():
     """
     Give subprocess.run, for a test (or a module's fixture) that runs a command to its end.
 
-    Through this fixture the test is marked `process` and leaves the fast tier.
+    Through this fixture the test is marked `process` and leaves the fast tier. What this python
+    runs, in the worker's environment and directory, is forked (fork_server).
     """
-    return subprocess.run
+
+    def run(args, **kwargs):
+        done = _forks.run(args, **kwargs) if _forks and set(kwargs) <= FORK_RUN_ARGUMENTS else None
+        return subprocess.run(args, **kwargs) if done is None else done
+
+    return run
 
 
 @pytest.fixture

@@ -96,3 +96,28 @@ def test_only_commands_this_python_runs_are_forked(tmp_path):
     assert target_of([sys.executable, '-c', 'pass']) is None
     assert target_of([str(script)]) is None
     assert target_of(['no_such_command_here']) is None
+
+
+@pytest.mark.parametrize('mode', ['ok', 'raise'])
+def test_a_forked_run_gives_what_subprocess_run_gives(run_process, tmp_path, monkeypatch, mode):
+    script = tmp_path / 'probe.py'
+    script.write_text(SCRIPT)
+    monkeypatch.chdir(tmp_path)
+    args = [sys.executable, str(script), mode]
+    forked = run_process(args, capture_output=True, text=True, timeout=30)
+    real = subprocess.run(
+        args,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        start_new_session=True,
+        stdin=subprocess.DEVNULL,
+    )
+    assert forked.returncode == real.returncode and forked.stdout == real.stdout
+    assert forked.stderr.splitlines()[-1:] == real.stderr.splitlines()[-1:]
+    assert 'session True' in forked.stdout  # forked: subprocess.run would not say so
+    if mode == 'raise':
+        with pytest.raises(subprocess.CalledProcessError):
+            run_process(args, capture_output=True, check=True)
+    with pytest.raises(subprocess.TimeoutExpired):
+        run_process([sys.executable, str(script), 'wait'], capture_output=True, timeout=1)
