@@ -48,6 +48,8 @@ PRELOAD = (
 # Set per test by pytest: read when used, never at import.
 LATE_VARIABLES = ('PYTEST_CURRENT_TEST',)
 READY = 'fork server ready'
+# The subprocess.run arguments ForkServer.run takes (a call with others is subprocess.run's).
+RUN_ARGUMENTS = {'capture_output', 'text', 'timeout', 'check', 'stdin'}
 
 
 def _server_env(env):
@@ -80,7 +82,7 @@ def target_of(args):
 
 
 def serve(path):
-    """Accept commands on the socket at `path`; return (request, descriptor) in each child."""
+    """Accept commands on the socket at `path`; return (request, descriptors) in each child."""
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)
     listener.listen(64)
@@ -144,9 +146,7 @@ def become(request, outputs):
         sys.modules['numpy'].random.seed()  # the global generator's seed, a process's own
     sys.argv = list(request['argv'])
     sys.path[0] = (
-        os.path.dirname(os.path.abspath(request['what']))
-        if request['how'] == 'path'
-        else request['cwd']
+        os.path.dirname(os.path.abspath(what)) if request['how'] == 'path' else request['cwd']
     )
 
 
@@ -268,22 +268,24 @@ class ForkServer:
         first, _, rest = reply.partition(b'\n')
         return ForkedProcess(conn, json.loads(first)['pid'], list(args), rest)
 
-    def run(self, args, capture_output=False, text=False, timeout=None, check=False, stdin=None):
+    def run(self, args, **kwargs):
         """
-        Fork `args` and wait for it, as subprocess.run with these arguments does.
+        Fork `args` and wait for it, as subprocess.run does with these arguments.
 
-        None when it must be run with subprocess instead (or stdin is other than the default or
-        DEVNULL: a forked child reads /dev/null).
+        None when it must be run with subprocess instead: arguments other than RUN_ARGUMENTS,
+        or a stdin other than the default or DEVNULL (a forked child reads /dev/null).
         """
-        if stdin not in (None, subprocess.DEVNULL):
+        stdin = kwargs.get('stdin')
+        if not set(kwargs) <= RUN_ARGUMENTS or stdin not in (None, subprocess.DEVNULL):
             return None
+        capture_output, text = kwargs.get('capture_output'), kwargs.get('text')
         with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
             outputs = (out.fileno(), err.fileno()) if capture_output else (1, 2)
             proc = self.start(args, outputs[0], errors=outputs[1])
             if proc is None:
                 return None
             try:
-                proc.wait(timeout)
+                proc.wait(kwargs.get('timeout'))
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
@@ -301,7 +303,7 @@ class ForkServer:
                             .replace('\r', '\n')
                         )
         done = subprocess.CompletedProcess(args, proc.returncode, *captured)
-        if check:
+        if kwargs.get('check'):
             done.check_returncode()
         return done
 

@@ -82,8 +82,6 @@ os.environ.setdefault('OPENBLAS_NUM_THREADS', '1')
 # Nodes start forked from a process that has imported what they import (fork_server: a fifth
 # of the suite's CPU went to imports); FRANKA_HIL_TEST_FORK=0 starts each with subprocess.
 _forks = ForkServer() if os.environ.get('FRANKA_HIL_TEST_FORK', '1') != '0' else None
-# The subprocess.run arguments a forked run_process takes (others: subprocess.run itself).
-FORK_RUN_ARGUMENTS = {'capture_output', 'text', 'timeout', 'check', 'stdin'}
 
 # What a fixture needs, as markers. A test gets the markers of every fixture it uses, directly
 # or through other fixtures (item.fixturenames is that closure).
@@ -471,7 +469,7 @@ def run_process():
     """
 
     def run(args, **kwargs):
-        done = _forks.run(args, **kwargs) if _forks and set(kwargs) <= FORK_RUN_ARGUMENTS else None
+        done = _forks.run(args, **kwargs) if _forks else None
         return subprocess.run(args, **kwargs) if done is None else done
 
     return run
