@@ -141,8 +141,11 @@ class TeleopPublisher:
         matched = self.events.get_subscription_count()
         seen = self.node.get_subscriptions_info_by_topic(self.events.topic_name) if matched else []
         simulator = any(info.node_name == names.SIM_NODE for info in seen)
-        expected = self._sim_time or self._simulator_node()
-        if not seen or matched < len(seen) or (not simulator and expected):
+        if (
+            not seen
+            or matched < len(seen)
+            or (not simulator and (self._sim_time or self._simulator_node()))
+        ):
             self._matched_since = None
             return False
         if self._matched_since is None or self._matched_since[0] != len(seen):
